@@ -146,7 +146,7 @@ export class Frame {
 export function unknownColumn(name: string, known: readonly string[], source?: string): SchemaError {
   const close = closestName(name, known);
   const listed = known.length <= 12 ? known.join(', ') : `${known.slice(0, 12).join(', ')}, …`;
-  return new SchemaError('schema.unknown-column', `no column named "${name}"`, {
+  return new SchemaError('schema.unknown-column', 'no such column', {
     location: { source, column: name },
     hint:
       close === undefined

@@ -312,7 +312,7 @@ async function readDuckDBFile(path: string, options: ReadOptions): Promise<RawCo
   if (query === undefined) {
     const tables = await viaDuckDB(
       path,
-      '(SELECT table_name FROM information_schema.tables ORDER BY 1)',
+      "(SELECT table_name FROM information_schema.tables WHERE table_catalog = 'keel_source' ORDER BY 1)",
       attach,
     );
     query = onlyTable(path, (tables[0]?.values ?? []) as (string | null)[], options);

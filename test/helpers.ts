@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+export const SHARED_DATASETS = new URL('../../shared/datasets/', import.meta.url).pathname;
+export const EXAMPLES = new URL('../examples/data/', import.meta.url).pathname;
+
+/** A fresh temporary folder, removed when the test file ends. */
+export function tempDir(prefix = 'keel-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Writes `content` (text or bytes) to `name` inside `dir` and returns the path. */
+export function writeFixture(dir: string, name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** The PostgreSQL URL of the test server, when one was started (.ci/start-postgres.sh). */
+export const POSTGRES_URL = process.env['KEEL_TEST_POSTGRES'];
