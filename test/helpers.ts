@@ -20,5 +20,13 @@ export function writeFixture(dir: string, name: string, content: string | Uint8A
   return path;
 }
 
-/** The PostgreSQL URL of the test server, when one was started (.ci/start-postgres.sh). */
+/**
+ * Tests that need a service or a browser skip where it is absent on a
+ * developer's machine, but never in CI (CI=true), where a skip would hide a
+ * missing install step: there they run, and fail.
+ */
+export const IN_CI = process.env['CI'] === 'true';
+
+/** The PostgreSQL URL of the test server (.ci/start-postgres.sh prints it). */
 export const POSTGRES_URL = process.env['KEEL_TEST_POSTGRES'];
+export const SKIP_POSTGRES = POSTGRES_URL === undefined && !IN_CI;

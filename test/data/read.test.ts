@@ -5,7 +5,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { CategoricalColumn, NumberColumn, StringColumn } from '../../src/data/column.js';
 import { readTable, readTableWithNotes } from '../../src/data/read.js';
-import { POSTGRES_URL, SHARED_DATASETS, tempDir, writeFixture } from '../helpers.js';
+import { POSTGRES_URL, SHARED_DATASETS, SKIP_POSTGRES, tempDir, writeFixture } from '../helpers.js';
 
 const dir = tempDir();
 
@@ -206,7 +206,7 @@ describe('other file formats', () => {
     expect(numbers(frame.column('price'))).toEqual([1.5, Number.NaN, 2.25]);
   });
 
-  it.skipIf(POSTGRES_URL === undefined)('reads a PostgreSQL query with typed columns', async () => {
+  it.skipIf(SKIP_POSTGRES)('reads a PostgreSQL query with typed columns', async () => {
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
     await client.query('DROP TABLE IF EXISTS keel_read_test');
