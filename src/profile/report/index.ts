@@ -1,0 +1,2 @@
+export { renderProfileHtml } from './html.js';
+export { renderProfileText, type TextReportOptions } from './terminal.js';
