@@ -10,3 +10,14 @@ export {
   type SourceFormat,
 } from './read.js';
 export type { CsvDialect } from './sniff.js';
+export {
+  groupSplit,
+  randomSplit,
+  type Split,
+  type SplitOptions,
+  splitFrame,
+  stratifiedSplit,
+  type TimeSplitOptions,
+  timeSplit,
+} from './split.js';
+export { type CsvWriteOptions, writeCsv, writeParquet } from './write.js';

@@ -16,7 +16,6 @@ import {
   type DuckDBAppender,
   type DuckDBConnection,
   DuckDBDataChunk,
-  DuckDBInstance,
   DuckDBTimestampValue,
   type DuckDBType,
   type DuckDBValue,
@@ -26,6 +25,7 @@ import {
 } from '@duckdb/node-api';
 import { DataError, KeelError, SchemaError, UsageError } from '../errors.js';
 import type { Column, NumberColumn } from './column.js';
+import { sqlIdentifier, sqlString, withDuckDB } from './duckdb.js';
 import type { Frame } from './frame.js';
 
 export interface CsvWriteOptions {
@@ -67,18 +67,13 @@ export async function writeParquet(frame: Frame, path: string): Promise<void> {
   refuseCaseClashes(frame, path);
   const columns = frame.columns.map((column) => parquetColumn(column, frame.source));
   await writeAtomically(path, async (tempPath) => {
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
+    await withDuckDB(async (connection) => {
       await fillTable(connection, columns, frame.rowCount);
       const renamed = frame.columns.map((c, j) => `c${j} AS ${sqlIdentifier(c.name)}`).join(', ');
       await connection.run(
         `COPY (SELECT ${renamed} FROM keel_out) TO ${sqlString(tempPath)} (FORMAT parquet)`,
       );
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
+    });
   });
 }
 
@@ -346,12 +341,4 @@ function refuseCaseClashes(frame: Frame, path: string): void {
     }
     seen.set(name.toLowerCase(), name);
   }
-}
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-function sqlIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

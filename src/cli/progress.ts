@@ -1,0 +1,72 @@
+/**
+ * Progress for long work, on stderr so that stdout stays clean for --json.
+ * On a terminal: one line redrawn in place, with a bar, counts, elapsed time
+ * and an estimate of what remains. Elsewhere (CI logs, pipes): a plain line
+ * when a stage starts, at most one line every `plainEveryMs` while it runs,
+ * and one when it ends.
+ */
+export interface ProgressOptions {
+  readonly stream?: NodeJS.WriteStream;
+  readonly plainEveryMs?: number;
+  readonly now?: () => number;
+}
+
+export class Progress {
+  private readonly stream: NodeJS.WriteStream;
+  private readonly tty: boolean;
+  private readonly plainEveryMs: number;
+  private readonly now: () => number;
+  private label = '';
+  private startedAt = 0;
+  private lastPrintAt = 0;
+
+  constructor(options: ProgressOptions = {}) {
+    this.stream = options.stream ?? process.stderr;
+    this.tty = this.stream.isTTY === true;
+    this.plainEveryMs = options.plainEveryMs ?? 5000;
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  start(label: string): void {
+    this.label = label;
+    this.startedAt = this.now();
+    this.lastPrintAt = this.startedAt;
+    if (!this.tty) this.stream.write(`${label}…\n`);
+  }
+
+  update(done: number, total: number): void {
+    const now = this.now();
+    if (this.tty) {
+      if (now - this.lastPrintAt < 50 && done < total) return;
+      this.lastPrintAt = now;
+      this.stream.write(`\r\x1b[2K${this.line(done, total, now)}`);
+    } else if (now - this.lastPrintAt >= this.plainEveryMs) {
+      this.lastPrintAt = now;
+      this.stream.write(`${this.line(done, total, now)}\n`);
+    }
+  }
+
+  finish(summary?: string): void {
+    const seconds = ((this.now() - this.startedAt) / 1000).toFixed(1);
+    const text = `${this.label}: ${summary === undefined ? 'done' : summary} in ${seconds}s`;
+    this.stream.write(this.tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
+  }
+
+  private line(done: number, total: number, now: number): string {
+    const share = total > 0 ? Math.min(1, done / total) : 0;
+    const width = 24;
+    const filled = Math.round(share * width);
+    const elapsedMs = now - this.startedAt;
+    const remainingMs = share > 0 ? (elapsedMs / share) * (1 - share) : Number.NaN;
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+    return `${this.label} ${bar} ${done}/${total} ${formatDuration(elapsedMs)} elapsed, ${formatDuration(remainingMs)} left`;
+  }
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+}
