@@ -74,15 +74,19 @@ function trimToCompleteLines(text: string, complete: boolean): string {
   return lastNewline < 0 ? text : text.slice(0, lastNewline + 1);
 }
 
+/** Enough lines to choose a delimiter; the whole sample is then checked with the one chosen. */
+const DELIMITER_SAMPLE_CHARS = 1 << 16;
+
 /**
  * The delimiter that splits the first record into the most fields while
  * keeping the field count the same on the most records.
  */
 function chooseDelimiter(text: string): string {
+  const head = trimToCompleteLines(text.slice(0, DELIMITER_SAMPLE_CHARS), text.length <= DELIMITER_SAMPLE_CHARS);
   let best: string = ',';
   let bestScore = -1;
   for (const candidate of DELIMITER_CANDIDATES) {
-    const { counts } = parseSample(text, candidate);
+    const { counts } = parseSample(head, candidate);
     if (counts.length === 0 || counts[0]! < 2) continue;
     const consistent = counts.filter((c) => c === counts[0]).length / counts.length;
     const score = consistent * 1000 + Math.min(counts[0]!, 999);
