@@ -167,6 +167,30 @@ describe('renderProfileHtml', () => {
     expect(page).not.toContain('id="target"');
   });
 
+  it('says every column is complete instead of drawing empty missing-value tracks', () => {
+    const complete: Profile = {
+      ...sampleProfile,
+      columnProfiles: sampleProfile.columnProfiles.map((c) => ({ ...c, missing: 0, missingRate: 0 })),
+    };
+    const page = renderProfileHtml(complete);
+    expect(page).not.toContain('chart-missing');
+    expect(page).toContain('no value is missing');
+  });
+
+  it('ranks at most 20 columns by mutual information and says how many were left out', () => {
+    const many: Profile = {
+      ...sampleProfile,
+      targetAssociation: Array.from({ length: 30 }, (_, i) => ({
+        column: `f${i}`,
+        mutualInformation: 1 - i / 30,
+      })),
+    };
+    const page = renderProfileHtml(many);
+    const chart = /<svg class="chart chart-association"[\s\S]*?<\/svg>/.exec(page)![0];
+    expect(count(chart, '<rect')).toBe(20);
+    expect(page).toContain('The 20 highest of 30 columns are shown.');
+  });
+
   it('needs nothing from the network', () => {
     expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/@import|url\(/i);

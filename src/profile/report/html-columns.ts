@@ -67,9 +67,13 @@ function readingSentence(column: ColumnProfile): string {
   }
 }
 
+function formatSkewness(skewness: number | undefined): string {
+  return isFiniteNumber(skewness) ? skewness.toFixed(2).replace('-', '−') : '—';
+}
+
 function shapeRemark(skewness: number | undefined): string {
   if (!isFiniteNumber(skewness)) return '';
-  const s = formatCompact(skewness);
+  const s = formatSkewness(skewness);
   if (skewness > 1)
     return `The long tail to the right (skewness ${s}) means a few large values; a log transform often helps linear models.`;
   if (skewness < -1) return `The long tail to the left (skewness ${s}) means a few unusually small values.`;
@@ -88,7 +92,7 @@ function kindStats(column: ColumnProfile): string[] {
     const stats = [stat('Mean', figures.mean), stat('Std', figures.std), stat('Min', figures.min)];
     stats.push(stat('Median', figures.median), stat('Max', figures.max));
     if (column.kind === 'numeric' || column.kind === 'integer') {
-      stats.push(stat('Skewness', formatCompact(n.skewness)), stat('Zeros', formatCompact(n.zeros)));
+      stats.push(stat('Skewness', formatSkewness(n.skewness)), stat('Zeros', formatCompact(n.zeros)));
       stats.push(stat('Outliers (IQR)', formatCompact(n.outliersIqr)));
     }
     return stats;

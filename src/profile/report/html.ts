@@ -11,7 +11,7 @@ import { escapeHtml, formatCompact, formatCount, formatPercent, isFiniteNumber }
 import { columnCard, columnChart } from './html-columns.js';
 import { REPORT_CSS, SORT_SCRIPT } from './page-assets.js';
 import { rankFindings, SEVERITIES, summaryFigures } from './summary.js';
-import { barChartSvg, heatmapSvg, missingSvg } from './svg.js';
+import { barChartSvg, type HeatmapScale, heatmapSvg, missingSvg } from './svg.js';
 
 export function renderProfileHtml(profile: Profile): string {
   const title = `Profile of ${profile.source ?? 'a table'}`;
@@ -160,9 +160,9 @@ ${rows}
 </section>`;
 }
 
-function plot(svg: string, caption: string, heading?: string): string {
+function plot(svg: string, caption: string, heading?: string, wide = false): string {
   const title = heading ? `<h3>${escapeHtml(heading)}</h3>` : '';
-  return `<figure class="plot">${title}${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+  return `<figure class="plot${wide ? ' plot-wide' : ''}">${title}${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
 /** Past this many columns, the chart shows only the incomplete ones so it stays a readable length. */
@@ -172,8 +172,10 @@ function missingPanel(profile: Profile): string {
   const columns = profile.columnProfiles;
   const incomplete = columns.filter((c) => c.missing > 0);
   const shown = columns.length <= MISSING_CHART_ALL_COLUMNS ? columns : incomplete;
-  const lead = `${incomplete.length} of ${columns.length} columns have missing values${shown === incomplete && incomplete.length ? '; only those are drawn' : ''}.`;
-  if (!shown.length) {
+  const lead = incomplete.length
+    ? `${incomplete.length} of ${columns.length} columns have missing values${shown === incomplete ? '; only those are drawn' : ''}.`
+    : 'Every column is complete: no value is missing.';
+  if (!incomplete.length) {
     return `<section class="panel" id="missing"><h2>Missing values</h2><p class="lead">${lead}</p></section>`;
   }
   const svg = missingSvg({
@@ -204,19 +206,7 @@ function targetPanel(profile: Profile): string {
         : 'This is what the model must predict. When one class is much rarer than the others, accuracy misleads: look at per-class recall, or balance the classes.';
     if (chart) parts.push(plot(chart, hint, `Distribution of ${target.name}`));
   }
-  if (profile.targetAssociation.length) {
-    const svg = barChartSvg({
-      labels: profile.targetAssociation.map((a) => a.column),
-      values: profile.targetAssociation.map((a) => a.mutualInformation),
-      label: `Mutual information of each column with ${profile.target}`,
-      kind: 'association',
-      formatValue: (v) => `${formatCompact(v)} nats`,
-    });
-    const hint =
-      'Each bar is the mutual information between a column and the target: how much knowing the column tells you about the target (0 = nothing). ' +
-      'Unlike correlation it also catches curved and categorical relationships; a column far ahead of all others may be leaking the answer.';
-    parts.push(plot(svg, hint, `What tells you most about ${profile.target}`));
-  }
+  if (profile.targetAssociation.length) parts.push(associationPlot(profile));
   const task = profile.task ? ` (${profile.task})` : '';
   return `<section class="panel" id="target">
 <h2>Target: ${escapeHtml(profile.target)}${escapeHtml(task)}</h2>
@@ -224,63 +214,102 @@ function targetPanel(profile: Profile): string {
 </section>`;
 }
 
-function correlationPanel(profile: Profile): string {
-  const c = profile.correlations;
-  const plots: string[] = [];
+/** The mutual-information ranking shows this many columns; the rest add length, not insight. */
+const ASSOCIATION_BARS = 20;
+
+function associationPlot(profile: Profile): string {
+  const all = profile.targetAssociation;
+  const shown = all.slice(0, ASSOCIATION_BARS);
+  const svg = barChartSvg({
+    labels: shown.map((a) => a.column),
+    values: shown.map((a) => a.mutualInformation),
+    label: `Mutual information of each column with ${profile.target}`,
+    kind: 'association',
+    formatValue: (v) => `${formatCompact(v)} nats`,
+  });
+  const rest =
+    all.length > shown.length ? ` The ${shown.length} highest of ${all.length} columns are shown.` : '';
+  const hint =
+    'Each bar is the mutual information between a column and the target: how much knowing the column tells you about the target (0 = nothing). ' +
+    `Unlike correlation it also catches curved and categorical relationships; a column far ahead of all others may be leaking the answer.${rest}`;
+  return plot(svg, hint, `What tells you most about ${profile.target}`);
+}
+
+interface HeatmapSpec {
+  readonly heading: string;
+  readonly rows: readonly string[];
+  readonly cols: readonly string[];
+  readonly matrix: readonly (readonly number[])[];
+  readonly scale: HeatmapScale;
+  readonly caption: string;
+}
+
+const PEARSON_CAPTION =
+  'Each cell shows how closely two columns follow a straight line together: red towards +1 means they rise together, ' +
+  'blue towards −1 means one falls as the other rises, white means no linear link. Two features near ±1 carry almost the same information.';
+const SPEARMAN_CAPTION =
+  'The same, computed on ranks: it also catches relationships that always rise (or fall) but not in a straight line, ' +
+  'and a few outliers sway it less. Where it is much stronger than Pearson, the link is curved.';
+const CRAMERS_V_CAPTION =
+  'Each cell measures how strongly two categorical columns go together, from 0 (knowing one tells nothing about the other) ' +
+  'to 1 (one determines the other). It has no sign: categories have no order.';
+const ETA_CAPTION =
+  'Each cell (η, the correlation ratio) says how much of a numeric column’s spread is explained by the categories of a ' +
+  'categorical column, from 0 (the groups look alike) to 1 (the category fixes the value).';
+
+/** Pearson and Spearman need two numeric columns, Cramér's V two categorical ones, η one of each. */
+function heatmapSpecs(c: Profile['correlations']): HeatmapSpec[] {
+  const specs: HeatmapSpec[] = [];
+  const numeric = { rows: c.numeric, cols: c.numeric, scale: 'diverging' as const };
   if (c.numeric.length >= 2) {
-    const heat = (matrix: typeof c.pearson, name: string) =>
-      heatmapSvg({
-        rowLabels: c.numeric,
-        colLabels: c.numeric,
-        matrix,
-        scale: 'diverging',
-        label: `${name} correlation`,
-      });
-    plots.push(
-      plot(
-        heat(c.pearson, 'Pearson'),
-        'Each cell shows how closely two columns follow a straight line together: red towards +1 means they rise together, blue towards −1 means one falls as the other rises, white means no linear link. Two features near ±1 carry almost the same information.',
-        'Pearson correlation',
-      ),
-      plot(
-        heat(c.spearman, 'Spearman'),
-        'The same, computed on ranks: it also catches relationships that always rise (or fall) but not in a straight line, and a few outliers sway it less. Where it is much stronger than Pearson, the link is curved.',
-        'Spearman rank correlation',
-      ),
-    );
+    specs.push({ ...numeric, heading: 'Pearson correlation', matrix: c.pearson, caption: PEARSON_CAPTION });
+    specs.push({
+      ...numeric,
+      heading: 'Spearman rank correlation',
+      matrix: c.spearman,
+      caption: SPEARMAN_CAPTION,
+    });
   }
   if (c.categorical.length >= 2) {
-    const svg = heatmapSvg({
-      rowLabels: c.categorical,
-      colLabels: c.categorical,
-      matrix: c.cramersV,
+    const [rows, cols, matrix] = [c.categorical, c.categorical, c.cramersV];
+    specs.push({
+      heading: "Cramér's V",
+      rows,
+      cols,
+      matrix,
       scale: 'sequential',
-      label: "Cramér's V between categorical columns",
+      caption: CRAMERS_V_CAPTION,
     });
-    plots.push(
-      plot(
-        svg,
-        'Each cell measures how strongly two categorical columns go together, from 0 (knowing one tells nothing about the other) to 1 (one determines the other). It has no sign: categories have no order.',
-        "Cramér's V",
-      ),
-    );
   }
-  if (c.categorical.length >= 1 && c.numeric.length >= 1 && c.correlationRatio.length) {
-    const svg = heatmapSvg({
-      rowLabels: c.categorical,
-      colLabels: c.numeric,
-      matrix: c.correlationRatio,
+  if (c.categorical.length >= 1 && c.numeric.length >= 1 && c.correlationRatio.length > 0) {
+    const [rows, cols, matrix] = [c.categorical, c.numeric, c.correlationRatio];
+    specs.push({
+      heading: 'Categories against numbers (η)',
+      rows,
+      cols,
+      matrix,
       scale: 'sequential',
-      label: 'Correlation ratio between categorical and numeric columns',
+      caption: ETA_CAPTION,
     });
-    plots.push(
-      plot(
-        svg,
-        'Each cell (η, the correlation ratio) says how much of a numeric column’s spread is explained by the categories of a categorical column, from 0 (the groups look alike) to 1 (the category fixes the value).',
-        'Categories against numbers (η)',
-      ),
-    );
   }
+  return specs;
+}
+
+/** Beyond this many columns a heatmap gets the full width, so its cells and labels stay legible. */
+const WIDE_HEATMAP_COLUMNS = 16;
+
+function correlationPanel(profile: Profile): string {
+  const plots = heatmapSpecs(profile.correlations).map((spec) => {
+    const svg = heatmapSvg({
+      rowLabels: spec.rows,
+      colLabels: spec.cols,
+      matrix: spec.matrix,
+      scale: spec.scale,
+      label: spec.heading,
+    });
+    const wide = Math.max(spec.rows.length, spec.cols.length) > WIDE_HEATMAP_COLUMNS;
+    return plot(svg, spec.caption, spec.heading, wide);
+  });
   const body = plots.length
     ? `<div class="plots">${plots.join('\n')}</div>`
     : '<p class="empty">Fewer than two comparable columns, so there is nothing to correlate.</p>';

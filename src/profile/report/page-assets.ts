@@ -61,6 +61,7 @@ table.columns tbody tr:hover { background: #f8fafc; }
 .target-mark { font-size: 11px; color: var(--accent); font-weight: 700; margin-left: 6px; text-transform: uppercase; }
 .plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 18px 28px; align-items: start; }
 figure.plot { margin: 0; }
+figure.plot-wide { grid-column: 1 / -1; }
 figure.plot h3 { margin-bottom: 6px; }
 figcaption, .how { color: var(--muted); font-size: 13px; margin: 6px 0 0; max-width: 68ch; }
 svg.chart { display: block; max-width: 100%; height: auto; }

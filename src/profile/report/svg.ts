@@ -62,9 +62,13 @@ function line(x1: number, y1: number, x2: number, y2: number, stroke: string): s
  */
 export function niceTicks(min: number, max: number, target = 5, coverMax = false): Tick[] {
   if (!(max > min)) return [{ value: min, label: formatCompact(min) }];
-  const rough = (max - min) / target;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
+  const span = max - min;
+  const magnitude = 10 ** (Math.floor(Math.log10(span / target)) - 1);
+  const candidates = [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * magnitude);
+  // Inside the range, the first step giving at most `target` intervals; covering it,
+  // at most one more, so the axis ends at the nearest nice number above the data.
+  const limit = coverMax ? target + 1 : target;
+  const step = candidates.find((s) => Math.ceil(span / s - 1e-9) <= limit) ?? candidates.at(-1)!;
   const last = coverMax ? Math.ceil(max / step - 1e-9) * step : max;
   const ticks: Tick[] = [];
   for (let v = Math.ceil(min / step) * step; v <= last + step * 1e-9; v += step) {
@@ -138,8 +142,9 @@ export function histogramSvg(input: HistogramInput): string {
   let hi = edges[edges.length - 1] ?? 1;
   if (!(hi > lo)) [lo, hi] = input.datetime ? [lo - DAY_MS, hi + DAY_MS] : [lo - 0.5, hi + 0.5];
   const x = (v: number) => HIST.left + ((v - lo) / (hi - lo)) * plotW;
-  const yTicks = niceTicks(0, Math.max(1, ...counts), 4, true);
-  const yMax = Math.max(1, ...counts, yTicks[yTicks.length - 1]!.value);
+  // At least 4, so an axis for a handful of rows still steps in whole rows.
+  const yTicks = niceTicks(0, Math.max(4, ...counts), 4, true);
+  const yMax = Math.max(...counts, yTicks[yTicks.length - 1]!.value);
   const y = (c: number) => HIST.top + plotH - (c / yMax) * plotH;
   const parts: string[] = [];
   for (const tick of yTicks) {
@@ -329,7 +334,7 @@ function formatCoefficient(value: number | null): string {
   return Number(fixed) === 0 ? '0.00' : fixed.replace('-', '−');
 }
 
-const HEAT = { maxPlot: 400, minCell: 12, maxCell: 44, legendW: 64, pad: 8, maxLabelChars: 20 } as const;
+const HEAT = { maxPlot: 400, minCell: 16, maxCell: 44, legendW: 64, pad: 8, maxLabelChars: 20 } as const;
 
 /** A rows × cols grid of coloured cells; values are printed inside cells big enough to hold them. */
 export function heatmapSvg(input: HeatmapInput): string {
@@ -345,17 +350,20 @@ export function heatmapSvg(input: HeatmapInput): string {
   const gridH = rowLabels.length * cell;
   const width = left + gridW + HEAT.pad * 2 + Math.max(HEAT.legendW, Math.ceil(colLabelPx * 0.71) - cell / 2);
   const height = top + Math.max(gridH, 120) + HEAT.pad;
-  const parts: string[] = [];
-  rowLabels.forEach((label, r) => {
-    parts.push(
-      text(left - 6, top + r * cell + cell / 2 + 4, truncate(label, rowGutter.chars), 'text-anchor="end"'),
-    );
-  });
-  colLabels.forEach((label, c) => {
-    const cx = left + c * cell + cell / 2;
-    const shown = truncate(label, HEAT.maxLabelChars);
-    parts.push(text(cx, top - 6, shown, `transform="rotate(-45 ${round1(cx)} ${top - 6})"`));
-  });
+  // Small cells sit closer than an 11 px line; a smaller font keeps neighbouring labels apart.
+  const labelFont = cell < 20 ? ' font-size="9.5"' : '';
+  const labels = [
+    ...rowLabels.map((label, r) => {
+      const y = top + r * cell + cell / 2 + 4;
+      return text(left - 6, y, truncate(label, rowGutter.chars), `text-anchor="end"${labelFont}`);
+    }),
+    ...colLabels.map((label, c) => {
+      const cx = round1(left + c * cell + cell / 2);
+      const shown = truncate(label, HEAT.maxLabelChars);
+      return text(cx, top - 6, shown, `transform="rotate(-45 ${cx} ${top - 6})"${labelFont}`);
+    }),
+  ];
+  const parts = [...labels];
   parts.push(...heatmapCells(input, left, top, cell));
   parts.push(heatLegend(input.scale, left + gridW + HEAT.pad * 2, top, Math.max(gridH, 120)));
   return svgRoot('heatmap', width, height, input.label, parts.join(''));
