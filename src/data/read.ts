@@ -8,7 +8,7 @@ import { Frame } from './frame.js';
 import { inferColumns } from './infer.js';
 import type { RawColumn, ReadNote } from './raw.js';
 import { type CsvDialect, sniffCsv } from './sniff.js';
-import { readPostgres, readSqlite } from './sql.js';
+import { readPostgres, readSqlite, redactPassword } from './sql.js';
 
 export type SourceFormat = 'csv' | 'tsv' | 'parquet' | 'jsonl' | 'duckdb' | 'sqlite' | 'postgres';
 
@@ -56,8 +56,8 @@ export async function readTable(source: string, options: ReadOptions = {}): Prom
 
 export async function readTableWithNotes(source: string, options: ReadOptions = {}): Promise<ReadResult> {
   if (/^postgres(ql)?:\/\//.test(source)) {
-    const raw = await readPostgres(source, databaseQuery(source, options));
-    return finish(raw, 'postgres', source, options);
+    const raw = await readPostgres(source, databaseQuery(redactPassword(source), options));
+    return finish(raw, 'postgres', redactPassword(source), options);
   }
   const head = await readHead(source);
   const format = options.format ?? detectFormat(source, head);

@@ -237,4 +237,10 @@ describe('other file formats', () => {
     ]);
     expect(numbers(frame.column('day'))[1]).toBe(Date.UTC(2024, 1, 1));
   });
+
+  it.skipIf(SKIP_POSTGRES)('keeps the password out of the frame’s source', async () => {
+    const withPassword = POSTGRES_URL!.replace('//postgres@', '//postgres:hunter2@');
+    const frame = await readTable(withPassword, { query: 'SELECT 1 AS one' });
+    expect(frame.source).toBe(POSTGRES_URL!.replace('//postgres@', '//postgres:***@'));
+  });
 });
