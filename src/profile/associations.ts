@@ -1,0 +1,518 @@
+import type { Column, NumberColumn } from '../data/column.js';
+import type { Frame } from '../data/frame.js';
+import {
+  countDistinctSorted,
+  lowerBound,
+  quantileSorted,
+  type SortedValues,
+  sortedPresent,
+  sortWithRows,
+} from './stats.js';
+import type { Correlations, TargetAssociation } from './types.js';
+
+/** A column as integer codes 0..levels-1, with -1 for missing. */
+export interface Codes {
+  readonly codes: Int32Array;
+  readonly levels: number;
+}
+
+/**
+ * Numeric columns with more than this many distinct values are cut into this
+ * many equal-frequency (quantile) bins before mutual information is computed;
+ * with fewer, each value is its own bin.
+ */
+export const MI_BINS = 10;
+
+/** A number column's sorted values (and rows) by name, when the caller has them already. */
+export type SortedLookup = (name: string) => SortedValues | undefined;
+
+/** Pearson's r over the rows where both values are present (two passes: means, then centred sums). */
+export function pearson(x: Float64Array, y: Float64Array): number {
+  let n = 0;
+  let sumX = 0;
+  let sumY = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (!Number.isNaN(a) && !Number.isNaN(b)) {
+      n++;
+      sumX += a;
+      sumY += b;
+    }
+  }
+  if (n < 2) return Number.NaN;
+  const meanX = sumX / n;
+  const meanY = sumY / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (!Number.isNaN(a) && !Number.isNaN(b)) {
+      const dx = a - meanX;
+      const dy = b - meanY;
+      sxy += dx * dy;
+      sxx += dx * dx;
+      syy += dy * dy;
+    }
+  }
+  return correlationFromSums(sxy, sxx, syy);
+}
+
+function correlationFromSums(sxy: number, sxx: number, syy: number): number {
+  const denominator = Math.sqrt(sxx * syy);
+  if (!(denominator > 0)) return Number.NaN;
+  return Math.max(-1, Math.min(1, sxy / denominator));
+}
+
+interface CentredColumn {
+  readonly complete: boolean;
+  readonly mean: number;
+  readonly sumSquares: number;
+}
+
+function centre(values: Float64Array): CentredColumn {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) {
+      n++;
+      sum += v;
+    }
+  }
+  const mean = sum / n;
+  let sumSquares = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) sumSquares += (v - mean) * (v - mean);
+  }
+  return { complete: n === values.length, mean, sumSquares };
+}
+
+/** Rows per block of the blocked cross-product: 30 columns × 2048 rows stay in L2 cache. */
+const BLOCK_ROWS = 2048;
+
+/**
+ * Σ (x − x̄)(y − ȳ) for every pair of complete columns, block by block: each
+ * block's values are centred once, then every pair is summed from cache. The
+ * last block is padded with zeros, which add nothing to the sums.
+ */
+function centredCrossProducts(
+  columns: readonly Float64Array[],
+  centred: readonly CentredColumn[],
+): Float64Array {
+  const k = columns.length;
+  const n = k === 0 ? 0 : columns[0]!.length;
+  const sums = new Float64Array(k * k);
+  const block = new Float64Array(k * BLOCK_ROWS);
+  const views = columns.map((_, j) => block.subarray(j * BLOCK_ROWS, (j + 1) * BLOCK_ROWS));
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const length = Math.min(BLOCK_ROWS, n - start);
+    views.forEach((view, j) => {
+      const values = columns[j]!;
+      const mean = centred[j]!.mean;
+      for (let r = 0; r < length; r++) view[r] = values[start + r]! - mean;
+      view.fill(0, length);
+    });
+    for (let i = 0; i < k; i++) {
+      for (let j = i + 1; j < k; j++) sums[i * k + j]! += dot(views[i]!, views[j]!);
+    }
+  }
+  return sums;
+}
+
+/** Four running sums, so consecutive additions do not wait on each other. */
+function dot(x: Float64Array, y: Float64Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let r = 0; r < x.length; r += 4) {
+    s0 += x[r]! * y[r]!;
+    s1 += x[r + 1]! * y[r + 1]!;
+    s2 += x[r + 2]! * y[r + 2]!;
+    s3 += x[r + 3]! * y[r + 3]!;
+  }
+  return s0 + s1 + s2 + s3;
+}
+
+function squareMatrix(k: number): number[][] {
+  return Array.from({ length: k }, () => new Array<number>(k).fill(Number.NaN));
+}
+
+/**
+ * Pearson correlations of every pair, over pairwise-complete rows (as
+ * pandas' `DataFrame.corr`). The diagonal is 1, or NaN for a constant column.
+ */
+export function pearsonMatrix(columns: readonly Float64Array[]): number[][] {
+  const centred = columns.map(centre);
+  const complete = columns.flatMap((_, i) => (centred[i]!.complete ? [i] : []));
+  const completeIndex = columns.map((_, i) => complete.indexOf(i));
+  const cross = centredCrossProducts(
+    complete.map((i) => columns[i]!),
+    complete.map((i) => centred[i]!),
+  );
+  const r = squareMatrix(columns.length);
+  for (let i = 0; i < columns.length; i++) {
+    const ci = centred[i]!;
+    r[i]![i] = ci.sumSquares > 0 ? 1 : Number.NaN;
+    for (let j = i + 1; j < columns.length; j++) {
+      const cj = centred[j]!;
+      const a = completeIndex[i]!;
+      const b = completeIndex[j]!;
+      const value =
+        a >= 0 && b >= 0
+          ? correlationFromSums(cross[a * complete.length + b]!, ci.sumSquares, cj.sumSquares)
+          : pearson(columns[i]!, columns[j]!);
+      r[i]![j] = value;
+      r[j]![i] = value;
+    }
+  }
+  return r;
+}
+
+/**
+ * 1-based ranks, ties getting the average of the ranks they span (scipy's
+ * `rankdata(method='average')`); NaN stays NaN. Ties occupy positions
+ * first..last of the ascending order and all get (first + last) / 2 + 1.
+ */
+export function averageRanks(
+  values: Float64Array,
+  sorted: SortedValues = sortWithRows(values),
+): Float64Array {
+  const ranks = new Float64Array(values.length).fill(Number.NaN);
+  const { sorted: ascending, rows } = sorted;
+  let first = 0;
+  for (let i = 1; i <= ascending.length; i++) {
+    if (i < ascending.length && ascending[i] === ascending[first]) continue;
+    const rank = (first + i - 1) / 2 + 1;
+    for (let j = first; j < i; j++) ranks[rows[j]!] = rank;
+    first = i;
+  }
+  return ranks;
+}
+
+/** The rows where both values are present, as two compact arrays. */
+function pairedPresent(x: Float64Array, y: Float64Array): [Float64Array, Float64Array] {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) n++;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  let at = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (!Number.isNaN(a) && !Number.isNaN(b)) {
+      xs[at] = a;
+      ys[at++] = b;
+    }
+  }
+  return [xs, ys];
+}
+
+/** Spearman's ρ: Pearson's r of the average ranks, ranked within the pairwise-complete rows. */
+export function spearman(x: Float64Array, y: Float64Array): number {
+  const [xs, ys] = pairedPresent(x, y);
+  return pearson(averageRanks(xs), averageRanks(ys));
+}
+
+function presentCount(values: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
+  return n;
+}
+
+function bothPresentCount(x: Float64Array, y: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) n++;
+  return n;
+}
+
+/**
+ * Spearman correlations of every pair over pairwise-complete rows. Each
+ * column is ranked once; a pair is re-ranked on its common rows only when
+ * one column is missing where the other is present.
+ */
+export function spearmanMatrix(
+  columns: readonly Float64Array[],
+  sorted: readonly (SortedValues | undefined)[] = [],
+): number[][] {
+  const ranks = columns.map((values, i) => averageRanks(values, sorted[i] ?? sortWithRows(values)));
+  const rho = pearsonMatrix(ranks);
+  const present = columns.map(presentCount);
+  for (let i = 0; i < columns.length; i++) {
+    if (present[i] === columns[i]!.length) continue;
+    for (let j = 0; j < columns.length; j++) {
+      if (j === i) continue;
+      const both = bothPresentCount(columns[i]!, columns[j]!);
+      if (both === present[i] && both === present[j]) continue;
+      const value = spearman(columns[i]!, columns[j]!);
+      rho[i]![j] = value;
+      rho[j]![i] = value;
+    }
+  }
+  return rho;
+}
+
+interface Contingency {
+  readonly table: Float64Array; // row-major, a.levels × b.levels
+  readonly rowSums: Float64Array;
+  readonly colSums: Float64Array;
+  readonly n: number;
+}
+
+/** Counts of each (a, b) code pair over the rows where both are present. */
+export function contingency(a: Codes, b: Codes): Contingency {
+  const table = new Float64Array(a.levels * b.levels);
+  const rowSums = new Float64Array(a.levels);
+  const colSums = new Float64Array(b.levels);
+  let n = 0;
+  for (let i = 0; i < a.codes.length; i++) {
+    const r = a.codes[i]!;
+    const c = b.codes[i]!;
+    if (r < 0 || c < 0) continue;
+    table[r * b.levels + c]!++;
+    rowSums[r]!++;
+    colSums[c]!++;
+    n++;
+  }
+  return { table, rowSums, colSums, n };
+}
+
+function nonZero(values: Float64Array): number {
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > 0) k++;
+  return k;
+}
+
+/**
+ * Cramér's V without bias correction: √(χ² / (n (min(r, c) − 1))), with
+ * χ² = Σ (O − E)² / E over the levels that occur (E = row sum · column sum / n).
+ * NaN when either column has fewer than two levels present.
+ */
+export function cramersV(a: Codes, b: Codes): number {
+  const { table, rowSums, colSums, n } = contingency(a, b);
+  const k = Math.min(nonZero(rowSums), nonZero(colSums));
+  if (k < 2) return Number.NaN;
+  let chi2 = 0;
+  for (let r = 0; r < a.levels; r++) {
+    if (rowSums[r] === 0) continue;
+    for (let c = 0; c < b.levels; c++) {
+      if (colSums[c] === 0) continue;
+      const expected = (rowSums[r]! * colSums[c]!) / n;
+      const d = table[r * b.levels + c]! - expected;
+      chi2 += (d * d) / expected;
+    }
+  }
+  return Math.min(1, Math.sqrt(chi2 / (n * (k - 1))));
+}
+
+/**
+ * The correlation ratio η = √(SS_between / SS_total): how much of a numeric
+ * column's variance the groups of a categorical column explain. NaN when the
+ * numeric values are constant.
+ */
+export function correlationRatio(groups: Codes, values: Float64Array): number {
+  const sums = new Float64Array(groups.levels);
+  const counts = new Float64Array(groups.levels);
+  let n = 0;
+  let total = 0;
+  for (let i = 0; i < values.length; i++) {
+    const g = groups.codes[i]!;
+    const v = values[i]!;
+    if (g < 0 || Number.isNaN(v)) continue;
+    sums[g]! += v;
+    counts[g]!++;
+    total += v;
+    n++;
+  }
+  const mean = total / n;
+  let ssTotal = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (groups.codes[i]! >= 0 && !Number.isNaN(v)) ssTotal += (v - mean) * (v - mean);
+  }
+  let ssBetween = 0;
+  for (let g = 0; g < groups.levels; g++) {
+    if (counts[g]! > 0) ssBetween += counts[g]! * (sums[g]! / counts[g]! - mean) ** 2;
+  }
+  if (!(ssTotal > 0)) return Number.NaN;
+  return Math.min(1, Math.sqrt(ssBetween / ssTotal));
+}
+
+/**
+ * Mutual information in nats, the plug-in estimate from the contingency table:
+ * I = Σ (n_xy / n) ln(n · n_xy / (n_x · n_y)), over rows where both are present.
+ * This is scikit-learn's `mutual_info_score` on discrete labels, not its
+ * k-nearest-neighbour estimator for continuous data; with many bins on few
+ * rows it is biased upwards by about (r − 1)(c − 1) / (2n).
+ */
+export function mutualInformation(a: Codes, b: Codes): number {
+  const { table, rowSums, colSums, n } = contingency(a, b);
+  let mi = 0;
+  for (let r = 0; r < a.levels; r++) {
+    for (let c = 0; c < b.levels; c++) {
+      const count = table[r * b.levels + c]!;
+      if (count > 0) mi += (count / n) * Math.log((n * count) / (rowSums[r]! * colSums[c]!));
+    }
+  }
+  return Math.max(0, mi);
+}
+
+/** Missing values (-1) as one more level, for when missingness itself may carry information. */
+export function withMissingLevel(codes: Codes): Codes {
+  let hasMissing = false;
+  for (let i = 0; i < codes.codes.length; i++) if (codes.codes[i]! < 0) hasMissing = true;
+  if (!hasMissing) return codes;
+  const out = codes.codes.map((c) => (c < 0 ? codes.levels : c));
+  return { codes: out, levels: codes.levels + 1 };
+}
+
+/**
+ * The edges of `bins` equal-frequency bins, duplicates dropped: numpy's
+ * linear quantiles at i · (1 / bins) (as `np.linspace` spaces them), as
+ * pandas' `qcut(x, bins, duplicates='drop')` computes them.
+ */
+export function quantileEdges(sorted: Float64Array, bins: number): number[] {
+  const step = 1 / bins;
+  const edges: number[] = [];
+  for (let i = 0; i <= bins; i++) {
+    const edge = quantileSorted(sorted, i === bins ? 1 : i * step);
+    if (edges.length === 0 || edge !== edges[edges.length - 1]) edges.push(edge);
+  }
+  return edges;
+}
+
+/**
+ * Bin i holds (edges[i], edges[i + 1]], the first bin also its lower edge
+ * (pandas' `cut` with right=True, include_lowest=True); values beyond the
+ * outer edges fall into the outer bins.
+ */
+export function binByEdges(values: Float64Array, edges: readonly number[]): Codes {
+  const levels = Math.max(1, edges.length - 1);
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    codes[i] = Number.isNaN(v) ? -1 : Math.min(levels - 1, Math.max(0, lowerBound(edges, v) - 1));
+  }
+  return { codes, levels };
+}
+
+function distinctValues(sorted: Float64Array): Float64Array {
+  const out = new Float64Array(countDistinctSorted(sorted));
+  let at = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out[at++] = sorted[i]!;
+  return out;
+}
+
+function numberCodes(column: NumberColumn, maxBins: number, sorted: Float64Array): Codes {
+  if (countDistinctSorted(sorted) > maxBins) return binByEdges(column.values, quantileEdges(sorted, maxBins));
+  const distinct = distinctValues(sorted);
+  const codes = new Int32Array(column.values.length);
+  column.values.forEach((v, i) => {
+    codes[i] = Number.isNaN(v) ? -1 : lowerBound(distinct, v);
+  });
+  return { codes, levels: distinct.length };
+}
+
+function stringCodes(values: readonly (string | null)[]): Codes {
+  const index = new Map<string, number>();
+  const codes = new Int32Array(values.length);
+  values.forEach((value, i) => {
+    if (value === null) {
+      codes[i] = -1;
+      return;
+    }
+    let code = index.get(value);
+    if (code === undefined) {
+      code = index.size;
+      index.set(value, code);
+    }
+    codes[i] = code;
+  });
+  return { codes, levels: index.size };
+}
+
+/**
+ * A column as codes: categories as they are, strings by value, numbers one
+ * code per distinct value when there are at most `maxBins` of them, else
+ * `maxBins` quantile bins (pass Infinity for one code per distinct value).
+ */
+export function discretize(column: Column, maxBins: number, sorted?: Float64Array): Codes {
+  switch (column.storage) {
+    case 'categorical':
+      return { codes: column.codes, levels: column.levels.length };
+    case 'string':
+      return stringCodes(column.values);
+    case 'number':
+      return numberCodes(column, maxBins, sorted ?? sortedPresent(column.values));
+  }
+}
+
+/** Columns that enter the Pearson/Spearman matrices: number-stored, not IDs. */
+export function correlatedNumeric(frame: Frame): NumberColumn[] {
+  return frame.columns.filter((c): c is NumberColumn => c.storage === 'number' && c.kind !== 'id');
+}
+
+/** Columns that enter the Cramér's V matrix: categories and booleans. */
+export function correlatedCategorical(frame: Frame): Column[] {
+  return frame.columns.filter((c) => c.storage === 'categorical' || c.kind === 'boolean');
+}
+
+/**
+ * All association matrices. Pearson and η use every row of `frame`;
+ * Spearman uses `sample` (the caller's row sample of large tables), whose
+ * sorted values `sortedSample` may supply.
+ */
+export function correlationsOf(
+  frame: Frame,
+  sample: Frame,
+  sortedSample: SortedLookup = () => undefined,
+): Correlations {
+  const numeric = correlatedNumeric(frame);
+  const categorical = correlatedCategorical(frame);
+  const sampled = numeric.map((c) => sample.column(c.name) as NumberColumn);
+  const codes = categorical.map((c) => discretize(c, Number.POSITIVE_INFINITY));
+  return {
+    numeric: numeric.map((c) => c.name),
+    pearson: pearsonMatrix(numeric.map((c) => c.values)),
+    spearman: spearmanMatrix(
+      sampled.map((c) => c.values),
+      sampled.map((c) => sortedSample(c.name)),
+    ),
+    categorical: categorical.map((c) => c.name),
+    cramersV: codes.map((a) => codes.map((b) => cramersV(a, b))),
+    correlationRatio: codes.map((g) => numeric.map((c) => correlationRatio(g, c.values))),
+  };
+}
+
+/**
+ * Mutual information of every other column with the target, highest first.
+ * Rows with a missing target are left out; a missing feature value counts as
+ * a level of its own. A regression target is cut into MI_BINS quantile bins.
+ */
+export function targetMutualInformation(
+  sample: Frame,
+  target: string,
+  regression: boolean,
+  sortedSample: SortedLookup = () => undefined,
+): TargetAssociation[] {
+  const targetColumn = sample.column(target);
+  const y = discretize(
+    targetColumn,
+    regression ? MI_BINS : Number.POSITIVE_INFINITY,
+    sortedSample(target)?.sorted,
+  );
+  return sample.columns
+    .filter((c) => c.name !== target)
+    .map((c) => ({
+      column: c.name,
+      mutualInformation: mutualInformation(
+        withMissingLevel(discretize(c, MI_BINS, sortedSample(c.name)?.sorted)),
+        y,
+      ),
+    }))
+    .sort((a, b) => b.mutualInformation - a.mutualInformation);
+}
