@@ -1,0 +1,24 @@
+export {
+  averageRanks,
+  type Codes,
+  correlationRatio,
+  cramersV,
+  discretize,
+  MI_BINS,
+  mutualInformation,
+  pearson,
+  pearsonMatrix,
+  spearman,
+  spearmanMatrix,
+} from './associations.js';
+export {
+  collectFindings,
+  countDuplicateRows,
+  type FindingInputs,
+  type MixedTypeNote,
+  populationStabilityIndex,
+  type Task,
+} from './findings.js';
+export { inferTask, type ProfileOptions, profileFrame, SAMPLE_ROWS } from './profile.js';
+export { numericSummary, profileColumn, QUANTILE_LEVELS, quantileSorted, sortedPresent } from './stats.js';
+export type * from './types.js';
