@@ -349,7 +349,7 @@ export function leakageFindings(inputs: FindingInputs, idLike: ReadonlySet<strin
   const exclude = new Set([...idLike, ...(inputs.timeColumn === undefined ? [] : [inputs.timeColumn])]);
   const scores =
     task === 'regression'
-      ? regressionLeakage(inputs.correlations, target)
+      ? regressionLeakage(inputs.correlations, target).filter((s) => !exclude.has(s.column))
       : classificationLeakage(inputs.sample, target, exclude, inputs.sortedSample);
   return scores
     .filter((s) => s.score >= LEAKAGE_THRESHOLD && (s.score - s.baseline) / (1 - s.baseline) >= 0.9)

@@ -179,6 +179,14 @@ describe('profileFrame', () => {
     expect(p.seconds).toBeGreaterThan(0);
   });
 
+  it('profiles empty tables without failing', () => {
+    expect(profileFrame(new Frame([])).rows).toBe(0);
+    const empty = new Frame([num('x', []), categoricalFromLabels('y', [])]);
+    const p = profileFrame(empty, { target: 'y' });
+    expect(p.columnProfiles.map((c) => c.count)).toEqual([0, 0]);
+    expect(p.findings.map((f) => f.kind)).toEqual(['constant', 'constant']);
+  });
+
   it('samples long tables for Spearman but keeps counts and quantiles exact', () => {
     const rows = SAMPLE_ROWS + 50_000;
     const rng = new Rng(3);
