@@ -67,37 +67,79 @@ function correlationFromSums(sxy: number, sxx: number, syy: number): number {
 }
 
 interface CentredColumn {
-  readonly complete: boolean;
   readonly mean: number;
+  readonly present: number;
+  /** Σ (x − mean) and Σ (x − mean)² over the present values. */
+  readonly sum: number;
   readonly sumSquares: number;
+  readonly missingRows: Int32Array;
 }
 
 function centre(values: Float64Array): CentredColumn {
-  let n = 0;
-  let sum = 0;
+  const missing: number[] = [];
+  let total = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!Number.isNaN(v)) {
-      n++;
-      sum += v;
-    }
+    if (Number.isNaN(v)) missing.push(i);
+    else total += v;
   }
-  const mean = sum / n;
+  const present = values.length - missing.length;
+  const mean = total / present;
+  let sum = 0;
   let sumSquares = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isNaN(v)) sumSquares += (v - mean) * (v - mean);
+    const d = values[i]! - mean;
+    if (Number.isNaN(d)) continue;
+    sum += d;
+    sumSquares += d * d;
   }
-  return { complete: n === values.length, mean, sumSquares };
+  return { mean, present, sum, sumSquares, missingRows: Int32Array.from(missing) };
+}
+
+/**
+ * Pearson's r over the rows where both are present, from sums over all
+ * present values: the rows where the other column is missing are taken out
+ * of x's sums (and vice versa), then r = C_xy / √(C_xx C_yy) with
+ * C_xy = S_xy − S_x S_y / n. Values are centred on their own column mean,
+ * so the correction is small and loses no precision.
+ */
+function pairwiseCorrelation(
+  x: Float64Array,
+  cx: CentredColumn,
+  y: Float64Array,
+  cy: CentredColumn,
+  sumProducts: number,
+): number {
+  let n = cx.present;
+  let sx = cx.sum;
+  let sxx = cx.sumSquares;
+  for (const row of cy.missingRows) {
+    const d = x[row]! - cx.mean;
+    if (Number.isNaN(d)) continue;
+    n--;
+    sx -= d;
+    sxx -= d * d;
+  }
+  let sy = cy.sum;
+  let syy = cy.sumSquares;
+  for (const row of cx.missingRows) {
+    const d = y[row]! - cy.mean;
+    if (Number.isNaN(d)) continue;
+    sy -= d;
+    syy -= d * d;
+  }
+  if (n < 2) return Number.NaN;
+  return correlationFromSums(sumProducts - (sx * sy) / n, sxx - (sx * sx) / n, syy - (sy * sy) / n);
 }
 
 /** Rows per block of the blocked cross-product: 30 columns × 2048 rows stay in L2 cache. */
 const BLOCK_ROWS = 2048;
 
 /**
- * Σ (x − x̄)(y − ȳ) for every pair of complete columns, block by block: each
- * block's values are centred once, then every pair is summed from cache. The
- * last block is padded with zeros, which add nothing to the sums.
+ * Σ (x − x̄)(y − ȳ) over the rows where both are present, for every pair,
+ * block by block: each block's values are centred once (missing as 0, which
+ * adds nothing), then every pair is summed from cache. The last block is
+ * padded with zeros too.
  */
 function centredCrossProducts(
   columns: readonly Float64Array[],
@@ -113,7 +155,10 @@ function centredCrossProducts(
     views.forEach((view, j) => {
       const values = columns[j]!;
       const mean = centred[j]!.mean;
-      for (let r = 0; r < length; r++) view[r] = values[start + r]! - mean;
+      for (let r = 0; r < length; r++) {
+        const d = values[start + r]! - mean;
+        view[r] = Number.isNaN(d) ? 0 : d;
+      }
       view.fill(0, length);
     });
     for (let i = 0; i < k; i++) {
@@ -148,24 +193,19 @@ function squareMatrix(k: number): number[][] {
  */
 export function pearsonMatrix(columns: readonly Float64Array[]): number[][] {
   const centred = columns.map(centre);
-  const complete = columns.flatMap((_, i) => (centred[i]!.complete ? [i] : []));
-  const completeIndex = columns.map((_, i) => complete.indexOf(i));
-  const cross = centredCrossProducts(
-    complete.map((i) => columns[i]!),
-    complete.map((i) => centred[i]!),
-  );
-  const r = squareMatrix(columns.length);
-  for (let i = 0; i < columns.length; i++) {
-    const ci = centred[i]!;
-    r[i]![i] = ci.sumSquares > 0 ? 1 : Number.NaN;
-    for (let j = i + 1; j < columns.length; j++) {
-      const cj = centred[j]!;
-      const a = completeIndex[i]!;
-      const b = completeIndex[j]!;
-      const value =
-        a >= 0 && b >= 0
-          ? correlationFromSums(cross[a * complete.length + b]!, ci.sumSquares, cj.sumSquares)
-          : pearson(columns[i]!, columns[j]!);
+  const cross = centredCrossProducts(columns, centred);
+  const k = columns.length;
+  const r = squareMatrix(k);
+  for (let i = 0; i < k; i++) {
+    r[i]![i] = centred[i]!.sumSquares > 0 ? 1 : Number.NaN;
+    for (let j = i + 1; j < k; j++) {
+      const value = pairwiseCorrelation(
+        columns[i]!,
+        centred[i]!,
+        columns[j]!,
+        centred[j]!,
+        cross[i * k + j]!,
+      );
       r[i]![j] = value;
       r[j]![i] = value;
     }
@@ -231,24 +271,57 @@ function bothPresentCount(x: Float64Array, y: Float64Array): number {
 }
 
 /**
+ * Average ranks of a column among only the rows where `otherPresent` is set,
+ * read off the column's ascending order without sorting again: a tie group
+ * of m kept rows after r kept rows takes ranks r + 1 … r + m, mean r + (m + 1) / 2.
+ */
+function ranksWhereBothPresent(order: SortedValues, otherPresent: Uint8Array): Float64Array {
+  const ranks = new Float64Array(otherPresent.length).fill(Number.NaN);
+  const { sorted, rows } = order;
+  let before = 0;
+  let first = 0;
+  while (first < sorted.length) {
+    let end = first + 1;
+    while (end < sorted.length && sorted[end] === sorted[first]) end++;
+    let kept = 0;
+    for (let k = first; k < end; k++) kept += otherPresent[rows[k]!]!;
+    const rank = before + (kept + 1) / 2;
+    for (let k = first; k < end; k++) if (otherPresent[rows[k]!]) ranks[rows[k]!] = rank;
+    before += kept;
+    first = end;
+  }
+  return ranks;
+}
+
+function presence(values: Float64Array): Uint8Array {
+  const present = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) present[i] = Number.isNaN(values[i]) ? 0 : 1;
+  return present;
+}
+
+/**
  * Spearman correlations of every pair over pairwise-complete rows. Each
- * column is ranked once; a pair is re-ranked on its common rows only when
- * one column is missing where the other is present.
+ * column is sorted once; a pair is re-ranked on its common rows (from those
+ * sorts, in linear time) only when one column is missing where the other is
+ * present.
  */
 export function spearmanMatrix(
   columns: readonly Float64Array[],
   sorted: readonly (SortedValues | undefined)[] = [],
 ): number[][] {
-  const ranks = columns.map((values, i) => averageRanks(values, sorted[i] ?? sortWithRows(values)));
-  const rho = pearsonMatrix(ranks);
+  const orders = columns.map((values, i) => sorted[i] ?? sortWithRows(values));
+  const rho = pearsonMatrix(columns.map((values, i) => averageRanks(values, orders[i])));
   const present = columns.map(presentCount);
+  const masks = columns.map(presence);
   for (let i = 0; i < columns.length; i++) {
-    if (present[i] === columns[i]!.length) continue;
-    for (let j = 0; j < columns.length; j++) {
-      if (j === i) continue;
+    for (let j = i + 1; j < columns.length; j++) {
+      if (present[i] === columns[i]!.length && present[j] === columns[j]!.length) continue;
       const both = bothPresentCount(columns[i]!, columns[j]!);
       if (both === present[i] && both === present[j]) continue;
-      const value = spearman(columns[i]!, columns[j]!);
+      const value = pearson(
+        ranksWhereBothPresent(orders[i]!, masks[j]!),
+        ranksWhereBothPresent(orders[j]!, masks[i]!),
+      );
       rho[i]![j] = value;
       rho[j]![i] = value;
     }
