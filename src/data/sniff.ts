@@ -82,7 +82,10 @@ const DELIMITER_SAMPLE_CHARS = 1 << 16;
  * keeping the field count the same on the most records.
  */
 function chooseDelimiter(text: string): string {
-  const head = trimToCompleteLines(text.slice(0, DELIMITER_SAMPLE_CHARS), text.length <= DELIMITER_SAMPLE_CHARS);
+  const head = trimToCompleteLines(
+    text.slice(0, DELIMITER_SAMPLE_CHARS),
+    text.length <= DELIMITER_SAMPLE_CHARS,
+  );
   let best: string = ',';
   let bestScore = -1;
   for (const candidate of DELIMITER_CANDIDATES) {
