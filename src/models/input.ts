@@ -1,0 +1,149 @@
+import { Frame, type Matrix } from '../data/frame.js';
+import { SchemaError, UsageError } from '../errors.js';
+import type { Params, SupervisedTask, Target } from './contract.js';
+
+/**
+ * Checks shared by every model, so each one's errors read the same:
+ * the right columns, numbers where numbers are needed, a usable target.
+ */
+
+/**
+ * The model's input as a matrix. A frame may hold more columns (a target, an
+ * id): the model's are selected by name. A matrix has no names to select by,
+ * so it must have exactly the model's columns, in the model's order.
+ */
+export function inputMatrix(X: Matrix | Frame, inputNames: readonly string[], kind: string): Matrix {
+  if (X instanceof Frame) {
+    const missing = inputNames.filter((n) => !X.has(n));
+    if (missing.length > 0) throw wrongColumns(kind, `missing ${list(missing)}`, X.source);
+    return X.toMatrix(inputNames);
+  }
+  const given = X.columnNames;
+  if (given.length === inputNames.length && given.every((n, j) => n === inputNames[j])) return X;
+  const missing = inputNames.filter((n) => !given.includes(n));
+  const unexpected = given.filter((n) => !inputNames.includes(n));
+  const parts = [
+    ...(missing.length > 0 ? [`missing ${list(missing)}`] : []),
+    ...(unexpected.length > 0 ? [`unexpected ${list(unexpected)}`] : []),
+  ];
+  throw wrongColumns(kind, parts.length > 0 ? parts.join('; ') : 'the same columns in another order');
+}
+
+function wrongColumns(kind: string, detail: string, source?: string): SchemaError {
+  return new SchemaError(
+    'schema.wrong-columns',
+    `the input does not have the columns the ${kind} model was trained on: ${detail}`,
+    {
+      location: { source },
+      hint: `a ${kind} model needs the columns it was trained on; check the file or the pipeline before it`,
+    },
+  );
+}
+
+/** Refuses NaN for models that cannot handle missing values, naming the column and row. */
+export function rejectMissing(X: Matrix, kind: string): void {
+  const { data, cols } = X;
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isFinite(data[i]!)) continue;
+    const row = Math.floor(i / cols);
+    const column = X.columnNames[i % cols] ?? String((i % cols) + 1);
+    const what = Number.isNaN(data[i]!) ? 'a missing value' : 'an infinite value';
+    throw new SchemaError(
+      'schema.missing-values',
+      `${what} in row ${row + 1}; ${kind} cannot use rows with missing values`,
+      {
+        location: { column },
+        hint: 'add an imputer before the model (e.g. median imputation), or use a model that handles missing values (gbdt)',
+      },
+    );
+  }
+}
+
+export function requireTarget(y: Target | undefined, kind: string, tasks: readonly SupervisedTask[]): Target {
+  if (y === undefined) {
+    throw new UsageError('usage.no-target', `${kind} learns from a target, and none was given`, {
+      location: { field: 'target' },
+      hint: 'name the column to predict (--target COL)',
+    });
+  }
+  if (!tasks.includes(y.task)) {
+    throw new UsageError(
+      'usage.wrong-task',
+      `${kind} does ${tasks.join(' or ')}, but "${y.name}" makes this ${y.task}`,
+      {
+        location: { field: 'target', column: y.name },
+        hint: tasks.includes('regression')
+          ? 'choose a classifier'
+          : 'choose a regressor, or set the target kind to categorical',
+      },
+    );
+  }
+  return y;
+}
+
+export function checkRows(X: Matrix, y: Target | undefined, sampleWeight: Float64Array | undefined): void {
+  if (X.rows === 0)
+    throw new UsageError('usage.no-rows', 'there are no rows to learn from', {
+      hint: 'check the data and any filter before fitting',
+    });
+  if (y !== undefined && y.values.length !== X.rows) {
+    throw new UsageError(
+      'usage.length-mismatch',
+      `the target has ${y.values.length} values for ${X.rows} rows`,
+      { location: { field: 'target' } },
+    );
+  }
+  if (sampleWeight !== undefined && sampleWeight.length !== X.rows) {
+    throw new UsageError(
+      'usage.length-mismatch',
+      `sampleWeight has ${sampleWeight.length} values for ${X.rows} rows`,
+      {
+        location: { field: 'sampleWeight' },
+      },
+    );
+  }
+}
+
+/** Merges user parameters over defaults, refusing unknown names (with the closest known one). */
+export function withDefaults<P extends Params>(kind: string, defaults: P, given: Partial<P> = {}): P {
+  for (const name of Object.keys(given)) {
+    if (!(name in defaults)) {
+      throw new UsageError('usage.unknown-param', `${kind} has no parameter "${name}"`, {
+        location: { field: name },
+        hint: `its parameters are: ${Object.keys(defaults).join(', ')}`,
+      });
+    }
+  }
+  return {
+    ...defaults,
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  } as P;
+}
+
+/** A parameter that must be a number within bounds. */
+export function checkNumber(
+  kind: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max = Number.POSITIVE_INFINITY,
+  integer = false,
+): void {
+  const ok =
+    typeof value === 'number' && value >= min && value <= max && (!integer || Number.isInteger(value));
+  if (!ok) {
+    const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `between ${min} and ${max}`;
+    throw new UsageError(
+      'usage.bad-param',
+      `${kind}: ${name} must be ${integer ? 'a whole number ' : ''}${range}, not ${JSON.stringify(value)}`,
+      {
+        location: { field: name },
+      },
+    );
+  }
+}
+
+function list(names: readonly string[]): string {
+  const shown = names.slice(0, 8).map((n) => `"${n}"`);
+  return names.length > 8 ? `${shown.join(', ')} and ${names.length - 8} more` : shown.join(', ');
+}

@@ -1,0 +1,108 @@
+import type { Artifact } from '../../artifact.js';
+import type { Frame, Matrix } from '../../data/frame.js';
+import type { Estimator, FitOptions, Model, Params, Target } from '../contract.js';
+import { checkNumber, checkRows, inputMatrix, rejectMissing, requireTarget, withDefaults } from '../input.js';
+import { centredGram, choleskySolve, pseudoInverseSolve } from '../linalg.js';
+import { registerLoader } from '../load.js';
+
+/**
+ * Least squares with an L2 penalty (ridge; alpha = 0 is ordinary least
+ * squares): minimise Σ wᵢ(yᵢ − xᵢ·β − b)² + α‖β‖². With an intercept, X and y
+ * are centred by their weighted means, so the intercept is not penalised
+ * (as scikit-learn's Ridge and LinearRegression do).
+ */
+export interface RidgeParams extends Params {
+  readonly alpha: number;
+  readonly fitIntercept: boolean;
+}
+
+const RIDGE_DEFAULTS: RidgeParams = { alpha: 1, fitIntercept: true };
+const LINEAR_DEFAULTS: RidgeParams = { alpha: 0, fitIntercept: true };
+
+export function ridge(params: Partial<RidgeParams> = {}): Estimator<LinearRegressionModel> {
+  return leastSquares('ridge', withDefaults('ridge', RIDGE_DEFAULTS, params));
+}
+
+export function linearRegression(params: Partial<RidgeParams> = {}): Estimator<LinearRegressionModel> {
+  return leastSquares('linear', withDefaults('linear', LINEAR_DEFAULTS, params));
+}
+
+function leastSquares(kind: 'ridge' | 'linear', params: RidgeParams): Estimator<LinearRegressionModel> {
+  checkNumber(kind, 'alpha', params.alpha, 0);
+  return {
+    kind,
+    params,
+    acceptsMissing: false,
+    fit(X: Matrix | Frame, y?: Target, options: FitOptions = {}) {
+      const target = requireTarget(y, kind, ['regression']);
+      const names = 'columnNames' in X ? X.columnNames : X.names.filter((n) => n !== target.name);
+      const matrix = inputMatrix(X, names, kind);
+      rejectMissing(matrix, kind);
+      checkRows(matrix, target, options.sampleWeight);
+      const p = matrix.cols;
+      const { gram, xty, xMean, yMean } = centredGram(
+        matrix.data,
+        matrix.rows,
+        p,
+        target.values,
+        options.sampleWeight,
+        params.fitIntercept,
+      );
+      for (let j = 0; j < p; j++) gram[j * p + j]! += params.alpha;
+      const coef = choleskySolve(gram, xty, p) ?? pseudoInverseSolve(gram, xty, p);
+      let intercept = 0;
+      if (params.fitIntercept) intercept = yMean - coef.reduce((s, c, j) => s + c * xMean[j]!, 0);
+      return new LinearRegressionModel(kind, params, names, coef, intercept);
+    },
+  };
+}
+
+export class LinearRegressionModel implements Model {
+  readonly task = 'regression';
+
+  constructor(
+    readonly kind: 'ridge' | 'linear',
+    readonly params: RidgeParams,
+    readonly inputNames: readonly string[],
+    /** One coefficient per input column. */
+    readonly coef: Float64Array,
+    readonly intercept: number,
+  ) {}
+
+  predict(X: Matrix | Frame): Float64Array {
+    const matrix = inputMatrix(X, this.inputNames, this.kind);
+    rejectMissing(matrix, this.kind);
+    const { data, rows, cols } = matrix;
+    const out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      let sum = this.intercept;
+      for (let j = 0; j < cols; j++) sum += data[i * cols + j]! * this.coef[j]!;
+      out[i] = sum;
+    }
+    return out;
+  }
+
+  toArtifact(): Artifact {
+    return {
+      kind: this.kind,
+      version: 1,
+      meta: { params: this.params, inputNames: this.inputNames, intercept: this.intercept },
+      arrays: { coef: this.coef },
+    };
+  }
+}
+
+function loadLeastSquares(artifact: Artifact): LinearRegressionModel {
+  const meta = artifact.meta as { params: RidgeParams; inputNames: string[]; intercept: number };
+  const kind = artifact.kind as 'ridge' | 'linear';
+  return new LinearRegressionModel(
+    kind,
+    meta.params,
+    meta.inputNames,
+    artifact.arrays['coef'] as Float64Array,
+    meta.intercept,
+  );
+}
+
+registerLoader('ridge', 1, loadLeastSquares);
+registerLoader('linear', 1, loadLeastSquares);
