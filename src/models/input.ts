@@ -1,6 +1,9 @@
 import { Frame, type Matrix } from '../data/frame.js';
 import { SchemaError, UsageError } from '../errors.js';
-import type { Params, SupervisedTask, Target } from './contract.js';
+import type { SupervisedTask, Target } from '../estimator.js';
+
+// Until the linear-family work is re-pointed: the parameter checks moved to src/params.ts.
+export { checkNumber, withDefaults } from '../params.js';
 
 /**
  * Checks shared by every model, so each one's errors read the same:
@@ -99,45 +102,6 @@ export function checkRows(X: Matrix, y: Target | undefined, sampleWeight: Float6
       `sampleWeight has ${sampleWeight.length} values for ${X.rows} rows`,
       {
         location: { field: 'sampleWeight' },
-      },
-    );
-  }
-}
-
-/** Merges user parameters over defaults, refusing unknown names (with the closest known one). */
-export function withDefaults<P extends Params>(kind: string, defaults: P, given: Partial<P> = {}): P {
-  for (const name of Object.keys(given)) {
-    if (!(name in defaults)) {
-      throw new UsageError('usage.unknown-param', `${kind} has no parameter "${name}"`, {
-        location: { field: name },
-        hint: `its parameters are: ${Object.keys(defaults).join(', ')}`,
-      });
-    }
-  }
-  return {
-    ...defaults,
-    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-  } as P;
-}
-
-/** A parameter that must be a number within bounds. */
-export function checkNumber(
-  kind: string,
-  name: string,
-  value: unknown,
-  min: number,
-  max = Number.POSITIVE_INFINITY,
-  integer = false,
-): void {
-  const ok =
-    typeof value === 'number' && value >= min && value <= max && (!integer || Number.isInteger(value));
-  if (!ok) {
-    const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `between ${min} and ${max}`;
-    throw new UsageError(
-      'usage.bad-param',
-      `${kind}: ${name} must be ${integer ? 'a whole number ' : ''}${range}, not ${JSON.stringify(value)}`,
-      {
-        location: { field: name },
       },
     );
   }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeArtifact, encodeArtifact } from '../../src/artifact.js';
 import type { Matrix } from '../../src/data/frame.js';
 import { KeelError, SchemaError, UsageError } from '../../src/errors.js';
-import type { Estimator, Model, SupervisedTask, Target } from '../../src/models/contract.js';
-import { loadModel, saveModel } from '../../src/models/load.js';
+import type { Estimator, Model, SupervisedTask, Target } from '../../src/estimator.js';
+import { loadModel, saveModel } from '../../src/persist.js';
 import { Rng } from '../../src/random.js';
 
 /**

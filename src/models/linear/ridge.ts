@@ -1,9 +1,10 @@
 import type { Artifact } from '../../artifact.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../contract.js';
-import { checkNumber, checkRows, inputMatrix, rejectMissing, requireTarget, withDefaults } from '../input.js';
+import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
+import { checkNumber, withDefaults } from '../../params.js';
+import { registerLoader } from '../../persist.js';
+import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
 import { centredGram, choleskySolve, pseudoInverseSolve } from '../linalg.js';
-import { registerLoader } from '../load.js';
 
 /**
  * Least squares with an L2 penalty (ridge; alpha = 0 is ordinary least

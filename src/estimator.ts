@@ -1,0 +1,95 @@
+import type { Artifact } from './artifact.js';
+import type { Frame, Matrix } from './data/frame.js';
+import type { Rng } from './random.js';
+
+/**
+ * The estimator contract, scikit-learn's made immutable:
+ *
+ * - An `Estimator` is a spec: a kind and its hyperparameters (defaults already
+ *   merged in). Building one does no work and checks the parameters.
+ * - `fit` learns from data and returns a new `Model`; the estimator is not
+ *   changed, and neither is the data.
+ * - A `Model` never changes after `fit`. It predicts, and it saves itself as
+ *   an `Artifact` that `loadModel` turns back into an equal model without
+ *   running code from the file.
+ *
+ * Models take numeric matrices (or frames, whose columns they select by
+ * name); turning categories and text into numbers is the job of `src/prep`.
+ */
+
+export type SupervisedTask = 'regression' | 'binary' | 'multiclass';
+export type ModelTask = SupervisedTask | 'clustering' | 'anomaly' | 'transform';
+
+/** What a supervised model learns to predict. */
+export interface Target {
+  readonly name: string;
+  readonly task: SupervisedTask;
+  /** Regression: the values. Classification: the class index (0 … classes.length - 1) of each row. */
+  readonly values: Float64Array;
+  /** Class labels, in index order (empty for regression). */
+  readonly classes: readonly string[];
+}
+
+export interface FitOptions {
+  /** Per-row weights (default: all 1). */
+  readonly sampleWeight?: Float64Array;
+  /** The generator for every random choice; default `new Rng(params.seed ?? 0)`. */
+  readonly rng?: Rng;
+  /** Called as work progresses (e.g. after each tree or epoch). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The hyperparameters of an estimator: plain JSON-able values. */
+export type Params = {
+  readonly [name: string]: number | string | boolean | null | readonly (number | string)[];
+};
+
+export interface Estimator<M extends Model = Model> {
+  readonly kind: string;
+  readonly params: Params;
+  /** Whether fit accepts NaN in X (the model handles missing values itself). */
+  readonly acceptsMissing: boolean;
+  fit(X: Matrix | Frame, y?: Target, options?: FitOptions): M;
+}
+
+export interface Model {
+  readonly kind: string;
+  readonly task: ModelTask;
+  readonly params: Params;
+  /** The input columns, in the order the model uses them. */
+  readonly inputNames: readonly string[];
+  /** Class labels for classifiers, in the column order of `predictProba`. */
+  readonly classes?: readonly string[];
+  /** Regression: values. Classification: class indices. Clustering: cluster ids. Anomaly: 1 = outlier. */
+  predict(X: Matrix | Frame): Float64Array;
+  /** Classifiers: row-major n × classes.length probabilities, each row summing to 1. */
+  predictProba?(X: Matrix | Frame): Float64Array;
+  /** Transformers (PCA, scalers): the transformed matrix. */
+  transform?(X: Matrix | Frame): Matrix;
+  toArtifact(): Artifact;
+}
+
+/**
+ * A transformer learns from the training rows (means, categories, quantiles)
+ * and then rewrites any frame the same way. Like estimators, the spec is
+ * inert and `fit` returns an immutable fitted transformer. Transformers work
+ * on frames, not matrices, because what they do depends on column kinds:
+ * categories are encoded, numbers scaled, text vectorised.
+ */
+export interface Transformer<F extends FittedTransformer = FittedTransformer> {
+  readonly kind: string;
+  readonly params: Params;
+  fit(frame: Frame, y?: Target, options?: FitOptions): F;
+}
+
+export interface FittedTransformer {
+  readonly kind: string;
+  readonly params: Params;
+  /** The columns it reads; a frame given to `transform` may hold more, which are ignored. */
+  readonly inputNames: readonly string[];
+  /** The columns of the frame `transform` returns, in order. */
+  readonly outputNames: readonly string[];
+  /** A frame of `outputNames` only (route and keep other columns with a column transformer). */
+  transform(frame: Frame): Frame;
+  toArtifact(): Artifact;
+}

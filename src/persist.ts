@@ -1,0 +1,57 @@
+import { type Artifact, decodeArtifact, encodeArtifact } from './artifact.js';
+import { DataError } from './errors.js';
+import type { FittedTransformer, Model } from './estimator.js';
+
+/**
+ * Loading maps an artifact's `kind` to the function that rebuilds that kind
+ * of model or transformer from its arrays and metadata. Each module registers
+ * its loader when it is imported; nothing in an artifact is ever executed.
+ */
+export type Persistable = Model | FittedTransformer;
+type Loader = (artifact: Artifact) => Persistable;
+
+const LOADERS = new Map<string, { version: number; load: Loader }>();
+
+export function registerLoader(kind: string, version: number, load: Loader): void {
+  LOADERS.set(kind, { version, load });
+}
+
+export function fromArtifact(artifact: Artifact, source = 'artifact'): Persistable {
+  const loader = LOADERS.get(artifact.kind);
+  if (loader === undefined) {
+    throw new DataError('artifact.unknown-kind', `no loader for a "${artifact.kind}" model`, {
+      location: { source },
+      hint: 'the artifact was written by a newer keel, or by a plug-in that is not installed',
+    });
+  }
+  if (artifact.version > loader.version) {
+    throw new DataError(
+      'artifact.version',
+      `this "${artifact.kind}" artifact has layout ${artifact.version}; this keel reads up to ${loader.version}`,
+      { location: { source }, hint: 'upgrade keel' },
+    );
+  }
+  return loader.load(artifact);
+}
+
+export function saveModel(model: Persistable): Uint8Array {
+  return encodeArtifact(model.toArtifact());
+}
+
+export function loadModel(bytes: Uint8Array, source?: string): Model {
+  const loaded = fromArtifact(decodeArtifact(bytes, source), source);
+  if (!('predict' in loaded)) throw notA('model', loaded.kind, source);
+  return loaded;
+}
+
+export function loadTransformer(bytes: Uint8Array, source?: string): FittedTransformer {
+  const loaded = fromArtifact(decodeArtifact(bytes, source), source);
+  if ('predict' in loaded) throw notA('transformer', loaded.kind, source);
+  return loaded;
+}
+
+function notA(what: string, kind: string, source = 'artifact'): DataError {
+  return new DataError('artifact.wrong-kind', `this artifact holds a ${kind}, not a ${what}`, {
+    location: { source },
+  });
+}
