@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeArtifact, encodeArtifact } from '../../src/artifact.js';
 import type { Matrix } from '../../src/data/frame.js';
-import { KeelError, SchemaError, UsageError } from '../../src/errors.js';
+import { formatError, KeelError, SchemaError, UsageError } from '../../src/errors.js';
 import type { Estimator, Model, SupervisedTask, Target } from '../../src/estimator.js';
 import { loadModel, saveModel } from '../../src/persist.js';
 import { Rng } from '../../src/random.js';
@@ -127,7 +127,7 @@ export function conformanceSuite(c: ConformanceCase): void {
       const renamed = { ...X, columnNames: ['x0', 'x1', 'x2', 'other'] };
       const error = errorOf(() => model.predict(renamed));
       expect(error).toBeInstanceOf(SchemaError);
-      expect(error.message).toContain('"x3"');
+      expect(formatError(error)).toContain('"x3"');
       const fewer = {
         data: X.data.subarray(0, X.rows * 3),
         rows: X.rows,

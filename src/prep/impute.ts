@@ -1,0 +1,191 @@
+import type { Artifact } from '../artifact.js';
+import type { Column } from '../data/column.js';
+import { Frame } from '../data/frame.js';
+import { UsageError } from '../errors.js';
+import type { FittedTransformer, Params, Transformer } from '../estimator.js';
+import { withDefaults } from '../params.js';
+import { registerLoader } from '../persist.js';
+import { quantileSorted, sortedPresent } from '../profile/stats.js';
+
+/**
+ * Fills missing values with a per-column statistic learned on the training
+ * rows: mean or median (numbers), the most frequent value (numbers or
+ * categories), or a constant. With `addIndicator`, a 0/1 column
+ * `NAME__missing` follows every column that had missing values in training,
+ * so a model can still learn from missingness itself (scikit-learn's
+ * `add_indicator`).
+ */
+export interface ImputerParams extends Params {
+  readonly strategy: 'mean' | 'median' | 'most_frequent' | 'constant';
+  /** For `constant`: the number, or for categorical columns the label (added as a level if new). */
+  readonly fillValue: number | string;
+  readonly addIndicator: boolean;
+}
+
+const DEFAULTS: ImputerParams = { strategy: 'mean', fillValue: 0, addIndicator: false };
+const STRATEGIES = ['mean', 'median', 'most_frequent', 'constant'];
+
+export function simpleImputer(params: Partial<ImputerParams> = {}): Transformer<FittedImputer> {
+  const p = withDefaults('imputer', DEFAULTS, params);
+  if (!STRATEGIES.includes(p.strategy)) {
+    throw new UsageError('usage.bad-param', `imputer: unknown strategy "${p.strategy}"`, {
+      location: { field: 'strategy' },
+      hint: `the strategies are: ${STRATEGIES.join(', ')}`,
+    });
+  }
+  return {
+    kind: 'imputer',
+    params: p,
+    fit(frame: Frame) {
+      const fills = frame.columns.map((column) => fillFor(column, p, frame.source));
+      const indicated = p.addIndicator ? frame.columns.filter(hasMissing).map((c) => c.name) : [];
+      return new FittedImputer(p, frame.names, fills, indicated);
+    },
+  };
+}
+
+/** What replaces a missing value: a number, or a category label. */
+type Fill = number | string;
+
+function fillFor(column: Column, p: ImputerParams, source?: string): Fill {
+  if (column.storage === 'string') {
+    throw new UsageError(
+      'usage.bad-column',
+      `the imputer cannot fill ${column.kind} column "${column.name}"`,
+      {
+        location: { source, column: column.name },
+        hint: 'drop it, or route it to a text transformer',
+      },
+    );
+  }
+  if (p.strategy === 'constant') return p.fillValue;
+  if (column.storage === 'categorical') {
+    if (p.strategy !== 'most_frequent') {
+      throw new UsageError(
+        'usage.bad-param',
+        `${p.strategy} imputation needs numbers, and "${column.name}" is categorical`,
+        {
+          location: { source, column: column.name, field: 'strategy' },
+          hint: 'use most_frequent or constant for categorical columns',
+        },
+      );
+    }
+    return column.levels[mostFrequent(column.codes.filter((c) => c >= 0))] ?? '';
+  }
+  const present = sortedPresent(column.values);
+  if (present.length === 0) return Number.NaN;
+  if (p.strategy === 'median') return quantileSorted(present, 0.5);
+  if (p.strategy === 'most_frequent') return mostFrequent(present);
+  return present.reduce((a, b) => a + b, 0) / present.length;
+}
+
+/** The most frequent value; ties go to the smallest, as scikit-learn's SimpleImputer does. */
+function mostFrequent(values: ArrayLike<number>): number {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) counts.set(values[i]!, (counts.get(values[i]!) ?? 0) + 1);
+  let best = Number.NaN;
+  let bestCount = 0;
+  for (const [value, count] of counts) {
+    if (count > bestCount || (count === bestCount && value < best)) {
+      best = value;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function hasMissing(column: Column): boolean {
+  if (column.storage === 'number') return column.values.some(Number.isNaN);
+  if (column.storage === 'categorical') return column.codes.some((c) => c < 0);
+  return column.values.some((v) => v === null);
+}
+
+export class FittedImputer implements FittedTransformer {
+  readonly kind = 'imputer';
+
+  constructor(
+    readonly params: ImputerParams,
+    readonly inputNames: readonly string[],
+    readonly fills: readonly Fill[],
+    /** Columns that get a missing-indicator column. */
+    readonly indicated: readonly string[],
+  ) {}
+
+  get outputNames(): readonly string[] {
+    return [...this.inputNames, ...this.indicated.map(indicatorName)];
+  }
+
+  transform(frame: Frame): Frame {
+    const filled = this.inputNames.map((name, j) => fillColumn(frame.column(name), this.fills[j]!));
+    const indicators = this.indicated.map((name) => indicatorColumn(frame.column(name)));
+    return new Frame([...filled, ...indicators], frame.source);
+  }
+
+  toArtifact(): Artifact {
+    return {
+      kind: this.kind,
+      version: 1,
+      meta: {
+        params: this.params,
+        inputNames: this.inputNames,
+        fills: this.fills.map(fillToJson),
+        indicated: this.indicated,
+      },
+      arrays: {},
+    };
+  }
+}
+
+function fillColumn(column: Column, fill: Fill): Column {
+  if (column.storage === 'number') {
+    const value = typeof fill === 'number' ? fill : Number(fill);
+    return { ...column, values: column.values.map((v) => (Number.isNaN(v) ? value : v)) };
+  }
+  if (column.storage === 'categorical') {
+    const label = String(fill);
+    let code = column.levels.indexOf(label);
+    const levels = code >= 0 ? column.levels : [...column.levels, label];
+    if (code < 0) code = levels.length - 1;
+    return { ...column, levels, codes: column.codes.map((c) => (c < 0 ? code : c)) };
+  }
+  return column;
+}
+
+function indicatorColumn(column: Column): Column {
+  const n = column.storage === 'categorical' ? column.codes.length : column.values.length;
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const missing =
+      column.storage === 'number'
+        ? Number.isNaN(column.values[i])
+        : column.storage === 'categorical'
+          ? column.codes[i]! < 0
+          : column.values[i] === null;
+    values[i] = missing ? 1 : 0;
+  }
+  return { storage: 'number', name: indicatorName(column.name), kind: 'boolean', values };
+}
+
+function indicatorName(name: string): string {
+  return `${name}__missing`;
+}
+
+/** NaN (a column with no value at all in training) is not JSON: store it as null. */
+function fillToJson(fill: Fill): number | string | null {
+  return typeof fill === 'number' && Number.isNaN(fill) ? null : fill;
+}
+
+registerLoader('imputer', 1, (a) => {
+  const meta = a.meta as {
+    params: ImputerParams;
+    inputNames: string[];
+    fills: (number | string | null)[];
+    indicated: string[];
+  };
+  return new FittedImputer(
+    meta.params,
+    meta.inputNames,
+    meta.fills.map((f) => f ?? Number.NaN),
+    meta.indicated,
+  );
+});

@@ -1,0 +1,17 @@
+export {
+  byKind,
+  type ColumnPart,
+  type ColumnSelector,
+  columnTransformer,
+  FittedColumnTransformer,
+} from './column-transformer.js';
+export { FittedImputer, type ImputerParams, simpleImputer } from './impute.js';
+export { FittedOneHot, type OneHotParams, oneHotEncoder } from './one-hot.js';
+export { asFrame, PipelineModel, pipeline } from './pipeline.js';
+export {
+  FittedScaler,
+  minMaxScaler,
+  robustScaler,
+  type StandardScalerParams,
+  standardScaler,
+} from './scale.js';

@@ -1,0 +1,143 @@
+import type { Artifact } from '../artifact.js';
+import { Frame } from '../data/frame.js';
+import { SchemaError, UsageError } from '../errors.js';
+import type { FittedTransformer, Params, Transformer } from '../estimator.js';
+import { checkNumber, withDefaults } from '../params.js';
+import { registerLoader } from '../persist.js';
+import { labelsOf, numberColumn } from './columns.js';
+
+/**
+ * One 0/1 column per category seen in training, named `COLUMN=LEVEL`.
+ *
+ * - Categories are matched by label, so a frame read from another file (whose
+ *   level list differs) encodes the same way.
+ * - A missing value seen in training is a category of its own (`COLUMN=(missing)`),
+ *   as scikit-learn 1.2 treats NaN.
+ * - `minFrequency`: levels seen fewer times (a count ≥ 1, or a share < 1) are
+ *   grouped into one `COLUMN=(infrequent)` column, which keeps rare levels
+ *   from each getting a column that a model cannot learn from.
+ * - `handleUnknown`: a category not seen in training is an error (`error`,
+ *   naming the column, the row and the label) or encodes as all zeros
+ *   (`ignore`; with grouping, it joins the infrequent column instead).
+ */
+export interface OneHotParams extends Params {
+  readonly handleUnknown: 'error' | 'ignore';
+  readonly minFrequency: number;
+}
+
+const MISSING = '(missing)';
+const INFREQUENT = '(infrequent)';
+
+export function oneHotEncoder(params: Partial<OneHotParams> = {}): Transformer<FittedOneHot> {
+  const defaults: OneHotParams = { handleUnknown: 'error', minFrequency: 0 };
+  const p = withDefaults('one-hot', defaults, params);
+  checkNumber('one-hot', 'minFrequency', p.minFrequency, 0);
+  if (p.handleUnknown !== 'error' && p.handleUnknown !== 'ignore') {
+    throw new UsageError(
+      'usage.bad-param',
+      `one-hot: handleUnknown must be "error" or "ignore", not "${p.handleUnknown}"`,
+      {
+        location: { field: 'handleUnknown' },
+      },
+    );
+  }
+  return {
+    kind: 'one-hot',
+    params: p,
+    fit(frame: Frame) {
+      const categories = frame.names.map((name) =>
+        categoriesOf(labelsOf(frame, name, 'one-hot'), p.minFrequency),
+      );
+      return new FittedOneHot(p, frame.names, categories);
+    },
+  };
+}
+
+interface Categories {
+  /** The levels that get a column of their own, in output order. */
+  readonly kept: readonly string[];
+  /** The rare levels grouped into the infrequent column (none: no such column). */
+  readonly infrequent: readonly string[];
+}
+
+function categoriesOf(labels: readonly (string | null)[], minFrequency: number): Categories {
+  const counts = new Map<string, number>();
+  for (const label of labels) {
+    const key = label ?? MISSING;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const threshold = minFrequency >= 1 ? minFrequency : minFrequency * labels.length;
+  const levels = [...counts.keys()].filter((l) => l !== MISSING).sort();
+  if (counts.has(MISSING)) levels.push(MISSING);
+  const kept = levels.filter((level) => counts.get(level)! >= threshold);
+  return { kept, infrequent: levels.filter((level) => counts.get(level)! < threshold) };
+}
+
+export class FittedOneHot implements FittedTransformer {
+  readonly kind = 'one-hot';
+
+  constructor(
+    readonly params: OneHotParams,
+    readonly inputNames: readonly string[],
+    readonly categories: readonly Categories[],
+  ) {}
+
+  get outputNames(): readonly string[] {
+    return this.inputNames.flatMap((name, j) => {
+      const { kept, infrequent } = this.categories[j]!;
+      return [...kept, ...(infrequent.length > 0 ? [INFREQUENT] : [])].map((level) => `${name}=${level}`);
+    });
+  }
+
+  transform(frame: Frame): Frame {
+    const columns = this.inputNames.flatMap((name, j) => this.encode(frame, name, this.categories[j]!));
+    return new Frame(columns, frame.source);
+  }
+
+  private encode(frame: Frame, name: string, { kept, infrequent }: Categories) {
+    const labels = labelsOf(frame, name, 'one-hot');
+    const grouped = infrequent.length > 0;
+    const rare = new Set(infrequent);
+    const width = kept.length + (grouped ? 1 : 0);
+    const outputs = Array.from({ length: width }, () => new Float64Array(labels.length));
+    const index = new Map(kept.map((level, k) => [level, k]));
+    labels.forEach((label, row) => {
+      const k = index.get(label ?? MISSING);
+      if (k !== undefined) outputs[k]![row] = 1;
+      else if (rare.has(label ?? MISSING)) outputs[width - 1]![row] = 1;
+      else if (this.params.handleUnknown === 'error') throw unknownCategory(frame, name, row, label);
+      else if (grouped) outputs[width - 1]![row] = 1;
+    });
+    const levels = [...kept, ...(grouped ? [INFREQUENT] : [])];
+    return outputs.map((values, k) => numberColumn(`${name}=${levels[k]}`, values));
+  }
+
+  toArtifact(): Artifact {
+    return {
+      kind: this.kind,
+      version: 1,
+      meta: {
+        params: this.params,
+        inputNames: this.inputNames,
+        categories: this.categories.map((c) => ({ kept: c.kept, infrequent: c.infrequent })),
+      },
+      arrays: {},
+    };
+  }
+}
+
+function unknownCategory(frame: Frame, name: string, row: number, label: string | null): SchemaError {
+  return new SchemaError(
+    'schema.unseen-category',
+    `row ${row + 1} has ${label === null ? 'a missing value' : `"${label}"`}, which training never saw`,
+    {
+      location: { source: frame.source, column: name },
+      hint: 'fit on data that includes it, or set handleUnknown to "ignore" (or minFrequency, to group rare and new levels)',
+    },
+  );
+}
+
+registerLoader('one-hot', 1, (a) => {
+  const meta = a.meta as unknown as { params: OneHotParams; inputNames: string[]; categories: Categories[] };
+  return new FittedOneHot(meta.params, meta.inputNames, meta.categories);
+});

@@ -1,0 +1,1 @@
+export type { FittedTransformer, Transformer } from '../estimator.js';
