@@ -68,6 +68,15 @@ describe('label metrics at the edges', () => {
     expect(f1([0, 0, 0], [0, 0, 0], { posLabel: 0 })).toBe(1);
   });
 
+  it('average over the classes that occur, skipping a class index that never appears', () => {
+    // Class 1 occurs in neither array; scikit-learn (labels=None) gives 0.7333… and 0.8333….
+    expect(f1([0, 2, 2, 0], [0, 2, 0, 0], { average: 'macro' })).toBeCloseTo(0.7333333333333334, 15);
+    expect(precision([0, 2, 2, 0], [0, 2, 0, 0], { average: 'weighted' })).toBeCloseTo(
+      0.8333333333333333,
+      15,
+    );
+  });
+
   it('give MCC 0 when one side is constant', () => {
     expect(matthewsCorrelation([0, 1, 1, 0], [1, 1, 1, 1])).toBe(0);
   });
