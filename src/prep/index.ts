@@ -1,3 +1,4 @@
+export { chainTransformers, FittedChain } from './chain.js';
 export {
   byKind,
   type ColumnPart,
@@ -5,6 +6,7 @@ export {
   columnTransformer,
   FittedColumnTransformer,
 } from './column-transformer.js';
+export { type DefaultPreprocessing, defaultPreprocessing, type PreprocessingNeeds } from './defaults.js';
 export { FittedImputer, type ImputerParams, simpleImputer } from './impute.js';
 export { FittedOneHot, type OneHotParams, oneHotEncoder } from './one-hot.js';
 export { asFrame, PipelineModel, pipeline } from './pipeline.js';

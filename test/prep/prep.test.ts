@@ -5,11 +5,13 @@ import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { SchemaError } from '../../src/errors.js';
-import type { FittedTransformer, Transformer } from '../../src/estimator.js';
+import type { Transformer } from '../../src/estimator.js';
 import { linearRegression, ridge } from '../../src/models/linear/ridge.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { loadModel, loadTransformer, saveModel } from '../../src/persist.js';
+import { chainTransformers } from '../../src/prep/chain.js';
 import { byKind, columnTransformer } from '../../src/prep/column-transformer.js';
+import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { simpleImputer } from '../../src/prep/impute.js';
 import { oneHotEncoder } from '../../src/prep/one-hot.js';
 import { pipeline } from '../../src/prep/pipeline.js';
@@ -88,7 +90,11 @@ describe('transformers against scikit-learn', () => {
     const estimator = pipeline(
       [
         columnTransformer([
-          { name: 'num', transformer: numericSteps(), columns: ['carat', 'depth', 'table', 'x', 'y', 'z'] },
+          {
+            name: 'num',
+            transformer: chainTransformers([simpleImputer({ strategy: 'median' }), standardScaler()]),
+            columns: ['carat', 'depth', 'table', 'x', 'y', 'z'],
+          },
           {
             name: 'cat',
             transformer: oneHotEncoder({ handleUnknown: 'ignore' }),
@@ -107,36 +113,6 @@ describe('transformers against scikit-learn', () => {
     expect(loadModel(saveModel(model)).predict(test)).toEqual(predictions);
   });
 });
-
-/** Median imputation then scaling, as one transformer (a pipeline of transformers). */
-function numericSteps(): Transformer {
-  const steps = [simpleImputer({ strategy: 'median' }), standardScaler()];
-  return {
-    kind: 'imputer+scaler',
-    params: {},
-    fit(frame) {
-      let current = frame;
-      const fitted: FittedTransformer[] = [];
-      for (const step of steps) {
-        const f = step.fit(current);
-        current = f.transform(current);
-        fitted.push(f);
-      }
-      return chain(fitted);
-    },
-  };
-}
-
-function chain(fitted: FittedTransformer[]): FittedTransformer {
-  return {
-    kind: 'chain',
-    params: {},
-    inputNames: fitted[0]!.inputNames,
-    outputNames: fitted.at(-1)!.outputNames,
-    transform: (frame) => fitted.reduce((f, step) => step.transform(f), frame),
-    toArtifact: () => fitted.at(-1)!.toArtifact(),
-  };
-}
 
 describe('encoders and imputers on awkward input', () => {
   const train = new Frame([categoricalFromLabels('c', ['a', 'b', 'a', null, 'rare'])]);
@@ -196,4 +172,30 @@ conformanceSuite({
   name: 'pipeline(standard-scaler → linear)',
   make: () => pipeline([standardScaler()], linearRegression()),
   task: 'regression',
+});
+
+describe('default preprocessing', () => {
+  it('imputes with indicators, scales and one-hot encodes, and says so', () => {
+    const pima = frames.get('pima_indians_diabetes2.csv')!.drop(['diabetes']);
+    const { transformer, notes } = defaultPreprocessing(pima, { acceptsMissing: false, wantsScaling: true });
+    const fitted = transformer.fit(pima);
+    expect(fitted.outputNames).toContain('insulin__missing');
+    const out = fitted.transform(pima).toMatrix();
+    expect(out.data.every(Number.isFinite)).toBe(true);
+    expect(notes.join(' ')).toMatch(/median/);
+    expect(loadTransformer(saveModel(fitted)).transform(pima).toMatrix()).toEqual(out);
+  });
+
+  it('passes numbers through untouched for a model that needs neither step, and leaves out text', () => {
+    const frame = new Frame([
+      { storage: 'number', name: 'x', kind: 'numeric', values: Float64Array.of(1, Number.NaN, 3) },
+      { storage: 'string', name: 'note', kind: 'text', values: ['a b c', 'd e f', null] },
+      categoricalFromLabels('c', ['u', 'v', 'u']),
+    ]);
+    const { transformer, notes } = defaultPreprocessing(frame, { acceptsMissing: true, wantsScaling: false });
+    const fitted = transformer.fit(frame);
+    expect(fitted.outputNames).toEqual(['x', 'c=u', 'c=v']);
+    expect(Array.from(fitted.transform(frame).toMatrix().data)).toEqual([1, 1, 0, Number.NaN, 0, 1, 3, 1, 0]);
+    expect(notes.some((n) => n.startsWith('"note" (text) is left out'))).toBe(true);
+  });
 });
