@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { formatError, KeelError, UsageError } from '../errors.js';
 import { profileCommand } from './profile.js';
+import { trainCommand } from './train.js';
 
 /** A verb of the CLI: parses its own arguments, returns the process exit code. */
 export interface Command {
@@ -10,7 +11,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [profileCommand];
+const COMMANDS: readonly Command[] = [profileCommand, trainCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');

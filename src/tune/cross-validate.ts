@@ -1,6 +1,6 @@
 import type { Frame } from '../data/frame.js';
 import { UsageError } from '../errors.js';
-import type { Estimator, SupervisedTask, Target } from '../estimator.js';
+import type { Estimator, Model, SupervisedTask, Target } from '../estimator.js';
 import { type MetricName, metricByName, type SupervisedMetric } from '../evaluate/registry.js';
 import type { Splitter } from './splitters.js';
 
@@ -97,6 +97,23 @@ export function crossValidate(
     metrics.map(({ name, metric }, m) => [name, summarise(scores[m]!, metric)]),
   );
   return { task: target.task, metrics: summaries, predictions, probabilities, folds };
+}
+
+/** Scores a fitted model on held-out rows (a test file), with the same metrics as cross-validation. */
+export function holdoutScores(
+  model: Model,
+  frame: Frame,
+  target: Target,
+  metricNames: readonly string[] = DEFAULT_METRICS[target.task],
+): Record<string, number> {
+  const predictions = model.predict(frame);
+  const probabilities = target.task === 'regression' ? undefined : model.predictProba?.(frame);
+  return Object.fromEntries(
+    metricNames.map((name) => {
+      const { metric } = supervisedMetric(name, target.task);
+      return [name, metric.compute(target.values, metricInput(metric, target, predictions, probabilities))];
+    }),
+  );
 }
 
 function supervisedMetric(name: string, task: SupervisedTask): { name: string; metric: SupervisedMetric } {

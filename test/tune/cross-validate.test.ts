@@ -16,7 +16,7 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/tune/cv.json', impo
 };
 
 describe('crossValidate', () => {
-  for (const c of fixture.cases) {
+  for (const c of fixture.cases.filter((c) => !c.name.startsWith('train:'))) {
     it(`scores every fold as scikit-learn's cross_validate does: ${c.name}`, async () => {
       const frame = await readTable(join(SHARED_DATASETS, c.file));
       const target = targetFromFrame(frame, c.target, 'regression');

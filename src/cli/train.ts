@@ -1,0 +1,302 @@
+import type { Frame } from '../data/frame.js';
+import { readTable } from '../data/read.js';
+import { redactPassword } from '../data/sql.js';
+import { UsageError } from '../errors.js';
+import type { Estimator, Params, Target } from '../estimator.js';
+import { type CatalogEntry, catalogEntries, catalogEntry } from '../models/catalog.js';
+import { targetFromFrame } from '../models/target.js';
+import { defaultPreprocessing } from '../prep/defaults.js';
+import { pipeline } from '../prep/pipeline.js';
+import { type CrossValidationResult, crossValidate, holdoutScores } from '../tune/cross-validate.js';
+import { kFold, stratifiedKFold } from '../tune/splitters.js';
+import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
+import type { Command } from './main.js';
+import { Progress } from './progress.js';
+
+const USAGE = `Usage: keel train SOURCE --target COL --model NAME [--set KEY=VALUE …] [--cv K | --test FILE] [--json]
+       keel train --list
+
+Fits one model, with preprocessing chosen from the column kinds, and reports
+its metrics with their spread across cross-validation folds (or on a test file).
+
+Options:
+  --target COL       the column to predict
+  --model NAME       the model (keel train --list shows them and their parameters)
+  --set KEY=VALUE    a hyperparameter (repeatable), e.g. --set alpha=0.5
+  --cv K             K-fold cross-validation (stratified for classes; default 5)
+  --no-shuffle       cut folds in file order (scikit-learn's default) instead of
+                     shuffling rows first (keel's default, seeded: a file sorted by
+                     the target would otherwise give folds that share nothing)
+  --test FILE        fit on SOURCE and score on FILE instead of cross-validating
+  --task TASK        regression, binary or multiclass (default: from the target: categories
+                     and integers with at most 20 values are classes, other numbers a regression)
+  --metric NAME      a metric to report (repeatable; default: the usual ones for the task)
+  --seed N           the seed for every random choice (default 0)
+  --json             print the result as JSON on stdout
+  --list             list the models and their hyperparameters
+
+${READ_OPTIONS_HELP}`;
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'fit a model and report cross-validated metrics',
+  usage: USAGE,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs('train', args, {
+      ...READ_OPTIONS,
+      target: { type: 'string' },
+      model: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      cv: { type: 'string' },
+      'no-shuffle': { type: 'boolean' },
+      test: { type: 'string' },
+      metric: { type: 'string', multiple: true },
+      task: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      list: { type: 'boolean' },
+    });
+    if (values.list) {
+      process.stdout.write(listModels(catalogEntries()));
+      return 0;
+    }
+    const source = onePositional('train', positionals, 'table to learn from (a file or a database URL)');
+    const targetName = required(values.target, 'target', 'name the column to predict: --target COL');
+    const entry = catalogEntry(
+      required(values.model, 'model', 'choose a model: --model NAME (keel train --list)'),
+    );
+    const seed = integerOption(values.seed ?? '0', 'seed', 0);
+    const folds = integerOption(values.cv ?? '5', 'cv', 2);
+    if (values.cv !== undefined && values.test !== undefined) {
+      throw new UsageError('usage.conflict', 'give either --cv or --test, not both', {
+        location: { field: 'test' },
+      });
+    }
+    const readOptions = readOptionsFrom(values);
+    const progress = new Progress();
+
+    progress.start(`reading ${redactPassword(source)}`);
+    const frame = await readTable(source, readOptions);
+    const target = targetFromFrame(frame, targetName, taskOption(values.task));
+    progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${target.task}`);
+
+    const features = frame.drop([targetName]);
+    const preprocessing = defaultPreprocessing(features, entry);
+    const model = entry.make(parseSettings(values.set ?? [], entry));
+    const estimator = pipeline([preprocessing.transformer], model);
+
+    let validation: Validation;
+    if (values.test !== undefined) {
+      const model = estimator.fit(features, target);
+      const test = await readTable(values.test, readOptions);
+      const testTarget = alignedTarget(targetFromFrame(test, targetName, target.task), target, values.test);
+      const scores = holdoutScores(model, test.drop([targetName]), testTarget, values.metric);
+      validation = { kind: 'test', file: values.test, rows: test.rowCount, scores };
+    } else {
+      validation = crossValidateWithProgress(estimator, features, target, folds, values, seed, progress);
+    }
+
+    const started = performance.now();
+    estimator.fit(features, target);
+    const fitSeconds = (performance.now() - started) / 1000;
+
+    const report = {
+      source: redactPassword(source),
+      rows: frame.rowCount,
+      target: targetName,
+      task: target.task,
+      classes: target.classes,
+      model: entry.name,
+      params: model.params,
+      validation,
+      fitSeconds,
+      preprocessing: preprocessing.notes,
+    };
+    process.stdout.write(values.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderReport(report));
+    return 0;
+  },
+};
+
+type Validation =
+  | { kind: 'cv'; folds: number; stratified: boolean; shuffled: boolean; result: CrossValidationResult }
+  | { kind: 'test'; file: string; rows: number; scores: Record<string, number> };
+
+interface TrainReport {
+  readonly source: string;
+  readonly rows: number;
+  readonly target: string;
+  readonly task: Target['task'];
+  readonly classes: readonly string[];
+  readonly model: string;
+  readonly params: Params;
+  readonly validation: Validation;
+  readonly fitSeconds: number;
+  readonly preprocessing: readonly string[];
+}
+
+function crossValidateWithProgress(
+  estimator: Estimator,
+  features: Frame,
+  target: Target,
+  k: number,
+  values: { 'no-shuffle'?: boolean; metric?: string[] },
+  seed: number,
+  progress: Progress,
+): Validation {
+  const stratified = target.task !== 'regression';
+  const options = { k, shuffle: !values['no-shuffle'], seed };
+  const cv = stratified ? stratifiedKFold(options) : kFold(options);
+  progress.start(`${k}-fold cross-validation`);
+  const result = crossValidate(estimator, features, target, {
+    cv,
+    metrics: values.metric,
+    onFold: (done, total) => progress.update(done, total),
+  });
+  progress.finish();
+  return { kind: 'cv', folds: k, stratified, shuffled: options.shuffle, result };
+}
+
+/** The test file's classes must be the training classes, by label. */
+function alignedTarget(test: Target, train: Target, file: string): Target {
+  if (train.task === 'regression') return test;
+  const index = new Map(train.classes.map((label, i) => [label, i]));
+  const values = Float64Array.from(test.values, (v) => {
+    const label = test.classes[v]!;
+    const mapped = index.get(label);
+    if (mapped === undefined) {
+      throw new UsageError(
+        'usage.unseen-class',
+        `the test file has the class "${label}", which training never saw`,
+        {
+          location: { source: file, column: test.name },
+        },
+      );
+    }
+    return mapped;
+  });
+  return { ...train, values };
+}
+
+/** `--set key=value`: numbers and true/false become numbers and booleans; anything else stays text. */
+function parseSettings(pairs: readonly string[], entry: CatalogEntry): Record<string, Params[string]> {
+  const settings: Record<string, Params[string]> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) {
+      throw new UsageError('usage.bad-option', `--set wants KEY=VALUE, got "${pair}"`, {
+        location: { field: 'set' },
+        hint: `the parameters of ${entry.name} are: ${Object.keys(entry.params).join(', ')}`,
+      });
+    }
+    const text = pair.slice(at + 1);
+    const number = Number(text);
+    settings[pair.slice(0, at)] =
+      text === 'true'
+        ? true
+        : text === 'false'
+          ? false
+          : text !== '' && Number.isFinite(number)
+            ? number
+            : text;
+  }
+  return settings;
+}
+
+const TASKS = ['regression', 'binary', 'multiclass'] as const;
+
+function taskOption(text: string | undefined): Target['task'] | undefined {
+  if (text === undefined || (TASKS as readonly string[]).includes(text))
+    return text as Target['task'] | undefined;
+  throw new UsageError('usage.bad-option', `unknown task "${text}"`, {
+    location: { field: 'task' },
+    hint: `the tasks are: ${TASKS.join(', ')}`,
+  });
+}
+
+function required(value: string | undefined, field: string, hint: string): string {
+  if (value !== undefined && value !== '') return value;
+  throw new UsageError('usage.missing-option', `--${field} is required`, { location: { field }, hint });
+}
+
+function integerOption(text: string, field: string, min: number): number {
+  const value = Number(text);
+  if (Number.isInteger(value) && value >= min) return value;
+  throw new UsageError('usage.bad-option', `--${field} must be a whole number ≥ ${min}, not "${text}"`, {
+    location: { field },
+  });
+}
+
+function toJson(report: TrainReport): Record<string, unknown> {
+  const { validation } = report;
+  const metrics =
+    validation.kind === 'cv'
+      ? Object.fromEntries(Object.entries(validation.result.metrics).map(([name, m]) => [name, m.mean]))
+      : validation.scores;
+  const spread =
+    validation.kind === 'cv'
+      ? {
+          metricsStd: Object.fromEntries(
+            Object.entries(validation.result.metrics).map(([n, m]) => [n, m.std]),
+          ),
+          folds: Object.fromEntries(Object.entries(validation.result.metrics).map(([n, m]) => [n, m.folds])),
+        }
+      : {};
+  const how =
+    validation.kind === 'cv'
+      ? { folds: validation.folds, stratified: validation.stratified, shuffled: validation.shuffled }
+      : { file: validation.file, rows: validation.rows };
+  return {
+    task: report.task,
+    model: report.model,
+    target: report.target,
+    rows: report.rows,
+    classes: report.classes,
+    params: report.params,
+    metrics,
+    ...spread,
+    validation: { kind: validation.kind, ...how },
+    fitSeconds: report.fitSeconds,
+    preprocessing: report.preprocessing,
+  };
+}
+
+function renderReport(report: TrainReport): string {
+  const { validation } = report;
+  const how =
+    validation.kind === 'cv'
+      ? `${validation.folds}-fold ${validation.stratified ? 'stratified ' : ''}cross-validation${validation.shuffled ? ' (shuffled)' : ''}`
+      : `scored on ${validation.file} (${validation.rows} rows)`;
+  const lines = [
+    `${report.source} · ${report.rows} rows · ${report.target} (${report.task}) · ${report.model} · ${how}`,
+    '',
+  ];
+  if (validation.kind === 'cv') {
+    lines.push(`${'metric'.padEnd(20)}${'mean'.padStart(10)}${'± std'.padStart(10)}   folds`);
+    for (const [name, m] of Object.entries(validation.result.metrics)) {
+      lines.push(
+        `${name.padEnd(20)}${fmt(m.mean).padStart(10)}${fmt(m.std).padStart(10)}   ${m.folds.map(fmt).join(' ')}`,
+      );
+    }
+  } else {
+    for (const [name, score] of Object.entries(validation.scores))
+      lines.push(`${name.padEnd(20)}${fmt(score).padStart(10)}`);
+  }
+  lines.push('', 'Preprocessing:', ...report.preprocessing.map((n) => `  - ${n}`));
+  lines.push('', `Fitted on all ${report.rows} rows in ${report.fitSeconds.toFixed(2)} s.`, '');
+  return lines.join('\n');
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 1000 ? x.toFixed(1) : x.toPrecision(4);
+}
+
+function listModels(entries: readonly CatalogEntry[]): string {
+  const lines = ['Models (keel train --model NAME --set KEY=VALUE):', ''];
+  for (const e of entries) {
+    lines.push(`${e.name} — ${e.summary} [${e.tasks.join(', ')}]`);
+    for (const [key, p] of Object.entries(e.params))
+      lines.push(`    ${key} = ${JSON.stringify(p.default)}   ${p.doc}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,62 @@
+import { UsageError } from '../errors.js';
+import type { Estimator, Params, SupervisedTask } from '../estimator.js';
+import { linearRegression, ridge } from './linear/ridge.js';
+
+/**
+ * The models a user can name (`keel train --model NAME`): how to build each,
+ * what tasks it does, and what its input must look like, which decides the
+ * preprocessing keel puts in front of it.
+ */
+export interface CatalogEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly tasks: readonly SupervisedTask[];
+  /** Handles NaN itself (no imputation needed). */
+  readonly acceptsMissing: boolean;
+  /** Sensitive to feature scale (standardise first). */
+  readonly wantsScaling: boolean;
+  /** Hyperparameters with their defaults and a line each, for `--list` and `--set`. */
+  readonly params: Readonly<Record<string, { readonly default: Params[string]; readonly doc: string }>>;
+  readonly make: (params: Record<string, Params[string]>) => Estimator;
+}
+
+const ENTRIES: readonly CatalogEntry[] = [
+  {
+    name: 'linear',
+    summary: 'ordinary least squares',
+    tasks: ['regression'],
+    acceptsMissing: false,
+    wantsScaling: false,
+    params: { fitIntercept: { default: true, doc: 'learn an intercept' } },
+    make: (p) => linearRegression(p),
+  },
+  {
+    name: 'ridge',
+    summary: 'least squares with an L2 penalty',
+    tasks: ['regression'],
+    acceptsMissing: false,
+    wantsScaling: true,
+    params: {
+      alpha: { default: 1, doc: 'penalty strength (0 = ordinary least squares)' },
+      fitIntercept: { default: true, doc: 'learn an intercept' },
+    },
+    make: (p) => ridge(p),
+  },
+];
+
+const CATALOG = new Map<string, CatalogEntry>(ENTRIES.map((e) => [e.name, e]));
+
+export function catalogEntries(): readonly CatalogEntry[] {
+  return ENTRIES;
+}
+
+export function catalogEntry(name: string): CatalogEntry {
+  const entry = CATALOG.get(name);
+  if (entry === undefined) {
+    throw new UsageError('usage.unknown-model', `unknown model "${name}"`, {
+      location: { field: 'model' },
+      hint: `the models are: ${[...CATALOG.keys()].join(', ')} (keel train --list)`,
+    });
+  }
+  return entry;
+}
