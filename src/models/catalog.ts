@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Estimator, Params, SupervisedTask } from '../estimator.js';
+import { elasticNet, lasso } from './linear/coordinate-descent.js';
 import { linearRegression, ridge } from './linear/ridge.js';
 
 /**
@@ -41,6 +42,35 @@ const ENTRIES: readonly CatalogEntry[] = [
       fitIntercept: { default: true, doc: 'learn an intercept' },
     },
     make: (p) => ridge(p),
+  },
+  {
+    name: 'lasso',
+    summary: 'least squares with an L1 penalty (sets weak coefficients to zero)',
+    tasks: ['regression'],
+    acceptsMissing: false,
+    wantsScaling: true,
+    params: {
+      alpha: { default: 1, doc: 'penalty strength' },
+      maxIter: { default: 1000, doc: 'most coordinate-descent sweeps' },
+      tol: { default: 1e-4, doc: 'stop when the duality gap is this small (relative)' },
+      fitIntercept: { default: true, doc: 'learn an intercept' },
+    },
+    make: (p) => lasso(p),
+  },
+  {
+    name: 'elastic-net',
+    summary: 'least squares with a mix of L1 and L2 penalties',
+    tasks: ['regression'],
+    acceptsMissing: false,
+    wantsScaling: true,
+    params: {
+      alpha: { default: 1, doc: 'penalty strength' },
+      l1Ratio: { default: 0.5, doc: 'share of the penalty that is L1 (1 = lasso, 0 = ridge)' },
+      maxIter: { default: 1000, doc: 'most coordinate-descent sweeps' },
+      tol: { default: 1e-4, doc: 'stop when the duality gap is this small (relative)' },
+      fitIntercept: { default: true, doc: 'learn an intercept' },
+    },
+    make: (p) => elasticNet(p),
   },
 ];
 

@@ -110,7 +110,7 @@ describe('keel train', () => {
     [
       'an unknown model',
       ['--target', 'target', '--model', 'ridg'],
-      /unknown model "ridg"\n {2}hint: the models are: linear, ridge/,
+      /unknown model "ridg"\n {2}hint: the models are: linear, ridge, lasso, elastic-net/,
     ],
     [
       'an unknown parameter',
