@@ -1,6 +1,7 @@
 /**
  * keel's library API. Every command of the CLI is a call here too.
  */
+export { type Artifact, decodeArtifact, encodeArtifact } from './artifact.js';
 export * from './data/index.js';
 export {
   ConnectionError,
@@ -11,5 +12,24 @@ export {
   SchemaError,
   UsageError,
 } from './errors.js';
+export type {
+  Estimator,
+  FitOptions,
+  FittedTransformer,
+  Model,
+  Params,
+  SupervisedTask,
+  Target,
+  Transformer,
+} from './estimator.js';
+export * from './evaluate/index.js';
+export { type CatalogEntry, catalogEntries, catalogEntry } from './models/catalog.js';
+export { elasticNet, lasso } from './models/linear/coordinate-descent.js';
+export { LinearRegressionModel, linearRegression, ridge } from './models/linear/ridge.js';
+export { targetFromFrame } from './models/target.js';
+export { loadModel, loadTransformer, saveModel } from './persist.js';
+export * from './prep/index.js';
 export * from './profile/index.js';
 export { Rng } from './random.js';
+export * from './tune/cross-validate.js';
+export * from './tune/splitters.js';
