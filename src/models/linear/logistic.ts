@@ -1,0 +1,213 @@
+import type { Artifact } from '../../artifact.js';
+import type { Frame, Matrix } from '../../data/frame.js';
+import { UsageError } from '../../errors.js';
+import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../contract.js';
+import { checkNumber, checkRows, inputMatrix, rejectMissing, requireTarget, withDefaults } from '../input.js';
+import { registerLoader } from '../load.js';
+import { type LbfgsResult, minimizeLbfgs } from '../optimize/lbfgs.js';
+import { minimizeOwlqn } from '../optimize/owlqn.js';
+import { computeScores, LogisticLoss, sigmoid, toLogProbabilities } from './logistic-loss.js';
+
+/**
+ * Logistic regression as scikit-learn's LogisticRegression with its default
+ * multi_class='auto': one score for two classes, a softmax over k scores
+ * (multinomial) for more. The fit minimises the penalised log-loss (see
+ * `LogisticLoss`) to its optimum, so the coefficients are those of any
+ * scikit-learn solver run to convergence: L-BFGS (Nocedal & Wright,
+ * Algorithm 7.4) for l2 and no penalty, OWL-QN (Andrew & Gao 2007) for l1,
+ * where scikit-learn uses liblinear or saga.
+ */
+export interface LogisticParams extends Params {
+  /** Inverse penalty strength: larger C, weaker penalty. */
+  readonly C: number;
+  readonly penalty: 'l2' | 'l1' | 'none';
+  readonly fitIntercept: boolean;
+  readonly maxIter: number;
+  /**
+   * Stop when no component of the gradient (for l1, the pseudo-gradient) of
+   * Σwᵢℓᵢ + penalty/C exceeds this: scikit-learn 1.2's gtol for lbfgs. It is
+   * not a relative test: the same tol asks for a smaller mean gradient on
+   * more (or heavier) rows.
+   */
+  readonly tol: number;
+}
+
+const DEFAULTS: LogisticParams = { C: 1, penalty: 'l2', fitIntercept: true, maxIter: 100, tol: 1e-4 };
+const PENALTIES = ['l2', 'l1', 'none'];
+
+export function logistic(params: Partial<LogisticParams> = {}): Estimator<LogisticRegressionModel> {
+  const merged = withDefaults('logistic', DEFAULTS, params);
+  checkNumber('logistic', 'C', merged.C, Number.MIN_VALUE);
+  checkNumber('logistic', 'maxIter', merged.maxIter, 1, Number.POSITIVE_INFINITY, true);
+  checkNumber('logistic', 'tol', merged.tol, 0);
+  if (!PENALTIES.includes(merged.penalty)) {
+    throw new UsageError(
+      'usage.bad-param',
+      `logistic: penalty must be "l2", "l1" or "none", not ${JSON.stringify(merged.penalty)}`,
+      { location: { field: 'penalty' } },
+    );
+  }
+  return {
+    kind: 'logistic',
+    params: merged,
+    acceptsMissing: false,
+    fit: (X: Matrix | Frame, y?: Target, options: FitOptions = {}) => fitLogistic(merged, X, y, options),
+  };
+}
+
+function fitLogistic(
+  params: LogisticParams,
+  X: Matrix | Frame,
+  y: Target | undefined,
+  options: FitOptions,
+): LogisticRegressionModel {
+  const target = requireTarget(y, 'logistic', ['binary', 'multiclass']);
+  const names = 'columnNames' in X ? X.columnNames : X.names.filter((n) => n !== target.name);
+  const matrix = inputMatrix(X, names, 'logistic');
+  rejectMissing(matrix, 'logistic');
+  checkRows(matrix, target, options.sampleWeight);
+  const totalWeight = options.sampleWeight?.reduce((s, w) => s + w, 0) ?? matrix.rows;
+  const l2Strength = params.penalty === 'l2' ? 1 / (params.C * totalWeight) : 0;
+  const loss = new LogisticLoss(
+    matrix,
+    target.values,
+    options.sampleWeight,
+    target.classes.length,
+    l2Strength,
+    params.fitIntercept,
+  );
+  const start = new Float64Array(loss.dimension);
+  // The optimisers see the objective divided by Σw (see LogisticLoss), so the gradient test is too.
+  const settings = { gradientTol: params.tol / totalWeight, maxIter: params.maxIter };
+  const result =
+    params.penalty === 'l1'
+      ? minimizeOwlqn(loss.evaluate, loss.l1Strengths(params.C), start, settings)
+      : minimizeLbfgs(loss.evaluate, start, settings);
+  const coefCount = loss.outputs * matrix.cols;
+  const coef = result.x.slice(0, coefCount);
+  const intercept = params.fitIntercept ? result.x.slice(coefCount) : new Float64Array(loss.outputs);
+  return new LogisticRegressionModel(
+    params,
+    names,
+    target.classes,
+    target.task,
+    coef,
+    intercept,
+    diagnose(result),
+  );
+}
+
+/** What the fit reports about itself, kept with the model. */
+export type LogisticDiagnostics = {
+  readonly iterations: number;
+  /** The largest (pseudo-)gradient component at the end, to compare with tol. */
+  readonly gradientMax: number;
+  /** False when maxIter, or rounding, ended the fit before the gradient test passed. */
+  readonly converged: boolean;
+};
+
+function diagnose(result: LbfgsResult): LogisticDiagnostics {
+  return { iterations: result.iterations, gradientMax: result.gradientMax, converged: result.converged };
+}
+
+export class LogisticRegressionModel implements Model {
+  readonly kind = 'logistic';
+  /** Scores per row: 1 for two classes (the second class's), else one per class. */
+  readonly outputs: number;
+
+  constructor(
+    readonly params: LogisticParams,
+    readonly inputNames: readonly string[],
+    readonly classes: readonly string[],
+    readonly task: SupervisedTask,
+    /** Row-major outputs × inputs, as scikit-learn's coef_ (1 × p for two classes). */
+    readonly coef: Float64Array,
+    /** One per output, as scikit-learn's intercept_. */
+    readonly intercept: Float64Array,
+    readonly diagnostics: LogisticDiagnostics,
+  ) {
+    this.outputs = intercept.length;
+  }
+
+  /** The class index with the highest probability (for two classes: the second when its score is > 0). */
+  predict(X: Matrix | Frame): Float64Array {
+    const scores = this.scores(X);
+    const rows = scores.length / this.outputs;
+    const out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      if (this.outputs === 1) {
+        out[i] = scores[i]! > 0 ? 1 : 0;
+        continue;
+      }
+      let best = 0;
+      for (let c = 1; c < this.outputs; c++)
+        if (scores[i * this.outputs + c]! > scores[i * this.outputs + best]!) best = c;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  /** Row-major n × classes: σ(−z), σ(z) for two classes; the softmax of the scores for more. */
+  predictProba(X: Matrix | Frame): Float64Array {
+    const scores = this.scores(X);
+    if (this.outputs === 1) {
+      const out = new Float64Array(scores.length * 2);
+      for (let i = 0; i < scores.length; i++) {
+        out[2 * i] = sigmoid(-scores[i]!);
+        out[2 * i + 1] = sigmoid(scores[i]!);
+      }
+      return out;
+    }
+    for (let i = 0; i < scores.length; i += this.outputs) {
+      const row = scores.subarray(i, i + this.outputs);
+      toLogProbabilities(row);
+      for (let c = 0; c < this.outputs; c++) row[c] = Math.exp(row[c]!);
+    }
+    return scores;
+  }
+
+  private scores(X: Matrix | Frame): Float64Array {
+    const matrix = inputMatrix(X, this.inputNames, this.kind);
+    rejectMissing(matrix, this.kind);
+    const theta = new Float64Array(this.coef.length + this.outputs);
+    theta.set(this.coef);
+    theta.set(this.intercept, this.coef.length);
+    const out = new Float64Array(matrix.rows * this.outputs);
+    computeScores(matrix, theta, this.outputs, true, out);
+    return out;
+  }
+
+  toArtifact(): Artifact {
+    return {
+      kind: this.kind,
+      version: 1,
+      meta: {
+        params: this.params,
+        inputNames: this.inputNames,
+        classes: this.classes,
+        task: this.task,
+        diagnostics: this.diagnostics,
+      },
+      arrays: { coef: this.coef, intercept: this.intercept },
+    };
+  }
+}
+
+registerLoader('logistic', 1, (artifact) => {
+  const meta = artifact.meta as {
+    params: LogisticParams;
+    inputNames: string[];
+    classes: string[];
+    task: SupervisedTask;
+    diagnostics: LogisticDiagnostics;
+  };
+  return new LogisticRegressionModel(
+    meta.params,
+    meta.inputNames,
+    meta.classes,
+    meta.task,
+    artifact.arrays['coef'] as Float64Array,
+    artifact.arrays['intercept'] as Float64Array,
+    meta.diagnostics,
+  );
+});
