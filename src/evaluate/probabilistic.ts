@@ -71,6 +71,16 @@ export function rocAuc(
     );
     return binaryAuc(yTrue, positiveScores, weights);
   }
+  return oneVsRestAuc(yTrue, yScore, width, options);
+}
+
+/** The AUC of each class against the rest, from column c of an n×width score matrix, averaged. */
+function oneVsRestAuc(
+  yTrue: ArrayLike<number>,
+  yScore: ArrayLike<number>,
+  width: number,
+  options: RocAucOptions,
+): number {
   checkFinite(yTrue, 'yTrue');
   checkFinite(yScore, 'yScore');
   const classCount = checkClassIndices(yTrue, 'yTrue');
