@@ -11,9 +11,9 @@ export {
   spearman,
   spearmanMatrix,
 } from './associations.js';
+export { countDuplicateRows } from './duplicates.js';
 export {
   collectFindings,
-  countDuplicateRows,
   type FindingInputs,
   type MixedTypeNote,
   populationStabilityIndex,

@@ -3,7 +3,8 @@ import type { Frame } from '../data/frame.js';
 import { SchemaError } from '../errors.js';
 import { Rng } from '../random.js';
 import { correlationsOf, targetMutualInformation } from './associations.js';
-import { collectFindings, countDuplicateRows, type MixedTypeNote, type Task } from './findings.js';
+import { countDuplicateRows } from './duplicates.js';
+import { collectFindings, type MixedTypeNote, type Task } from './findings.js';
 import { profileColumn, type SortedValues, sortedPresent, sortWithRows } from './stats.js';
 import type { ColumnProfile, Profile } from './types.js';
 
