@@ -1,9 +1,10 @@
 import type { Artifact } from '../../artifact.js';
 import type { Frame, Matrix } from '../../data/frame.js';
 import { UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../contract.js';
-import { checkNumber, checkRows, inputMatrix, rejectMissing, requireTarget, withDefaults } from '../input.js';
-import { registerLoader } from '../load.js';
+import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
+import { checkNumber, withDefaults } from '../../params.js';
+import { registerLoader } from '../../persist.js';
+import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
 
 /**
  * Lasso and elastic net by cyclic coordinate descent (Friedman, Hastie &

@@ -1,9 +1,10 @@
 import type { Artifact } from '../../artifact.js';
 import type { Frame, Matrix } from '../../data/frame.js';
 import { UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../contract.js';
-import { checkNumber, checkRows, inputMatrix, rejectMissing, requireTarget, withDefaults } from '../input.js';
-import { registerLoader } from '../load.js';
+import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../../estimator.js';
+import { checkNumber, withDefaults } from '../../params.js';
+import { registerLoader } from '../../persist.js';
+import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
 import { type LbfgsResult, minimizeLbfgs } from '../optimize/lbfgs.js';
 import { minimizeOwlqn } from '../optimize/owlqn.js';
 import { computeScores, LogisticLoss, sigmoid, toLogProbabilities } from './logistic-loss.js';
