@@ -1,0 +1,38 @@
+/**
+ * The models layer's public face: the estimators, the contract they keep,
+ * and saving and loading fitted models. Importing this module registers
+ * every model kind's loader, so `loadModel` can open any artifact it lists.
+ */
+export type {
+  Estimator,
+  FitOptions,
+  Model,
+  ModelTask,
+  Params,
+  SupervisedTask,
+  Target,
+} from '../estimator.js';
+export { loadModel, saveModel } from '../persist.js';
+export {
+  type CoordinateDescentDiagnostics,
+  CoordinateDescentModel,
+  type ElasticNetParams,
+  elasticNet,
+  type LassoParams,
+  lasso,
+} from './linear/coordinate-descent.js';
+export {
+  type LogisticDiagnostics,
+  type LogisticParams,
+  LogisticRegressionModel,
+  logistic,
+} from './linear/logistic.js';
+export { LinearRegressionModel, linearRegression, type RidgeParams, ridge } from './linear/ridge.js';
+export {
+  type LbfgsOptions,
+  type LbfgsResult,
+  minimizeLbfgs,
+  type Objective,
+} from './optimize/lbfgs.js';
+export { minimizeOwlqn } from './optimize/owlqn.js';
+export { targetFromFrame } from './target.js';
