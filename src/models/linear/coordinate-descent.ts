@@ -179,35 +179,28 @@ function coordinateDescent(
   const gapTol = tol * dotVectors(y, y);
   let gap = gapTol + 1;
   for (let sweep = 0; sweep < maxIter; sweep++) {
-    const { largestChange, largestCoef } = coordinateSweep(
-      X,
-      rows,
-      cols,
-      columnNorms,
-      coef,
-      residual,
-      l1Penalty,
-      l2Penalty,
-    );
-    if (largestCoef === 0 || largestChange / largestCoef < tol || sweep === maxIter - 1) {
-      gap = dualityGap(X, y, rows, cols, coef, residual, l1Penalty, l2Penalty);
+    const change = coordinateSweep(problem, columnNorms, coef, residual, l1Penalty, l2Penalty);
+    if (change < tol || sweep === maxIter - 1) {
+      gap = dualityGap(problem, coef, residual, l1Penalty, l2Penalty);
       if (gap < gapTol) return { coef, iterations: sweep + 1, dualGap: gap, converged: true };
     }
   }
   return { coef, iterations: maxIter, dualGap: gap, converged: false };
 }
 
-/** One pass over the coordinates; returns the largest |Δβⱼ| and the largest |βⱼ| after it. */
+/**
+ * One pass over the coordinates, in order. Returns the largest |Δβⱼ| over
+ * the largest |βⱼ| after it, or 0 when every βⱼ is 0 (scikit-learn checks
+ * the gap then too).
+ */
 function coordinateSweep(
-  X: Float64Array,
-  rows: number,
-  cols: number,
+  { X, rows, cols }: CentredProblem,
   columnNorms: Float64Array,
   coef: Float64Array,
   residual: Float64Array,
   l1Penalty: number,
   l2Penalty: number,
-): { largestChange: number; largestCoef: number } {
+): number {
   let largestChange = 0;
   let largestCoef = 0;
   for (let j = 0; j < cols; j++) {
@@ -225,7 +218,7 @@ function coordinateSweep(
     largestChange = Math.max(largestChange, Math.abs(updated - old));
     largestCoef = Math.max(largestCoef, Math.abs(updated));
   }
-  return { largestChange, largestCoef };
+  return largestCoef === 0 ? 0 : largestChange / largestCoef;
 }
 
 /**
@@ -234,10 +227,7 @@ function coordinateSweep(
  * (‖Xᵀθ − λ₂β‖∞ ≤ λ₁); it bounds the distance to the optimum in objective value.
  */
 function dualityGap(
-  X: Float64Array,
-  y: Float64Array,
-  rows: number,
-  cols: number,
+  { X, y, rows, cols }: CentredProblem,
   coef: Float64Array,
   residual: Float64Array,
   l1Penalty: number,

@@ -111,24 +111,29 @@ function multinomialLossAndSlopes(
   let sum = 0;
   const rows = scores.length / outputs;
   for (let i = 0; i < rows; i++) {
-    const row = scores.subarray(i * outputs, (i + 1) * outputs);
+    const start = i * outputs;
     const w = weight === undefined ? 1 : weight[i]!;
     const label = y[i]!;
-    toLogProbabilities(row);
-    sum -= w * row[label]!;
-    for (let c = 0; c < outputs; c++) row[c] = w * (Math.exp(row[c]!) - (c === label ? 1 : 0));
+    toLogProbabilities(scores, start, outputs);
+    sum -= w * scores[start + label]!;
+    for (let c = 0; c < outputs; c++) {
+      scores[start + c] = w * (Math.exp(scores[start + c]!) - (c === label ? 1 : 0));
+    }
   }
   return sum;
 }
 
-/** Replaces scores by log-probabilities, z_c − log Σ e^{z}, shifting by the largest so nothing overflows. */
-export function toLogProbabilities(row: Float64Array): void {
+/**
+ * Replaces scores[start … start + length) by log-probabilities,
+ * z_c − log Σ e^z, shifting by the largest score so that nothing overflows.
+ */
+export function toLogProbabilities(scores: Float64Array, start: number, length: number): void {
   let max = Number.NEGATIVE_INFINITY;
-  for (const z of row) max = Math.max(max, z);
+  for (let c = start; c < start + length; c++) max = Math.max(max, scores[c]!);
   let sum = 0;
-  for (const z of row) sum += Math.exp(z - max);
+  for (let c = start; c < start + length; c++) sum += Math.exp(scores[c]! - max);
   const logSumExp = max + Math.log(sum);
-  for (let c = 0; c < row.length; c++) row[c] = row[c]! - logSumExp;
+  for (let c = start; c < start + length; c++) scores[c] = scores[c]! - logSumExp;
 }
 
 /** ∇ of the mean loss: (1/Σw)·Σᵢ slopeᵢ_c·xᵢ for B, (1/Σw)·Σᵢ slopeᵢ_c for b. */

@@ -160,9 +160,8 @@ export class LogisticRegressionModel implements Model {
       return out;
     }
     for (let i = 0; i < scores.length; i += this.outputs) {
-      const row = scores.subarray(i, i + this.outputs);
-      toLogProbabilities(row);
-      for (let c = 0; c < this.outputs; c++) row[c] = Math.exp(row[c]!);
+      toLogProbabilities(scores, i, this.outputs);
+      for (let c = i; c < i + this.outputs; c++) scores[c] = Math.exp(scores[c]!);
     }
     return scores;
   }
