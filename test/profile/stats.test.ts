@@ -78,6 +78,34 @@ describe('sorting', () => {
     expect(Object.is(sorted[1], -0)).toBe(true);
   });
 
+  it('sortedPresent on large inputs (radix path) gives the native sort, bit for bit', () => {
+    const rng = new Rng(11);
+    const special = [
+      0,
+      -0,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      5e-324,
+      -5e-324,
+      1e308,
+      -1e-300,
+    ];
+    const values = Float64Array.from({ length: 50_000 }, (_, i) =>
+      i % 10 === 0
+        ? special[(i / 10) % special.length]!
+        : i % 7 === 0
+          ? Number.NaN
+          : rng.normal() * 10 ** rng.int(12),
+    );
+    const expected = values.filter((v) => !Number.isNaN(v)).sort();
+    const sorted = sortedPresent(values);
+    expect(sorted.length).toBe(expected.length);
+    expect(new Uint32Array(sorted.buffer, sorted.byteOffset, 2 * sorted.length)).toEqual(
+      new Uint32Array(expected.buffer),
+    );
+    expect(values.some(Number.isNaN)).toBe(true);
+  });
+
   it('sortWithRows is a stable argsort on large inputs (radix path)', () => {
     const rng = new Rng(7);
     // + 0 turns -0 into 0: the sort orders -0 before 0, though they compare equal.
