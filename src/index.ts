@@ -24,10 +24,8 @@ export type {
 } from './estimator.js';
 export * from './evaluate/index.js';
 export { type CatalogEntry, catalogEntries, catalogEntry } from './models/catalog.js';
-export { elasticNet, lasso } from './models/linear/coordinate-descent.js';
-export { LinearRegressionModel, linearRegression, ridge } from './models/linear/ridge.js';
-export { targetFromFrame } from './models/target.js';
-export { loadModel, loadTransformer, saveModel } from './persist.js';
+export * from './models/index.js';
+export { loadTransformer } from './persist.js';
 export * from './prep/index.js';
 export * from './profile/index.js';
 export { Rng } from './random.js';

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Estimator, Params, SupervisedTask } from '../estimator.js';
 import { elasticNet, lasso } from './linear/coordinate-descent.js';
+import { logistic } from './linear/logistic.js';
 import { linearRegression, ridge } from './linear/ridge.js';
 
 /**
@@ -71,6 +72,21 @@ const ENTRIES: readonly CatalogEntry[] = [
       fitIntercept: { default: true, doc: 'learn an intercept' },
     },
     make: (p) => elasticNet(p),
+  },
+  {
+    name: 'logistic',
+    summary: 'logistic regression (binary, or multinomial for several classes)',
+    tasks: ['binary', 'multiclass'],
+    acceptsMissing: false,
+    wantsScaling: true,
+    params: {
+      C: { default: 1, doc: 'inverse penalty strength (larger = less regularised)' },
+      penalty: { default: 'l2', doc: 'l2, l1 or none' },
+      maxIter: { default: 100, doc: 'most optimiser iterations' },
+      tol: { default: 1e-4, doc: 'stop when the largest gradient component is this small' },
+      fitIntercept: { default: true, doc: 'learn an intercept' },
+    },
+    make: (p) => logistic(p),
   },
 ];
 

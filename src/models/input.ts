@@ -2,9 +2,6 @@ import { Frame, type Matrix } from '../data/frame.js';
 import { SchemaError, UsageError } from '../errors.js';
 import type { SupervisedTask, Target } from '../estimator.js';
 
-// Until the linear-family work is re-pointed: the parameter checks moved to src/params.ts.
-export { checkNumber, withDefaults } from '../params.js';
-
 /**
  * Checks shared by every model, so each one's errors read the same:
  * the right columns, numbers where numbers are needed, a usable target.

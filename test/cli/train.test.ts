@@ -6,7 +6,7 @@ import { SHARED_DATASETS } from '../helpers.js';
 
 const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
 const cv = JSON.parse(readFileSync(new URL('../fixtures/tune/cv.json', import.meta.url), 'utf8')) as {
-  cases: { name: string; r2?: number[]; rmse?: number[] }[];
+  cases: { name: string; r2?: number[]; rmse?: number[]; roc_auc?: number[] }[];
 };
 
 function keel(...args: string[]) {
@@ -38,6 +38,33 @@ describe('keel train', () => {
     const expected = cv.cases.find((c) => c.name === 'train:diabetes:ridge')!;
     result.folds.r2.forEach((r2: number, f: number) => expect(r2).toBeCloseTo(expected.r2![f]!, 9));
     expect(typeof result.fitSeconds).toBe('number');
+  });
+
+  it('reports breast-cancer ROC AUC of a logistic pipeline as scikit-learn’s on the same folds (the issue’s check)', () => {
+    const file = join(SHARED_DATASETS, 'breast_cancer.csv');
+    const { code, stdout } = keel(
+      'train',
+      file,
+      '--target',
+      'target',
+      '--model',
+      'logistic',
+      '--cv',
+      '5',
+      '--no-shuffle',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    const expected = cv.cases.find((c) => c.name === 'train:breast_cancer:logistic')! as {
+      roc_auc: number[];
+    };
+    const sklearnMean = expected.roc_auc.reduce((a, b) => a + b, 0) / expected.roc_auc.length;
+    expect(Math.abs(result.metrics.roc_auc - sklearnMean)).toBeLessThan(0.005);
+    result.folds.roc_auc.forEach((auc: number, f: number) =>
+      expect(auc).toBeCloseTo(expected.roc_auc[f]!, 3),
+    );
+    expect(result).toMatchObject({ task: 'binary', classes: ['0', '1'], validation: { stratified: true } });
   });
 
   it('shuffles folds by default, the same for the same seed and differently for another', () => {
