@@ -310,7 +310,7 @@ export function classificationLeakage(
   const scores: LeakageScore[] = [];
   for (const column of sample.columns) {
     if (column.name === target || exclude.has(column.name)) continue;
-    const x = discretize(column, bins, sortedSample(column.name)?.sorted);
+    const x = discretize(column, bins, sortedSample(column.name));
     if (x.levels > bins) continue;
     scores.push({ column: column.name, score: groupAccuracy(x, y), baseline });
   }
@@ -417,7 +417,7 @@ export function timeShiftScores(
   const scores: { column: string; psi: number }[] = [];
   for (const column of sample.columns) {
     if (column.name === timeColumn || column.storage === 'string' || column.kind === 'id') continue;
-    const codes = withMissingLevel(discretize(column, MI_BINS, sortedSample(column.name)?.sorted));
+    const codes = withMissingLevel(discretize(column, MI_BINS, sortedSample(column.name)));
     const early = new Float64Array(codes.levels);
     const late = new Float64Array(codes.levels);
     codes.codes.forEach((code, i) => {

@@ -13,7 +13,7 @@ import {
   spearman,
   spearmanMatrix,
 } from '../../src/profile/associations.js';
-import { sortedPresent } from '../../src/profile/stats.js';
+import { sortedPresent, sortWithRows } from '../../src/profile/stats.js';
 import { Rng } from '../../src/random.js';
 
 const NaN_ = Number.NaN;
@@ -200,5 +200,18 @@ describe('discretize', () => {
       values: Float64Array.of(7, 3, 7, NaN_, 5),
     } as const;
     expect(discretize(few, 10)).toEqual({ codes: Int32Array.of(2, 0, 2, -1, 1), levels: 3 });
+  });
+
+  it('gives the same codes when read off a given ascending order as by searching each value', () => {
+    const rng = new Rng(21);
+    const values = Float64Array.from({ length: 5000 }, (_, i) =>
+      i % 13 === 0 ? NaN_ : i % 5 === 0 ? 0 : Math.round(rng.normal() * 40) / 8,
+    );
+    const wide = { storage: 'number', name: 'w', kind: 'numeric', values } as const;
+    const order = sortWithRows(values);
+    for (const bins of [3, 10, 100, 1000, Number.POSITIVE_INFINITY]) {
+      expect(discretize(wide, bins, order), `${bins} bins`).toEqual(discretize(wide, bins));
+    }
+    expect(discretize(column, 4, sortWithRows(y))).toEqual(discretize(column, 4));
   });
 });
