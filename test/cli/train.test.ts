@@ -36,7 +36,9 @@ describe('keel train', () => {
     });
     expect(result.validation).toEqual({ kind: 'cv', folds: 5, stratified: false, shuffled: false });
     const expected = cv.cases.find((c) => c.name === 'train:diabetes:ridge')!;
-    result.folds.r2.forEach((r2: number, f: number) => expect(r2).toBeCloseTo(expected.r2![f]!, 9));
+    result.folds.r2.forEach((r2: number, f: number) => {
+      expect(r2).toBeCloseTo(expected.r2![f]!, 9);
+    });
     expect(typeof result.fitSeconds).toBe('number');
   });
 
@@ -61,9 +63,9 @@ describe('keel train', () => {
     };
     const sklearnMean = expected.roc_auc.reduce((a, b) => a + b, 0) / expected.roc_auc.length;
     expect(Math.abs(result.metrics.roc_auc - sklearnMean)).toBeLessThan(0.005);
-    result.folds.roc_auc.forEach((auc: number, f: number) =>
-      expect(auc).toBeCloseTo(expected.roc_auc[f]!, 3),
-    );
+    result.folds.roc_auc.forEach((auc: number, f: number) => {
+      expect(auc).toBeCloseTo(expected.roc_auc[f]!, 3);
+    });
     expect(result).toMatchObject({ task: 'binary', classes: ['0', '1'], validation: { stratified: true } });
   });
 

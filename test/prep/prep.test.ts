@@ -69,7 +69,7 @@ describe('transformers against scikit-learn', () => {
       const reloaded = loadTransformer(saveModel(fitted)).transform(frame.head(c.matrix!.length));
       for (const result of [out, reloaded]) {
         const got = result.toMatrix();
-        c.matrix!.forEach((row, i) =>
+        c.matrix!.forEach((row, i) => {
           row.forEach((expected, j) => {
             const actual = got.data[i * got.cols + j]!;
             if (expected === null) expect(actual).toBeNaN();
@@ -77,8 +77,8 @@ describe('transformers against scikit-learn', () => {
               expect(Math.abs(actual - expected)).toBeLessThanOrEqual(
                 1e-12 * Math.max(1, Math.abs(expected)),
               );
-          }),
-        );
+          });
+        });
       }
     });
   }
@@ -107,9 +107,9 @@ describe('transformers against scikit-learn', () => {
     const model = estimator.fit(train, targetFromFrame(train, 'price'));
     const test = diamonds.head(c.predictions!.length);
     const predictions = model.predict(test);
-    c.predictions!.forEach((expected, i) =>
-      expect(Math.abs(predictions[i]! - expected) / Math.abs(expected)).toBeLessThan(1e-8),
-    );
+    c.predictions!.forEach((expected, i) => {
+      expect(Math.abs(predictions[i]! - expected) / Math.abs(expected)).toBeLessThan(1e-8);
+    });
     expect(loadModel(saveModel(model)).predict(test)).toEqual(predictions);
   });
 });

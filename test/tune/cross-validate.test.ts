@@ -28,7 +28,9 @@ describe('crossValidate', () => {
         metrics: ['r2', 'rmse', 'mae'],
       });
       for (const metric of ['r2', 'rmse', 'mae'] as const) {
-        result.metrics[metric]!.folds.forEach((score, f) => expect(score).toBeCloseTo(c[metric][f]!, 9));
+        result.metrics[metric]!.folds.forEach((score, f) => {
+          expect(score).toBeCloseTo(c[metric][f]!, 9);
+        });
       }
       const r2 = c.r2.reduce((a, b) => a + b, 0) / 5;
       expect(result.metrics['r2']!.mean).toBeCloseTo(r2, 9);
