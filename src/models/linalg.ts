@@ -4,6 +4,22 @@
  * over the rows; everything here is O(p³) and runs once per fit.
  */
 
+/** X·β + b for every row of a row-major matrix: the prediction of every linear regressor. */
+export function linearPredict(
+  X: { data: Float64Array; rows: number; cols: number },
+  coef: Float64Array,
+  intercept: number,
+): Float64Array {
+  const { data, rows, cols } = X;
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let sum = intercept;
+    for (let j = 0; j < cols; j++) sum += data[i * cols + j]! * coef[j]!;
+    out[i] = sum;
+  }
+  return out;
+}
+
 /** Weighted, centred Gram matrix XᵀWX and XᵀWy, with the weighted means used to centre. */
 export function centredGram(
   X: Float64Array,

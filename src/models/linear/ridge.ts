@@ -4,7 +4,7 @@ import type { Estimator, FitOptions, Model, Params, Target } from '../../estimat
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
 import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
-import { centredGram, choleskySolve, pseudoInverseSolve } from '../linalg.js';
+import { centredGram, choleskySolve, linearPredict, pseudoInverseSolve } from '../linalg.js';
 
 /**
  * Least squares with an L2 penalty (ridge; alpha = 0 is ordinary least
@@ -73,14 +73,7 @@ export class LinearRegressionModel implements Model {
   predict(X: Matrix | Frame): Float64Array {
     const matrix = inputMatrix(X, this.inputNames, this.kind);
     rejectMissing(matrix, this.kind);
-    const { data, rows, cols } = matrix;
-    const out = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) {
-      let sum = this.intercept;
-      for (let j = 0; j < cols; j++) sum += data[i * cols + j]! * this.coef[j]!;
-      out[i] = sum;
-    }
-    return out;
+    return linearPredict(matrix, this.coef, this.intercept);
   }
 
   toArtifact(): Artifact {
