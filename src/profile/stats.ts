@@ -329,9 +329,15 @@ class TopCounts {
   readonly items: ValueCount[] = [];
   constructor(private readonly limit: number) {}
 
-  offer(count: number, label: () => string): void {
+  /** False when a count this size would not enter the list, so callers skip making its label. */
+  wants(count: number): boolean {
     const items = this.items;
-    if (items.length === this.limit && count <= items[items.length - 1]!.count) return;
+    return items.length < this.limit || count > items[items.length - 1]!.count;
+  }
+
+  offer(count: number, label: () => string): void {
+    if (!this.wants(count)) return;
+    const items = this.items;
     let at = items.length;
     while (at > 0 && items[at - 1]!.count < count) at--;
     items.splice(at, 0, { value: label(), count });
@@ -343,19 +349,24 @@ function formatNumber(value: number, kind: NumberColumn['kind']): string {
   return kind === 'datetime' ? new Date(value).toISOString() : String(value);
 }
 
-/** Runs of equal values in ascending data: the most frequent repeated values. */
-function topSortedValues(sorted: Float64Array, kind: NumberColumn['kind']): ValueCount[] {
+/**
+ * Runs of equal values in ascending data, in one pass: how many there are,
+ * and the most frequent repeated values.
+ */
+function distinctAndTop(sorted: Float64Array, kind: NumberColumn['kind']): [number, ValueCount[]] {
   const top = new TopCounts(TOP_VALUES);
+  let distinct = 0;
   let start = 0;
   for (let i = 1; i <= sorted.length; i++) {
     if (i < sorted.length && sorted[i] === sorted[start]) continue;
+    distinct++;
     const count = i - start;
     const value = sorted[start]!;
     // A value seen once is not "frequent": continuous columns list nothing.
-    if (count > 1) top.offer(count, () => formatNumber(value, kind));
+    if (count > 1 && top.wants(count)) top.offer(count, () => formatNumber(value, kind));
     start = i;
   }
-  return top.items;
+  return [distinct, top.items];
 }
 
 /**
@@ -383,7 +394,11 @@ function valueBars(sorted: Float64Array, kind: NumberColumn['kind']): Histogram 
   return { labels, counts };
 }
 
-/** Equal-width bins over [min, max]; the last bin is closed on the right, as numpy's. */
+/**
+ * Equal-width bins over [min, max]; the last bin is closed on the right, as
+ * numpy's. A value goes to the last bin whose lower edge it reaches, so the
+ * bins' boundaries in the ascending data are the lower bounds of the inner edges.
+ */
 function equalWidthBins(sorted: Float64Array, bins: number): Histogram {
   const min = sorted[0]!;
   const max = sorted[sorted.length - 1]!;
@@ -393,11 +408,16 @@ function equalWidthBins(sorted: Float64Array, bins: number): Histogram {
   edges.push(max);
   const counts = new Array<number>(bins).fill(0);
   let bin = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    const v = sorted[i]!;
-    while (bin < bins - 1 && v >= edges[bin + 1]!) bin++;
-    counts[bin]!++;
+  let start = 0;
+  for (; bin < bins - 1; bin++) {
+    const edge = edges[bin + 1]!;
+    // An infinite min or max makes the edges NaN, which no value reaches: the rest stay in this bin.
+    if (Number.isNaN(edge)) break;
+    const end = Math.max(start, lowerBound(sorted, edge));
+    counts[bin] = end - start;
+    start = end;
   }
+  counts[bin] = sorted.length - start;
   return { edges, counts };
 }
 
@@ -418,12 +438,12 @@ function numberHistogram(
 function profileNumbers(column: NumberColumn, sorted: Float64Array): ColumnProfile {
   const n = column.values.length;
   const numeric = numericSummary(sorted);
-  const distinct = countDistinctSorted(sorted);
+  const [distinct, topValues] = distinctAndTop(sorted, column.kind);
   const iqr = numeric.quantiles.p75 - numeric.quantiles.p25;
   return {
     ...counts(column, n, sorted.length, distinct),
     numeric,
-    topValues: topSortedValues(sorted, column.kind),
+    topValues,
     histogram: numberHistogram(sorted, distinct, column, iqr),
   };
 }

@@ -161,6 +161,30 @@ describe('profileColumn', () => {
     expect(p.histogram.counts[0]).toBe(inFirst);
   });
 
+  it('puts each value in the last bin whose lower edge it reaches, ties on an edge going up', () => {
+    const rng = new Rng(4);
+    const values = Float64Array.from({ length: 3000 }, () => Math.round(rng.normal() * 200) / 16);
+    const p = profileColumn(numbers('t', Array.from(values)));
+    const edges = p.histogram.edges!;
+    const expected = new Array<number>(edges.length - 1).fill(0);
+    for (const v of values) {
+      let bin = 0;
+      while (bin < expected.length - 1 && v >= edges[bin + 1]!) bin++;
+      expected[bin]!++;
+    }
+    expect(p.histogram.counts).toEqual(expected);
+  });
+
+  it('keeps every value of a column with an infinite extreme in its histogram', () => {
+    const values = [
+      Number.NEGATIVE_INFINITY,
+      ...Array.from({ length: 40 }, (_, i) => i / 3),
+      Number.POSITIVE_INFINITY,
+    ];
+    const p = profileColumn(numbers('inf', values));
+    expect(p.histogram.counts.reduce((a, b) => a + b, 0)).toBe(values.length);
+  });
+
   it('chooses bins as the larger of Sturges and Freedman–Diaconis, at most 30', () => {
     expect(histogramBinCount(100, 10, 10)).toBe(8); // Sturges ⌈log2 100⌉ + 1 = 8; FD ⌈10 / (20 · 100^(-1/3))⌉ = 3
     expect(histogramBinCount(1000, 2, 10)).toBe(25); // Sturges 11; FD ⌈10 / (4 · 0.1)⌉ = 25
