@@ -32,32 +32,20 @@ function hashString(s: string): number {
 }
 
 /**
- * Two 32-bit words per row that identify a column's value: a number's two bit
- * halves (every NaN alike, -0 equal to 0), a category's label hash (so equal
- * labels match across columns), a string's hash and 0.
+ * What a column feeds the row hash: a number column its values as they are
+ * (read as their two bit halves, every NaN alike and -0 equal to 0); other
+ * columns one 32-bit word per row (a category's label hash, so equal labels
+ * match across columns, or a string's hash), as if its high half were 0.
  */
-function valueWords(column: Column): Uint32Array {
-  const n = column.storage === 'categorical' ? column.codes.length : column.values.length;
-  const words = new Uint32Array(2 * n);
-  if (column.storage === 'number') {
-    const values = column.values;
-    words.set(new Uint32Array(values.buffer, values.byteOffset, 2 * n));
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      if (v !== 0 && !Number.isNaN(v)) continue;
-      words[2 * i] = 0;
-      words[2 * i + 1] = v === 0 ? 0 : NAN_WORD;
-    }
-  } else if (column.storage === 'categorical') {
+export type HashSource = Float64Array | Uint32Array;
+
+export function hashSource(column: Column): HashSource {
+  if (column.storage === 'number') return column.values;
+  if (column.storage === 'categorical') {
     const levelHashes = column.levels.map(hashString);
-    const codes = column.codes;
-    for (let i = 0; i < n; i++) words[2 * i] = codes[i]! < 0 ? NULL_WORD : levelHashes[codes[i]!]!;
-  } else {
-    column.values.forEach((s, i) => {
-      words[2 * i] = s === null ? NULL_WORD : hashString(s);
-    });
+    return Uint32Array.from(column.codes, (code) => (code < 0 ? NULL_WORD : levelHashes[code]!));
   }
-  return words;
+  return Uint32Array.from(column.values, (s) => (s === null ? NULL_WORD : hashString(s)));
 }
 
 const LANE_A = [0xcc9e2d51, 0x1b873593] as const;
@@ -68,32 +56,76 @@ function key53(a: number, b: number): number {
   return (finalise(a) >>> 11) * 4294967296 + finalise(b);
 }
 
+/** Rows hashed together, so that the two lanes of a block stay in the L1 cache across columns. */
+const HASH_BLOCK_ROWS = 1024;
+
+function mixNumbers(a: Int32Array, b: Int32Array, values: Float64Array, start: number, length: number): void {
+  const words = new Uint32Array(values.buffer, values.byteOffset + 8 * start, 2 * length);
+  for (let i = 0; i < length; i++) {
+    const v = values[start + i]!;
+    let lo = words[2 * i]!;
+    let hi = words[2 * i + 1]!;
+    if (v === 0 || Number.isNaN(v)) {
+      lo = 0;
+      hi = v === 0 ? 0 : NAN_WORD;
+    }
+    a[i] = mixWord(mixWord(a[i]!, lo, LANE_A[0], LANE_A[1]), hi, LANE_A[0], LANE_A[1]);
+    b[i] = mixWord(mixWord(b[i]!, lo, LANE_B[0], LANE_B[1]), hi, LANE_B[0], LANE_B[1]);
+  }
+}
+
+function mixWords(a: Int32Array, b: Int32Array, words: Uint32Array, start: number, length: number): void {
+  for (let i = 0; i < length; i++) {
+    const lo = words[start + i]!;
+    a[i] = mixWord(mixWord(a[i]!, lo, LANE_A[0], LANE_A[1]), 0, LANE_A[0], LANE_A[1]);
+    b[i] = mixWord(mixWord(b[i]!, lo, LANE_B[0], LANE_B[1]), 0, LANE_B[0], LANE_B[1]);
+  }
+}
+
 /**
- * Rows that repeat an earlier row: n minus the number of distinct 53-bit row
- * hashes, fed column by column so no row string is ever built. Two different
- * rows collide with probability about n² / 2^54 (under 1e-4 for a million
- * rows), so the count is exact in practice.
+ * The 53-bit hash of each row in [start, end), written to `keys[0 .. end - start)`:
+ * two MurmurHash3 lanes fed every column's words in column order, so no row
+ * string is ever built.
+ */
+export function rowKeys(
+  sources: readonly HashSource[],
+  start: number,
+  end: number,
+  keys: Float64Array,
+): void {
+  const a = new Int32Array(HASH_BLOCK_ROWS);
+  const b = new Int32Array(HASH_BLOCK_ROWS);
+  for (let from = start; from < end; from += HASH_BLOCK_ROWS) {
+    const length = Math.min(HASH_BLOCK_ROWS, end - from);
+    a.fill(0x3c6ef372);
+    b.fill(0x1b873593);
+    for (const source of sources) {
+      if (source instanceof Float64Array) mixNumbers(a, b, source, from, length);
+      else mixWords(a, b, source, from, length);
+    }
+    for (let i = 0; i < length; i++) keys[from - start + i] = key53(a[i]!, b[i]!);
+  }
+}
+
+/** Keys equal to an earlier key: the count less the number of distinct keys. */
+export function repeatedKeys(keys: Float64Array): number {
+  const sorted = sortedPresent(keys);
+  let repeated = 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated++;
+  return repeated;
+}
+
+/**
+ * Rows that repeat an earlier row: n minus the number of distinct row hashes.
+ * Two different rows collide with probability about n² / 2^54 (under 1e-4
+ * for a million rows), so the count is exact in practice.
  */
 export function countDuplicateRows(frame: Frame): number {
   const rows = frame.rowCount;
   if (rows === 0 || frame.columnCount === 0) return 0;
-  const a = new Int32Array(rows).fill(0x3c6ef372);
-  const b = new Int32Array(rows).fill(0x1b873593);
-  for (const column of frame.columns) {
-    const words = valueWords(column);
-    for (let i = 0; i < rows; i++) {
-      const lo = words[2 * i]!;
-      const hi = words[2 * i + 1]!;
-      a[i] = mixWord(mixWord(a[i]!, lo, LANE_A[0], LANE_A[1]), hi, LANE_A[0], LANE_A[1]);
-      b[i] = mixWord(mixWord(b[i]!, lo, LANE_B[0], LANE_B[1]), hi, LANE_B[0], LANE_B[1]);
-    }
-  }
   const keys = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) keys[i] = key53(a[i]!, b[i]!);
-  const sorted = sortedPresent(keys);
-  let duplicates = 0;
-  for (let i = 1; i < rows; i++) if (sorted[i] === sorted[i - 1]) duplicates++;
-  return duplicates;
+  rowKeys(frame.columns.map(hashSource), 0, rows, keys);
+  return repeatedKeys(keys);
 }
 
 /**
