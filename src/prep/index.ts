@@ -9,6 +9,7 @@ export {
 export { type DefaultPreprocessing, defaultPreprocessing, type PreprocessingNeeds } from './defaults.js';
 export { FittedImputer, type ImputerParams, simpleImputer } from './impute.js';
 export { FittedOneHot, type OneHotParams, oneHotEncoder } from './one-hot.js';
+export { FittedOrdinal, type OrdinalParams, ordinalEncoder } from './ordinal.js';
 export { asFrame, PipelineModel, pipeline } from './pipeline.js';
 export {
   FittedScaler,
