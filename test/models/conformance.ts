@@ -18,6 +18,8 @@ export interface ConformanceCase {
   readonly task: SupervisedTask | 'clustering' | 'transform' | 'anomaly';
   /** Whether the estimator fits NaN itself; otherwise it must refuse NaN with a SchemaError. */
   readonly acceptsMissing?: boolean;
+  /** Whether it fits regression and classification targets alike (kNN): then no target task is wrong. */
+  readonly fitsEveryTask?: boolean;
 }
 
 /** A small, seeded dataset with signal for the task. */
@@ -89,7 +91,21 @@ export function conformanceSuite(c: ConformanceCase): void {
           expect(row.every((p) => p >= 0 && p <= 1)).toBe(true);
         }
       }
+      if (c.task === 'clustering')
+        expect(predictions.every((p) => Number.isInteger(p) && p >= -1)).toBe(true);
     });
+
+    if (c.task === 'transform' || c.task === 'clustering') {
+      it('transforms into one finite row per input row, with named columns', () => {
+        const model = c.make(0).fit(X, y);
+        if (model.transform === undefined) return;
+        const out = model.transform(X);
+        expect(out.rows).toBe(X.rows);
+        expect(out.columnNames.length).toBe(out.cols);
+        expect(out.data.length).toBe(out.rows * out.cols);
+        expect(out.data.every(Number.isFinite)).toBe(true);
+      });
+    }
 
     it('gives identical models and bytes for the same seed', () => {
       const a = c.make(7).fit(X, y);
@@ -154,7 +170,9 @@ export function conformanceSuite(c: ConformanceCase): void {
         const short = { ...y!, values: y!.values.subarray(0, 10) };
         expect(errorOf(() => c.make(0).fit(X, short)).code).toBe('usage.length-mismatch');
       });
+    }
 
+    if (supervised && !c.fitsEveryTask) {
       it('refuses a target of the wrong task', () => {
         const other: Target =
           c.task === 'regression'
