@@ -80,6 +80,14 @@ export interface Transformer<F extends FittedTransformer = FittedTransformer> {
   readonly kind: string;
   readonly params: Params;
   fit(frame: Frame, y?: Target, options?: FitOptions): F;
+  /**
+   * Fits, and returns the training frame as the next step should see it.
+   * Only transformers whose training rows must not be encoded by the model
+   * fitted on those same rows implement it (target encoding returns
+   * out-of-fold encodings, else the next step learns from leaked targets);
+   * pipelines and chains call it when present, `fit` then `transform` otherwise.
+   */
+  fitTransform?(frame: Frame, y?: Target, options?: FitOptions): { fitted: F; output: Frame };
 }
 
 export interface FittedTransformer {

@@ -9,19 +9,34 @@ import { fromArtifact, registerLoader } from '../persist.js';
  * Each step is fitted on what the steps before it made of the training frame.
  */
 export function chainTransformers(steps: readonly Transformer[]): Transformer<FittedChain> {
+  const fitTransform = (frame: Frame, y?: Target, options?: FitOptions) => {
+    let current = frame;
+    const fitted = steps.map((step) => {
+      const { fitted: f, output } = fitThenTransform(step, current, y, options);
+      current = output;
+      return f;
+    });
+    return { fitted: new FittedChain(frame.names, fitted), output: current };
+  };
   return {
     kind: 'chain',
     params: { steps: steps.map((s) => s.kind) },
-    fit(frame: Frame, y?: Target, options?: FitOptions) {
-      let current = frame;
-      const fitted = steps.map((step) => {
-        const f = step.fit(current, y, options);
-        current = f.transform(current);
-        return f;
-      });
-      return new FittedChain(frame.names, fitted);
-    },
+    fit: (frame, y, options) => fitTransform(frame, y, options).fitted,
+    // Passes on what its steps made of the training frame (out-of-fold encodings included).
+    fitTransform,
   };
+}
+
+/** A step fitted on the training frame, and that frame as the next step should learn from it. */
+export function fitThenTransform(
+  step: Transformer,
+  frame: Frame,
+  y?: Target,
+  options?: FitOptions,
+): { fitted: FittedTransformer; output: Frame } {
+  if (step.fitTransform !== undefined) return step.fitTransform(frame, y, options);
+  const fitted = step.fit(frame, y, options);
+  return { fitted, output: fitted.transform(frame) };
 }
 
 export class FittedChain implements FittedTransformer {

@@ -18,3 +18,4 @@ export {
   type StandardScalerParams,
   standardScaler,
 } from './scale.js';
+export { FittedTargetEncoder, type TargetEncoderParams, targetEncoder } from './target-encoder.js';

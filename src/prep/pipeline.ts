@@ -10,6 +10,7 @@ import type {
   Transformer,
 } from '../estimator.js';
 import { fromArtifact, registerLoader } from '../persist.js';
+import { fitThenTransform } from './chain.js';
 
 /**
  * Transformers then a model, fitted in order on the training rows only: each
@@ -28,8 +29,8 @@ export function pipeline(steps: readonly Transformer[], model: Estimator): Estim
       const inputNames = frame.names;
       const fitted: FittedTransformer[] = [];
       for (const step of steps) {
-        const f = step.fit(frame, y, options);
-        frame = f.transform(frame);
+        const { fitted: f, output } = fitThenTransform(step, frame, y, options);
+        frame = output;
         fitted.push(f);
       }
       return new PipelineModel(inputNames, fitted, model.fit(frame, y, options));
