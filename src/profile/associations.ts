@@ -66,7 +66,8 @@ function correlationFromSums(sxy: number, sxx: number, syy: number): number {
   return Math.max(-1, Math.min(1, sxy / denominator));
 }
 
-interface CentredColumn {
+/** A column's Pearson ingredients, in row order; plain data, so it can cross to a worker thread. */
+export interface CentredColumn {
   readonly mean: number;
   readonly present: number;
   /** Σ (x − mean) and Σ (x − mean)² over the present values. */
@@ -75,7 +76,7 @@ interface CentredColumn {
   readonly missingRows: Int32Array;
 }
 
-function centre(values: Float64Array): CentredColumn {
+export function centre(values: Float64Array): CentredColumn {
   const missing: number[] = [];
   let total = 0;
   for (let i = 0; i < values.length; i++) {
@@ -136,23 +137,27 @@ function pairwiseCorrelation(
 const BLOCK_ROWS = 2048;
 
 /**
- * Σ (x − x̄)(y − ȳ) over the rows where both are present, for every pair,
- * block by block: each block's values are centred once (missing as 0, which
- * adds nothing), then every pair is summed from cache. The last block is
- * padded with zeros too.
+ * Σ (x − x̄)(y − ȳ) over the rows where both are present, for every pair
+ * (i, j > i) with i in `firstColumns`, block by block: each block's values
+ * are centred once (missing as 0, which adds nothing), then every pair is
+ * summed from cache. The last block is padded with zeros too.
  */
 function centredCrossProducts(
   columns: readonly Float64Array[],
   centred: readonly CentredColumn[],
+  firstColumns: readonly number[],
 ): Float64Array {
   const k = columns.length;
   const n = k === 0 ? 0 : columns[0]!.length;
   const sums = new Float64Array(k * k);
   const block = new Float64Array(k * BLOCK_ROWS);
   const views = columns.map((_, j) => block.subarray(j * BLOCK_ROWS, (j + 1) * BLOCK_ROWS));
+  // Only columns that take part in some pair are centred.
+  const first = Math.min(k, ...firstColumns);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const length = Math.min(BLOCK_ROWS, n - start);
-    views.forEach((view, j) => {
+    for (let j = first; j < k; j++) {
+      const view = views[j]!;
       const values = columns[j]!;
       const mean = centred[j]!.mean;
       for (let r = 0; r < length; r++) {
@@ -160,8 +165,8 @@ function centredCrossProducts(
         view[r] = Number.isNaN(d) ? 0 : d;
       }
       view.fill(0, length);
-    });
-    for (let i = 0; i < k; i++) {
+    }
+    for (const i of firstColumns) {
       for (let j = i + 1; j < k; j++) sums[i * k + j]! += dot(views[i]!, views[j]!);
     }
   }
@@ -188,29 +193,61 @@ function squareMatrix(k: number): number[][] {
 }
 
 /**
- * Pearson correlations of every pair, over pairwise-complete rows (as
- * pandas' `DataFrame.corr`). The diagonal is 1, or NaN for a constant column.
+ * Pearson's r of the pairs (i, j > i) with i in `firstColumns`, at [i · k + j]
+ * (NaN elsewhere). Pairs are independent, so the matrix can be split by
+ * first column across threads and put together with `pearsonFromPairs`.
  */
-export function pearsonMatrix(columns: readonly Float64Array[]): number[][] {
-  const centred = columns.map(centre);
-  const cross = centredCrossProducts(columns, centred);
+export function pearsonPairs(
+  columns: readonly Float64Array[],
+  centred: readonly CentredColumn[],
+  firstColumns: readonly number[],
+): Float64Array {
   const k = columns.length;
-  const r = squareMatrix(k);
-  for (let i = 0; i < k; i++) {
-    r[i]![i] = centred[i]!.sumSquares > 0 ? 1 : Number.NaN;
+  const r = new Float64Array(k * k).fill(Number.NaN);
+  if (firstColumns.length === 0) return r;
+  const cross = centredCrossProducts(columns, centred, firstColumns);
+  for (const i of firstColumns) {
     for (let j = i + 1; j < k; j++) {
-      const value = pairwiseCorrelation(
+      r[i * k + j] = pairwiseCorrelation(
         columns[i]!,
         centred[i]!,
         columns[j]!,
         centred[j]!,
         cross[i * k + j]!,
       );
-      r[i]![j] = value;
-      r[j]![i] = value;
     }
   }
   return r;
+}
+
+/** The symmetric matrix from the upper triangle of `pearsonPairs`. The diagonal is 1, or NaN for a constant column. */
+export function pearsonFromPairs(centred: readonly CentredColumn[], pairs: Float64Array): number[][] {
+  const k = centred.length;
+  const r = squareMatrix(k);
+  for (let i = 0; i < k; i++) {
+    r[i]![i] = centred[i]!.sumSquares > 0 ? 1 : Number.NaN;
+    for (let j = i + 1; j < k; j++) {
+      r[i]![j] = pairs[i * k + j]!;
+      r[j]![i] = pairs[i * k + j]!;
+    }
+  }
+  return r;
+}
+
+/**
+ * Pearson correlations of every pair, over pairwise-complete rows (as
+ * pandas' `DataFrame.corr`). The diagonal is 1, or NaN for a constant column.
+ */
+export function pearsonMatrix(columns: readonly Float64Array[]): number[][] {
+  const centred = columns.map(centre);
+  return pearsonFromPairs(
+    centred,
+    pearsonPairs(
+      columns,
+      centred,
+      columns.map((_, i) => i),
+    ),
+  );
 }
 
 /**
@@ -575,12 +612,14 @@ export function correlatedCategorical(frame: Frame): Column[] {
 /**
  * All association matrices. Pearson and η use every row of `frame`;
  * Spearman uses `sample` (the caller's row sample of large tables), whose
- * sorted values `sortedSample` may supply.
+ * sorted values `sortedSample` may supply; so may the Pearson matrix of
+ * `correlatedNumeric(frame)`, when worker threads computed it.
  */
 export function correlationsOf(
   frame: Frame,
   sample: Frame,
   sortedSample: SortedLookup = () => undefined,
+  pearson?: number[][],
 ): Correlations {
   const numeric = correlatedNumeric(frame);
   const categorical = correlatedCategorical(frame);
@@ -588,7 +627,7 @@ export function correlationsOf(
   const codes = categorical.map((c) => discretize(c, Number.POSITIVE_INFINITY));
   return {
     numeric: numeric.map((c) => c.name),
-    pearson: pearsonMatrix(numeric.map((c) => c.values)),
+    pearson: pearson ?? pearsonMatrix(numeric.map((c) => c.values)),
     spearman: spearmanMatrix(
       sampled.map((c) => c.values),
       sampled.map((c) => sortedSample(c.name)),

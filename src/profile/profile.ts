@@ -35,12 +35,6 @@ export function inferTask(target: Column, profile: ColumnProfile): Task {
   return 'regression';
 }
 
-function sampleOf(frame: Frame): Frame {
-  if (frame.rowCount <= SAMPLE_ROWS) return frame;
-  const rows = new Rng(SAMPLE_SEED).permutation(frame.rowCount).subarray(0, SAMPLE_ROWS).sort();
-  return frame.take(rows);
-}
-
 function checkColumns(frame: Frame, options: ProfileOptions): void {
   if (options.target !== undefined) frame.column(options.target);
   if (options.timeColumn === undefined) return;
@@ -53,34 +47,75 @@ function checkColumns(frame: Frame, options: ProfileOptions): void {
   }
 }
 
-/** Statistics, associations and data-quality findings for a whole table. */
-export function profileFrame(frame: Frame, options: ProfileOptions = {}): Profile {
-  const started = performance.now();
-  checkColumns(frame, options);
-  const { target, timeColumn } = options;
-  const total = frame.columnCount + 3;
-  let done = 0;
-  const step = (): void => options.onProgress?.(++done, total);
+/** What the costly per-column pass gives for a number column: its profile and its sample's ascending order. */
+export interface NumberColumnResult {
+  readonly profile: ColumnProfile;
+  readonly sampleOrder: SortedValues;
+}
 
-  const sample = sampleOf(frame);
-  // Each number column is sorted once (with its rows, when the sample is the
-  // whole table); the sample's sorted values serve ranks and bins.
+/**
+ * A number column's profile from one sort of its values and its sample's
+ * order from one argsort; with no sample (a short table) the one argsort
+ * serves both. The same function runs on the main thread and in workers.
+ */
+export function profileNumberColumn(
+  column: NumberColumn,
+  sampleRows: Int32Array | undefined,
+): NumberColumnResult {
+  if (sampleRows === undefined) {
+    const sampleOrder = sortWithRows(column.values);
+    return { profile: profileColumn(column, sampleOrder.sorted), sampleOrder };
+  }
+  const sampled = new Float64Array(sampleRows.length);
+  for (let i = 0; i < sampleRows.length; i++) sampled[i] = column.values[sampleRows[i]!]!;
+  return { profile: profileColumn(column, sortedPresent(column.values)), sampleOrder: sortWithRows(sampled) };
+}
+
+/** The rows of the sample, ascending, or undefined when the table is short enough to use whole. */
+export function sampleRowsOf(rowCount: number): Int32Array | undefined {
+  if (rowCount <= SAMPLE_ROWS) return undefined;
+  return new Rng(SAMPLE_SEED).permutation(rowCount).subarray(0, SAMPLE_ROWS).sort();
+}
+
+/** The work that runs on every column or row, which `profileFrameAsync` hands to worker threads. */
+export interface HeavyParts {
+  /** By column index; undefined for columns not stored as numbers. */
+  readonly numberColumns: readonly (NumberColumnResult | undefined)[];
+  /** Pearson matrix of `correlatedNumeric(frame)`; computed from the frame when undefined. */
+  readonly pearson: number[][] | undefined;
+  readonly duplicateRows: number;
+}
+
+/** Checks the options and draws the sample: what comes before the heavy work. */
+export function prepareProfile(frame: Frame, options: ProfileOptions): Int32Array | undefined {
+  checkColumns(frame, options);
+  return sampleRowsOf(frame.rowCount);
+}
+
+/**
+ * Everything after the heavy per-column and per-row work: associations on the
+ * sample, task detection, findings. `step` reports progress for the table-wide steps.
+ */
+export function finishProfile(
+  frame: Frame,
+  sampleRows: Int32Array | undefined,
+  heavy: HeavyParts,
+  options: ProfileOptions,
+  started: number,
+  step: () => void,
+): Profile {
+  const { target, timeColumn } = options;
+  const sample = sampleRows === undefined ? frame : frame.take(sampleRows);
   const sampleSorted = new Map<string, SortedValues>();
-  const columnProfiles = frame.columns.map((column) => {
-    let sorted: Float64Array | undefined;
-    if (column.storage === 'number') {
-      const sampleColumn = sample.column(column.name) as NumberColumn;
-      const withRows = sortWithRows(sampleColumn.values);
-      sampleSorted.set(column.name, withRows);
-      sorted = sample === frame ? withRows.sorted : sortedPresent(column.values);
-    }
-    const profile = profileColumn(column, sorted);
-    step();
-    return profile;
+  const columnProfiles = frame.columns.map((column, i) => {
+    const result = heavy.numberColumns[i];
+    if (result === undefined) return profileColumn(column);
+    sampleSorted.set(column.name, result.sampleOrder);
+    return result.profile;
   });
   const sortedSample = (name: string): SortedValues | undefined => sampleSorted.get(name);
 
-  const correlations = correlationsOf(frame, sample, sortedSample);
+  const correlations = correlationsOf(frame, sample, sortedSample, heavy.pearson);
   step();
   const targetIndex = target === undefined ? -1 : frame.names.indexOf(target);
   const task =
@@ -88,13 +123,12 @@ export function profileFrame(frame: Frame, options: ProfileOptions = {}): Profil
   const targetAssociation =
     target === undefined ? [] : targetMutualInformation(sample, target, task === 'regression', sortedSample);
   step();
-  const duplicateRows = countDuplicateRows(frame);
   const findings = collectFindings({
     frame,
     sample,
     profiles: columnProfiles,
     correlations,
-    duplicateRows,
+    duplicateRows: heavy.duplicateRows,
     target,
     task,
     timeColumn,
@@ -112,8 +146,45 @@ export function profileFrame(frame: Frame, options: ProfileOptions = {}): Profil
     columnProfiles,
     correlations,
     targetAssociation,
-    duplicateRows,
+    duplicateRows: heavy.duplicateRows,
     findings,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Progress over the columns and the three table-wide steps. */
+export function progressCounter(frame: Frame, options: ProfileOptions): () => void {
+  const total = frame.columnCount + 3;
+  let done = 0;
+  return () => options.onProgress?.(++done, total);
+}
+
+/**
+ * Statistics, associations and data-quality findings for a whole table, on
+ * the calling thread. `profileFrameAsync` gives the same profile, spreading
+ * the work over worker threads on large tables.
+ */
+export function profileFrame(frame: Frame, options: ProfileOptions = {}): Profile {
+  const started = performance.now();
+  const sampleRows = prepareProfile(frame, options);
+  const step = progressCounter(frame, options);
+  // Each number column is sorted once, and its sample once with rows.
+  const numberColumns = frame.columns.map((column) => {
+    if (column.storage !== 'number') {
+      step();
+      return undefined;
+    }
+    const result = profileNumberColumn(column, sampleRows);
+    step();
+    return result;
+  });
+  const duplicateRows = countDuplicateRows(frame);
+  return finishProfile(
+    frame,
+    sampleRows,
+    { numberColumns, pearson: undefined, duplicateRows },
+    options,
+    started,
+    step,
+  );
 }
