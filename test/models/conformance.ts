@@ -20,6 +20,8 @@ export interface ConformanceCase {
   readonly acceptsMissing?: boolean;
   /** Whether it fits regression and classification targets alike (kNN): then no target task is wrong. */
   readonly fitsEveryTask?: boolean;
+  /** Whether it models counts (multinomial naive Bayes): then the synthetic features are |x|. */
+  readonly nonNegative?: boolean;
 }
 
 /** A small, seeded dataset with signal for the task. */
@@ -69,7 +71,9 @@ function errorOf(action: () => unknown): KeelError {
 
 export function conformanceSuite(c: ConformanceCase): void {
   const supervised = c.task === 'regression' || c.task === 'binary' || c.task === 'multiclass';
-  const { X, y } = syntheticData(c.task);
+  const synthetic = syntheticData(c.task);
+  const { y } = synthetic;
+  const X = c.nonNegative ? { ...synthetic.X, data: synthetic.X.data.map(Math.abs) } : synthetic.X;
 
   describe(`${c.name} conforms to the estimator contract`, () => {
     it('predicts one value per row, and probabilities that sum to one', () => {
