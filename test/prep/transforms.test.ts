@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Frame } from '../../src/data/frame.js';
+import { quantileTransformer } from '../../src/prep/quantile.js';
+import { expectOracleMatrix, oracleCase, sharedTable } from './more-fixture.js';
+
+function numbers(name: string, values: number[]): Frame {
+  return new Frame(
+    [{ storage: 'number', name, kind: 'numeric', values: Float64Array.from(values) }],
+    'train.csv',
+  );
+}
+
+describe('quantile transformer', () => {
+  for (const [name, make] of [
+    ['quantile-uniform', () => quantileTransformer()],
+    ['quantile-normal', () => quantileTransformer({ quantiles: 100, output: 'normal' })],
+  ] as const) {
+    it(`${name}: pima as scikit-learn’s QuantileTransformer (1e-9), also after save and load`, async () => {
+      const c = oracleCase(name);
+      const frame = (await sharedTable(c.file!)).select(c.columns!);
+      const fitted = make().fit(frame);
+      expect(fitted.outputNames).toEqual(c.outputNames);
+      expectOracleMatrix(fitted, frame, c.matrix, 1e-9);
+    });
+  }
+
+  it('maps values beyond the training range to the ends and keeps missing values missing', () => {
+    const fitted = quantileTransformer().fit(numbers('x', [1, 2, 3, 4, 5]));
+    const out = fitted.transform(numbers('x', [-10, 3, 99, Number.NaN])).toMatrix().data;
+    expect(Array.from(out)).toEqual([0, 0.5, 1, Number.NaN]);
+  });
+
+  it('refuses a text column, naming it', () => {
+    const frame = new Frame([{ storage: 'string', name: 'note', kind: 'text', values: ['a'] }]);
+    expect(() => quantileTransformer().fit(frame)).toThrow(/"note" is text/);
+  });
+});
