@@ -29,7 +29,7 @@ export function normalCdf(x: number): number {
     const t = -x;
     let fraction = t;
     for (let k = 120; k >= 1; k--) fraction = t + k / fraction;
-    return Math.exp(-(x * x) / 2 - 0.91893853320467274178) / fraction;
+    return Math.exp(-(x * x) / 2 - LOG_SQRT_2PI) / fraction;
   }
   let term = x;
   let sum = x;
@@ -38,8 +38,11 @@ export function normalCdf(x: number): number {
     term *= x2 / k;
     sum += term;
   }
-  return 0.5 + sum * Math.exp(-x2 / 2 - 0.91893853320467274178);
+  return 0.5 + sum * Math.exp(-x2 / 2 - LOG_SQRT_2PI);
 }
+
+/** log √(2π), so that φ(x) = exp(−x²/2 − LOG_SQRT_2PI). */
+const LOG_SQRT_2PI = 0.9189385332046728;
 
 const A = [
   -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
