@@ -9,6 +9,7 @@ export {
   readTableWithNotes,
   type SourceFormat,
 } from './read.js';
+export { type ColumnSchema, type Schema, schemaOf } from './schema.js';
 export type { CsvDialect } from './sniff.js';
 export {
   groupSplit,
