@@ -1,0 +1,215 @@
+import type { Artifact } from '../../artifact.js';
+import type { Frame, Matrix } from '../../data/frame.js';
+import { UsageError } from '../../errors.js';
+import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
+import { withDefaults } from '../../params.js';
+import { registerLoader } from '../../persist.js';
+import { checkRows, inputMatrix, rejectMissing } from '../input.js';
+import { symmetricEigen } from '../linalg.js';
+
+/**
+ * Principal component analysis, as scikit-learn's PCA with the full SVD:
+ * the eigenvectors of the covariance matrix, by decreasing variance. The
+ * eigen-decomposition of XᵀX/(n − 1) gives the same components as the SVD
+ * of the centred X (its right singular vectors), at p × p cost after one
+ * pass over the rows. Signs follow scikit-learn 1.2's `svd_flip` (decided
+ * by U): each component points so that the training row with the largest
+ * |score| on it scores positive.
+ */
+export interface PcaParams extends Params {
+  /** A count of components; a fraction in (0, 1) of the variance to keep; null for all. */
+  readonly components: number | null;
+  /** Scale the scores to unit variance. */
+  readonly whiten: boolean;
+}
+
+const DEFAULTS: PcaParams = { components: null, whiten: false };
+
+export function pca(params: Partial<PcaParams> = {}): Estimator<PcaModel> {
+  const merged = withDefaults('pca', DEFAULTS, params);
+  const c = merged.components;
+  if (c !== null && !(typeof c === 'number' && c > 0 && (c < 1 || Number.isInteger(c)))) {
+    throw new UsageError(
+      'usage.bad-param',
+      `pca: components must be a whole number ≥ 1 or a fraction between 0 and 1, not ${JSON.stringify(c)}`,
+      { location: { field: 'components' } },
+    );
+  }
+  return {
+    kind: 'pca',
+    params: merged,
+    acceptsMissing: false,
+    fit: (X: Matrix | Frame, _y?: Target, options: FitOptions = {}) => fitPca(merged, X, options),
+  };
+}
+
+function fitPca(params: PcaParams, X: Matrix | Frame, options: FitOptions): PcaModel {
+  const matrix = inputMatrix(X, 'columnNames' in X ? X.columnNames : X.names, 'pca');
+  rejectMissing(matrix, 'pca');
+  checkRows(matrix, undefined, options.sampleWeight);
+  const p = matrix.cols;
+  const mean = columnMeans(matrix);
+  const { values, vectors } = symmetricEigen(covariance(matrix, mean), p);
+  const byVariance = [...values.keys()].sort((a, b) => values[b]! - values[a]!);
+  const totalVariance = values.reduce((s, v) => s + Math.max(v, 0), 0);
+  const ratios = byVariance.map((k) => Math.max(values[k]!, 0) / totalVariance);
+  const kept = componentCount(params.components, ratios, Math.min(p, matrix.rows));
+  const components = new Float64Array(kept * p);
+  for (let c = 0; c < kept; c++) {
+    for (let j = 0; j < p; j++) components[c * p + j] = vectors[j * p + byVariance[c]!]!;
+  }
+  orientLikeSvdFlip(matrix, mean, components, kept);
+  const variance = Float64Array.from(byVariance.slice(0, kept), (k) => Math.max(values[k]!, 0));
+  return new PcaModel(params, matrix.columnNames, mean, components, variance, totalVariance);
+}
+
+/** scikit-learn's rule for a fraction: the fewest components whose cumulative ratio exceeds it. */
+function componentCount(components: number | null, ratios: readonly number[], most: number): number {
+  if (components === null) return most;
+  if (components >= 1) {
+    if (components > most) {
+      throw new UsageError('usage.bad-param', `pca: components is ${components}, but at most ${most} exist`, {
+        location: { field: 'components' },
+        hint: 'a matrix of n rows and p columns has at most min(n, p) components',
+      });
+    }
+    return components;
+  }
+  let cumulative = 0;
+  let count = 0;
+  while (count < ratios.length && cumulative + ratios[count]! <= components) cumulative += ratios[count++]!;
+  return Math.min(count + 1, most);
+}
+
+function columnMeans(X: Matrix): Float64Array {
+  const mean = new Float64Array(X.cols);
+  for (let i = 0; i < X.rows; i++) for (let j = 0; j < X.cols; j++) mean[j]! += X.data[i * X.cols + j]!;
+  return mean.map((s) => s / X.rows);
+}
+
+/** (X − mean)ᵀ(X − mean) / (n − 1), the sample covariance. */
+function covariance(X: Matrix, mean: Float64Array): Float64Array {
+  const p = X.cols;
+  const cov = new Float64Array(p * p);
+  const centred = new Float64Array(p);
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < p; j++) centred[j] = X.data[i * p + j]! - mean[j]!;
+    for (let a = 0; a < p; a++) {
+      const ca = centred[a]!;
+      for (let b = a; b < p; b++) cov[a * p + b]! += ca * centred[b]!;
+    }
+  }
+  const scale = 1 / Math.max(X.rows - 1, 1);
+  for (let a = 0; a < p; a++) {
+    for (let b = a; b < p; b++) {
+      cov[a * p + b]! *= scale;
+      cov[b * p + a] = cov[a * p + b]!;
+    }
+  }
+  return cov;
+}
+
+/** Flips each component so that its largest-|score| training row (the first, on a tie) scores positive. */
+function orientLikeSvdFlip(X: Matrix, mean: Float64Array, components: Float64Array, kept: number): void {
+  const p = X.cols;
+  for (let c = 0; c < kept; c++) {
+    let extreme = 0;
+    for (let i = 0; i < X.rows; i++) {
+      let score = 0;
+      for (let j = 0; j < p; j++) score += (X.data[i * p + j]! - mean[j]!) * components[c * p + j]!;
+      if (Math.abs(score) > Math.abs(extreme)) extreme = score;
+    }
+    if (extreme < 0) for (let j = 0; j < p; j++) components[c * p + j] = -components[c * p + j]!;
+  }
+}
+
+export class PcaModel implements Model {
+  readonly kind = 'pca';
+  readonly task = 'transform';
+  readonly outputNames: readonly string[];
+
+  constructor(
+    readonly params: PcaParams,
+    readonly inputNames: readonly string[],
+    readonly mean: Float64Array,
+    /** Row-major components × features, by decreasing variance (scikit-learn's components_). */
+    readonly components: Float64Array,
+    /** The variance along each component (scikit-learn's explained_variance_). */
+    readonly explainedVariance: Float64Array,
+    /** The total variance of the training data, over all directions. */
+    readonly totalVariance: number,
+  ) {
+    this.outputNames = Array.from({ length: explainedVariance.length }, (_, c) => `pc${c + 1}`);
+  }
+
+  get explainedVarianceRatio(): Float64Array {
+    return this.explainedVariance.map((v) => v / this.totalVariance);
+  }
+
+  /** The scores: (X − mean) projected on each component (divided by its standard deviation when whitening). */
+  transform(X: Matrix | Frame): Matrix {
+    const matrix = inputMatrix(X, this.inputNames, this.kind);
+    rejectMissing(matrix, this.kind);
+    const p = matrix.cols;
+    const kept = this.explainedVariance.length;
+    const out = new Float64Array(matrix.rows * kept);
+    const scale = this.explainedVariance.map((v) => (this.params.whiten ? 1 / Math.sqrt(v) : 1));
+    for (let i = 0; i < matrix.rows; i++) {
+      for (let c = 0; c < kept; c++) {
+        let score = 0;
+        for (let j = 0; j < p; j++)
+          score += (matrix.data[i * p + j]! - this.mean[j]!) * this.components[c * p + j]!;
+        out[i * kept + c] = score * scale[c]!;
+      }
+    }
+    return { data: out, rows: matrix.rows, cols: kept, columnNames: this.outputNames };
+  }
+
+  /**
+   * Each row's squared distance to the principal subspace (its reconstruction
+   * error): what a fitted PCA can say about a single row, and a common
+   * outlier score.
+   */
+  predict(X: Matrix | Frame): Float64Array {
+    const matrix = inputMatrix(X, this.inputNames, this.kind);
+    rejectMissing(matrix, this.kind);
+    const p = matrix.cols;
+    const kept = this.explainedVariance.length;
+    const out = new Float64Array(matrix.rows);
+    for (let i = 0; i < matrix.rows; i++) {
+      let norm = 0;
+      for (let j = 0; j < p; j++) norm += (matrix.data[i * p + j]! - this.mean[j]!) ** 2;
+      let projected = 0;
+      for (let c = 0; c < kept; c++) {
+        let score = 0;
+        for (let j = 0; j < p; j++)
+          score += (matrix.data[i * p + j]! - this.mean[j]!) * this.components[c * p + j]!;
+        projected += score * score;
+      }
+      out[i] = Math.max(norm - projected, 0);
+    }
+    return out;
+  }
+
+  toArtifact(): Artifact {
+    return {
+      kind: this.kind,
+      version: 1,
+      meta: { params: this.params, inputNames: this.inputNames, totalVariance: this.totalVariance },
+      arrays: { mean: this.mean, components: this.components, explainedVariance: this.explainedVariance },
+    };
+  }
+}
+
+registerLoader('pca', 1, (artifact) => {
+  const meta = artifact.meta as { params: PcaParams; inputNames: string[]; totalVariance: number };
+  const array = (name: string) => artifact.arrays[name] as Float64Array;
+  return new PcaModel(
+    meta.params,
+    meta.inputNames,
+    array('mean'),
+    array('components'),
+    array('explainedVariance'),
+    meta.totalVariance,
+  );
+});
