@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Frame } from '../../src/data/frame.js';
+import { powerTransformer } from '../../src/prep/power.js';
 import { quantileTransformer } from '../../src/prep/quantile.js';
 import { expectOracleMatrix, oracleCase, sharedTable } from './more-fixture.js';
 
@@ -33,5 +34,26 @@ describe('quantile transformer', () => {
   it('refuses a text column, naming it', () => {
     const frame = new Frame([{ storage: 'string', name: 'note', kind: 'text', values: ['a'] }]);
     expect(() => quantileTransformer().fit(frame)).toThrow(/"note" is text/);
+  });
+});
+
+describe('power transformer (Yeo–Johnson)', () => {
+  for (const [name, standardize] of [
+    ['power-yeo-johnson', true],
+    ['power-unstandardized', false],
+  ] as const) {
+    it(`${name}: λ (1e-6) and outputs (1e-6) as scikit-learn’s PowerTransformer on pima`, async () => {
+      const c = oracleCase(name);
+      const frame = (await sharedTable(c.file!)).select(c.columns!);
+      const fitted = powerTransformer({ standardize }).fit(frame);
+      fitted.lambdas.forEach((lambda, j) => {
+        expect(Math.abs(lambda - c.lambdas![j]!)).toBeLessThan(1e-6);
+      });
+      expectOracleMatrix(fitted, frame, c.matrix, 1e-6);
+    });
+  }
+
+  it('refuses a method it does not have', () => {
+    expect(() => powerTransformer({ method: 'box-cox' as never })).toThrow(/yeo-johnson/);
   });
 });
