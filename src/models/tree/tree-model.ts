@@ -1,0 +1,89 @@
+import type { Artifact } from '../../artifact.js';
+import type { Frame, Matrix } from '../../data/frame.js';
+import type { Model, Params, SupervisedTask } from '../../estimator.js';
+import { registerLoader } from '../../persist.js';
+import { inputMatrix, rejectMissing } from '../input.js';
+import {
+  argmaxRows,
+  averageLeafValues,
+  type TreeArrays,
+  treeArraysFromArtifact,
+  treeArraysToArtifactArrays,
+  treeCount,
+} from './flat-tree.js';
+
+/**
+ * A fitted tree or forest: its trees as flat arrays (see `TreeArrays`).
+ * Predictions average the leaf values the row reaches: class probabilities
+ * for classifiers (Breiman 2001 averages votes; scikit-learn, and keel,
+ * average the leaves' distributions), means for regression.
+ */
+export class TreeModel implements Model {
+  /** Classifiers only: row-major rows × classes. */
+  readonly predictProba?: (X: Matrix | Frame) => Float64Array;
+
+  constructor(
+    readonly kind: string,
+    readonly params: Params,
+    readonly inputNames: readonly string[],
+    readonly classes: readonly string[],
+    readonly task: SupervisedTask,
+    readonly trees: TreeArrays,
+    /** Out-of-bag accuracy (classification) or R² (regression), when the fit computed it. */
+    readonly oobScore: number | null = null,
+  ) {
+    if (task !== 'regression') this.predictProba = (X) => averageLeafValues(trees, this.matrix(X));
+  }
+
+  get treeCount(): number {
+    return treeCount(this.trees);
+  }
+
+  predict(X: Matrix | Frame): Float64Array {
+    const averaged = averageLeafValues(this.trees, this.matrix(X));
+    return this.task === 'regression' ? averaged : argmaxRows(averaged, this.classes.length);
+  }
+
+  private matrix(X: Matrix | Frame): Matrix {
+    const matrix = inputMatrix(X, this.inputNames, this.kind);
+    rejectMissing(matrix, this.kind);
+    return matrix;
+  }
+
+  toArtifact(): Artifact {
+    return {
+      kind: this.kind,
+      version: 1,
+      meta: {
+        params: this.params,
+        inputNames: this.inputNames,
+        classes: this.classes,
+        task: this.task,
+        oobScore: this.oobScore,
+      },
+      arrays: treeArraysToArtifactArrays(this.trees),
+    };
+  }
+}
+
+export function registerTreeLoader(kind: string): void {
+  registerLoader(kind, 1, (artifact) => {
+    const meta = artifact.meta as {
+      params: Params;
+      inputNames: string[];
+      classes: string[];
+      task: SupervisedTask;
+      oobScore: number | null;
+    };
+    const outputs = meta.task === 'regression' ? 1 : meta.classes.length;
+    return new TreeModel(
+      kind,
+      meta.params,
+      meta.inputNames,
+      meta.classes,
+      meta.task,
+      treeArraysFromArtifact(artifact, outputs),
+      meta.oobScore,
+    );
+  });
+}
