@@ -1,4 +1,5 @@
 export { chainTransformers, FittedChain } from './chain.js';
+export { type ClipParams, FittedClipper, outlierClipper } from './clip.js';
 export {
   byKind,
   type ColumnPart,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Frame } from '../../src/data/frame.js';
+import { loadTransformer, saveModel } from '../../src/persist.js';
+import { outlierClipper } from '../../src/prep/clip.js';
 import { powerTransformer } from '../../src/prep/power.js';
 import { quantileTransformer } from '../../src/prep/quantile.js';
 import { expectOracleMatrix, oracleCase, sharedTable } from './more-fixture.js';
@@ -55,5 +57,32 @@ describe('power transformer (Yeo–Johnson)', () => {
 
   it('refuses a method it does not have', () => {
     expect(() => powerTransformer({ method: 'box-cox' as never })).toThrow(/yeo-johnson/);
+  });
+});
+
+describe('outlier clipper', () => {
+  // 0 … 9 and one outlier: Q1 = 2.5, Q3 = 7.5 (numpy's linear quantiles of 11 values), IQR = 5.
+  const train = numbers('x', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100]);
+
+  it('clips to Tukey’s fences learned on the training rows, and keeps missing values', () => {
+    const fitted = outlierClipper().fit(train);
+    expect(Array.from(fitted.lows)).toEqual([2.5 - 7.5]);
+    expect(Array.from(fitted.highs)).toEqual([7.5 + 7.5]);
+    const out = fitted.transform(numbers('x', [-50, 3, 100, Number.NaN])).toMatrix().data;
+    expect(Array.from(out)).toEqual([-5, 3, 15, Number.NaN]);
+    const reloaded = loadTransformer(saveModel(fitted));
+    expect(reloaded.transform(train).toMatrix()).toEqual(fitted.transform(train).toMatrix());
+  });
+
+  it('winsorises to the chosen quantiles', () => {
+    const fitted = outlierClipper({ method: 'quantile', lower: 0.1, upper: 0.9 }).fit(train);
+    // Virtual indices 1 and 9 of the 11 sorted values.
+    expect([fitted.lows[0], fitted.highs[0]]).toEqual([1, 9]);
+  });
+
+  it('refuses bad bounds and non-numeric columns, naming them', () => {
+    expect(() => outlierClipper({ lower: 0.9, upper: 0.1 })).toThrow(/upper/);
+    const text = new Frame([{ storage: 'string', name: 'note', kind: 'text', values: ['a'] }]);
+    expect(() => outlierClipper().fit(text)).toThrow(/"note" is text/);
   });
 });
