@@ -14,6 +14,18 @@ export type {
 } from '../estimator.js';
 export { loadModel, saveModel } from '../persist.js';
 export {
+  type BernoulliNbParams,
+  bernoulliNb,
+  type GaussianNbParams,
+  gaussianNb,
+  type MultinomialNbParams,
+  multinomialNb,
+  NaiveBayesModel,
+} from './bayes/naive-bayes.js';
+export { DbscanModel, type DbscanParams, dbscan } from './cluster/dbscan.js';
+export { KmeansModel, type KmeansParams, kmeans } from './cluster/kmeans.js';
+export { PcaModel, type PcaParams, pca } from './decomposition/pca.js';
+export {
   type CoordinateDescentDiagnostics,
   CoordinateDescentModel,
   type ElasticNetParams,
@@ -28,6 +40,7 @@ export {
   logistic,
 } from './linear/logistic.js';
 export { LinearRegressionModel, linearRegression, type RidgeParams, ridge } from './linear/ridge.js';
+export { KnnModel, type KnnParams, knn } from './neighbors/knn.js';
 export {
   type LbfgsOptions,
   type LbfgsResult,
