@@ -1,5 +1,6 @@
-import type { Artifact } from '../artifact.js';
+import type { Artifact, Json } from '../artifact.js';
 import { Frame, type Matrix } from '../data/frame.js';
+import { type Schema, schemaOf } from '../data/schema.js';
 import type {
   Estimator,
   FitOptions,
@@ -26,14 +27,14 @@ export function pipeline(steps: readonly Transformer[], model: Estimator): Estim
     fit(X: Matrix | Frame, y?: Target, options?: FitOptions) {
       let frame = asFrame(X);
       if (y !== undefined && frame.has(y.name)) frame = frame.drop([y.name]);
-      const inputNames = frame.names;
+      const schema = schemaOf(frame);
       const fitted: FittedTransformer[] = [];
       for (const step of steps) {
         const { fitted: f, output } = fitThenTransform(step, frame, y, options);
         frame = output;
         fitted.push(f);
       }
-      return new PipelineModel(inputNames, fitted, model.fit(frame, y, options));
+      return new PipelineModel(schema, fitted, model.fit(frame, y, options));
     },
   };
 }
@@ -42,10 +43,15 @@ export class PipelineModel implements Model {
   readonly kind = 'pipeline';
 
   constructor(
-    readonly inputNames: readonly string[],
+    /** The training frame's columns (target excluded): what serving and drift checks compare against. */
+    readonly schema: Schema,
     readonly steps: readonly FittedTransformer[],
     readonly model: Model,
   ) {}
+
+  get inputNames(): readonly string[] {
+    return this.schema.columns.map((c) => c.name);
+  }
 
   get task() {
     return this.model.task;
@@ -83,7 +89,7 @@ export class PipelineModel implements Model {
     return {
       kind: this.kind,
       version: 1,
-      meta: { inputNames: this.inputNames, steps: this.steps.length },
+      meta: { schema: this.schema as unknown as Json, steps: this.steps.length },
       arrays: {},
       children,
     };
@@ -102,10 +108,10 @@ export function asFrame(X: Matrix | Frame): Frame {
 }
 
 registerLoader('pipeline', 1, (a) => {
-  const meta = a.meta as { inputNames: string[]; steps: number };
+  const meta = a.meta as unknown as { schema: Schema; steps: number };
   const steps = Array.from(
     { length: meta.steps },
     (_, k) => fromArtifact(a.children![`step${k}`]!) as FittedTransformer,
   );
-  return new PipelineModel(meta.inputNames, steps, fromArtifact(a.children!['model']!) as Model);
+  return new PipelineModel(meta.schema, steps, fromArtifact(a.children!['model']!) as Model);
 });

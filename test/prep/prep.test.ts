@@ -110,7 +110,14 @@ describe('transformers against scikit-learn', () => {
     c.predictions!.forEach((expected, i) => {
       expect(Math.abs(predictions[i]! - expected) / Math.abs(expected)).toBeLessThan(1e-8);
     });
-    expect(loadModel(saveModel(model)).predict(test)).toEqual(predictions);
+    const reloaded = loadModel(saveModel(model));
+    expect(reloaded.predict(test)).toEqual(predictions);
+    expect((reloaded as typeof model).schema.columns.find((c) => c.name === 'cut')).toEqual({
+      name: 'cut',
+      kind: 'categorical',
+      missingRate: 0,
+      levels: ['Fair', 'Good', 'Ideal', 'Premium', 'Very Good'],
+    });
   });
 });
 
