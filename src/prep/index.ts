@@ -12,6 +12,7 @@ export { FittedImputer, type ImputerParams, simpleImputer } from './impute.js';
 export { FittedOneHot, type OneHotParams, oneHotEncoder } from './one-hot.js';
 export { FittedOrdinal, type OrdinalParams, ordinalEncoder } from './ordinal.js';
 export { asFrame, PipelineModel, pipeline } from './pipeline.js';
+export { FittedPolynomial, type PolynomialParams, polynomialFeatures } from './polynomial.js';
 export { FittedPower, type PowerParams, powerTransformer } from './power.js';
 export { FittedQuantile, type QuantileParams, quantileTransformer } from './quantile.js';
 export {

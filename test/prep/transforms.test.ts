@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Frame } from '../../src/data/frame.js';
 import { loadTransformer, saveModel } from '../../src/persist.js';
 import { outlierClipper } from '../../src/prep/clip.js';
+import { polynomialFeatures } from '../../src/prep/polynomial.js';
 import { powerTransformer } from '../../src/prep/power.js';
 import { quantileTransformer } from '../../src/prep/quantile.js';
 import { expectOracleMatrix, oracleCase, sharedTable } from './more-fixture.js';
@@ -85,4 +86,20 @@ describe('outlier clipper', () => {
     const text = new Frame([{ storage: 'string', name: 'note', kind: 'text', values: ['a'] }]);
     expect(() => outlierClipper().fit(text)).toThrow(/"note" is text/);
   });
+});
+
+describe('polynomial features', () => {
+  for (const [name, params] of [
+    ['poly-2', {}],
+    ['poly-3-bias', { degree: 3, includeBias: true }],
+    ['poly-interaction', { degree: 3, interactionOnly: true }],
+  ] as const) {
+    it(`${name}: scikit-learn’s columns, order and values (1e-12), named a*b and a^2`, async () => {
+      const c = oracleCase(name);
+      const frame = (await sharedTable(c.file!)).select(c.columns!);
+      const fitted = polynomialFeatures(params).fit(frame);
+      expect(fitted.outputNames).toEqual(c.outputNames.map((n) => n.replaceAll(' ', '*')));
+      expectOracleMatrix(fitted, frame, c.matrix, 1e-12);
+    });
+  }
 });
