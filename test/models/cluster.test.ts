@@ -98,6 +98,20 @@ describe('dbscan against scikit-learn', () => {
     });
   }
 
+  it('gives the same labels from all-pairs neighbourhoods (under 64 rows) as from the k-d tree', () => {
+    const run = fixture.cluster.dbscan.runs[0]!;
+    // 60 rows go to all pairs; the same 60 plus a far-away copy (120) go to the tree, and number their clusters first.
+    const few = { ...X, data: X.data.subarray(0, 60 * X.cols), rows: 60 };
+    const twice = {
+      ...X,
+      data: Float64Array.from([...few.data, ...few.data.map((x) => x + 1e3)]),
+      rows: 120,
+    };
+    const brute = dbscan({ eps: run.eps, minSamples: 2 }).fit(few).labels;
+    const tree = dbscan({ eps: run.eps, minSamples: 2 }).fit(twice).labels;
+    expect([...tree.subarray(0, 60)]).toEqual([...brute]);
+  });
+
   it('predicts the training rows’ clusters for core rows, and noise far from every core row', () => {
     const run = fixture.cluster.dbscan.runs[0]!;
     const model = dbscan({ eps: run.eps, minSamples: run.minSamples }).fit(X);

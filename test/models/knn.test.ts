@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/read.js';
 import { KdTree } from '../../src/models/neighbors/kd-tree.js';
 import { knn } from '../../src/models/neighbors/knn.js';
-import { bruteForceNeighbours, type Metric } from '../../src/models/neighbors/search.js';
+import { bruteForceNeighbours, type Metric, reducedDistance } from '../../src/models/neighbors/search.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { Rng } from '../../src/random.js';
 import { SHARED_DATASETS } from '../helpers.js';
@@ -115,6 +115,21 @@ describe('the k-d tree', () => {
       });
     }
   }
+
+  it('finds the same rows within a radius as a scan of all rows, boundary included', () => {
+    const train = points(500, 2, 3, true);
+    const tree = new KdTree(train);
+    for (const metric of ['euclidean', 'manhattan'] as const) {
+      for (let q = 0; q < 50; q++) {
+        const found: number[] = [];
+        tree.forEachWithin(train, q, 2, metric, (row) => found.push(row));
+        const expected = [...Array(train.rows).keys()].filter(
+          (t) => reducedDistance(train.data, q, train.data, t, train.cols, metric === 'euclidean') <= 2,
+        );
+        expect(found.sort((a, b) => a - b)).toEqual(expected);
+      }
+    }
+  });
 
   it('keeps the lower training row when distances tie', () => {
     const train = { data: Float64Array.from([1, -1, 1, 0]), rows: 4, cols: 1 };

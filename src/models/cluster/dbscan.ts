@@ -4,6 +4,8 @@ import type { Estimator, FitOptions, Model, Params, Target } from '../../estimat
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
 import { checkRows, inputMatrix, rejectMissing } from '../input.js';
+import { KdTree } from '../neighbors/kd-tree.js';
+import { reducedDistance } from '../neighbors/search.js';
 
 /**
  * DBSCAN (Ester et al. 1996), as scikit-learn's: a row is a core row when
@@ -63,22 +65,25 @@ interface Neighbourhoods {
   readonly members: Int32Array;
 }
 
-/** Brute force over pairs, comparing squared distances with eps², one half of the pairs per row. */
+/** Rows above which, with few features, a k-d tree finds the neighbourhoods faster than all pairs. */
+const TREE_MIN_ROWS = 64;
+const TREE_MAX_FEATURES = 15;
+
+/** Squared distances against eps², by a k-d tree (Bentley 1975) for few features, else over all pairs. */
 function radiusNeighbourhoods(X: Matrix, eps: number): Neighbourhoods {
   const n = X.rows;
-  const p = X.cols;
   const radius = eps * eps;
-  const lists: number[][] = Array.from({ length: n }, (_, i) => [i]);
-  for (let i = 0; i < n; i++) {
-    for (let t = i + 1; t < n; t++) {
-      let sum = 0;
-      for (let j = 0; j < p && sum <= radius; j++) {
-        const d = X.data[i * p + j]! - X.data[t * p + j]!;
-        sum += d * d;
-      }
-      if (sum <= radius) {
-        lists[i]!.push(t);
-        lists[t]!.push(i);
+  const lists: number[][] = Array.from({ length: n }, () => []);
+  if (n >= TREE_MIN_ROWS && X.cols <= TREE_MAX_FEATURES) {
+    const tree = new KdTree(X);
+    for (let i = 0; i < n; i++) {
+      const list = lists[i]!;
+      tree.forEachWithin(X, i, radius, 'euclidean', (row) => list.push(row));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < n; t++) {
+        if (reducedDistance(X.data, i, X.data, t, X.cols, true) <= radius) lists[i]!.push(t);
       }
     }
   }

@@ -23,6 +23,8 @@ export class KdTree {
   /** Bounding boxes, node-major: lower[node * cols + j]. */
   private lower = new Float64Array(0);
   private upper = new Float64Array(0);
+  /** Reused by radius searches, so a search allocates nothing (queries run one at a time). */
+  private readonly scratchStack: Int32Array;
 
   constructor(private readonly points: Points) {
     this.order = new Int32Array(points.rows);
@@ -31,6 +33,7 @@ export class KdTree {
     this.build(0, points.rows, boxes);
     this.lower = Float64Array.from(boxes.lower);
     this.upper = Float64Array.from(boxes.upper);
+    this.scratchStack = new Int32Array(this.start.length);
   }
 
   private build(start: number, end: number, boxes: { lower: number[]; upper: number[] }): number {
@@ -117,6 +120,38 @@ export class KdTree {
       sum += euclidean ? gap * gap : gap;
     }
     return sum;
+  }
+
+  /**
+   * Calls `visit` with every training row within `radius` (reduced units,
+   * inclusive) of query row q, in no particular order: DBSCAN's
+   * neighbourhoods.
+   */
+  forEachWithin(
+    query: Points,
+    q: number,
+    radius: number,
+    metric: Metric,
+    visit: (row: number) => void,
+  ): void {
+    const euclidean = metric === 'euclidean';
+    const stack = this.scratchStack;
+    let top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const node = stack[--top]!;
+      if (this.boxDistance(query.data, q, node, euclidean) > radius) continue;
+      const left = this.left[node]!;
+      if (left >= 0) {
+        stack[top++] = this.right[node]!;
+        stack[top++] = left;
+        continue;
+      }
+      for (let i = this.start[node]!; i < this.end[node]!; i++) {
+        const t = this.order[i]!;
+        if (reducedDistance(query.data, q, this.points.data, t, query.cols, euclidean) <= radius) visit(t);
+      }
+    }
   }
 
   query(query: Points, k: number, metric: Metric): Neighbours {
