@@ -4,6 +4,7 @@ import { Frame } from '../data/frame.js';
 import { SchemaError } from '../errors.js';
 import type { FitOptions, FittedTransformer, Params, Target, Transformer } from '../estimator.js';
 import { fromArtifact, registerLoader } from '../persist.js';
+import { fitThenTransform } from './chain.js';
 
 /**
  * Routes column subsets to transformers and puts their outputs side by side
@@ -30,18 +31,30 @@ export function columnTransformer(
   options: { remainder?: 'drop' | 'passthrough' } = {},
 ): Transformer<FittedColumnTransformer> {
   const remainder = options.remainder ?? 'drop';
+  // Each part's training output comes from fitThenTransform, so a part that
+  // cross-fits (a target encoder) hands on its out-of-fold values, never
+  // encodings of the rows' own targets.
+  const fitTransform = (frame: Frame, y?: Target, fitOptions?: FitOptions) => {
+    const fittedParts = parts.map((part) => {
+      const columns = typeof part.columns === 'function' ? part.columns(frame) : part.columns;
+      const { fitted, output } = fitThenTransform(part.transformer, frame.select(columns), y, fitOptions);
+      return { part: { name: part.name, fitted }, output };
+    });
+    const taken = new Set(fittedParts.flatMap((p) => p.part.fitted.inputNames));
+    const rest = remainder === 'passthrough' ? frame.names.filter((n) => !taken.has(n)) : [];
+    const fitted = new FittedColumnTransformer(
+      fittedParts.map((p) => p.part),
+      rest,
+      frame.names,
+    );
+    const columns = [...fittedParts.flatMap((p) => p.output.columns), ...rest.map((n) => frame.column(n))];
+    return { fitted, output: new Frame(columns, frame.source) };
+  };
   return {
     kind: 'column-transformer',
     params: { remainder, parts: parts.map((p) => p.name) },
-    fit(frame: Frame, y?: Target, fitOptions?: FitOptions) {
-      const fitted = parts.map((part) => {
-        const columns = typeof part.columns === 'function' ? part.columns(frame) : part.columns;
-        return { name: part.name, fitted: part.transformer.fit(frame.select(columns), y, fitOptions) };
-      });
-      const taken = new Set(fitted.flatMap((f) => f.fitted.inputNames));
-      const rest = remainder === 'passthrough' ? frame.names.filter((n) => !taken.has(n)) : [];
-      return new FittedColumnTransformer(fitted, rest, frame.names);
-    },
+    fit: (frame, y, fitOptions) => fitTransform(frame, y, fitOptions).fitted,
+    fitTransform,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Estimator, Target } from '../../src/estimator.js';
 import { linearRegression } from '../../src/models/linear/ridge.js';
 import { loadTransformer, saveModel } from '../../src/persist.js';
 import { chainTransformers } from '../../src/prep/chain.js';
+import { columnTransformer } from '../../src/prep/column-transformer.js';
 import { ordinalEncoder } from '../../src/prep/ordinal.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 import { targetEncoder } from '../../src/prep/target-encoder.js';
@@ -130,6 +131,23 @@ describe('target encoder', () => {
     pipeline([chainTransformers([encoder])], recorder).fit(frame, y);
     expect(seen!.toMatrix()).toEqual(encoder.fitTransform!(frame, y).output.toMatrix());
     expect(seen!.toMatrix()).not.toEqual(encoder.fit(frame, y).transform(frame).toMatrix());
+  });
+
+  it('a column transformer hands on the out-of-fold encodings too', () => {
+    let seen: Frame | undefined;
+    const recorder: Estimator = {
+      kind: 'recorder',
+      params: {},
+      acceptsMissing: true,
+      fit(X) {
+        seen = X as Frame;
+        return linearRegression().fit(X, y);
+      },
+    };
+    const encoder = targetEncoder({ smoothing: 1, folds: 3, seed: 5 });
+    const routed = columnTransformer([{ name: 'te', transformer: encoder, columns: frame.names }]);
+    pipeline([routed], recorder).fit(frame, y);
+    expect(seen!.toMatrix()).toEqual(encoder.fitTransform!(frame, y).output.toMatrix());
   });
 
   it('asks for a target when fitted without one', () => {
