@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { readTableWithNotes } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
 import { DataError } from '../errors.js';
-import { profileFrame } from '../profile/profile.js';
+import { profileFrameAsync } from '../profile/parallel.js';
 import { renderProfileHtml, renderProfileText } from '../profile/report/index.js';
 import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
 import type { Command } from './main.js';
@@ -49,7 +49,7 @@ export const profileCommand: Command = {
     );
 
     progress.start('profiling');
-    const profile = profileFrame(read.frame, {
+    const profile = await profileFrameAsync(read.frame, {
       target: values.target,
       timeColumn: values.time,
       mixedTypes: read.notes.filter((n) => n.kind === 'mixed-types'),

@@ -19,6 +19,7 @@ export {
   populationStabilityIndex,
   type Task,
 } from './findings.js';
+export { PARALLEL_MIN_CELLS, profileFrameAsync } from './parallel.js';
 export { inferTask, type ProfileOptions, profileFrame, SAMPLE_ROWS } from './profile.js';
 export { numericSummary, profileColumn, QUANTILE_LEVELS, quantileSorted, sortedPresent } from './stats.js';
 export type * from './types.js';

@@ -17,6 +17,8 @@ export interface ProfileOptions {
   readonly mixedTypes?: readonly MixedTypeNote[];
   /** Called after each column and each table-wide step. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Worker threads for `profileFrameAsync` (default: one per core on large tables; 1 for none). */
+  readonly threads?: number;
 }
 
 /**
