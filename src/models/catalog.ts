@@ -1,8 +1,11 @@
 import { UsageError } from '../errors.js';
 import type { Estimator, Params, SupervisedTask } from '../estimator.js';
+import { withDefaults } from '../params.js';
+import { bernoulliNb, gaussianNb, multinomialNb } from './bayes/naive-bayes.js';
 import { elasticNet, lasso } from './linear/coordinate-descent.js';
 import { logistic } from './linear/logistic.js';
 import { linearRegression, ridge } from './linear/ridge.js';
+import { knn } from './neighbors/knn.js';
 
 /**
  * The models a user can name (`keel train --model NAME`): how to build each,
@@ -87,6 +90,44 @@ const ENTRIES: readonly CatalogEntry[] = [
       fitIntercept: { default: true, doc: 'learn an intercept' },
     },
     make: (p) => logistic(p),
+  },
+  {
+    name: 'knn',
+    summary: 'k nearest neighbours (k-d tree for ≤ 15 features, blocked brute force otherwise)',
+    tasks: ['regression', 'binary', 'multiclass'],
+    acceptsMissing: false,
+    wantsScaling: true,
+    params: {
+      k: { default: 5, doc: 'neighbours that vote' },
+      weights: { default: 'uniform', doc: 'uniform, or distance (closer neighbours count more)' },
+      metric: { default: 'euclidean', doc: 'euclidean or manhattan' },
+    },
+    make: (p) => knn(p),
+  },
+  {
+    name: 'naive-bayes',
+    summary: 'naive Bayes: gaussian (numbers), multinomial (counts) or bernoulli (0/1)',
+    tasks: ['binary', 'multiclass'],
+    acceptsMissing: false,
+    wantsScaling: false,
+    params: {
+      variant: { default: 'gaussian', doc: 'gaussian, multinomial or bernoulli' },
+      varSmoothing: { default: 1e-9, doc: 'gaussian: share of the largest variance added to every variance' },
+      alpha: { default: 1, doc: 'multinomial/bernoulli: additive smoothing' },
+    },
+    make: ({ variant = 'gaussian', varSmoothing, alpha, ...unknown }) => {
+      withDefaults('naive-bayes', { variant: 'gaussian', varSmoothing: 1e-9, alpha: 1 }, unknown);
+      if (variant === 'multinomial')
+        return multinomialNb(alpha === undefined ? {} : { alpha: alpha as number });
+      if (variant === 'bernoulli') return bernoulliNb(alpha === undefined ? {} : { alpha: alpha as number });
+      if (variant !== 'gaussian') {
+        throw new UsageError('usage.bad-param', `naive-bayes: unknown variant "${variant}"`, {
+          location: { field: 'variant' },
+          hint: 'the variants are: gaussian, multinomial, bernoulli',
+        });
+      }
+      return gaussianNb(varSmoothing === undefined ? {} : { varSmoothing: varSmoothing as number });
+    },
   },
 ];
 

@@ -127,6 +127,22 @@ describe('keel train', () => {
     expect(JSON.parse(stdout).task).toBe('regression');
   });
 
+  it('trains kNN and naive Bayes through the catalogue', () => {
+    for (const model of ['knn', 'naive-bayes']) {
+      const { code, stdout } = keel(
+        'train',
+        join(SHARED_DATASETS, 'wine.csv'),
+        '--target',
+        'target',
+        '--model',
+        model,
+        '--json',
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).metrics.accuracy).toBeGreaterThan(0.9);
+    }
+  });
+
   it('lists the models with their hyperparameters', () => {
     const { code, stdout } = keel('train', '--list');
     expect(code).toBe(0);
