@@ -609,25 +609,25 @@ export function correlatedCategorical(frame: Frame): Column[] {
   return frame.columns.filter((c) => c.storage === 'categorical' || c.kind === 'boolean');
 }
 
+/** Every association matrix but Pearson's, which needs a pass over all rows. */
+export type SampleCorrelations = Omit<Correlations, 'pearson'>;
+
 /**
- * All association matrices. Pearson and η use every row of `frame`;
- * Spearman uses `sample` (the caller's row sample of large tables), whose
- * sorted values `sortedSample` may supply; so may the Pearson matrix of
- * `correlatedNumeric(frame)`, when worker threads computed it.
+ * The association matrices other than Pearson: Spearman on `sample` (the
+ * caller's row sample of large tables, whose sorted values `sortedSample`
+ * may supply), Cramér's V and η on every row of `frame`.
  */
-export function correlationsOf(
+export function sampleCorrelations(
   frame: Frame,
   sample: Frame,
   sortedSample: SortedLookup = () => undefined,
-  pearson?: number[][],
-): Correlations {
+): SampleCorrelations {
   const numeric = correlatedNumeric(frame);
   const categorical = correlatedCategorical(frame);
   const sampled = numeric.map((c) => sample.column(c.name) as NumberColumn);
   const codes = categorical.map((c) => discretize(c, Number.POSITIVE_INFINITY));
   return {
     numeric: numeric.map((c) => c.name),
-    pearson: pearson ?? pearsonMatrix(numeric.map((c) => c.values)),
     spearman: spearmanMatrix(
       sampled.map((c) => c.values),
       sampled.map((c) => sortedSample(c.name)),
@@ -636,6 +636,22 @@ export function correlationsOf(
     cramersV: codes.map((a) => codes.map((b) => cramersV(a, b))),
     correlationRatio: codes.map((g) => numeric.map((c) => correlationRatio(g, c.values))),
   };
+}
+
+/** The full set, given the Pearson matrix of `correlatedNumeric(frame)`. */
+export function withPearson(partial: SampleCorrelations, pearson: number[][]): Correlations {
+  const { numeric, spearman, categorical, cramersV, correlationRatio } = partial;
+  return { numeric, pearson, spearman, categorical, cramersV, correlationRatio };
+}
+
+/** All association matrices; Pearson over every row of `frame`. */
+export function correlationsOf(
+  frame: Frame,
+  sample: Frame,
+  sortedSample: SortedLookup = () => undefined,
+): Correlations {
+  const pearson = pearsonMatrix(correlatedNumeric(frame).map((c) => c.values));
+  return withPearson(sampleCorrelations(frame, sample, sortedSample), pearson);
 }
 
 /**

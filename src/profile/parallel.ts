@@ -51,10 +51,13 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
     });
     for (const column of frame.columns) if (column.storage !== 'number') step();
     const duplicateRows = countDuplicateRowsOn(pool, frame, threads);
+    // Awaited only after the sample-side work; a failure meanwhile surfaces there.
+    duplicateRows.catch(() => undefined);
     const numberColumns = await Promise.all(columnWork);
-    const pearson = await pearsonOn(pool, frame, numberColumns, threads);
-    const heavy = { numberColumns, pearson, duplicateRows: await duplicateRows };
-    return finishProfile(frame, sampleRows, heavy, options, started, step);
+    const pearson = pearsonOn(pool, frame, numberColumns, threads);
+    pearson.catch(() => undefined);
+    const complete = finishProfile(frame, sampleRows, numberColumns, options, started, step);
+    return complete(await pearson, await duplicateRows);
   } finally {
     await pool.close();
   }
@@ -138,26 +141,31 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-/** A fixed set of profile workers; jobs queue here and go to whichever worker is free. */
+/**
+ * A fixed set of profile workers. A job is posted at once to the worker with
+ * the fewest jobs outstanding and waits in that worker's message queue, so
+ * workers keep busy while the main thread computes between awaits.
+ */
 class WorkerPool {
-  private readonly idle: Worker[] = [];
-  private readonly queue: { message: JobMessage; pending: Pending }[] = [];
   private readonly running = new Map<number, Pending>();
   private readonly workers: Worker[];
+  private readonly outstanding: number[];
   private nextId = 0;
   private failure: Error | undefined;
 
   constructor(size: number, table: SharedTable) {
-    this.workers = Array.from({ length: size }, () => this.spawn(table));
-    this.idle.push(...this.workers);
+    this.workers = Array.from({ length: size }, (_, w) => this.spawn(table, w));
+    this.outstanding = new Array<number>(size).fill(0);
   }
 
   run<T>(job: ProfileJob): Promise<T> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<T>((resolve, reject) => {
-      const pending = { resolve: resolve as (result: unknown) => void, reject };
-      this.queue.push({ message: { id: this.nextId++, job }, pending });
-      this.dispatch();
+      const id = this.nextId++;
+      const w = this.outstanding.indexOf(Math.min(...this.outstanding));
+      this.outstanding[w]!++;
+      this.running.set(id, { resolve: resolve as (result: unknown) => void, reject });
+      this.workers[w]!.postMessage({ id, job } satisfies JobMessage);
     });
   }
 
@@ -165,36 +173,24 @@ class WorkerPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private spawn(table: SharedTable): Worker {
+  private spawn(table: SharedTable, w: number): Worker {
     const worker = startWorker(table);
     worker.on('message', (reply: ResultMessage) => {
       const pending = this.running.get(reply.id)!;
       this.running.delete(reply.id);
-      this.idle.push(worker);
+      this.outstanding[w]!--;
       if ('error' in reply) pending.reject(new Error(`profile worker failed: ${reply.error}`));
       else pending.resolve(reply.result);
-      this.dispatch();
     });
     worker.on('error', (error) => this.fail(error));
     return worker;
-  }
-
-  private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
-      const { message, pending } = this.queue.shift()!;
-      this.running.set(message.id, pending);
-      worker.postMessage(message);
-    }
   }
 
   /** A worker that dies takes every job with it: nothing waits for an answer that will not come. */
   private fail(error: Error): void {
     this.failure = error;
     for (const pending of this.running.values()) pending.reject(error);
-    for (const { pending } of this.queue) pending.reject(error);
     this.running.clear();
-    this.queue.length = 0;
   }
 }
 

@@ -2,7 +2,13 @@ import type { Column, NumberColumn } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import { SchemaError } from '../errors.js';
 import { Rng } from '../random.js';
-import { correlationsOf, targetMutualInformation } from './associations.js';
+import {
+  correlatedNumeric,
+  pearsonMatrix,
+  sampleCorrelations,
+  targetMutualInformation,
+  withPearson,
+} from './associations.js';
 import { countDuplicateRows } from './duplicates.js';
 import { collectFindings, type MixedTypeNote, type Task } from './findings.js';
 import { profileColumn, type SortedValues, sortedPresent, sortWithRows } from './stats.js';
@@ -79,78 +85,78 @@ export function sampleRowsOf(rowCount: number): Int32Array | undefined {
   return new Rng(SAMPLE_SEED).permutation(rowCount).subarray(0, SAMPLE_ROWS).sort();
 }
 
-/** The work that runs on every column or row, which `profileFrameAsync` hands to worker threads. */
-export interface HeavyParts {
-  /** By column index; undefined for columns not stored as numbers. */
-  readonly numberColumns: readonly (NumberColumnResult | undefined)[];
-  /** Pearson matrix of `correlatedNumeric(frame)`; computed from the frame when undefined. */
-  readonly pearson: number[][] | undefined;
-  readonly duplicateRows: number;
-}
-
 /** Checks the options and draws the sample: what comes before the heavy work. */
 export function prepareProfile(frame: Frame, options: ProfileOptions): Int32Array | undefined {
   checkColumns(frame, options);
   return sampleRowsOf(frame.rowCount);
 }
 
+/** Completes a profile once the two passes over every row are done. */
+export type CompleteProfile = (pearson: number[][], duplicateRows: number) => Profile;
+
 /**
- * Everything after the heavy per-column and per-row work: associations on the
- * sample, task detection, findings. `step` reports progress for the table-wide steps.
+ * The work after the per-column pass that needs only the sample and the
+ * column profiles (Spearman, Cramér's V, η, task, mutual information); the
+ * rest waits for the Pearson matrix of `correlatedNumeric(frame)` and the
+ * duplicate count, so that threads can compute them meanwhile. `step`
+ * reports progress for the three table-wide steps.
  */
 export function finishProfile(
   frame: Frame,
   sampleRows: Int32Array | undefined,
-  heavy: HeavyParts,
+  numberColumns: readonly (NumberColumnResult | undefined)[],
   options: ProfileOptions,
   started: number,
   step: () => void,
-): Profile {
+): CompleteProfile {
   const { target, timeColumn } = options;
   const sample = sampleRows === undefined ? frame : frame.take(sampleRows);
   const sampleSorted = new Map<string, SortedValues>();
   const columnProfiles = frame.columns.map((column, i) => {
-    const result = heavy.numberColumns[i];
+    const result = numberColumns[i];
     if (result === undefined) return profileColumn(column);
     sampleSorted.set(column.name, result.sampleOrder);
     return result.profile;
   });
   const sortedSample = (name: string): SortedValues | undefined => sampleSorted.get(name);
 
-  const correlations = correlationsOf(frame, sample, sortedSample, heavy.pearson);
-  step();
+  const partial = sampleCorrelations(frame, sample, sortedSample);
   const targetIndex = target === undefined ? -1 : frame.names.indexOf(target);
   const task =
     target === undefined ? undefined : inferTask(frame.column(target), columnProfiles[targetIndex]!);
   const targetAssociation =
     target === undefined ? [] : targetMutualInformation(sample, target, task === 'regression', sortedSample);
   step();
-  const findings = collectFindings({
-    frame,
-    sample,
-    profiles: columnProfiles,
-    correlations,
-    duplicateRows: heavy.duplicateRows,
-    target,
-    task,
-    timeColumn,
-    mixedTypes: options.mixedTypes,
-    sortedSample,
-  });
-  step();
-  return {
-    source: frame.source,
-    rows: frame.rowCount,
-    columns: frame.columnCount,
-    target,
-    timeColumn,
-    task,
-    columnProfiles,
-    correlations,
-    targetAssociation,
-    duplicateRows: heavy.duplicateRows,
-    findings,
-    seconds: (performance.now() - started) / 1000,
+  return (pearson, duplicateRows) => {
+    const correlations = withPearson(partial, pearson);
+    step();
+    const findings = collectFindings({
+      frame,
+      sample,
+      profiles: columnProfiles,
+      correlations,
+      duplicateRows,
+      target,
+      task,
+      timeColumn,
+      mixedTypes: options.mixedTypes,
+      sortedSample,
+    });
+    step();
+    return {
+      source: frame.source,
+      rows: frame.rowCount,
+      columns: frame.columnCount,
+      target,
+      timeColumn,
+      task,
+      columnProfiles,
+      correlations,
+      targetAssociation,
+      duplicateRows,
+      findings,
+      seconds: (performance.now() - started) / 1000,
+    };
   };
 }
 
@@ -180,13 +186,7 @@ export function profileFrame(frame: Frame, options: ProfileOptions = {}): Profil
     step();
     return result;
   });
-  const duplicateRows = countDuplicateRows(frame);
-  return finishProfile(
-    frame,
-    sampleRows,
-    { numberColumns, pearson: undefined, duplicateRows },
-    options,
-    started,
-    step,
-  );
+  const complete = finishProfile(frame, sampleRows, numberColumns, options, started, step);
+  const pearson = pearsonMatrix(correlatedNumeric(frame).map((c) => c.values));
+  return complete(pearson, countDuplicateRows(frame));
 }
