@@ -49,3 +49,18 @@ export {
 } from './optimize/lbfgs.js';
 export { minimizeOwlqn } from './optimize/owlqn.js';
 export { targetFromFrame } from './target.js';
+export {
+  type DecisionTreeParams,
+  decisionTreeClassifier,
+  decisionTreeRegressor,
+} from './tree/cart.js';
+export type { TreeArrays } from './tree/flat-tree.js';
+export {
+  extraTreesClassifier,
+  extraTreesRegressor,
+  type ForestParams,
+  randomForestClassifier,
+  randomForestRegressor,
+} from './tree/forest.js';
+export { TreeModel } from './tree/tree-model.js';
+export type { MaxFeatures } from './tree/tree-params.js';
