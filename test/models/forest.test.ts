@@ -75,8 +75,8 @@ describe('forests against scikit-learn 1.2, by cross-validated score', () => {
 
 describe('forests', () => {
   it('grows the same trees on 1 and 2 worker threads, array for array', () => {
-    // 600 rows × 100 trees is enough work for the forest to start workers.
-    const { X, y } = syntheticData('multiclass', 600, 6);
+    // 2000 rows × 100 trees is enough work for the forest to start workers.
+    const { X, y } = syntheticData('multiclass', 2000, 6);
     const one = randomForestClassifier({ trees: 100, threads: 1, oobScore: true }).fit(X, y);
     const two = randomForestClassifier({ trees: 100, threads: 2, oobScore: true }).fit(X, y);
     // The artifacts differ only in the threads parameter they record.
