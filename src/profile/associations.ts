@@ -102,56 +102,52 @@ export function centre(values: Float64Array): CentredColumn {
  * present values: the rows where the other column is missing are taken out
  * of x's sums (and vice versa), then r = C_xy / √(C_xx C_yy) with
  * C_xy = S_xy − S_x S_y / n. Values are centred on their own column mean,
- * so the correction is small and loses no precision.
+ * so the correction is small and loses no precision. Per pair (i, j > i),
+ * at [i · k + j]: S_xy, n, S_x, S_xx (x = column i) and S_y, S_yy.
  */
-function pairwiseCorrelation(
-  x: Float64Array,
-  cx: CentredColumn,
-  y: Float64Array,
-  cy: CentredColumn,
-  sumProducts: number,
-): number {
-  let n = cx.present;
-  let sx = cx.sum;
-  let sxx = cx.sumSquares;
-  for (const row of cy.missingRows) {
-    const d = x[row]! - cx.mean;
-    if (Number.isNaN(d)) continue;
-    n--;
-    sx -= d;
-    sxx -= d * d;
-  }
-  let sy = cy.sum;
-  let syy = cy.sumSquares;
-  for (const row of cx.missingRows) {
-    const d = y[row]! - cy.mean;
-    if (Number.isNaN(d)) continue;
-    sy -= d;
-    syy -= d * d;
-  }
-  if (n < 2) return Number.NaN;
-  return correlationFromSums(sumProducts - (sx * sy) / n, sxx - (sx * sx) / n, syy - (sy * sy) / n);
+interface PairSums {
+  readonly cross: Float64Array;
+  readonly n: Float64Array;
+  readonly sx: Float64Array;
+  readonly sxx: Float64Array;
+  readonly sy: Float64Array;
+  readonly syy: Float64Array;
+}
+
+function pairCorrelation(sums: PairSums, p: number): number {
+  const { cross, n, sx, sxx, sy, syy } = sums;
+  if (n[p]! < 2) return Number.NaN;
+  return correlationFromSums(
+    cross[p]! - (sx[p]! * sy[p]!) / n[p]!,
+    sxx[p]! - (sx[p]! * sx[p]!) / n[p]!,
+    syy[p]! - (sy[p]! * sy[p]!) / n[p]!,
+  );
 }
 
 /** Rows per block of the blocked cross-product: 30 columns × 2048 rows stay in L2 cache. */
 const BLOCK_ROWS = 2048;
 
 /**
- * Σ (x − x̄)(y − ȳ) over the rows where both are present, for every pair
- * (i, j > i) with i in `firstColumns`, block by block: each block's values
- * are centred once (missing as 0, which adds nothing), then every pair is
- * summed from cache. The last block is padded with zeros too.
+ * The `PairSums` of every pair (i, j > i) with i in `firstColumns`, block by
+ * block: each block's values are centred once (missing as 0, which adds
+ * nothing), then every pair's products are summed from cache, and the rows
+ * of the block where one of the pair is missing are taken out of the
+ * other's sums while the block is still in cache. Each sum sees its terms in
+ * row order, as a pass per pair would. The last block is padded with zeros.
  */
-function centredCrossProducts(
+function centredPairSums(
   columns: readonly Float64Array[],
   centred: readonly CentredColumn[],
   firstColumns: readonly number[],
-): Float64Array {
+): PairSums {
   const k = columns.length;
   const n = k === 0 ? 0 : columns[0]!.length;
-  const sums = new Float64Array(k * k);
+  const sums = startPairSums(centred, firstColumns);
   const block = new Float64Array(k * BLOCK_ROWS);
   const views = columns.map((_, j) => block.subarray(j * BLOCK_ROWS, (j + 1) * BLOCK_ROWS));
+  // Each column's missing rows in the current block: missingRows[from[j] .. to[j]).
+  const from = new Int32Array(k);
+  const to = new Int32Array(k);
   // Only columns that take part in some pair are centred.
   const first = Math.min(k, ...firstColumns);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
@@ -165,12 +161,94 @@ function centredCrossProducts(
         view[r] = Number.isNaN(d) ? 0 : d;
       }
       view.fill(0, length);
+      const missing = centred[j]!.missingRows;
+      from[j] = to[j]!;
+      while (to[j]! < missing.length && missing[to[j]!]! < start + length) to[j]!++;
     }
     for (const i of firstColumns) {
-      for (let j = i + 1; j < k; j++) sums[i * k + j]! += dot(views[i]!, views[j]!);
+      for (let j = i + 1; j < k; j++) {
+        const p = i * k + j;
+        sums.cross[p]! += dot(views[i]!, views[j]!);
+        if (to[j]! > from[j]!) {
+          takeOutX(sums, p, columns[i]!, centred[i]!.mean, centred[j]!.missingRows, from[j]!, to[j]!);
+        }
+        if (to[i]! > from[i]!) {
+          takeOutY(sums, p, columns[j]!, centred[j]!.mean, centred[i]!.missingRows, from[i]!, to[i]!);
+        }
+      }
     }
   }
   return sums;
+}
+
+function startPairSums(centred: readonly CentredColumn[], firstColumns: readonly number[]): PairSums {
+  const k = centred.length;
+  const sums: PairSums = {
+    cross: new Float64Array(k * k),
+    n: new Float64Array(k * k),
+    sx: new Float64Array(k * k),
+    sxx: new Float64Array(k * k),
+    sy: new Float64Array(k * k),
+    syy: new Float64Array(k * k),
+  };
+  for (const i of firstColumns) {
+    for (let j = i + 1; j < k; j++) {
+      const p = i * k + j;
+      sums.n[p] = centred[i]!.present;
+      sums.sx[p] = centred[i]!.sum;
+      sums.sxx[p] = centred[i]!.sumSquares;
+      sums.sy[p] = centred[j]!.sum;
+      sums.syy[p] = centred[j]!.sumSquares;
+    }
+  }
+  return sums;
+}
+
+/** Takes x's values at the rows where y is missing out of x's sums (and the count). */
+function takeOutX(
+  sums: PairSums,
+  p: number,
+  x: Float64Array,
+  mean: number,
+  rows: Int32Array,
+  from: number,
+  to: number,
+): void {
+  let n = sums.n[p]!;
+  let sx = sums.sx[p]!;
+  let sxx = sums.sxx[p]!;
+  for (let m = from; m < to; m++) {
+    const d = x[rows[m]!]! - mean;
+    if (Number.isNaN(d)) continue;
+    n--;
+    sx -= d;
+    sxx -= d * d;
+  }
+  sums.n[p] = n;
+  sums.sx[p] = sx;
+  sums.sxx[p] = sxx;
+}
+
+/** Takes y's values at the rows where x is missing out of y's sums. */
+function takeOutY(
+  sums: PairSums,
+  p: number,
+  y: Float64Array,
+  mean: number,
+  rows: Int32Array,
+  from: number,
+  to: number,
+): void {
+  let sy = sums.sy[p]!;
+  let syy = sums.syy[p]!;
+  for (let m = from; m < to; m++) {
+    const d = y[rows[m]!]! - mean;
+    if (Number.isNaN(d)) continue;
+    sy -= d;
+    syy -= d * d;
+  }
+  sums.sy[p] = sy;
+  sums.syy[p] = syy;
 }
 
 /** Four running sums, so consecutive additions do not wait on each other. */
@@ -193,9 +271,10 @@ function squareMatrix(k: number): number[][] {
 }
 
 /**
- * Pearson's r of the pairs (i, j > i) with i in `firstColumns`, at [i · k + j]
- * (NaN elsewhere). Pairs are independent, so the matrix can be split by
- * first column across threads and put together with `pearsonFromPairs`.
+ * Pearson's r of the pairs (i, j > i) with i in `firstColumns`, at [i · k + j],
+ * and the diagonal at [i · k + i] (1, or NaN for a constant column); NaN
+ * elsewhere. Pairs are independent, so the matrix can be split by first
+ * column across threads and put together with `matrixFromPairs`.
  */
 export function pearsonPairs(
   columns: readonly Float64Array[],
@@ -205,27 +284,19 @@ export function pearsonPairs(
   const k = columns.length;
   const r = new Float64Array(k * k).fill(Number.NaN);
   if (firstColumns.length === 0) return r;
-  const cross = centredCrossProducts(columns, centred, firstColumns);
+  const sums = centredPairSums(columns, centred, firstColumns);
   for (const i of firstColumns) {
-    for (let j = i + 1; j < k; j++) {
-      r[i * k + j] = pairwiseCorrelation(
-        columns[i]!,
-        centred[i]!,
-        columns[j]!,
-        centred[j]!,
-        cross[i * k + j]!,
-      );
-    }
+    r[i * k + i] = centred[i]!.sumSquares > 0 ? 1 : Number.NaN;
+    for (let j = i + 1; j < k; j++) r[i * k + j] = pairCorrelation(sums, i * k + j);
   }
   return r;
 }
 
-/** The symmetric matrix from the upper triangle of `pearsonPairs`. The diagonal is 1, or NaN for a constant column. */
-export function pearsonFromPairs(centred: readonly CentredColumn[], pairs: Float64Array): number[][] {
-  const k = centred.length;
+/** The symmetric k × k matrix from the diagonal and upper triangle of `pairs`. */
+export function matrixFromPairs(pairs: Float64Array, k: number): number[][] {
   const r = squareMatrix(k);
   for (let i = 0; i < k; i++) {
-    r[i]![i] = centred[i]!.sumSquares > 0 ? 1 : Number.NaN;
+    r[i]![i] = pairs[i * k + i]!;
     for (let j = i + 1; j < k; j++) {
       r[i]![j] = pairs[i * k + j]!;
       r[j]![i] = pairs[i * k + j]!;
@@ -234,20 +305,18 @@ export function pearsonFromPairs(centred: readonly CentredColumn[], pairs: Float
   return r;
 }
 
+/** Every column index, as `firstColumns` for the whole matrix. */
+function allColumns(k: number): number[] {
+  return Array.from({ length: k }, (_, i) => i);
+}
+
 /**
  * Pearson correlations of every pair, over pairwise-complete rows (as
  * pandas' `DataFrame.corr`). The diagonal is 1, or NaN for a constant column.
  */
 export function pearsonMatrix(columns: readonly Float64Array[]): number[][] {
-  const centred = columns.map(centre);
-  return pearsonFromPairs(
-    centred,
-    pearsonPairs(
-      columns,
-      centred,
-      columns.map((_, i) => i),
-    ),
-  );
+  const k = columns.length;
+  return matrixFromPairs(pearsonPairs(columns, columns.map(centre), allColumns(k)), k);
 }
 
 /**
@@ -301,9 +370,9 @@ function presentCount(values: Float64Array): number {
   return n;
 }
 
-function bothPresentCount(x: Float64Array, y: Float64Array): number {
+function bothPresentCount(x: Uint8Array, y: Uint8Array): number {
   let n = 0;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) n++;
+  for (let i = 0; i < x.length; i++) n += x[i]! & y[i]!;
   return n;
 }
 
@@ -312,14 +381,26 @@ function bothPresentCount(x: Float64Array, y: Float64Array): number {
  * read off the column's ascending order without sorting again: a tie group
  * of m kept rows after r kept rows takes ranks r + 1 … r + m, mean r + (m + 1) / 2.
  */
-function ranksWhereBothPresent(order: SortedValues, otherPresent: Uint8Array): Float64Array {
-  const ranks = new Float64Array(otherPresent.length).fill(Number.NaN);
+function ranksWhereBothPresent(
+  order: SortedValues,
+  otherPresent: Uint8Array,
+  ranks: Float64Array,
+): Float64Array {
+  ranks.fill(Number.NaN);
   const { sorted, rows } = order;
+  const m = sorted.length;
   let before = 0;
   let first = 0;
-  while (first < sorted.length) {
-    let end = first + 1;
-    while (end < sorted.length && sorted[end] === sorted[first]) end++;
+  while (first < m) {
+    if (first + 1 === m || sorted[first + 1] !== sorted[first]) {
+      // A value of its own, the usual case: rank before + (1 + 1) / 2 when kept.
+      const row = rows[first]!;
+      if (otherPresent[row]) ranks[row] = ++before;
+      first++;
+      continue;
+    }
+    let end = first + 2;
+    while (end < m && sorted[end] === sorted[first]) end++;
     let kept = 0;
     for (let k = first; k < end; k++) kept += otherPresent[rows[k]!]!;
     const rank = before + (kept + 1) / 2;
@@ -337,33 +418,45 @@ function presence(values: Float64Array): Uint8Array {
 }
 
 /**
- * Spearman correlations of every pair over pairwise-complete rows. Each
- * column is sorted once; a pair is re-ranked on its common rows (from those
- * sorts, in linear time) only when one column is missing where the other is
- * present.
+ * Spearman's ρ of the pairs (i, j > i) with i in `firstColumns` and the
+ * diagonal, laid out as `pearsonPairs`: Pearson's r of the average ranks,
+ * each column ranked once from its ascending order. A pair is re-ranked on
+ * its common rows (from those orders, in linear time) only when one column
+ * is missing where the other is present.
  */
+export function spearmanPairs(
+  columns: readonly Float64Array[],
+  orders: readonly SortedValues[],
+  firstColumns: readonly number[],
+): Float64Array {
+  const ranks = columns.map((values, i) => averageRanks(values, orders[i]));
+  const rho = pearsonPairs(ranks, ranks.map(centre), firstColumns);
+  const k = columns.length;
+  const n = columns[0]?.length ?? 0;
+  const present = columns.map(presentCount);
+  const masks = columns.map(presence);
+  const [xRanks, yRanks] = [new Float64Array(n), new Float64Array(n)];
+  for (const i of firstColumns) {
+    for (let j = i + 1; j < k; j++) {
+      if (present[i] === n && present[j] === n) continue;
+      const both = bothPresentCount(masks[i]!, masks[j]!);
+      if (both === present[i] && both === present[j]) continue;
+      rho[i * k + j] = pearson(
+        ranksWhereBothPresent(orders[i]!, masks[j]!, xRanks),
+        ranksWhereBothPresent(orders[j]!, masks[i]!, yRanks),
+      );
+    }
+  }
+  return rho;
+}
+
+/** Spearman correlations of every pair over pairwise-complete rows; `sorted` may supply each column's order. */
 export function spearmanMatrix(
   columns: readonly Float64Array[],
   sorted: readonly (SortedValues | undefined)[] = [],
 ): number[][] {
   const orders = columns.map((values, i) => sorted[i] ?? sortWithRows(values));
-  const rho = pearsonMatrix(columns.map((values, i) => averageRanks(values, orders[i])));
-  const present = columns.map(presentCount);
-  const masks = columns.map(presence);
-  for (let i = 0; i < columns.length; i++) {
-    for (let j = i + 1; j < columns.length; j++) {
-      if (present[i] === columns[i]!.length && present[j] === columns[j]!.length) continue;
-      const both = bothPresentCount(columns[i]!, columns[j]!);
-      if (both === present[i] && both === present[j]) continue;
-      const value = pearson(
-        ranksWhereBothPresent(orders[i]!, masks[j]!),
-        ranksWhereBothPresent(orders[j]!, masks[i]!),
-      );
-      rho[i]![j] = value;
-      rho[j]![i] = value;
-    }
-  }
-  return rho;
+  return matrixFromPairs(spearmanPairs(columns, orders, allColumns(columns.length)), columns.length);
 }
 
 interface Contingency {
@@ -609,49 +702,56 @@ export function correlatedCategorical(frame: Frame): Column[] {
   return frame.columns.filter((c) => c.storage === 'categorical' || c.kind === 'boolean');
 }
 
-/** Every association matrix but Pearson's, which needs a pass over all rows. */
-export type SampleCorrelations = Omit<Correlations, 'pearson'>;
+/** The association matrices other than Pearson's and Spearman's, which threads may compute. */
+export type OtherCorrelations = Omit<Correlations, 'pearson' | 'spearman'>;
 
-/**
- * The association matrices other than Pearson: Spearman on `sample` (the
- * caller's row sample of large tables, whose sorted values `sortedSample`
- * may supply), Cramér's V and η on every row of `frame`.
- */
-export function sampleCorrelations(
-  frame: Frame,
-  sample: Frame,
-  sortedSample: SortedLookup = () => undefined,
-): SampleCorrelations {
+/** The names of the matrices' columns, Cramér's V and η (on every row of `frame`). */
+export function otherCorrelations(frame: Frame): OtherCorrelations {
   const numeric = correlatedNumeric(frame);
   const categorical = correlatedCategorical(frame);
-  const sampled = numeric.map((c) => sample.column(c.name) as NumberColumn);
   const codes = categorical.map((c) => discretize(c, Number.POSITIVE_INFINITY));
   return {
     numeric: numeric.map((c) => c.name),
-    spearman: spearmanMatrix(
-      sampled.map((c) => c.values),
-      sampled.map((c) => sortedSample(c.name)),
-    ),
     categorical: categorical.map((c) => c.name),
     cramersV: codes.map((a) => codes.map((b) => cramersV(a, b))),
     correlationRatio: codes.map((g) => numeric.map((c) => correlationRatio(g, c.values))),
   };
 }
 
-/** The full set, given the Pearson matrix of `correlatedNumeric(frame)`. */
-export function withPearson(partial: SampleCorrelations, pearson: number[][]): Correlations {
-  const { numeric, spearman, categorical, cramersV, correlationRatio } = partial;
+/** Spearman's matrix of `correlatedNumeric(frame)` on the sample, whose sorted values `sortedSample` may supply. */
+export function sampleSpearman(
+  frame: Frame,
+  sample: Frame,
+  sortedSample: SortedLookup = () => undefined,
+): number[][] {
+  const sampled = correlatedNumeric(frame).map((c) => sample.column(c.name) as NumberColumn);
+  return spearmanMatrix(
+    sampled.map((c) => c.values),
+    sampled.map((c) => sortedSample(c.name)),
+  );
+}
+
+/** All matrices, in the order a profile lists them. */
+export function assembleCorrelations(
+  other: OtherCorrelations,
+  pearson: number[][],
+  spearman: number[][],
+): Correlations {
+  const { numeric, categorical, cramersV, correlationRatio } = other;
   return { numeric, pearson, spearman, categorical, cramersV, correlationRatio };
 }
 
-/** All association matrices; Pearson over every row of `frame`. */
+/**
+ * All association matrices. Pearson and η use every row of `frame`;
+ * Spearman uses `sample` (the caller's row sample of large tables).
+ */
 export function correlationsOf(
   frame: Frame,
   sample: Frame,
   sortedSample: SortedLookup = () => undefined,
 ): Correlations {
   const pearson = pearsonMatrix(correlatedNumeric(frame).map((c) => c.values));
-  return withPearson(sampleCorrelations(frame, sample, sortedSample), pearson);
+  return assembleCorrelations(otherCorrelations(frame), pearson, sampleSpearman(frame, sample, sortedSample));
 }
 
 /**

@@ -4,10 +4,11 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Frame } from '../data/frame.js';
-import { type CentredColumn, correlatedNumeric, pearsonFromPairs } from './associations.js';
+import { correlatedNumeric, matrixFromPairs } from './associations.js';
 import { hashSource, repeatedKeys } from './duplicates.js';
 import {
   finishProfile,
+  orderIn,
   type ProfileOptions,
   prepareProfile,
   profileFrame,
@@ -21,11 +22,11 @@ export const PARALLEL_MIN_CELLS = 2_000_000;
 const MAX_THREADS = 8;
 
 /**
- * `profileFrame`, with the sorting, Pearson and row hashing of large tables
- * spread over worker threads that share the table's memory. The profile is
- * the same, number for number: every thread runs the same functions on the
- * same values, and partial results are put together in a fixed order.
- * `options.threads` overrides the choice (1: stay on this thread).
+ * `profileFrame`, with the sorting, Pearson, Spearman and row hashing of
+ * large tables spread over worker threads that share the table's memory.
+ * The profile is the same, number for number: every thread runs the same
+ * functions on the same values, and partial results are put together in a
+ * fixed order. `options.threads` overrides the choice (1: stay on this thread).
  */
 export async function profileFrameAsync(frame: Frame, options: ProfileOptions = {}): Promise<Profile> {
   const threads = threadCount(frame, options);
@@ -33,9 +34,10 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
   const started = performance.now();
   const sampleRows = prepareProfile(frame, options);
   const step = progressCounter(frame, options);
-  const pool = new WorkerPool(threads, shareTable(frame, sampleRows));
+  const table = shareTable(frame, sampleRows);
+  const pool = new WorkerPool(threads, table);
   try {
-    const correlated = new Set(correlatedNumeric(frame).map((c) => c.name));
+    const correlated = correlatedNumeric(frame).map((c) => frame.names.indexOf(c.name));
     const columnWork = frame.columns.map(async (column, index) => {
       if (column.storage !== 'number') return undefined;
       const job: ProfileJob = {
@@ -43,7 +45,7 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
         index,
         name: column.name,
         kind: column.kind,
-        centre: correlated.has(column.name),
+        centre: correlated.includes(index),
       };
       const work = await pool.run<NumberColumnWork>(job);
       step();
@@ -51,13 +53,37 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
     });
     for (const column of frame.columns) if (column.storage !== 'number') step();
     const duplicateRows = countDuplicateRowsOn(pool, frame, threads);
-    // Awaited only after the sample-side work; a failure meanwhile surfaces there.
+    // Awaited only after the main thread's own share; a failure meanwhile surfaces there.
     duplicateRows.catch(() => undefined);
-    const numberColumns = await Promise.all(columnWork);
-    const pearson = pearsonOn(pool, frame, numberColumns, threads);
+    const work = await Promise.all(columnWork);
+    const shares = pairShares(correlated.length, threads);
+    const pearson = matrixOn(pool, shares, correlated.length, (firstColumns) => ({
+      type: 'pearson',
+      columns: correlated,
+      centred: correlated.map((i) => work[i]!.centred!),
+      firstColumns,
+    }));
+    // Spearman is cheap unless gaps make pairs be re-ranked on their common rows; only then is it
+    // worth the threads' time (each ranks every column again).
+    const sampleLength = sampleRows?.length ?? frame.rowCount;
+    const gaps = correlated.some((i) => work[i]!.present < sampleLength);
+    const spearman = !gaps
+      ? Promise.resolve(undefined)
+      : matrixOn(pool, shares, correlated.length, (firstColumns) => ({
+          type: 'spearman',
+          columns: correlated,
+          present: correlated.map((i) => work[i]!.present),
+          firstColumns,
+        }));
     pearson.catch(() => undefined);
+    spearman.catch(() => undefined);
+    const numberColumns = work.map((w, i) =>
+      w === undefined
+        ? undefined
+        : { profile: w.profile, sampleOrder: orderIn(table.sampleOrders[i]!, w.present) },
+    );
     const complete = finishProfile(frame, sampleRows, numberColumns, options, started, step);
-    return complete(await pearson, await duplicateRows);
+    return complete({ pearson: await pearson, spearman: await spearman, duplicateRows: await duplicateRows });
   } finally {
     await pool.close();
   }
@@ -70,13 +96,26 @@ function threadCount(frame: Frame, options: ProfileOptions): number {
   return Math.min(MAX_THREADS, availableParallelism());
 }
 
-/** Number columns and row-hash inputs on SharedArrayBuffers, copied unless they already are. */
+/**
+ * Number columns and row-hash inputs on SharedArrayBuffers (copied unless
+ * they already are), and a sample-length slot per number column for its
+ * sample's order.
+ */
 function shareTable(frame: Frame, sampleRows: Int32Array | undefined): SharedTable {
   const numbers = frame.columns.map((column) =>
     column.storage === 'number' ? sharedCopy(column.values) : undefined,
   );
   const hashSources = frame.columns.map((column, i) => numbers[i] ?? sharedCopy(hashSource(column)));
-  return { numbers, hashSources, sampleRows };
+  const sampleLength = sampleRows?.length ?? frame.rowCount;
+  const sampleOrders = numbers.map((values) =>
+    values === undefined
+      ? undefined
+      : {
+          sorted: new Float64Array(new SharedArrayBuffer(8 * sampleLength)),
+          rows: new Int32Array(new SharedArrayBuffer(4 * sampleLength)),
+        },
+  );
+  return { numbers, hashSources, sampleRows, sampleOrders };
 }
 
 function sharedCopy<T extends Float64Array | Uint32Array>(values: T): T {
@@ -105,35 +144,34 @@ async function countDuplicateRowsOn(pool: WorkerPool, frame: Frame, threads: num
 }
 
 /**
- * The Pearson matrix with its pairs split by first column so that each
- * thread sums about as many pairs (column i pairs with the k − 1 − i after it).
+ * The columns of a k × k matrix split by first column so that each thread
+ * gets about as many pairs (column i pairs with the k − 1 − i after it);
+ * every column is in one share, for its diagonal entry.
  */
-async function pearsonOn(
-  pool: WorkerPool,
-  frame: Frame,
-  numberColumns: readonly (NumberColumnWork | undefined)[],
-  threads: number,
-): Promise<number[][]> {
-  const columns = correlatedNumeric(frame).map((c) => frame.names.indexOf(c.name));
-  const centred = columns.map((i) => numberColumns[i]!.centred as CentredColumn);
-  const k = columns.length;
+function pairShares(k: number, threads: number): number[][] {
   const shares: number[][] = Array.from({ length: threads }, () => []);
   const load = new Array<number>(threads).fill(0);
-  for (let i = 0; i < k - 1; i++) {
+  for (let i = 0; i < k; i++) {
     const lightest = load.indexOf(Math.min(...load));
     shares[lightest]!.push(i);
-    load[lightest]! += k - 1 - i;
+    load[lightest]! += k - i;
   }
-  const parts = await Promise.all(
-    shares
-      .filter((firstColumns) => firstColumns.length > 0)
-      .map((firstColumns) => pool.run<Float64Array>({ type: 'pearson', columns, centred, firstColumns })),
-  );
+  return shares.filter((share) => share.length > 0);
+}
+
+/** A pairwise matrix computed share by share on the pool; each entry comes from exactly one share. */
+async function matrixOn(
+  pool: WorkerPool,
+  shares: readonly number[][],
+  k: number,
+  job: (firstColumns: number[]) => ProfileJob,
+): Promise<number[][]> {
+  const parts = await Promise.all(shares.map((share) => pool.run<Float64Array>(job(share))));
   const pairs = new Float64Array(k * k).fill(Number.NaN);
-  for (const part of parts) {
-    for (let p = 0; p < part.length; p++) if (!Number.isNaN(part[p]!)) pairs[p] = part[p]!;
-  }
-  return pearsonFromPairs(centred, pairs);
+  shares.forEach((share, s) => {
+    for (const i of share) pairs.set(parts[s]!.subarray(i * k + i, (i + 1) * k), i * k + i);
+  });
+  return matrixFromPairs(pairs, k);
 }
 
 interface Pending {

@@ -3,11 +3,12 @@ import type { Frame } from '../data/frame.js';
 import { SchemaError } from '../errors.js';
 import { Rng } from '../random.js';
 import {
+  assembleCorrelations,
   correlatedNumeric,
+  otherCorrelations,
   pearsonMatrix,
-  sampleCorrelations,
+  sampleSpearman,
   targetMutualInformation,
-  withPearson,
 } from './associations.js';
 import { countDuplicateRows } from './duplicates.js';
 import { collectFindings, type MixedTypeNote, type Task } from './findings.js';
@@ -79,6 +80,11 @@ export function profileNumberColumn(
   return { profile: profileColumn(column, sortedPresent(column.values)), sampleOrder: sortWithRows(sampled) };
 }
 
+/** The first `present` entries of a sample-order slot (which threads fill in shared memory). */
+export function orderIn(slot: SortedValues, present: number): SortedValues {
+  return { sorted: slot.sorted.subarray(0, present), rows: slot.rows.subarray(0, present) };
+}
+
 /** The rows of the sample, ascending, or undefined when the table is short enough to use whole. */
 export function sampleRowsOf(rowCount: number): Int32Array | undefined {
   if (rowCount <= SAMPLE_ROWS) return undefined;
@@ -91,15 +97,24 @@ export function prepareProfile(frame: Frame, options: ProfileOptions): Int32Arra
   return sampleRowsOf(frame.rowCount);
 }
 
-/** Completes a profile once the two passes over every row are done. */
-export type CompleteProfile = (pearson: number[][], duplicateRows: number) => Profile;
+/** What threads may have computed meanwhile; anything not given is computed on this thread. */
+export interface RowPasses {
+  /** Pearson's matrix of `correlatedNumeric(frame)`, over every row. */
+  readonly pearson?: number[][];
+  /** Spearman's matrix of `correlatedNumeric(frame)`, on the sample. */
+  readonly spearman?: number[][];
+  readonly duplicateRows?: number;
+}
+
+/** Completes a profile once the passes over every row (and Spearman's over the sample) are done. */
+export type CompleteProfile = (passes?: RowPasses) => Profile;
 
 /**
  * The work after the per-column pass that needs only the sample and the
- * column profiles (Spearman, Cramér's V, η, task, mutual information); the
- * rest waits for the Pearson matrix of `correlatedNumeric(frame)` and the
- * duplicate count, so that threads can compute them meanwhile. `step`
- * reports progress for the three table-wide steps.
+ * column profiles (Cramér's V, η, task, mutual information); the rest waits
+ * for the Pearson and Spearman matrices and the duplicate count, so that
+ * threads can compute them meanwhile. `step` reports progress for the three
+ * table-wide steps.
  */
 export function finishProfile(
   frame: Frame,
@@ -120,16 +135,21 @@ export function finishProfile(
   });
   const sortedSample = (name: string): SortedValues | undefined => sampleSorted.get(name);
 
-  const partial = sampleCorrelations(frame, sample, sortedSample);
+  const other = otherCorrelations(frame);
   const targetIndex = target === undefined ? -1 : frame.names.indexOf(target);
   const task =
     target === undefined ? undefined : inferTask(frame.column(target), columnProfiles[targetIndex]!);
   const targetAssociation =
     target === undefined ? [] : targetMutualInformation(sample, target, task === 'regression', sortedSample);
   step();
-  return (pearson, duplicateRows) => {
-    const correlations = withPearson(partial, pearson);
+  return (passes = {}) => {
+    const correlations = assembleCorrelations(
+      other,
+      passes.pearson ?? pearsonMatrix(correlatedNumeric(frame).map((c) => c.values)),
+      passes.spearman ?? sampleSpearman(frame, sample, sortedSample),
+    );
     step();
+    const duplicateRows = passes.duplicateRows ?? countDuplicateRows(frame);
     const findings = collectFindings({
       frame,
       sample,
@@ -186,7 +206,5 @@ export function profileFrame(frame: Frame, options: ProfileOptions = {}): Profil
     step();
     return result;
   });
-  const complete = finishProfile(frame, sampleRows, numberColumns, options, started, step);
-  const pearson = pearsonMatrix(correlatedNumeric(frame).map((c) => c.values));
-  return complete(pearson, countDuplicateRows(frame));
+  return finishProfile(frame, sampleRows, numberColumns, options, started, step)();
 }

@@ -82,6 +82,26 @@ describe('profileFrameAsync', () => {
     expect(exact(threaded)).toBe(exact(profileFrame(frame, options)));
   });
 
+  it('gives the profile of profileFrame on a table without gaps (Spearman stays on this thread)', async () => {
+    const rng = new Rng(5);
+    const rows = SAMPLE_ROWS + 1_000;
+    const a = Float64Array.from({ length: rows }, () => rng.normal());
+    const frame = new Frame([
+      num('a', a),
+      num(
+        'b',
+        a.map((v) => v * v + rng.normal()),
+      ),
+      num(
+        'c',
+        Float64Array.from({ length: rows }, () => rng.int(3)),
+        'integer',
+      ),
+    ]);
+    const threaded = await profileFrameAsync(frame, { target: 'c', threads: 2 });
+    expect(exact(threaded)).toBe(exact(profileFrame(frame, { target: 'c' })));
+  });
+
   it('stays on this thread for small tables and when told to', async () => {
     const frame = awkwardTable(300, 3);
     expect(exact(await profileFrameAsync(frame))).toBe(exact(profileFrame(frame)));
