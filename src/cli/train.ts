@@ -82,7 +82,7 @@ export const trainCommand: Command = {
 
     const features = frame.drop([targetName]);
     const preprocessing = defaultPreprocessing(features, entry);
-    const model = entry.make(parseSettings(values.set ?? [], entry));
+    const model = entry.make(parseSettings(values.set ?? [], entry), target.task);
     const estimator = pipeline([preprocessing.transformer], model);
 
     let validation: Validation;

@@ -6,6 +6,13 @@ import { elasticNet, lasso } from './linear/coordinate-descent.js';
 import { logistic } from './linear/logistic.js';
 import { linearRegression, ridge } from './linear/ridge.js';
 import { knn } from './neighbors/knn.js';
+import { decisionTreeClassifier, decisionTreeRegressor } from './tree/cart.js';
+import {
+  extraTreesClassifier,
+  extraTreesRegressor,
+  randomForestClassifier,
+  randomForestRegressor,
+} from './tree/forest.js';
 
 /**
  * The models a user can name (`keel train --model NAME`): how to build each,
@@ -22,8 +29,22 @@ export interface CatalogEntry {
   readonly wantsScaling: boolean;
   /** Hyperparameters with their defaults and a line each, for `--list` and `--set`. */
   readonly params: Readonly<Record<string, { readonly default: Params[string]; readonly doc: string }>>;
-  readonly make: (params: Record<string, Params[string]>) => Estimator;
+  /** Builds the estimator for the target's task (trees and forests have a classifier and a regressor). */
+  readonly make: (params: Record<string, Params[string]>, task: SupervisedTask) => Estimator;
 }
+
+const FOREST_PARAMS: CatalogEntry['params'] = {
+  trees: { default: 100, doc: 'number of trees' },
+  maxDepth: { default: null, doc: 'deepest level of each tree (null = unlimited)' },
+  minSamplesLeaf: { default: 1, doc: 'fewest rows in a leaf' },
+  maxFeatures: {
+    default: 'sqrt',
+    doc: 'features tried per split (sqrt for classes, all for numbers by default)',
+  },
+  oobScore: { default: false, doc: 'score each tree on the rows it did not see (random forest)' },
+  threads: { default: null, doc: 'worker threads (null = one per core; large fits only)' },
+  seed: { default: 0, doc: 'seed for bootstrap samples, feature subsets and thresholds' },
+};
 
 const ENTRIES: readonly CatalogEntry[] = [
   {
@@ -129,7 +150,53 @@ const ENTRIES: readonly CatalogEntry[] = [
       return gaussianNb(varSmoothing === undefined ? {} : { varSmoothing: varSmoothing as number });
     },
   },
+  {
+    name: 'tree',
+    summary: 'a CART decision tree (gini or entropy for classes, squared error for numbers)',
+    tasks: ['regression', 'binary', 'multiclass'],
+    acceptsMissing: false,
+    wantsScaling: false,
+    params: {
+      maxDepth: { default: null, doc: 'deepest level (null = grow until leaves are pure or too small)' },
+      minSamplesLeaf: { default: 1, doc: 'fewest rows in a leaf' },
+      minSamplesSplit: { default: 2, doc: 'fewest rows in a node that may be split' },
+      maxFeatures: {
+        default: null,
+        doc: 'features tried per split: null (all), sqrt, log2, a share, or a count',
+      },
+      criterion: { default: 'gini', doc: 'classes: gini or entropy' },
+      seed: { default: 0, doc: 'seed for the feature order' },
+    },
+    make: (p, task) =>
+      task === 'regression' ? decisionTreeRegressor(withoutCriterion(p)) : decisionTreeClassifier(p),
+  },
+  {
+    name: 'random-forest',
+    summary: 'random forest: bootstrapped trees on random feature subsets, averaged',
+    tasks: ['regression', 'binary', 'multiclass'],
+    acceptsMissing: false,
+    wantsScaling: false,
+    params: FOREST_PARAMS,
+    make: (p, task) =>
+      task === 'regression' ? randomForestRegressor(withoutCriterion(p)) : randomForestClassifier(p),
+  },
+  {
+    name: 'extra-trees',
+    summary: 'extremely randomised trees: random thresholds, no bootstrap, averaged',
+    tasks: ['regression', 'binary', 'multiclass'],
+    acceptsMissing: false,
+    wantsScaling: false,
+    params: FOREST_PARAMS,
+    make: (p, task) =>
+      task === 'regression' ? extraTreesRegressor(withoutCriterion(p)) : extraTreesClassifier(p),
+  },
 ];
+
+/** The classifier's criterion default (gini) means nothing to a regressor: drop it unless set. */
+function withoutCriterion(params: Record<string, Params[string]>): Record<string, Params[string]> {
+  const { criterion, ...rest } = params;
+  return criterion === undefined ? rest : params;
+}
 
 const CATALOG = new Map<string, CatalogEntry>(ENTRIES.map((e) => [e.name, e]));
 

@@ -143,6 +143,38 @@ describe('keel train', () => {
     }
   });
 
+  it('builds the classifier or the regressor of a forest from the target’s task', () => {
+    const classes = keel(
+      'train',
+      join(SHARED_DATASETS, 'iris.csv'),
+      '--target',
+      'target',
+      '--model',
+      'random-forest',
+      '--set',
+      'trees=20',
+      '--json',
+    );
+    expect(JSON.parse(classes.stdout)).toMatchObject({
+      task: 'multiclass',
+      params: { trees: 20, criterion: 'gini', maxFeatures: 'sqrt' },
+    });
+    const numbers = keel(
+      'train',
+      join(SHARED_DATASETS, 'diabetes.csv'),
+      '--target',
+      'target',
+      '--model',
+      'random-forest',
+      '--set',
+      'trees=20',
+      '--json',
+    );
+    const result = JSON.parse(numbers.stdout);
+    expect(result).toMatchObject({ task: 'regression', params: { trees: 20, criterion: 'squared_error' } });
+    expect(result.metrics.r2).toBeGreaterThan(0.3);
+  });
+
   it('lists the models with their hyperparameters', () => {
     const { code, stdout } = keel('train', '--list');
     expect(code).toBe(0);
