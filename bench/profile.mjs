@@ -1,5 +1,6 @@
-// Benchmark: profileFrame on a 1,000,000 × 29 table (28 float features and a
-// binary target), as read, and again with 5% of the feature cells blanked;
+// Benchmark: profileFrameAsync (worker threads) and profileFrame (one thread)
+// on a 1,000,000 × 29 table (28 float features and a binary target), as read,
+// and again with 5% of the feature cells blanked;
 // against pandas' describe + Pearson + Spearman + duplicated on the same files,
 // in the same run. Runs the built library: `npx tsc -p tsconfig.build.json` first.
 //   node bench/profile.mjs [--rows 1000000] [--runs 3] [--pandas-missing-runs 1]
@@ -9,6 +10,7 @@
 // exactly the cells keel profiled.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -32,7 +34,8 @@ const { readTable } = await import(`${root}dist/data/read.js`);
 const { writeCsv } = await import(`${root}dist/data/write.js`);
 const { Frame } = await import(`${root}dist/data/frame.js`);
 const { Rng } = await import(`${root}dist/random.js`);
-const profile = await import(`${root}dist/profile/profile.js`);
+const { profileFrame } = await import(`${root}dist/profile/profile.js`);
+const { profileFrameAsync } = await import(`${root}dist/profile/parallel.js`);
 
 if (!existsSync(file)) {
   mkdirSync(dataDir, { recursive: true });
@@ -57,8 +60,8 @@ function blanked(frame) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function timeProfile(label, frame) {
-  const call = profile.profileFrameAsync ?? profile.profileFrame;
+/** Median seconds of `runs` profiles; `call` is profileFrameAsync (threads) or profileFrame. */
+async function timeProfile(label, frame, call) {
   const seconds = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
@@ -80,10 +83,12 @@ function timePandas(path, pandasRuns) {
 }
 
 const frame = await readTable(file);
-const full = await timeProfile('complete', frame);
+const full = await timeProfile('complete, threads', frame, profileFrameAsync);
+const fullOneThread = await timeProfile('complete, one thread', frame, profileFrame);
 const withMissing = blanked(frame);
 if (!existsSync(blankedFile)) await writeCsv(withMissing, blankedFile);
-const missing = await timeProfile('5% missing', withMissing);
+const missing = await timeProfile('5% missing, threads', withMissing, profileFrameAsync);
+const missingOneThread = await timeProfile('5% missing, one thread', withMissing, profileFrame);
 const pandasFull = timePandas(file, runs);
 const pandasMissing = timePandas(blankedFile, Number(values['pandas-missing-runs']));
 
@@ -92,7 +97,9 @@ const row = (label, keel, pandas) =>
 const table = [
   `| profile ${rows.toLocaleString('en-US')} × 29, --target target (median) | keel (s) | pandas (s) | keel ÷ pandas |`,
   '| --- | --- | --- | --- |',
-  row('complete', full, pandasFull),
-  row('5% of feature cells missing', missing, pandasMissing),
+  row(`complete, profileFrameAsync (${availableParallelism()} threads)`, full, pandasFull),
+  row('complete, profileFrame (one thread)', fullOneThread, pandasFull),
+  row('5% of feature cells missing, profileFrameAsync', missing, pandasMissing),
+  row('5% of feature cells missing, profileFrame', missingOneThread, pandasMissing),
 ];
 console.log(table.join('\n'));
