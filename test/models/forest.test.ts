@@ -109,3 +109,15 @@ describe('forests', () => {
     expect(extraTreesRegressor().params).toMatchObject({ maxFeatures: 1, bootstrap: false });
   });
 });
+
+describe('worker start-up', () => {
+  it('gives up on a worker that never starts instead of waiting forever', async () => {
+    const { waitForStart } = await import('../../src/models/tree/parallel.js');
+    const flags = new Int32Array(new SharedArrayBuffer(8));
+    const started = Date.now();
+    expect(waitForStart(flags, 50)).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    flags[1] = 1;
+    expect(waitForStart(flags, 50)).toBe(true);
+  });
+});

@@ -6,8 +6,10 @@ import type { TreeData } from './tree-data.js';
 /**
  * A worker thread that grows a range of a forest's trees. The data arrive
  * once, in SharedArrayBuffers; the trees go back on `port` (their buffers
- * transferred, not copied), and `done` is set so that the caller, blocked in
- * Atomics.wait, wakes. Errors travel the same way, never as an exit.
+ * transferred, not copied), and `done[0]` is set so that the caller, blocked
+ * in Atomics.wait, wakes. `done[1]` is set on start, so the caller can tell a
+ * worker that failed to load from one that is working. Errors travel the same
+ * way, never as an exit.
  */
 interface WorkerInput {
   readonly data: TreeData;
@@ -19,6 +21,8 @@ interface WorkerInput {
 }
 
 const input = workerData as WorkerInput;
+Atomics.store(input.done, 1, 1);
+Atomics.notify(input.done, 1);
 try {
   // Imported here, not at the top, so that a failure to load is reported like any other.
   const { growForestTrees } = await import('./forest-grow.js');

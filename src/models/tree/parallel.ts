@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { workerEntry } from '../../worker-entry.js';
 import type { TreeArrays } from './flat-tree.js';
 import type { ForestJob } from './forest-grow.js';
 import type { TreeData } from './tree-data.js';
@@ -17,12 +16,13 @@ import type { TreeData } from './tree-data.js';
  * tsx compiles it.
  */
 export function growInWorkers(data: TreeData, job: ForestJob, threads: number): TreeArrays[] {
-  const script = workerScript(import.meta.url);
+  const script = workerEntry(import.meta.url, 'forest-worker');
   const count = job.seeds.length;
   const running = Array.from({ length: threads }, (_, w) => {
     const first = Math.floor((w * count) / threads);
     const last = Math.floor(((w + 1) * count) / threads);
-    const done = new Int32Array(new SharedArrayBuffer(4));
+    // [0] = finished, [1] = started: a worker that cannot even load never sets either.
+    const done = new Int32Array(new SharedArrayBuffer(8));
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(script, {
       workerData: { data, job, first, last, port: port2, done },
@@ -33,6 +33,10 @@ export function growInWorkers(data: TreeData, job: ForestJob, threads: number): 
   const trees: TreeArrays[] = [];
   const errors: string[] = [];
   for (const { worker, port, done } of running) {
+    if (!waitForStart(done)) {
+      for (const r of running) void r.worker.terminate();
+      throw new Error(`a tree-growing worker did not start within ${START_TIMEOUT_MS / 1000} s`);
+    }
     while (Atomics.load(done, 0) === 0) Atomics.wait(done, 0, 0);
     const reply = receiveMessageOnPort(port)?.message as { trees?: TreeArrays[]; error?: string } | undefined;
     if (reply?.trees !== undefined) trees.push(...reply.trees);
@@ -44,22 +48,16 @@ export function growInWorkers(data: TreeData, job: ForestJob, threads: number): 
   return trees;
 }
 
-/**
- * On the sources, the worker starts from a two-line module that registers
- * tsx's loader and then imports forest-worker.ts: Node 20 ignores
- * `execArgv: ['--import', 'tsx']` for a worker's own entry file
- * (ERR_UNKNOWN_FILE_EXTENSION), so the loader must be in place first.
- */
-function workerScript(here: string): URL {
-  if (!here.endsWith('.ts')) return new URL('./forest-worker.js', here);
-  const tsxApi = createRequire(here)
-    .resolve('tsx/esm/api')
-    .replace(/index\.cjs$/, 'index.mjs');
-  const entry = new URL('./forest-worker.ts', here).href;
-  const code = [
-    `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)};`,
-    `register();`,
-    `await import(${JSON.stringify(entry)});`,
-  ].join('\n');
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+/** Generous: a loaded worker sets its flag in milliseconds; only one that cannot load gets near it. */
+const START_TIMEOUT_MS = 30_000;
+
+/** Waits until the worker raised its started flag (done[1]); false if it did not within the time limit. */
+export function waitForStart(done: Int32Array, timeoutMs = START_TIMEOUT_MS): boolean {
+  const deadline = Date.now() + timeoutMs;
+  while (Atomics.load(done, 1) === 0) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    Atomics.wait(done, 1, 0, left);
+  }
+  return true;
 }
