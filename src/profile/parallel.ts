@@ -4,16 +4,19 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Frame } from '../data/frame.js';
-import { correlatedNumeric, matrixFromPairs } from './associations.js';
+import { correlatedNumeric, matrixFromPairs, sampleSpearman } from './associations.js';
 import { hashSource, repeatedKeys } from './duplicates.js';
 import {
-  finishProfile,
-  orderIn,
+  completeProfile,
+  type ProfileContext,
   type ProfileOptions,
   prepareProfile,
   profileFrame,
   progressCounter,
+  startProfile,
+  targetSideOf,
 } from './profile.js';
+import { profileColumn } from './stats.js';
 import type { Profile } from './types.js';
 import type { JobMessage, NumberColumnWork, ProfileJob, ResultMessage, SharedTable } from './worker.js';
 
@@ -22,11 +25,13 @@ export const PARALLEL_MIN_CELLS = 2_000_000;
 const MAX_THREADS = 8;
 
 /**
- * `profileFrame`, with the sorting, Pearson, Spearman and row hashing of
- * large tables spread over worker threads that share the table's memory.
- * The profile is the same, number for number: every thread runs the same
- * functions on the same values, and partial results are put together in a
- * fixed order. `options.threads` overrides the choice (1: stay on this thread).
+ * `profileFrame`, with the sorting of large tables' columns, Pearson,
+ * Spearman (when gaps make it costly) and row hashing spread over worker
+ * threads that share the table's memory, while this thread sorts the
+ * sample and computes what needs only the sample. The profile is the same,
+ * number for number: every thread runs the same functions on the same values,
+ * and partial results are put together in a fixed order. `options.threads`
+ * overrides the choice (1: stay on this thread).
  */
 export async function profileFrameAsync(frame: Frame, options: ProfileOptions = {}): Promise<Profile> {
   const threads = threadCount(frame, options);
@@ -34,59 +39,104 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
   const started = performance.now();
   const sampleRows = prepareProfile(frame, options);
   const step = progressCounter(frame, options);
-  const table = shareTable(frame, sampleRows);
-  const pool = new WorkerPool(threads, table);
+  const pool = new WorkerPool(threads, shareTable(frame, sampleRows));
   try {
     const correlated = correlatedNumeric(frame).map((c) => frame.names.indexOf(c.name));
-    const columnWork = frame.columns.map(async (column, index) => {
-      if (column.storage !== 'number') return undefined;
-      const job: ProfileJob = {
-        type: 'number-column',
-        index,
-        name: column.name,
-        kind: column.kind,
-        centre: correlated.includes(index),
-      };
-      const work = await pool.run<NumberColumnWork>(job);
-      step();
-      return work;
-    });
-    for (const column of frame.columns) if (column.storage !== 'number') step();
+    const targetIndex = options.target === undefined ? -1 : frame.names.indexOf(options.target);
+    const columnWork = postColumnJobs(pool, frame, correlated, targetIndex, step);
     const duplicateRows = countDuplicateRowsOn(pool, frame, threads);
-    // Awaited only after the main thread's own share; a failure meanwhile surfaces there.
+    // Awaited only after this thread's own share; a failure meanwhile surfaces there.
     duplicateRows.catch(() => undefined);
-    const work = await Promise.all(columnWork);
-    const shares = pairShares(correlated.length, threads);
-    const pearson = matrixOn(pool, shares, correlated.length, (firstColumns) => ({
-      type: 'pearson',
-      columns: correlated,
-      centred: correlated.map((i) => work[i]!.centred!),
-      firstColumns,
-    }));
-    // Spearman is cheap unless gaps make pairs be re-ranked on their common rows; only then is it
-    // worth the threads' time (each ranks every column again).
-    const sampleLength = sampleRows?.length ?? frame.rowCount;
-    const gaps = correlated.some((i) => work[i]!.present < sampleLength);
-    const spearman = !gaps
-      ? Promise.resolve(undefined)
-      : matrixOn(pool, shares, correlated.length, (firstColumns) => ({
-          type: 'spearman',
-          columns: correlated,
-          present: correlated.map((i) => work[i]!.present),
-          firstColumns,
-        }));
-    pearson.catch(() => undefined);
+
+    const context = startProfile(frame, options, sampleRows, started, step);
+    const otherProfiles = frame.columns.map((column) => {
+      if (column.storage === 'number') return undefined;
+      const profile = profileColumn(column);
+      step();
+      return profile;
+    });
+    const spearman = spearmanOn(pool, context, correlated, threads);
     spearman.catch(() => undefined);
-    const numberColumns = work.map((w, i) =>
-      w === undefined
-        ? undefined
-        : { profile: w.profile, sampleOrder: orderIn(table.sampleOrders[i]!, w.present) },
+    const targetProfile =
+      targetIndex < 0 ? undefined : (otherProfiles[targetIndex] ?? (await columnWork[targetIndex])!.profile);
+    const side = targetSideOf(context, targetProfile);
+
+    const work = await Promise.all(columnWork);
+    const columnProfiles = frame.columns.map((_, i) => otherProfiles[i] ?? work[i]!.profile);
+    const pearson = matrixOn(
+      pool,
+      pairShares(correlated.length, threads),
+      correlated.length,
+      (firstColumns) => ({
+        type: 'pearson',
+        columns: correlated,
+        centred: correlated.map((i) => work[i]!.centred!),
+        firstColumns,
+      }),
     );
-    const complete = finishProfile(frame, sampleRows, numberColumns, options, started, step);
-    return complete({ pearson: await pearson, spearman: await spearman, duplicateRows: await duplicateRows });
+    return completeProfile(context, columnProfiles, side, {
+      pearson: await pearson,
+      spearman: await spearman,
+      duplicateRows: await duplicateRows,
+    });
   } finally {
     await pool.close();
   }
+}
+
+/** One job per number column, the target's first (the task waits for its profile); by frame index. */
+function postColumnJobs(
+  pool: WorkerPool,
+  frame: Frame,
+  correlated: readonly number[],
+  targetIndex: number,
+  step: () => void,
+): (Promise<NumberColumnWork> | undefined)[] {
+  const jobs: (Promise<NumberColumnWork> | undefined)[] = frame.columns.map(() => undefined);
+  const order = [...frame.columns.keys()].sort(
+    (a, b) => Number(b === targetIndex) - Number(a === targetIndex),
+  );
+  for (const index of order) {
+    const column = frame.columns[index]!;
+    if (column.storage !== 'number') continue;
+    const job: ProfileJob = {
+      type: 'number-column',
+      index,
+      name: column.name,
+      kind: column.kind,
+      centre: correlated.includes(index),
+    };
+    jobs[index] = pool.run<NumberColumnWork>(job).then((work) => {
+      step();
+      return work;
+    });
+  }
+  return jobs;
+}
+
+/**
+ * Spearman's matrix: here when no correlated column has gaps in the sample
+ * (it is then one cheap Pearson of ranks), else on the threads, which
+ * re-rank each pair on its common rows from the sample orders this thread made.
+ */
+function spearmanOn(
+  pool: WorkerPool,
+  context: ProfileContext,
+  correlated: readonly number[],
+  threads: number,
+): Promise<number[][]> {
+  const { frame, sample, sortedSample } = context;
+  const orders = correlated.map((i) => sortedSample(frame.columns[i]!.name)!);
+  if (orders.every((order) => order.sorted.length === sample.rowCount)) {
+    return Promise.resolve(sampleSpearman(frame, sample, sortedSample));
+  }
+  const shared = orders.map((order) => ({ sorted: sharedCopy(order.sorted), rows: sharedCopy(order.rows) }));
+  return matrixOn(pool, pairShares(correlated.length, threads), correlated.length, (firstColumns) => ({
+    type: 'spearman',
+    columns: correlated,
+    orders: shared,
+    firstColumns,
+  }));
 }
 
 function threadCount(frame: Frame, options: ProfileOptions): number {
@@ -96,32 +146,19 @@ function threadCount(frame: Frame, options: ProfileOptions): number {
   return Math.min(MAX_THREADS, availableParallelism());
 }
 
-/**
- * Number columns and row-hash inputs on SharedArrayBuffers (copied unless
- * they already are), and a sample-length slot per number column for its
- * sample's order.
- */
+/** Number columns and row-hash inputs on SharedArrayBuffers, copied unless they already are. */
 function shareTable(frame: Frame, sampleRows: Int32Array | undefined): SharedTable {
   const numbers = frame.columns.map((column) =>
     column.storage === 'number' ? sharedCopy(column.values) : undefined,
   );
   const hashSources = frame.columns.map((column, i) => numbers[i] ?? sharedCopy(hashSource(column)));
-  const sampleLength = sampleRows?.length ?? frame.rowCount;
-  const sampleOrders = numbers.map((values) =>
-    values === undefined
-      ? undefined
-      : {
-          sorted: new Float64Array(new SharedArrayBuffer(8 * sampleLength)),
-          rows: new Int32Array(new SharedArrayBuffer(4 * sampleLength)),
-        },
-  );
-  return { numbers, hashSources, sampleRows, sampleOrders };
+  return { numbers, hashSources, sampleRows };
 }
 
-function sharedCopy<T extends Float64Array | Uint32Array>(values: T): T {
+function sharedCopy<T extends Float64Array | Uint32Array | Int32Array>(values: T): T {
   if (values.buffer instanceof SharedArrayBuffer) return values;
   const shared = new SharedArrayBuffer(values.byteLength);
-  const copy = (values instanceof Float64Array ? new Float64Array(shared) : new Uint32Array(shared)) as T;
+  const copy = new (values.constructor as new (buffer: SharedArrayBuffer) => T)(shared);
   copy.set(values);
   return copy;
 }

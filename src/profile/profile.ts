@@ -5,15 +5,17 @@ import { Rng } from '../random.js';
 import {
   assembleCorrelations,
   correlatedNumeric,
+  type OtherCorrelations,
   otherCorrelations,
   pearsonMatrix,
+  type SortedLookup,
   sampleSpearman,
   targetMutualInformation,
 } from './associations.js';
 import { countDuplicateRows } from './duplicates.js';
 import { collectFindings, type MixedTypeNote, type Task } from './findings.js';
 import { profileColumn, type SortedValues, sortedPresent, sortWithRows } from './stats.js';
-import type { ColumnProfile, Profile } from './types.js';
+import type { ColumnProfile, Profile, TargetAssociation } from './types.js';
 
 export interface ProfileOptions {
   /** The column a model will predict; enables task detection, MI, imbalance and leakage checks. */
@@ -56,35 +58,6 @@ function checkColumns(frame: Frame, options: ProfileOptions): void {
   }
 }
 
-/** What the costly per-column pass gives for a number column: its profile and its sample's ascending order. */
-export interface NumberColumnResult {
-  readonly profile: ColumnProfile;
-  readonly sampleOrder: SortedValues;
-}
-
-/**
- * A number column's profile from one sort of its values and its sample's
- * order from one argsort; with no sample (a short table) the one argsort
- * serves both. The same function runs on the main thread and in workers.
- */
-export function profileNumberColumn(
-  column: NumberColumn,
-  sampleRows: Int32Array | undefined,
-): NumberColumnResult {
-  if (sampleRows === undefined) {
-    const sampleOrder = sortWithRows(column.values);
-    return { profile: profileColumn(column, sampleOrder.sorted), sampleOrder };
-  }
-  const sampled = new Float64Array(sampleRows.length);
-  for (let i = 0; i < sampleRows.length; i++) sampled[i] = column.values[sampleRows[i]!]!;
-  return { profile: profileColumn(column, sortedPresent(column.values)), sampleOrder: sortWithRows(sampled) };
-}
-
-/** The first `present` entries of a sample-order slot (which threads fill in shared memory). */
-export function orderIn(slot: SortedValues, present: number): SortedValues {
-  return { sorted: slot.sorted.subarray(0, present), rows: slot.rows.subarray(0, present) };
-}
-
 /** The rows of the sample, ascending, or undefined when the table is short enough to use whole. */
 export function sampleRowsOf(rowCount: number): Int32Array | undefined {
   if (rowCount <= SAMPLE_ROWS) return undefined;
@@ -97,6 +70,59 @@ export function prepareProfile(frame: Frame, options: ProfileOptions): Int32Arra
   return sampleRowsOf(frame.rowCount);
 }
 
+/**
+ * A number column's profile, from one sort of its present values. A short
+ * table is its own sample, and the argsort made for the sample (`sampleOrder`)
+ * serves here too.
+ */
+export function profileNumberColumn(column: NumberColumn, sampleOrder?: SortedValues): ColumnProfile {
+  return profileColumn(column, sampleOrder?.sorted ?? sortedPresent(column.values));
+}
+
+/**
+ * The ascending order, with rows, of every number column of the sample:
+ * what ranks, quantile bins and time windows are read from.
+ */
+export function sampleOrdersOf(sample: Frame): Map<string, SortedValues> {
+  const orders = new Map<string, SortedValues>();
+  for (const column of sample.columns) {
+    if (column.storage === 'number') orders.set(column.name, sortWithRows(column.values));
+  }
+  return orders;
+}
+
+/** What the finishing steps share. */
+export interface ProfileContext {
+  readonly frame: Frame;
+  readonly sample: Frame;
+  readonly sortedSample: SortedLookup;
+  readonly options: ProfileOptions;
+  readonly started: number;
+  readonly step: () => void;
+}
+
+/** The target's task and mutual information, and the associations among categories (Cramér's V, η). */
+export interface TargetSide {
+  readonly task: Task | undefined;
+  readonly targetAssociation: TargetAssociation[];
+  readonly other: OtherCorrelations;
+}
+
+/** `TargetSide` from the sample; needs the target's profile only (for the task). Reports one step. */
+export function targetSideOf(context: ProfileContext, targetProfile: ColumnProfile | undefined): TargetSide {
+  const { frame, sample, sortedSample, options } = context;
+  const { target } = options;
+  const other = otherCorrelations(frame);
+  const task =
+    target === undefined || targetProfile === undefined
+      ? undefined
+      : inferTask(frame.column(target), targetProfile);
+  const targetAssociation =
+    target === undefined ? [] : targetMutualInformation(sample, target, task === 'regression', sortedSample);
+  context.step();
+  return { task, targetAssociation, other };
+}
+
 /** What threads may have computed meanwhile; anything not given is computed on this thread. */
 export interface RowPasses {
   /** Pearson's matrix of `correlatedNumeric(frame)`, over every row. */
@@ -106,77 +132,48 @@ export interface RowPasses {
   readonly duplicateRows?: number;
 }
 
-/** Completes a profile once the passes over every row (and Spearman's over the sample) are done. */
-export type CompleteProfile = (passes?: RowPasses) => Profile;
-
-/**
- * The work after the per-column pass that needs only the sample and the
- * column profiles (Cramér's V, η, task, mutual information); the rest waits
- * for the Pearson and Spearman matrices and the duplicate count, so that
- * threads can compute them meanwhile. `step` reports progress for the three
- * table-wide steps.
- */
-export function finishProfile(
-  frame: Frame,
-  sampleRows: Int32Array | undefined,
-  numberColumns: readonly (NumberColumnResult | undefined)[],
-  options: ProfileOptions,
-  started: number,
-  step: () => void,
-): CompleteProfile {
+/** The correlations, the duplicate count and the findings, then the whole profile. Reports two steps. */
+export function completeProfile(
+  context: ProfileContext,
+  columnProfiles: readonly ColumnProfile[],
+  side: TargetSide,
+  passes: RowPasses = {},
+): Profile {
+  const { frame, sample, sortedSample, options, step } = context;
   const { target, timeColumn } = options;
-  const sample = sampleRows === undefined ? frame : frame.take(sampleRows);
-  const sampleSorted = new Map<string, SortedValues>();
-  const columnProfiles = frame.columns.map((column, i) => {
-    const result = numberColumns[i];
-    if (result === undefined) return profileColumn(column);
-    sampleSorted.set(column.name, result.sampleOrder);
-    return result.profile;
-  });
-  const sortedSample = (name: string): SortedValues | undefined => sampleSorted.get(name);
-
-  const other = otherCorrelations(frame);
-  const targetIndex = target === undefined ? -1 : frame.names.indexOf(target);
-  const task =
-    target === undefined ? undefined : inferTask(frame.column(target), columnProfiles[targetIndex]!);
-  const targetAssociation =
-    target === undefined ? [] : targetMutualInformation(sample, target, task === 'regression', sortedSample);
+  const correlations = assembleCorrelations(
+    side.other,
+    passes.pearson ?? pearsonMatrix(correlatedNumeric(frame).map((c) => c.values)),
+    passes.spearman ?? sampleSpearman(frame, sample, sortedSample),
+  );
   step();
-  return (passes = {}) => {
-    const correlations = assembleCorrelations(
-      other,
-      passes.pearson ?? pearsonMatrix(correlatedNumeric(frame).map((c) => c.values)),
-      passes.spearman ?? sampleSpearman(frame, sample, sortedSample),
-    );
-    step();
-    const duplicateRows = passes.duplicateRows ?? countDuplicateRows(frame);
-    const findings = collectFindings({
-      frame,
-      sample,
-      profiles: columnProfiles,
-      correlations,
-      duplicateRows,
-      target,
-      task,
-      timeColumn,
-      mixedTypes: options.mixedTypes,
-      sortedSample,
-    });
-    step();
-    return {
-      source: frame.source,
-      rows: frame.rowCount,
-      columns: frame.columnCount,
-      target,
-      timeColumn,
-      task,
-      columnProfiles,
-      correlations,
-      targetAssociation,
-      duplicateRows,
-      findings,
-      seconds: (performance.now() - started) / 1000,
-    };
+  const duplicateRows = passes.duplicateRows ?? countDuplicateRows(frame);
+  const findings = collectFindings({
+    frame,
+    sample,
+    profiles: columnProfiles,
+    correlations,
+    duplicateRows,
+    target,
+    task: side.task,
+    timeColumn,
+    mixedTypes: options.mixedTypes,
+    sortedSample,
+  });
+  step();
+  return {
+    source: frame.source,
+    rows: frame.rowCount,
+    columns: frame.columnCount,
+    target,
+    timeColumn,
+    task: side.task,
+    columnProfiles,
+    correlations,
+    targetAssociation: side.targetAssociation,
+    duplicateRows,
+    findings,
+    seconds: (performance.now() - context.started) / 1000,
   };
 }
 
@@ -187,6 +184,19 @@ export function progressCounter(frame: Frame, options: ProfileOptions): () => vo
   return () => options.onProgress?.(++done, total);
 }
 
+/** The context of a profile whose sample rows are drawn: takes the sample and sorts its number columns. */
+export function startProfile(
+  frame: Frame,
+  options: ProfileOptions,
+  sampleRows: Int32Array | undefined,
+  started: number,
+  step: () => void,
+): ProfileContext {
+  const sample = sampleRows === undefined ? frame : frame.take(sampleRows);
+  const orders = sampleOrdersOf(sample);
+  return { frame, sample, sortedSample: (name) => orders.get(name), options, started, step };
+}
+
 /**
  * Statistics, associations and data-quality findings for a whole table, on
  * the calling thread. `profileFrameAsync` gives the same profile, spreading
@@ -195,16 +205,16 @@ export function progressCounter(frame: Frame, options: ProfileOptions): () => vo
 export function profileFrame(frame: Frame, options: ProfileOptions = {}): Profile {
   const started = performance.now();
   const sampleRows = prepareProfile(frame, options);
-  const step = progressCounter(frame, options);
-  // Each number column is sorted once, and its sample once with rows.
-  const numberColumns = frame.columns.map((column) => {
-    if (column.storage !== 'number') {
-      step();
-      return undefined;
-    }
-    const result = profileNumberColumn(column, sampleRows);
-    step();
-    return result;
+  const context = startProfile(frame, options, sampleRows, started, progressCounter(frame, options));
+  const ownSample = sampleRows === undefined;
+  const columnProfiles = frame.columns.map((column) => {
+    const profile =
+      column.storage === 'number'
+        ? profileNumberColumn(column, ownSample ? context.sortedSample(column.name) : undefined)
+        : profileColumn(column);
+    context.step();
+    return profile;
   });
-  return finishProfile(frame, sampleRows, numberColumns, options, started, step)();
+  const target = options.target === undefined ? -1 : frame.names.indexOf(options.target);
+  return completeProfile(context, columnProfiles, targetSideOf(context, columnProfiles[target]));
 }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { NumberColumn } from '../data/column.js';
 import { type CentredColumn, centre, pearsonPairs, spearmanPairs } from './associations.js';
 import { type HashSource, rowKeys } from './duplicates.js';
-import { orderIn, profileNumberColumn } from './profile.js';
+import { profileNumberColumn } from './profile.js';
 import type { SortedValues } from './stats.js';
 import type { ColumnProfile } from './types.js';
 
@@ -13,8 +13,6 @@ export interface SharedTable {
   /** Each column's input to the row hash (see `hashSource`), on SharedArrayBuffers. */
   readonly hashSources: readonly HashSource[];
   readonly sampleRows: Int32Array | undefined;
-  /** Where each number column's sample order goes (undefined for other columns), sample-length slots. */
-  readonly sampleOrders: readonly (SortedValues | undefined)[];
 }
 
 export type ProfileJob =
@@ -36,26 +34,15 @@ export type ProfileJob =
   | {
       readonly type: 'spearman';
       readonly columns: readonly number[];
-      /** Present values in each column's sample, the length of its order in `sampleOrders`. */
-      readonly present: readonly number[];
+      /** Each column's sample order, on SharedArrayBuffers. */
+      readonly orders: readonly SortedValues[];
       readonly firstColumns: readonly number[];
     }
   | { readonly type: 'row-keys'; readonly start: number; readonly end: number };
 
-/** A number column's result; its sample order is in the column's `sampleOrders` slot, `present` long. */
 export interface NumberColumnWork {
   readonly profile: ColumnProfile;
-  readonly present: number;
   readonly centred: CentredColumn | undefined;
-}
-
-function sampledValues(index: number): Float64Array {
-  const values = table.numbers[index]!;
-  const rows = table.sampleRows;
-  if (rows === undefined) return values;
-  const sampled = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) sampled[i] = values[rows[i]!]!;
-  return sampled;
 }
 
 export type JobMessage = { readonly id: number; readonly job: ProfileJob };
@@ -65,17 +52,23 @@ export type ResultMessage =
 
 const table = workerData as SharedTable;
 
+/** A number column's values at the sample rows (the column itself when the table is its own sample). */
+function sampledValues(index: number): Float64Array {
+  const values = table.numbers[index]!;
+  const rows = table.sampleRows;
+  if (rows === undefined) return values;
+  const sampled = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) sampled[i] = values[rows[i]!]!;
+  return sampled;
+}
+
 function run(job: ProfileJob): [unknown, ArrayBuffer[]] {
   switch (job.type) {
     case 'number-column': {
       const values = table.numbers[job.index]!;
       const column: NumberColumn = { storage: 'number', name: job.name, kind: job.kind, values };
-      const { profile, sampleOrder } = profileNumberColumn(column, table.sampleRows);
-      const slot = table.sampleOrders[job.index]!;
-      slot.sorted.set(sampleOrder.sorted);
-      slot.rows.set(sampleOrder.rows);
       const centred = job.centre ? centre(values) : undefined;
-      const work: NumberColumnWork = { profile, present: sampleOrder.sorted.length, centred };
+      const work: NumberColumnWork = { profile: profileNumberColumn(column), centred };
       return [work, centred === undefined ? [] : [centred.missingRows.buffer as ArrayBuffer]];
     }
     case 'pearson': {
@@ -84,9 +77,7 @@ function run(job: ProfileJob): [unknown, ArrayBuffer[]] {
       return [pairs, [pairs.buffer as ArrayBuffer]];
     }
     case 'spearman': {
-      const columns = job.columns.map(sampledValues);
-      const orders = job.columns.map((i, c) => orderIn(table.sampleOrders[i]!, job.present[c]!));
-      const pairs = spearmanPairs(columns, orders, job.firstColumns);
+      const pairs = spearmanPairs(job.columns.map(sampledValues), job.orders, job.firstColumns);
       return [pairs, [pairs.buffer as ArrayBuffer]];
     }
     case 'row-keys': {
