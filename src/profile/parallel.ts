@@ -44,6 +44,9 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
     const correlated = correlatedNumeric(frame).map((c) => frame.names.indexOf(c.name));
     const targetIndex = options.target === undefined ? -1 : frame.names.indexOf(options.target);
     const columnWork = postColumnJobs(pool, frame, correlated, targetIndex, step);
+    // Column jobs are alike and all queued in the workers now; the unequal jobs after them are handed
+    // out as workers free up.
+    pool.window = 1;
     const duplicateRows = countDuplicateRowsOn(pool, frame, threads);
     // Awaited only after this thread's own share; a failure meanwhile surfaces there.
     duplicateRows.catch(() => undefined);
@@ -217,11 +220,15 @@ interface Pending {
 }
 
 /**
- * A fixed set of profile workers. A job is posted at once to the worker with
- * the fewest jobs outstanding and waits in that worker's message queue, so
- * workers keep busy while the main thread computes between awaits.
+ * A fixed set of profile workers. A job goes to the worker with the fewest
+ * jobs outstanding, at once while that worker has fewer than `window`
+ * (so workers keep busy while the main thread computes between awaits),
+ * else when one finishes (so unequal jobs still spread evenly).
  */
 class WorkerPool {
+  /** Jobs a worker may hold (running and queued in its port) before more wait here. */
+  window = Number.POSITIVE_INFINITY;
+  private readonly waiting: { message: JobMessage; pending: Pending }[] = [];
   private readonly running = new Map<number, Pending>();
   private readonly workers: Worker[];
   private readonly outstanding: number[];
@@ -236,16 +243,25 @@ class WorkerPool {
   run<T>(job: ProfileJob): Promise<T> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<T>((resolve, reject) => {
-      const id = this.nextId++;
-      const w = this.outstanding.indexOf(Math.min(...this.outstanding));
-      this.outstanding[w]!++;
-      this.running.set(id, { resolve: resolve as (result: unknown) => void, reject });
-      this.workers[w]!.postMessage({ id, job } satisfies JobMessage);
+      const pending = { resolve: resolve as (result: unknown) => void, reject };
+      this.waiting.push({ message: { id: this.nextId++, job }, pending });
+      this.dispatch();
     });
   }
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      const w = this.outstanding.indexOf(Math.min(...this.outstanding));
+      if (this.outstanding[w]! >= this.window) return;
+      const { message, pending } = this.waiting.shift()!;
+      this.outstanding[w]!++;
+      this.running.set(message.id, pending);
+      this.workers[w]!.postMessage(message);
+    }
   }
 
   private spawn(table: SharedTable, w: number): Worker {
@@ -256,6 +272,7 @@ class WorkerPool {
       this.outstanding[w]!--;
       if ('error' in reply) pending.reject(new Error(`profile worker failed: ${reply.error}`));
       else pending.resolve(reply.result);
+      this.dispatch();
     });
     worker.on('error', (error) => this.fail(error));
     return worker;
@@ -265,7 +282,9 @@ class WorkerPool {
   private fail(error: Error): void {
     this.failure = error;
     for (const pending of this.running.values()) pending.reject(error);
+    for (const { pending } of this.waiting) pending.reject(error);
     this.running.clear();
+    this.waiting.length = 0;
   }
 }
 
