@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Frame } from '../data/frame.js';
 import { correlatedNumeric, matrixFromPairs, sampleSpearman } from './associations.js';
-import { hashSource, repeatedKeys } from './duplicates.js';
+import { type HashSource, hashSource, repeatedKeys } from './duplicates.js';
 import {
   completeProfile,
   type ProfileContext,
@@ -18,7 +18,7 @@ import {
 } from './profile.js';
 import { profileColumn } from './stats.js';
 import type { Profile } from './types.js';
-import type { JobMessage, NumberColumnWork, ProfileJob, ResultMessage, SharedTable } from './worker.js';
+import type { JobMessage, NumberColumnWork, ProfileJob, ResultMessage } from './worker.js';
 
 /** Below this many number cells, starting workers costs more than it saves. */
 export const PARALLEL_MIN_CELLS = 2_000_000;
@@ -39,15 +39,16 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
   const started = performance.now();
   const sampleRows = prepareProfile(frame, options);
   const step = progressCounter(frame, options);
-  const pool = new WorkerPool(threads, shareTable(frame, sampleRows));
+  const pool = new WorkerPool(threads);
+  const shared = new SharedColumns(frame);
   try {
     const correlated = correlatedNumeric(frame).map((c) => frame.names.indexOf(c.name));
     const targetIndex = options.target === undefined ? -1 : frame.names.indexOf(options.target);
-    const columnWork = postColumnJobs(pool, frame, correlated, targetIndex, step);
+    const columnWork = postColumnJobs(pool, shared, correlated, targetIndex, step);
     // Column jobs are alike and all queued in the workers now; the unequal jobs after them are handed
     // out as workers free up.
     pool.window = 1;
-    const duplicateRows = countDuplicateRowsOn(pool, frame, threads);
+    const duplicateRows = countDuplicateRowsOn(pool, shared, threads);
     // Awaited only after this thread's own share; a failure meanwhile surfaces there.
     duplicateRows.catch(() => undefined);
 
@@ -58,7 +59,7 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
       step();
       return profile;
     });
-    const spearman = spearmanOn(pool, context, correlated, threads);
+    const spearman = spearmanOn(pool, shared, context, sampleRows, correlated, threads);
     spearman.catch(() => undefined);
     const targetProfile =
       targetIndex < 0 ? undefined : (otherProfiles[targetIndex] ?? (await columnWork[targetIndex])!.profile);
@@ -72,7 +73,7 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
       correlated.length,
       (firstColumns) => ({
         type: 'pearson',
-        columns: correlated,
+        columns: correlated.map((i) => shared.numbers(i)),
         centred: correlated.map((i) => work[i]!.centred!),
         firstColumns,
       }),
@@ -87,26 +88,28 @@ export async function profileFrameAsync(frame: Frame, options: ProfileOptions = 
   }
 }
 
-/** One job per number column, the target's first (the task waits for its profile); by frame index. */
+/**
+ * One job per number column, the target's first (the task waits for its
+ * profile), each posted as soon as its column is in shared memory; by frame index.
+ */
 function postColumnJobs(
   pool: WorkerPool,
-  frame: Frame,
+  shared: SharedColumns,
   correlated: readonly number[],
   targetIndex: number,
   step: () => void,
 ): (Promise<NumberColumnWork> | undefined)[] {
-  const jobs: (Promise<NumberColumnWork> | undefined)[] = frame.columns.map(() => undefined);
-  const order = [...frame.columns.keys()].sort(
-    (a, b) => Number(b === targetIndex) - Number(a === targetIndex),
-  );
+  const columns = shared.frame.columns;
+  const jobs: (Promise<NumberColumnWork> | undefined)[] = columns.map(() => undefined);
+  const order = [...columns.keys()].sort((a, b) => Number(b === targetIndex) - Number(a === targetIndex));
   for (const index of order) {
-    const column = frame.columns[index]!;
+    const column = columns[index]!;
     if (column.storage !== 'number') continue;
     const job: ProfileJob = {
       type: 'number-column',
-      index,
       name: column.name,
       kind: column.kind,
+      values: shared.numbers(index),
       centre: correlated.includes(index),
     };
     jobs[index] = pool.run<NumberColumnWork>(job).then((work) => {
@@ -124,7 +127,9 @@ function postColumnJobs(
  */
 function spearmanOn(
   pool: WorkerPool,
+  shared: SharedColumns,
   context: ProfileContext,
+  sampleRows: Int32Array | undefined,
   correlated: readonly number[],
   threads: number,
 ): Promise<number[][]> {
@@ -133,11 +138,14 @@ function spearmanOn(
   if (orders.every((order) => order.sorted.length === sample.rowCount)) {
     return Promise.resolve(sampleSpearman(frame, sample, sortedSample));
   }
-  const shared = orders.map((order) => ({ sorted: sharedCopy(order.sorted), rows: sharedCopy(order.rows) }));
-  return matrixOn(pool, pairShares(correlated.length, threads), correlated.length, (firstColumns) => ({
+  const job = {
     type: 'spearman',
-    columns: correlated,
-    orders: shared,
+    columns: correlated.map((i) => shared.numbers(i)),
+    sampleRows: sampleRows === undefined ? undefined : sharedCopy(sampleRows),
+    orders: orders.map((order) => ({ sorted: sharedCopy(order.sorted), rows: sharedCopy(order.rows) })),
+  } as const;
+  return matrixOn(pool, pairShares(correlated.length, threads), correlated.length, (firstColumns) => ({
+    ...job,
     firstColumns,
   }));
 }
@@ -149,13 +157,24 @@ function threadCount(frame: Frame, options: ProfileOptions): number {
   return Math.min(MAX_THREADS, availableParallelism());
 }
 
-/** Number columns and row-hash inputs on SharedArrayBuffers, copied unless they already are. */
-function shareTable(frame: Frame, sampleRows: Int32Array | undefined): SharedTable {
-  const numbers = frame.columns.map((column) =>
-    column.storage === 'number' ? sharedCopy(column.values) : undefined,
-  );
-  const hashSources = frame.columns.map((column, i) => numbers[i] ?? sharedCopy(hashSource(column)));
-  return { numbers, hashSources, sampleRows };
+/** The frame's number columns and row-hash inputs on SharedArrayBuffers, each copied once, when first needed. */
+class SharedColumns {
+  private readonly copies = new Map<number, Float64Array | Uint32Array>();
+  constructor(readonly frame: Frame) {}
+
+  numbers(index: number): Float64Array {
+    return this.hashSource(index) as Float64Array;
+  }
+
+  /** A number column's values, else its row-hash words (see `hashSource`). */
+  hashSource(index: number): HashSource {
+    let copy = this.copies.get(index);
+    if (copy === undefined) {
+      copy = sharedCopy(hashSource(this.frame.columns[index]!));
+      this.copies.set(index, copy);
+    }
+    return copy;
+  }
 }
 
 function sharedCopy<T extends Float64Array | Uint32Array | Int32Array>(values: T): T {
@@ -167,16 +186,23 @@ function sharedCopy<T extends Float64Array | Uint32Array | Int32Array>(values: T
 }
 
 /** Row hashes in a few ranges per thread, then counted here: the same keys as one pass. */
-async function countDuplicateRowsOn(pool: WorkerPool, frame: Frame, threads: number): Promise<number> {
-  const rows = frame.rowCount;
-  if (rows === 0 || frame.columnCount === 0) return 0;
+async function countDuplicateRowsOn(
+  pool: WorkerPool,
+  shared: SharedColumns,
+  threads: number,
+): Promise<number> {
+  const { rowCount: rows, columnCount } = shared.frame;
+  if (rows === 0 || columnCount === 0) return 0;
+  const sources = Array.from({ length: columnCount }, (_, i) => shared.hashSource(i));
   const pieces = 2 * threads;
   const ranges = Array.from({ length: pieces }, (_, p) => [
     Math.floor((p * rows) / pieces),
     Math.floor(((p + 1) * rows) / pieces),
   ]);
   const parts = await Promise.all(
-    ranges.map(([start, end]) => pool.run<Float64Array>({ type: 'row-keys', start: start!, end: end! })),
+    ranges.map(([start, end]) =>
+      pool.run<Float64Array>({ type: 'row-keys', sources, start: start!, end: end! }),
+    ),
   );
   const keys = new Float64Array(rows);
   for (const [p, part] of parts.entries()) keys.set(part, ranges[p]![0]!);
@@ -235,8 +261,8 @@ class WorkerPool {
   private nextId = 0;
   private failure: Error | undefined;
 
-  constructor(size: number, table: SharedTable) {
-    this.workers = Array.from({ length: size }, (_, w) => this.spawn(table, w));
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, (_, w) => this.spawn(w));
     this.outstanding = new Array<number>(size).fill(0);
   }
 
@@ -264,8 +290,8 @@ class WorkerPool {
     }
   }
 
-  private spawn(table: SharedTable, w: number): Worker {
-    const worker = startWorker(table);
+  private spawn(w: number): Worker {
+    const worker = startWorker();
     worker.on('message', (reply: ResultMessage) => {
       const pending = this.running.get(reply.id)!;
       this.running.delete(reply.id);
@@ -294,9 +320,9 @@ class WorkerPool {
  * worker first (`execArgv: ['--import', 'tsx']` does not reach a worker's
  * own module graph on Node 20).
  */
-function startWorker(table: SharedTable): Worker {
+function startWorker(): Worker {
   const compiled = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: table });
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled);
   const source = new URL('./worker.ts', import.meta.url).href;
   // The ESM build of tsx's API sits beside the CommonJS one that require.resolve finds.
   const tsxApi = pathToFileURL(
@@ -305,5 +331,5 @@ function startWorker(table: SharedTable): Worker {
       .replace(/\.cjs$/, '.mjs'),
   ).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(boot, { eval: true, workerData: table });
+  return new Worker(boot, { eval: true });
 }

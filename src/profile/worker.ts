@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { NumberColumn } from '../data/column.js';
 import { type CentredColumn, centre, pearsonPairs, spearmanPairs } from './associations.js';
 import { type HashSource, rowKeys } from './duplicates.js';
@@ -6,39 +6,40 @@ import { profileNumberColumn } from './profile.js';
 import type { SortedValues } from './stats.js';
 import type { ColumnProfile } from './types.js';
 
-/** What every worker sees of the table, in memory shared with the main thread. */
-export interface SharedTable {
-  /** Number columns by frame index (undefined for other columns), on SharedArrayBuffers. */
-  readonly numbers: readonly (Float64Array | undefined)[];
-  /** Each column's input to the row hash (see `hashSource`), on SharedArrayBuffers. */
-  readonly hashSources: readonly HashSource[];
-  readonly sampleRows: Int32Array | undefined;
-}
-
+/**
+ * The work a profile thread does. Typed arrays in jobs are on
+ * SharedArrayBuffers, so a job carries the table's columns without copying them.
+ */
 export type ProfileJob =
   | {
       readonly type: 'number-column';
-      readonly index: number;
       readonly name: string;
       readonly kind: NumberColumn['kind'];
+      readonly values: Float64Array;
       /** Whether the column enters the Pearson matrix, which needs its centred sums. */
       readonly centre: boolean;
     }
   | {
       readonly type: 'pearson';
-      /** Frame indices of the correlated columns, in matrix order. */
-      readonly columns: readonly number[];
+      /** The correlated columns, in matrix order. */
+      readonly columns: readonly Float64Array[];
       readonly centred: readonly CentredColumn[];
       readonly firstColumns: readonly number[];
     }
   | {
       readonly type: 'spearman';
-      readonly columns: readonly number[];
-      /** Each column's sample order, on SharedArrayBuffers. */
+      /** The correlated columns (all rows), the sample's rows (none: every row), each column's sample order. */
+      readonly columns: readonly Float64Array[];
+      readonly sampleRows: Int32Array | undefined;
       readonly orders: readonly SortedValues[];
       readonly firstColumns: readonly number[];
     }
-  | { readonly type: 'row-keys'; readonly start: number; readonly end: number };
+  | {
+      readonly type: 'row-keys';
+      readonly sources: readonly HashSource[];
+      readonly start: number;
+      readonly end: number;
+    };
 
 export interface NumberColumnWork {
   readonly profile: ColumnProfile;
@@ -50,12 +51,8 @@ export type ResultMessage =
   | { readonly id: number; readonly result: unknown }
   | { readonly id: number; readonly error: string };
 
-const table = workerData as SharedTable;
-
-/** A number column's values at the sample rows (the column itself when the table is its own sample). */
-function sampledValues(index: number): Float64Array {
-  const values = table.numbers[index]!;
-  const rows = table.sampleRows;
+/** A column's values at the sample rows (the column itself when the table is its own sample). */
+function sampledValues(values: Float64Array, rows: Int32Array | undefined): Float64Array {
   if (rows === undefined) return values;
   const sampled = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) sampled[i] = values[rows[i]!]!;
@@ -65,24 +62,23 @@ function sampledValues(index: number): Float64Array {
 function run(job: ProfileJob): [unknown, ArrayBuffer[]] {
   switch (job.type) {
     case 'number-column': {
-      const values = table.numbers[job.index]!;
-      const column: NumberColumn = { storage: 'number', name: job.name, kind: job.kind, values };
-      const centred = job.centre ? centre(values) : undefined;
+      const column: NumberColumn = { storage: 'number', name: job.name, kind: job.kind, values: job.values };
+      const centred = job.centre ? centre(job.values) : undefined;
       const work: NumberColumnWork = { profile: profileNumberColumn(column), centred };
       return [work, centred === undefined ? [] : [centred.missingRows.buffer as ArrayBuffer]];
     }
     case 'pearson': {
-      const columns = job.columns.map((i) => table.numbers[i]!);
-      const pairs = pearsonPairs(columns, job.centred, job.firstColumns);
+      const pairs = pearsonPairs(job.columns, job.centred, job.firstColumns);
       return [pairs, [pairs.buffer as ArrayBuffer]];
     }
     case 'spearman': {
-      const pairs = spearmanPairs(job.columns.map(sampledValues), job.orders, job.firstColumns);
+      const sampled = job.columns.map((values) => sampledValues(values, job.sampleRows));
+      const pairs = spearmanPairs(sampled, job.orders, job.firstColumns);
       return [pairs, [pairs.buffer as ArrayBuffer]];
     }
     case 'row-keys': {
       const keys = new Float64Array(job.end - job.start);
-      rowKeys(table.hashSources, job.start, job.end, keys);
+      rowKeys(job.sources, job.start, job.end, keys);
       return [keys, [keys.buffer as ArrayBuffer]];
     }
   }
