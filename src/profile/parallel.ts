@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Frame } from '../data/frame.js';
+import { workerEntry } from '../worker-entry.js';
 import { correlatedNumeric, matrixFromPairs, sampleSpearman } from './associations.js';
 import { type HashSource, hashSource, repeatedKeys } from './duplicates.js';
 import {
@@ -291,7 +289,7 @@ class WorkerPool {
   }
 
   private spawn(w: number): Worker {
-    const worker = startWorker();
+    const worker = new Worker(workerEntry(import.meta.url, 'worker'));
     worker.on('message', (reply: ResultMessage) => {
       const pending = this.running.get(reply.id)!;
       this.running.delete(reply.id);
@@ -301,6 +299,11 @@ class WorkerPool {
       this.dispatch();
     });
     worker.on('error', (error) => this.fail(error));
+    // An exit without an error event (process.exit in a job, a killed thread) would otherwise leave jobs waiting.
+    worker.on('exit', (code) => {
+      if (this.outstanding[w]! > 0)
+        this.fail(new Error(`a profile worker exited (code ${code}) with jobs unfinished`));
+    });
     return worker;
   }
 
@@ -312,24 +315,4 @@ class WorkerPool {
     this.running.clear();
     this.waiting.length = 0;
   }
-}
-
-/**
- * The compiled worker next to this module; when running from the TypeScript
- * sources (the tests), the .ts file, with tsx's loader registered in the
- * worker first (`execArgv: ['--import', 'tsx']` does not reach a worker's
- * own module graph on Node 20).
- */
-function startWorker(): Worker {
-  const compiled = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled);
-  const source = new URL('./worker.ts', import.meta.url).href;
-  // The ESM build of tsx's API sits beside the CommonJS one that require.resolve finds.
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(boot, { eval: true });
 }
