@@ -40,6 +40,19 @@ function wrongColumns(kind: string, detail: string, source?: string): SchemaErro
   );
 }
 
+/** The columns a model trains on: a matrix's own, or a frame's other than the target. */
+export function trainingNames(X: Matrix | Frame, target?: Target): readonly string[] {
+  if (!(X instanceof Frame)) return X.columnNames;
+  return target === undefined ? X.names : X.names.filter((n) => n !== target.name);
+}
+
+/** `inputMatrix` for the models that cannot use missing values: the columns, then `rejectMissing`. */
+export function completeInput(X: Matrix | Frame, inputNames: readonly string[], kind: string): Matrix {
+  const matrix = inputMatrix(X, inputNames, kind);
+  rejectMissing(matrix, kind);
+  return matrix;
+}
+
 /** Refuses NaN for models that cannot handle missing values, naming the column and row. */
 export function rejectMissing(X: Matrix, kind: string): void {
   const { data, cols } = X;

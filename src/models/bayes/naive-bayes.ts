@@ -4,7 +4,7 @@ import { SchemaError } from '../../errors.js';
 import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../../estimator.js';
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
-import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
+import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 
 /**
  * Naive Bayes classifiers, as scikit-learn's GaussianNB, MultinomialNB and
@@ -70,9 +70,8 @@ function naiveBayes(kind: Kind, params: NbParams, fitArrays: FitArrays): Estimat
     acceptsMissing: false,
     fit(X: Matrix | Frame, y?: Target, options: FitOptions = {}) {
       const target = requireTarget(y, kind, ['binary', 'multiclass']);
-      const names = 'columnNames' in X ? X.columnNames : X.names.filter((n) => n !== target.name);
-      const matrix = inputMatrix(X, names, kind);
-      rejectMissing(matrix, kind);
+      const names = trainingNames(X, target);
+      const matrix = completeInput(X, names, kind);
       checkRows(matrix, target, options.sampleWeight);
       if (kind === 'multinomial-nb') rejectNegative(matrix, kind);
       const counts = classCounts(matrix, target, options.sampleWeight, binarizer(kind, params));
@@ -232,8 +231,7 @@ export class NaiveBayesModel implements Model {
 
   /** Row-major rows × classes: log P(class) + Σ log P(xⱼ | class). */
   jointLogLikelihood(X: Matrix | Frame): Float64Array {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     const scores = new Float64Array(matrix.rows * this.classes.length);
     if (this.kind === 'gaussian-nb') this.gaussianTerms(matrix, scores);
     else if (this.kind === 'multinomial-nb') this.multinomialTerms(matrix, scores);

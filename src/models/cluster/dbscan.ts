@@ -3,7 +3,7 @@ import type { Frame, Matrix } from '../../data/frame.js';
 import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
-import { checkRows, inputMatrix, rejectMissing } from '../input.js';
+import { checkRows, completeInput, trainingNames } from '../input.js';
 import { KdTree } from '../neighbors/kd-tree.js';
 import { reducedDistance } from '../neighbors/search.js';
 
@@ -40,8 +40,7 @@ export function dbscan(params: Partial<DbscanParams> = {}): Estimator<DbscanMode
 }
 
 function fitDbscan(params: DbscanParams, X: Matrix | Frame, options: FitOptions): DbscanModel {
-  const matrix = inputMatrix(X, 'columnNames' in X ? X.columnNames : X.names, 'dbscan');
-  rejectMissing(matrix, 'dbscan');
+  const matrix = completeInput(X, trainingNames(X), 'dbscan');
   checkRows(matrix, undefined, options.sampleWeight);
   const neighbourhoods = radiusNeighbourhoods(matrix, params.eps);
   const core = coreRows(neighbourhoods, options.sampleWeight, params.minSamples);
@@ -145,8 +144,7 @@ export class DbscanModel implements Model {
 
   /** The label of the nearest core row within eps, or −1 (noise). */
   predict(X: Matrix | Frame): Float64Array {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     const p = matrix.cols;
     const radius = this.params.eps ** 2;
     const out = new Float64Array(matrix.rows).fill(-1);

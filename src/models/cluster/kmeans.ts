@@ -5,7 +5,7 @@ import type { Estimator, FitOptions, Model, Params, Target } from '../../estimat
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
 import { Rng } from '../../random.js';
-import { checkRows, inputMatrix, rejectMissing } from '../input.js';
+import { checkRows, completeInput, trainingNames } from '../input.js';
 
 /**
  * k-means, as scikit-learn's KMeans (algorithm 'lloyd'): centres seeded by
@@ -41,8 +41,7 @@ export function kmeans(params: Partial<KmeansParams> = {}): Estimator<KmeansMode
 }
 
 function fitKmeans(params: KmeansParams, X: Matrix | Frame, options: FitOptions): KmeansModel {
-  const matrix = inputMatrix(X, 'columnNames' in X ? X.columnNames : X.names, 'kmeans');
-  rejectMissing(matrix, 'kmeans');
+  const matrix = completeInput(X, trainingNames(X), 'kmeans');
   checkRows(matrix, undefined, options.sampleWeight);
   if (params.k > matrix.rows) {
     throw new UsageError('usage.bad-param', `kmeans: k is ${params.k}, but there are ${matrix.rows} rows`, {
@@ -273,7 +272,7 @@ export class KmeansModel implements Model {
 
   /** The nearest centre of each row (the lower-numbered on a tie). */
   predict(X: Matrix | Frame): Float64Array {
-    const matrix = this.input(X);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     const labels = new Int32Array(matrix.rows);
     assignLabels(matrix, this.centres, this.params.k, labels);
     return Float64Array.from(labels);
@@ -281,19 +280,13 @@ export class KmeansModel implements Model {
 
   /** Euclidean distance from each row to each centre: row-major rows × k. */
   transform(X: Matrix | Frame): Matrix {
-    const matrix = this.input(X);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     const { k } = this.params;
     const out = new Float64Array(matrix.rows * k);
     for (let i = 0; i < matrix.rows; i++) {
       for (let c = 0; c < k; c++) out[i * k + c] = Math.sqrt(squaredDistance(matrix, i, this.centres, c));
     }
     return { data: out, rows: matrix.rows, cols: k, columnNames: this.outputNames };
-  }
-
-  private input(X: Matrix | Frame): Matrix {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
-    return matrix;
   }
 
   toArtifact(): Artifact {

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
 import { withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
-import { checkRows, inputMatrix, rejectMissing } from '../input.js';
+import { checkRows, completeInput, trainingNames } from '../input.js';
 import { symmetricEigen } from '../linalg.js';
 
 /**
@@ -44,8 +44,7 @@ export function pca(params: Partial<PcaParams> = {}): Estimator<PcaModel> {
 }
 
 function fitPca(params: PcaParams, X: Matrix | Frame, options: FitOptions): PcaModel {
-  const matrix = inputMatrix(X, 'columnNames' in X ? X.columnNames : X.names, 'pca');
-  rejectMissing(matrix, 'pca');
+  const matrix = completeInput(X, trainingNames(X), 'pca');
   checkRows(matrix, undefined, options.sampleWeight);
   const p = matrix.cols;
   const mean = columnMeans(matrix);
@@ -148,8 +147,7 @@ export class PcaModel implements Model {
 
   /** The scores: (X − mean) projected on each component (divided by its standard deviation when whitening). */
   transform(X: Matrix | Frame): Matrix {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     const p = matrix.cols;
     const kept = this.explainedVariance.length;
     const out = new Float64Array(matrix.rows * kept);
@@ -171,8 +169,7 @@ export class PcaModel implements Model {
    * outlier score.
    */
   predict(X: Matrix | Frame): Float64Array {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     const p = matrix.cols;
     const kept = this.explainedVariance.length;
     const out = new Float64Array(matrix.rows);

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
-import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
+import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { linearPredict } from '../linalg.js';
 
 /**
@@ -74,9 +74,8 @@ function coordinateDescentEstimator(
     acceptsMissing: false,
     fit(X: Matrix | Frame, y?: Target, options: FitOptions = {}) {
       const target = requireTarget(y, kind, ['regression']);
-      const names = 'columnNames' in X ? X.columnNames : X.names.filter((n) => n !== target.name);
-      const matrix = inputMatrix(X, names, kind);
-      rejectMissing(matrix, kind);
+      const names = trainingNames(X, target);
+      const matrix = completeInput(X, names, kind);
       checkRows(matrix, target, options.sampleWeight);
       const problem = centredProblem(matrix, target.values, options.sampleWeight, params.fitIntercept);
       const n = matrix.rows;
@@ -291,8 +290,7 @@ export class CoordinateDescentModel implements Model {
   ) {}
 
   predict(X: Matrix | Frame): Float64Array {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     return linearPredict(matrix, this.coef, this.intercept);
   }
 

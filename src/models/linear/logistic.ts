@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../../estimator.js';
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
-import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
+import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { type LbfgsResult, minimizeLbfgs } from '../optimize/lbfgs.js';
 import { minimizeOwlqn } from '../optimize/owlqn.js';
 import { computeScores, LogisticLoss, sigmoid, toLogProbabilities } from './logistic-loss.js';
@@ -63,9 +63,8 @@ function fitLogistic(
   options: FitOptions,
 ): LogisticRegressionModel {
   const target = requireTarget(y, 'logistic', ['binary', 'multiclass']);
-  const names = 'columnNames' in X ? X.columnNames : X.names.filter((n) => n !== target.name);
-  const matrix = inputMatrix(X, names, 'logistic');
-  rejectMissing(matrix, 'logistic');
+  const names = trainingNames(X, target);
+  const matrix = completeInput(X, names, 'logistic');
   checkRows(matrix, target, options.sampleWeight);
   const totalWeight = options.sampleWeight?.reduce((s, w) => s + w, 0) ?? matrix.rows;
   const l2Strength = params.penalty === 'l2' ? 1 / (params.C * totalWeight) : 0;
@@ -167,8 +166,7 @@ export class LogisticRegressionModel implements Model {
   }
 
   private scores(X: Matrix | Frame): Float64Array {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     const theta = new Float64Array(this.coef.length + this.outputs);
     theta.set(this.coef);
     theta.set(this.intercept, this.coef.length);

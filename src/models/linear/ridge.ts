@@ -3,7 +3,7 @@ import type { Frame, Matrix } from '../../data/frame.js';
 import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
-import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
+import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { centredGram, choleskySolve, linearPredict, pseudoInverseSolve } from '../linalg.js';
 
 /**
@@ -36,9 +36,8 @@ function leastSquares(kind: 'ridge' | 'linear', params: RidgeParams): Estimator<
     acceptsMissing: false,
     fit(X: Matrix | Frame, y?: Target, options: FitOptions = {}) {
       const target = requireTarget(y, kind, ['regression']);
-      const names = 'columnNames' in X ? X.columnNames : X.names.filter((n) => n !== target.name);
-      const matrix = inputMatrix(X, names, kind);
-      rejectMissing(matrix, kind);
+      const names = trainingNames(X, target);
+      const matrix = completeInput(X, names, kind);
       checkRows(matrix, target, options.sampleWeight);
       const p = matrix.cols;
       const { gram, xty, xMean, yMean } = centredGram(
@@ -71,8 +70,7 @@ export class LinearRegressionModel implements Model {
   ) {}
 
   predict(X: Matrix | Frame): Float64Array {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     return linearPredict(matrix, this.coef, this.intercept);
   }
 

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../../estimator.js';
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
-import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
+import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { KdTree } from './kd-tree.js';
 import { bruteForceNeighbours, type Metric, type Neighbours, type Points, trueDistance } from './search.js';
 
@@ -39,9 +39,8 @@ export function knn(params: Partial<KnnParams> = {}): Estimator<KnnModel> {
     acceptsMissing: false,
     fit(X: Matrix | Frame, y?: Target, options: FitOptions = {}) {
       const target = requireTarget(y, 'knn', ['regression', 'binary', 'multiclass']);
-      const names = 'columnNames' in X ? X.columnNames : X.names.filter((n) => n !== target.name);
-      const matrix = inputMatrix(X, names, 'knn');
-      rejectMissing(matrix, 'knn');
+      const names = trainingNames(X, target);
+      const matrix = completeInput(X, names, 'knn');
       checkRows(matrix, target, options.sampleWeight);
       if (merged.k > matrix.rows) {
         throw new UsageError('usage.bad-param', `knn: k is ${merged.k}, but there are ${matrix.rows} rows`, {
@@ -100,8 +99,7 @@ export class KnnModel implements Model {
 
   /** The k nearest training rows of each input row, nearest first (ties: lower row first). */
   neighbours(X: Matrix | Frame): Neighbours {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
+    const matrix = completeInput(X, this.inputNames, this.kind);
     const { k, metric } = this.params;
     return this.tree?.query(matrix, k, metric) ?? bruteForceNeighbours(this.train, matrix, k, metric);
   }

@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { Estimator, FitOptions, Params, SupervisedTask, Target } from '../../estimator.js';
 import { withDefaults } from '../../params.js';
 import { Rng } from '../../random.js';
-import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
+import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { CLASSIFICATION_CRITERIA, type Criterion } from './criterion.js';
 import { TreeGrower } from './grow.js';
 import { treeData } from './tree-data.js';
@@ -65,9 +65,8 @@ function treeEstimator(
     acceptsMissing: false,
     fit(X: Matrix | Frame, y?: Target, options: FitOptions = {}) {
       const target = requireTarget(y, kind, tasks);
-      const names = 'columnNames' in X ? X.columnNames : X.names.filter((n) => n !== target.name);
-      const matrix = inputMatrix(X, names, kind);
-      rejectMissing(matrix, kind);
+      const names = trainingNames(X, target);
+      const matrix = completeInput(X, names, kind);
       checkRows(matrix, target, options.sampleWeight);
       const classCount = target.task === 'regression' ? 0 : target.classes.length;
       const data = treeData(matrix, target.values, options.sampleWeight, classCount, false);

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import type { Estimator, FitOptions, Params, SupervisedTask, Target } from '../../estimator.js';
 import { checkNumber, withDefaults } from '../../params.js';
 import { Rng } from '../../random.js';
-import { checkRows, inputMatrix, rejectMissing, requireTarget } from '../input.js';
+import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { checkCriterion } from './cart.js';
 import type { Criterion } from './criterion.js';
 import { concatTrees, type TreeArrays } from './flat-tree.js';
@@ -120,9 +120,8 @@ function fitForest(
 ): TreeModel {
   const { kind } = family;
   const target = requireTarget(y, kind, family.tasks);
-  const names = 'columnNames' in X ? X.columnNames : X.names.filter((n) => n !== target.name);
-  const matrix = inputMatrix(X, names, kind);
-  rejectMissing(matrix, kind);
+  const names = trainingNames(X, target);
+  const matrix = completeInput(X, names, kind);
   checkRows(matrix, target, options.sampleWeight);
   const classCount = target.task === 'regression' ? 0 : target.classes.length;
   const rng = options.rng ?? new Rng(params.seed);

@@ -2,7 +2,7 @@ import type { Artifact } from '../../artifact.js';
 import type { Frame, Matrix } from '../../data/frame.js';
 import type { Model, Params, SupervisedTask } from '../../estimator.js';
 import { registerLoader } from '../../persist.js';
-import { inputMatrix, rejectMissing } from '../input.js';
+import { completeInput } from '../input.js';
 import {
   argmaxRows,
   averageLeafValues,
@@ -32,7 +32,8 @@ export class TreeModel implements Model {
     /** Out-of-bag accuracy (classification) or R² (regression), when the fit computed it. */
     readonly oobScore: number | null = null,
   ) {
-    if (task !== 'regression') this.predictProba = (X) => averageLeafValues(trees, this.matrix(X));
+    if (task !== 'regression')
+      this.predictProba = (X) => averageLeafValues(trees, completeInput(X, this.inputNames, this.kind));
   }
 
   get treeCount(): number {
@@ -40,14 +41,8 @@ export class TreeModel implements Model {
   }
 
   predict(X: Matrix | Frame): Float64Array {
-    const averaged = averageLeafValues(this.trees, this.matrix(X));
+    const averaged = averageLeafValues(this.trees, completeInput(X, this.inputNames, this.kind));
     return this.task === 'regression' ? averaged : argmaxRows(averaged, this.classes.length);
-  }
-
-  private matrix(X: Matrix | Frame): Matrix {
-    const matrix = inputMatrix(X, this.inputNames, this.kind);
-    rejectMissing(matrix, this.kind);
-    return matrix;
   }
 
   toArtifact(): Artifact {
