@@ -4,6 +4,20 @@
  * over the rows; everything here is O(p³) and runs once per fit.
  */
 
+/** Each column's unweighted population variance (mean first, then squared deviations). */
+export function columnVariances(X: { data: Float64Array; rows: number; cols: number }): Float64Array {
+  const variances = new Float64Array(X.cols);
+  for (let j = 0; j < X.cols; j++) {
+    let mean = 0;
+    for (let i = 0; i < X.rows; i++) mean += X.data[i * X.cols + j]!;
+    mean /= X.rows;
+    let sum = 0;
+    for (let i = 0; i < X.rows; i++) sum += (X.data[i * X.cols + j]! - mean) ** 2;
+    variances[j] = sum / X.rows;
+  }
+  return variances;
+}
+
 /** X·β + b for every row of a row-major matrix: the prediction of every linear regressor. */
 export function linearPredict(
   X: { data: Float64Array; rows: number; cols: number },

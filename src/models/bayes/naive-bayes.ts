@@ -5,6 +5,7 @@ import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } fro
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
+import { columnVariances } from '../linalg.js';
 
 /**
  * Naive Bayes classifiers, as scikit-learn's GaussianNB, MultinomialNB and
@@ -144,14 +145,7 @@ function fitGaussian(
 /** The largest unweighted variance of a column: scikit-learn's scale for varSmoothing. */
 function largestFeatureVariance(X: Matrix): number {
   let largest = 0;
-  for (let j = 0; j < X.cols; j++) {
-    let mean = 0;
-    for (let i = 0; i < X.rows; i++) mean += X.data[i * X.cols + j]!;
-    mean /= X.rows;
-    let sum = 0;
-    for (let i = 0; i < X.rows; i++) sum += (X.data[i * X.cols + j]! - mean) ** 2;
-    largest = Math.max(largest, sum / X.rows);
-  }
+  for (const variance of columnVariances(X)) largest = Math.max(largest, variance);
   return largest;
 }
 

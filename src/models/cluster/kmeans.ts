@@ -6,6 +6,7 @@ import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
 import { Rng } from '../../random.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
+import { columnVariances } from '../linalg.js';
 
 /**
  * k-means, as scikit-learn's KMeans (algorithm 'lloyd'): centres seeded by
@@ -65,14 +66,7 @@ function fitKmeans(params: KmeansParams, X: Matrix | Frame, options: FitOptions)
 /** scikit-learn scales tol by the mean of the (unweighted, population) column variances. */
 function meanColumnVariance(X: Matrix): number {
   let total = 0;
-  for (let j = 0; j < X.cols; j++) {
-    let mean = 0;
-    for (let i = 0; i < X.rows; i++) mean += X.data[i * X.cols + j]!;
-    mean /= X.rows;
-    let sum = 0;
-    for (let i = 0; i < X.rows; i++) sum += (X.data[i * X.cols + j]! - mean) ** 2;
-    total += sum / X.rows;
-  }
+  for (const variance of columnVariances(X)) total += variance;
   return total / X.cols;
 }
 
