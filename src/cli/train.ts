@@ -85,20 +85,21 @@ export const trainCommand: Command = {
     const model = entry.make(parseSettings(values.set ?? [], entry), target.task);
     const estimator = pipeline([preprocessing.transformer], model);
 
+    // Read a test file before any fitting, so a bad one fails fast; the final model is fitted
+    // once, timed, and is the model a test file scores.
+    const test = values.test === undefined ? undefined : await readTable(values.test, readOptions);
+    const started = performance.now();
+    const fitted = estimator.fit(features, target);
+    const fitSeconds = (performance.now() - started) / 1000;
+
     let validation: Validation;
-    if (values.test !== undefined) {
-      const model = estimator.fit(features, target);
-      const test = await readTable(values.test, readOptions);
-      const testTarget = alignedTarget(targetFromFrame(test, targetName, target.task), target, values.test);
-      const scores = holdoutScores(model, test.drop([targetName]), testTarget, values.metric);
-      validation = { kind: 'test', file: values.test, rows: test.rowCount, scores };
+    if (test !== undefined) {
+      const testTarget = alignedTarget(targetFromFrame(test, targetName, target.task), target, values.test!);
+      const scores = holdoutScores(fitted, test.drop([targetName]), testTarget, values.metric);
+      validation = { kind: 'test', file: values.test!, rows: test.rowCount, scores };
     } else {
       validation = crossValidateWithProgress(estimator, features, target, folds, values, seed, progress);
     }
-
-    const started = performance.now();
-    estimator.fit(features, target);
-    const fitSeconds = (performance.now() - started) / 1000;
 
     const report = {
       source: redactPassword(source),
