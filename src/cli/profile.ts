@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { access, rename, writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { readTableWithNotes } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
+import { writeAtomically } from '../data/write.js';
 import { DataError } from '../errors.js';
 import { profileFrameAsync } from '../profile/parallel.js';
 import { renderProfileHtml, renderProfileText } from '../profile/report/index.js';
@@ -58,7 +59,8 @@ export const profileCommand: Command = {
     progress.finish(`${profile.findings.length} findings`);
 
     if (values.out !== undefined) {
-      await writeAtomically(values.out, renderProfileHtml(profile));
+      const html = renderProfileHtml(profile);
+      await writeAtomically(values.out, (temporary) => writeFile(temporary, html));
       process.stderr.write(`report written to ${values.out}\n`);
     }
     if (values.json) process.stdout.write(`${JSON.stringify(profile, null, 2)}\n`);
@@ -81,25 +83,5 @@ async function checkWritableFolder(path: string): Promise<void> {
       hint: `check that the folder ${folder} exists and is writable`,
       cause: error,
     });
-  }
-}
-
-/** Write next to the target and rename, so a failure never leaves half a report. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const target = resolve(path);
-  const temporary = `${target}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, target);
-  } catch (error) {
-    throw new DataError(
-      'data.unwritable',
-      `cannot write the report: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      {
-        location: { source: path },
-        hint: `check that the folder ${dirname(target)} exists and is writable`,
-        cause: error,
-      },
-    );
   }
 }

@@ -287,7 +287,15 @@ function appendRows(appender: DuckDBAppender, columns: ParquetColumn[], start: n
  * into place. The rename is atomic within one file system, which is why the
  * temporary file lives in the target's own folder rather than in /tmp.
  */
-async function writeAtomically(path: string, write: (tempPath: string) => Promise<void>): Promise<void> {
+/**
+ * Writes through a temporary file in the target's folder, renamed into place
+ * once complete; on any failure the temporary file is removed and the old
+ * file (if any) is left as it was.
+ */
+export async function writeAtomically(
+  path: string,
+  write: (tempPath: string) => Promise<void>,
+): Promise<void> {
   const folder = dirname(path);
   const tempPath = join(folder, `.${basename(path)}.${randomUUID().slice(0, 8)}.tmp`);
   try {
