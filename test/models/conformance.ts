@@ -97,6 +97,8 @@ export function conformanceSuite(c: ConformanceCase): void {
       }
       if (c.task === 'clustering')
         expect(predictions.every((p) => Number.isInteger(p) && p >= -1)).toBe(true);
+      // Anomaly: 1 = outlier, 0 = inlier (src/estimator.ts).
+      if (c.task === 'anomaly') expect(predictions.every((p) => p === 0 || p === 1)).toBe(true);
     });
 
     if (c.task === 'transform' || c.task === 'clustering') {
