@@ -12,6 +12,7 @@ import { kFold, stratifiedKFold } from '../tune/splitters.js';
 import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
 import type { Command } from './main.js';
 import { Progress } from './progress.js';
+import { fmt, integerOption, parseSettings, required } from './train-options.js';
 
 const USAGE = `Usage: keel train SOURCE --target COL --model NAME [--set KEY=VALUE …] [--cv K | --test FILE] [--json]
        keel train --list
@@ -178,31 +179,6 @@ function alignedTarget(test: Target, train: Target, file: string): Target {
   return { ...train, values };
 }
 
-/** `--set key=value`: numbers and true/false become numbers and booleans; anything else stays text. */
-function parseSettings(pairs: readonly string[], entry: CatalogEntry): Record<string, Params[string]> {
-  const settings: Record<string, Params[string]> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) {
-      throw new UsageError('usage.bad-option', `--set wants KEY=VALUE, got "${pair}"`, {
-        location: { field: 'set' },
-        hint: `the parameters of ${entry.name} are: ${Object.keys(entry.params).join(', ')}`,
-      });
-    }
-    const text = pair.slice(at + 1);
-    const number = Number(text);
-    settings[pair.slice(0, at)] =
-      text === 'true'
-        ? true
-        : text === 'false'
-          ? false
-          : text !== '' && Number.isFinite(number)
-            ? number
-            : text;
-  }
-  return settings;
-}
-
 const TASKS = ['regression', 'binary', 'multiclass'] as const;
 
 function taskOption(text: string | undefined): Target['task'] | undefined {
@@ -211,19 +187,6 @@ function taskOption(text: string | undefined): Target['task'] | undefined {
   throw new UsageError('usage.bad-option', `unknown task "${text}"`, {
     location: { field: 'task' },
     hint: `the tasks are: ${TASKS.join(', ')}`,
-  });
-}
-
-function required(value: string | undefined, field: string, hint: string): string {
-  if (value !== undefined && value !== '') return value;
-  throw new UsageError('usage.missing-option', `--${field} is required`, { location: { field }, hint });
-}
-
-function integerOption(text: string, field: string, min: number): number {
-  const value = Number(text);
-  if (Number.isInteger(value) && value >= min) return value;
-  throw new UsageError('usage.bad-option', `--${field} must be a whole number ≥ ${min}, not "${text}"`, {
-    location: { field },
   });
 }
 
@@ -285,10 +248,6 @@ function renderReport(report: TrainReport): string {
   lines.push('', 'Preprocessing:', ...report.preprocessing.map((n) => `  - ${n}`));
   lines.push('', `Fitted on all ${report.rows} rows in ${report.fitSeconds.toFixed(2)} s.`, '');
   return lines.join('\n');
-}
-
-function fmt(x: number): string {
-  return Math.abs(x) >= 1000 ? x.toFixed(1) : x.toPrecision(4);
 }
 
 function listModels(entries: readonly CatalogEntry[]): string {

@@ -1,0 +1,48 @@
+import { UsageError } from '../errors.js';
+import type { Params } from '../estimator.js';
+import type { CatalogEntry } from '../models/catalog.js';
+
+/** Option parsing and number formatting that supervised and unsupervised `keel train` share. */
+
+/** `--set key=value`: numbers and true/false become numbers and booleans; anything else stays text. */
+export function parseSettings(pairs: readonly string[], entry: CatalogEntry): Record<string, Params[string]> {
+  const settings: Record<string, Params[string]> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) {
+      throw new UsageError('usage.bad-option', `--set wants KEY=VALUE, got "${pair}"`, {
+        location: { field: 'set' },
+        hint: `the parameters of ${entry.name} are: ${Object.keys(entry.params).join(', ')}`,
+      });
+    }
+    const text = pair.slice(at + 1);
+    const number = Number(text);
+    settings[pair.slice(0, at)] =
+      text === 'true'
+        ? true
+        : text === 'false'
+          ? false
+          : text !== '' && Number.isFinite(number)
+            ? number
+            : text;
+  }
+  return settings;
+}
+
+export function required(value: string | undefined, field: string, hint: string): string {
+  if (value !== undefined && value !== '') return value;
+  throw new UsageError('usage.missing-option', `--${field} is required`, { location: { field }, hint });
+}
+
+export function integerOption(text: string, field: string, min: number): number {
+  const value = Number(text);
+  if (Number.isInteger(value) && value >= min) return value;
+  throw new UsageError('usage.bad-option', `--${field} must be a whole number ≥ ${min}, not "${text}"`, {
+    location: { field },
+  });
+}
+
+/** Four significant digits, or one decimal from 1000 up. */
+export function fmt(x: number): string {
+  return Math.abs(x) >= 1000 ? x.toFixed(1) : x.toPrecision(4);
+}
