@@ -1,0 +1,286 @@
+import type { Artifact, TypedArray } from '../artifact.js';
+import { Frame } from '../data/frame.js';
+import { SchemaError, UsageError } from '../errors.js';
+import type { FittedTransformer, Params, Transformer } from '../estimator.js';
+import { checkNumber, withDefaults } from '../params.js';
+import { registerLoader } from '../persist.js';
+import { numberColumn } from './columns.js';
+import { type Analyzer, compareCodePoints, wordAnalyzer } from './tokenize.js';
+
+/**
+ * TF-IDF weights of the words in free-text columns (scikit-learn's
+ * TfidfVectorizer, same defaults). Each text column gets its own vocabulary,
+ * and one output column per term, named `COLUMN:TERM` (a bigram reads
+ * `review:lazy dog`), so several text columns never collide.
+ *
+ * For a term t in a document d of a training corpus of n documents:
+ *   tf  = the count of t in d (with `sublinearTf`, 1 + ln(count)),
+ *   idf = ln((1 + n) / (1 + df(t))) + 1   (`smoothIdf`; otherwise ln(n / df(t)) + 1),
+ * and each document's vector is then scaled to unit length (`norm`: l2, l1, or none).
+ *
+ * - `minDf`, `maxDf`: keep terms found in at least / at most this many
+ *   documents. `minDf` ≥ 1 is a count and below 1 a share; `maxDf` ≤ 1 is a
+ *   share and above 1 a count (so both defaults keep every term).
+ * - `maxFeatures`: keep only this many terms, the most frequent over the
+ *   whole corpus; ties go to the term that sorts first. (scikit-learn leaves
+ *   ties to numpy's unstable quicksort, so with many tied terms its pick can
+ *   differ.)
+ * - `stopWords`: tokens to drop (give them lower-cased when `lowercase` is on).
+ *   scikit-learn's built-in 'english' list is not offered: pass a list.
+ * - Missing text is an empty document; words not in the vocabulary are
+ *   ignored. A column in which no term survives gives no output columns.
+ */
+export interface TfidfParams extends Params {
+  readonly lowercase: boolean;
+  /** The smallest and largest n of the word n-grams counted, e.g. [1, 2] for words and pairs. */
+  readonly ngramRange: readonly number[];
+  readonly minDf: number;
+  readonly maxDf: number;
+  readonly maxFeatures: number | null;
+  readonly sublinearTf: boolean;
+  readonly smoothIdf: boolean;
+  readonly norm: 'l2' | 'l1' | null;
+  readonly stopWords: readonly string[] | null;
+}
+
+const DEFAULTS: TfidfParams = {
+  lowercase: true,
+  ngramRange: [1, 1],
+  minDf: 1,
+  maxDf: 1,
+  maxFeatures: null,
+  sublinearTf: false,
+  smoothIdf: true,
+  norm: 'l2',
+  stopWords: null,
+};
+
+const KIND = 'tfidf';
+
+export function tfidfVectorizer(params: Partial<TfidfParams> = {}): Transformer<FittedTfidf> {
+  const p = withDefaults(KIND, DEFAULTS, params);
+  checkParams(p);
+  return {
+    kind: KIND,
+    params: p,
+    fit(frame: Frame) {
+      const analyze = analyzerFor(p);
+      const vocabularies = frame.names.map((name) =>
+        learnVocabulary(documentsOf(frame, name), analyze, p, frame.source, name),
+      );
+      return new FittedTfidf(
+        p,
+        frame.names,
+        vocabularies.map((v) => v.terms),
+        vocabularies.map((v) => v.idf),
+      );
+    },
+  };
+}
+
+function checkParams(p: TfidfParams): void {
+  const [low, high] = p.ngramRange;
+  const rangeOk =
+    p.ngramRange.length === 2 &&
+    Number.isInteger(low) &&
+    Number.isInteger(high) &&
+    low! >= 1 &&
+    high! >= low!;
+  if (!rangeOk) {
+    throw new UsageError(
+      'usage.bad-param',
+      `${KIND}: ngramRange must be two whole numbers [min, max] with 1 ≤ min ≤ max, not ${JSON.stringify(p.ngramRange)}`,
+      { location: { field: 'ngramRange' }, hint: 'e.g. [1, 1] for words, [1, 2] for words and word pairs' },
+    );
+  }
+  checkNumber(KIND, 'minDf', p.minDf, 0, Number.POSITIVE_INFINITY, p.minDf >= 1);
+  checkNumber(KIND, 'maxDf', p.maxDf, 0, Number.POSITIVE_INFINITY, p.maxDf > 1);
+  if (p.maxFeatures !== null)
+    checkNumber(KIND, 'maxFeatures', p.maxFeatures, 1, Number.POSITIVE_INFINITY, true);
+  if (p.norm !== 'l2' && p.norm !== 'l1' && p.norm !== null) {
+    throw new UsageError('usage.bad-param', `${KIND}: norm must be "l2", "l1" or null, not "${p.norm}"`, {
+      location: { field: 'norm' },
+    });
+  }
+  if (
+    p.stopWords !== null &&
+    !(Array.isArray(p.stopWords) && p.stopWords.every((w) => typeof w === 'string'))
+  ) {
+    throw new UsageError('usage.bad-param', `${KIND}: stopWords must be a list of words or null`, {
+      location: { field: 'stopWords' },
+      hint: 'e.g. ["the", "a", "of"]; a built-in list such as "english" is not offered',
+    });
+  }
+}
+
+function analyzerFor(p: TfidfParams): Analyzer {
+  return wordAnalyzer({
+    lowercase: p.lowercase,
+    stopWords: p.stopWords === null ? null : new Set(p.stopWords),
+    ngramMin: p.ngramRange[0]!,
+    ngramMax: p.ngramRange[1]!,
+  });
+}
+
+/** The documents of a text column (a categorical column's labels also serve); null = missing. */
+function documentsOf(frame: Frame, name: string): readonly (string | null)[] {
+  const column = frame.column(name);
+  if (column.storage === 'string') return column.values;
+  if (column.storage === 'categorical') {
+    return Array.from(column.codes, (code) => (code < 0 ? null : column.levels[code]!));
+  }
+  throw new SchemaError('schema.not-text', `${KIND} needs a text column, and "${name}" is ${column.kind}`, {
+    location: { source: frame.source, column: name },
+    hint: `read it as text (--kind ${name}=text), or route it to another transformer`,
+  });
+}
+
+interface Vocabulary {
+  /** Kept terms in code-point order: output column k is terms[k]. */
+  readonly terms: readonly string[];
+  readonly idf: Float64Array;
+}
+
+function learnVocabulary(
+  documents: readonly (string | null)[],
+  analyze: Analyzer,
+  p: TfidfParams,
+  source: string | undefined,
+  name: string,
+): Vocabulary {
+  const documentFrequency = new Map<string, number>();
+  const totalCount = new Map<string, number>();
+  for (const document of documents) {
+    const terms = analyze(document);
+    for (const term of terms) totalCount.set(term, (totalCount.get(term) ?? 0) + 1);
+    for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  }
+  const n = documents.length;
+  const low = p.minDf >= 1 ? p.minDf : p.minDf * n;
+  const high = p.maxDf <= 1 ? p.maxDf * n : p.maxDf;
+  if (high < low) {
+    throw new UsageError(
+      'usage.bad-param',
+      `${KIND}: on ${n} documents of "${name}", maxDf (${p.maxDf}) allows fewer documents than minDf (${p.minDf}) requires`,
+      { location: { source, column: name, field: 'maxDf' }, hint: 'raise maxDf or lower minDf' },
+    );
+  }
+  let terms = [...documentFrequency.keys()]
+    .filter((t) => documentFrequency.get(t)! >= low && documentFrequency.get(t)! <= high)
+    .sort(compareCodePoints);
+  if (p.maxFeatures !== null && terms.length > p.maxFeatures) {
+    // A stable sort of code-point-ordered terms: among equal counts, the first term wins.
+    terms = [...terms]
+      .sort((a, b) => totalCount.get(b)! - totalCount.get(a)!)
+      .slice(0, p.maxFeatures)
+      .sort(compareCodePoints);
+  }
+  const smooth = p.smoothIdf ? 1 : 0;
+  const idf = Float64Array.from(
+    terms,
+    (t) => Math.log((n + smooth) / (documentFrequency.get(t)! + smooth)) + 1,
+  );
+  return { terms, idf };
+}
+
+export class FittedTfidf implements FittedTransformer {
+  readonly kind = KIND;
+  private readonly analyze: Analyzer;
+  private readonly indices: readonly ReadonlyMap<string, number>[];
+
+  constructor(
+    readonly params: TfidfParams,
+    readonly inputNames: readonly string[],
+    /** Per input column, its vocabulary in output order. */
+    readonly vocabularies: readonly (readonly string[])[],
+    /** Per input column, the idf of each vocabulary term. */
+    readonly idf: readonly Float64Array[],
+  ) {
+    this.analyze = analyzerFor(params);
+    this.indices = vocabularies.map((terms) => new Map(terms.map((t, k) => [t, k])));
+  }
+
+  get outputNames(): readonly string[] {
+    return this.inputNames.flatMap((name, j) => this.vocabularies[j]!.map((term) => `${name}:${term}`));
+  }
+
+  transform(frame: Frame): Frame {
+    const names = this.outputNames;
+    let at = 0;
+    const columns = this.inputNames.flatMap((name, j) => {
+      const outputs = this.weigh(documentsOf(frame, name), j);
+      return outputs.map((values) => numberColumn(names[at++]!, values));
+    });
+    return new Frame(columns, frame.source);
+  }
+
+  /** One Float64Array per vocabulary term of input column j, holding each document's weight. */
+  private weigh(documents: readonly (string | null)[], j: number): Float64Array[] {
+    const index = this.indices[j]!;
+    const idf = this.idf[j]!;
+    const outputs = Array.from(idf, () => new Float64Array(documents.length));
+    const counts = new Float64Array(idf.length);
+    const seen: number[] = [];
+    const { sublinearTf, norm } = this.params;
+    documents.forEach((document, row) => {
+      seen.length = 0;
+      for (const term of this.analyze(document)) {
+        const k = index.get(term);
+        if (k === undefined) continue;
+        if (counts[k] === 0) seen.push(k);
+        counts[k]! += 1;
+      }
+      // Ascending term order, so the norm sums in the same order on every run.
+      seen.sort((a, b) => a - b);
+      let length = 0;
+      for (const k of seen) {
+        const tf = sublinearTf ? Math.log(counts[k]!) + 1 : counts[k]!;
+        counts[k] = tf * idf[k]!;
+        length += norm === 'l2' ? counts[k]! * counts[k]! : Math.abs(counts[k]!);
+      }
+      const divisor = norm === null || length === 0 ? 1 : norm === 'l2' ? Math.sqrt(length) : length;
+      for (const k of seen) {
+        outputs[k]![row] = counts[k]! / divisor;
+        counts[k] = 0;
+      }
+    });
+    return outputs;
+  }
+
+  toArtifact(): Artifact {
+    const arrays: Record<string, TypedArray> = {};
+    this.idf.forEach((values, j) => {
+      arrays[`idf${j}`] = values;
+    });
+    return {
+      kind: this.kind,
+      version: 1,
+      meta: { params: this.params, inputNames: this.inputNames, vocabularies: this.vocabularies },
+      arrays,
+    };
+  }
+}
+
+/**
+ * Whether some term of the default analyser (words of 2+ characters,
+ * lower-cased) appears in at least `rows` documents of a text column. Stops
+ * at the first such term, which usually comes within a few rows.
+ */
+export function hasTermInRows(documents: readonly (string | null)[], rows: number): boolean {
+  const analyze = analyzerFor(DEFAULTS);
+  const frequency = new Map<string, number>();
+  for (const document of documents) {
+    for (const term of new Set(analyze(document))) {
+      const seen = (frequency.get(term) ?? 0) + 1;
+      if (seen >= rows) return true;
+      frequency.set(term, seen);
+    }
+  }
+  return false;
+}
+
+registerLoader(KIND, 1, (a) => {
+  const meta = a.meta as unknown as { params: TfidfParams; inputNames: string[]; vocabularies: string[][] };
+  const idf = meta.inputNames.map((_, j) => a.arrays[`idf${j}`] as Float64Array);
+  return new FittedTfidf(meta.params, meta.inputNames, meta.vocabularies, idf);
+});
