@@ -119,7 +119,7 @@ function datetimeNote(needs: PreprocessingNeeds, cyclical: boolean): string {
     ...(needs.acceptsMissing ? [] : ['missing parts filled with the training median']),
     ...(needs.wantsScaling ? ['standardised'] : []),
   ];
-  return `Date columns: split into the calendar parts that vary in training (year, month, day, weekday, day of year, quarter, hour, minute, second, weekend, days since 1970, and a 0/1 column for a missing date)${steps.length > 0 ? `; ${steps.join('; ')}` : ''}.`;
+  return `Date columns: split into calendar parts (year, month, day, weekday, day of year, quarter, hour, minute, second, weekend, days since 1970, and a 0/1 column for a missing date), keeping those that vary in training${steps.length > 0 ? `; ${steps.join('; ')}` : ''}.`;
 }
 
 function textValues(features: Frame, name: string): readonly (string | null)[] {

@@ -98,7 +98,7 @@ describe('default preprocessing of text and date columns', () => {
     expect(Math.abs(year.reduce((a, b) => a + b, 0))).toBeLessThan(1e-12);
     expect(loadTransformer(saveModel(fitted)).transform(listings).toMatrix()).toEqual(out);
 
-    expect(notes.some((n) => n.startsWith('Date columns: split into the calendar parts'))).toBe(true);
+    expect(notes.some((n) => n.startsWith('Date columns: split into calendar parts'))).toBe(true);
     expect(notes.some((n) => n.startsWith('Text columns: TF-IDF') && n.includes('up to 1000'))).toBe(true);
     expect(notes).toContain('"key" (id) is left out: a key identifies rows and predicts nothing.');
     expect(notes.some((n) => n.startsWith('"code" (text) is left out'))).toBe(true);
