@@ -11,6 +11,7 @@ import {
   treeArraysToArtifactArrays,
   treeCount,
 } from './flat-tree.js';
+import { featureImportances } from './importance.js';
 
 /**
  * A fitted tree or forest: its trees as flat arrays (see `TreeArrays`).
@@ -38,6 +39,11 @@ export class TreeModel implements Model {
 
   get treeCount(): number {
     return treeCount(this.trees);
+  }
+
+  /** Mean decrease in impurity per input column, summing to 1 (see `featureImportances`). */
+  get featureImportances(): Float64Array {
+    return featureImportances(this.trees, this.inputNames.length);
   }
 
   predict(X: Matrix | Frame): Float64Array {
