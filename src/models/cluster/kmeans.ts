@@ -7,6 +7,7 @@ import { registerLoader } from '../../persist.js';
 import { Rng } from '../../random.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
 import { columnVariances } from '../linalg.js';
+import { type LloydResult, lloyd, squaredDistance } from './lloyd.js';
 
 /**
  * k-means, as scikit-learn's KMeans (algorithm 'lloyd'): centres seeded by
@@ -70,17 +71,6 @@ function meanColumnVariance(X: Matrix): number {
   return total / X.cols;
 }
 
-/** Squared euclidean distance from row i of X to centre c. */
-function squaredDistance(X: Matrix, i: number, centres: Float64Array, c: number): number {
-  const p = X.cols;
-  let sum = 0;
-  for (let j = 0; j < p; j++) {
-    const d = X.data[i * p + j]! - centres[c * p + j]!;
-    sum += d * d;
-  }
-  return sum;
-}
-
 /**
  * Greedy k-means++ (Arthur & Vassilvitskii 2007; the greedy form is
  * scikit-learn's): the first centre is a random row (by weight); each next
@@ -137,48 +127,8 @@ function drawRow(weight: Float64Array, score: Float64Array, rng: Rng): number {
   return weight.length - 1;
 }
 
-interface LloydResult {
-  readonly centres: Float64Array;
-  readonly inertia: number;
-  readonly iterations: number;
-}
-
-/** Lloyd's iterations with scikit-learn's stopping rules; labels are re-derived from the final centres. */
-function lloyd(
-  X: Matrix,
-  weight: Float64Array,
-  seeds: Float64Array,
-  maxIter: number,
-  tolerance: number,
-): LloydResult {
-  const k = seeds.length / X.cols;
-  let centres = seeds;
-  const labels = new Int32Array(X.rows);
-  const previous = new Int32Array(X.rows).fill(-1);
-  let iterations = 0;
-  while (iterations < maxIter) {
-    iterations++;
-    assignLabels(X, centres, k, labels);
-    const moved = updateCentres(X, weight, labels, centres, k);
-    const shift = totalShift(centres, moved);
-    centres = moved;
-    if (labels.every((label, i) => label === previous[i])) break;
-    if (shift <= tolerance) break;
-    previous.set(labels);
-  }
-  const inertia = assignLabels(X, centres, k, labels, weight);
-  return { centres, inertia, iterations };
-}
-
-/** Nearest centre for each row (the lower centre on a tie); returns the weighted inertia. */
-function assignLabels(
-  X: Matrix,
-  centres: Float64Array,
-  k: number,
-  labels: Int32Array,
-  weight?: Float64Array,
-): number {
-  let inertia = 0;
+/** Nearest centre for each row (the lower centre on a tie). */
+function assignLabels(X: Matrix, centres: Float64Array, k: number, labels: Int32Array): void {
   for (let i = 0; i < X.rows; i++) {
     let nearest = 0;
     let nearestDistance = squaredDistance(X, i, centres, 0);
@@ -190,61 +140,7 @@ function assignLabels(
       }
     }
     labels[i] = nearest;
-    inertia += (weight?.[i] ?? 1) * nearestDistance;
   }
-  return inertia;
-}
-
-/**
- * Weighted means of each cluster's rows. A cluster left empty takes the row
- * farthest from its own centre (scikit-learn relocates empty clusters to far
- * points too), so k centres always remain.
- */
-function updateCentres(
-  X: Matrix,
-  weight: Float64Array,
-  labels: Int32Array,
-  centres: Float64Array,
-  k: number,
-): Float64Array {
-  const p = X.cols;
-  const sums = new Float64Array(k * p);
-  const totals = new Float64Array(k);
-  for (let i = 0; i < X.rows; i++) {
-    const c = labels[i]!;
-    const w = weight[i]!;
-    totals[c]! += w;
-    for (let j = 0; j < p; j++) sums[c * p + j]! += w * X.data[i * p + j]!;
-  }
-  for (let c = 0; c < k; c++) {
-    if (totals[c]! > 0) {
-      for (let j = 0; j < p; j++) sums[c * p + j]! /= totals[c]!;
-      continue;
-    }
-    const far = farthestRow(X, labels, centres);
-    sums.set(X.data.subarray(far * p, (far + 1) * p), c * p);
-    labels[far] = c;
-  }
-  return sums;
-}
-
-function farthestRow(X: Matrix, labels: Int32Array, centres: Float64Array): number {
-  let far = 0;
-  let farDistance = -1;
-  for (let i = 0; i < X.rows; i++) {
-    const d = squaredDistance(X, i, centres, labels[i]!);
-    if (d > farDistance) {
-      farDistance = d;
-      far = i;
-    }
-  }
-  return far;
-}
-
-function totalShift(a: Float64Array, b: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
-  return sum;
 }
 
 export class KmeansModel implements Model {
