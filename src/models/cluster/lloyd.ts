@@ -29,10 +29,39 @@ const SLACK = 1e-10;
 
 /** Squared euclidean distance from row i of X to centre c. */
 export function squaredDistance(X: Matrix, i: number, centres: Float64Array, c: number): number {
-  const p = X.cols;
+  return squaredDistanceUpTo(X, i, centres, c, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * The same sum, given up once it passes `limit` (checked every 4 terms):
+ * a result ≤ limit is the full distance, bit for bit; a larger one is a
+ * lower bound on it, because adding squares never makes a sum smaller.
+ */
+export function squaredDistanceUpTo(
+  X: Matrix,
+  i: number,
+  centres: Float64Array,
+  c: number,
+  limit: number,
+): number {
+  const { data, cols } = X;
+  const row = i * cols;
+  const centre = c * cols;
   let sum = 0;
-  for (let j = 0; j < p; j++) {
-    const d = X.data[i * p + j]! - centres[c * p + j]!;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const d0 = data[row + j]! - centres[centre + j]!;
+    const d1 = data[row + j + 1]! - centres[centre + j + 1]!;
+    const d2 = data[row + j + 2]! - centres[centre + j + 2]!;
+    const d3 = data[row + j + 3]! - centres[centre + j + 3]!;
+    sum += d0 * d0;
+    sum += d1 * d1;
+    sum += d2 * d2;
+    sum += d3 * d3;
+    if (sum > limit) return sum;
+  }
+  for (; j < cols; j++) {
+    const d = data[row + j]! - centres[centre + j]!;
     sum += d * d;
   }
   return sum;
@@ -60,8 +89,9 @@ export function lloyd(
   const previous = new Int32Array(X.rows);
   const bounds: Bounds = { upper: new Float64Array(X.rows), lower: new Float64Array(X.rows * k) };
   const moves = new Float64Array(k);
+  const sums = new ClusterSums(k, X.cols);
   let iterations = 0;
-  /** Whether the bounds hold for the current centres (not after an empty cluster took a row). */
+  /** Whether the bounds and sums hold for the labels and centres (not after an empty cluster took a row). */
   let valid = false;
   while (iterations < maxIter) {
     iterations++;
@@ -69,7 +99,9 @@ export function lloyd(
     const changed = valid
       ? assignWithBounds(X, centres, k, labels, bounds)
       : assignAll(X, centres, k, labels, bounds);
-    const moved = updateCentres(X, weight, labels, centres, k);
+    if (valid && changed < X.rows / 2) sums.move(X, weight, previous, labels);
+    else sums.recount(X, weight, labels);
+    const moved = sums.centres(X, labels, centres);
     const shift = centreMoves(centres, moved.centres, X.cols, moves);
     centres = moved.centres;
     valid = !moved.relocated;
@@ -105,7 +137,7 @@ function searchRow(
   let nearest = 0;
   let nearestDistance = Number.POSITIVE_INFINITY;
   for (let c = 0; c < k; c++) {
-    const d = squaredDistance(X, i, centres, c);
+    const d = squaredDistanceUpTo(X, i, centres, c, nearestDistance);
     bounds.lower[i * k + c] = Math.sqrt(d) * (1 - SLACK);
     if (d < nearestDistance) {
       nearestDistance = d;
@@ -149,7 +181,7 @@ function assignWithBounds(
         lower[i * k + label] = Math.sqrt(labelDistance) * (1 - SLACK);
         if (upper[i]! < lower[at]! || upper[i]! < gaps.between[label * k + c]!) continue;
       }
-      const d = squaredDistance(X, i, centres, c);
+      const d = squaredDistanceUpTo(X, i, centres, c, labelDistance);
       lower[at] = Math.sqrt(d) * (1 - SLACK);
       if (d < labelDistance || (d === labelDistance && c < label)) {
         label = c;
@@ -221,38 +253,87 @@ function sameLabels(a: Int32Array, b: Int32Array): boolean {
 }
 
 /**
- * Weighted means of each cluster's rows. A cluster left empty takes the row
- * farthest from its own centre (scikit-learn relocates empty clusters to far
- * points too), so k centres always remain.
+ * Each cluster's weighted sum of rows, kept up to date by moving only the
+ * rows that changed cluster: late iterations move a few hundred rows, where
+ * a fresh sum would read every row again. Each move rounds once, so after m
+ * moves a sum is off by about √m·2⁻⁵³ of the rows' size: nothing against the
+ * tolerance test. A cluster that empties starts again from exact zeros.
  */
-function updateCentres(
-  X: Matrix,
-  weight: Float64Array,
-  labels: Int32Array,
-  centres: Float64Array,
-  k: number,
-): { centres: Float64Array; relocated: boolean } {
-  const p = X.cols;
-  const sums = new Float64Array(k * p);
-  const totals = new Float64Array(k);
-  for (let i = 0; i < X.rows; i++) {
-    const c = labels[i]!;
-    const w = weight[i]!;
-    totals[c]! += w;
-    for (let j = 0; j < p; j++) sums[c * p + j]! += w * X.data[i * p + j]!;
+class ClusterSums {
+  private readonly sums: Float64Array;
+  private readonly totals: Float64Array;
+  /** Rows per cluster, exact: a weight total can be left slightly off zero by rounding. */
+  private readonly counts: Int32Array;
+
+  constructor(
+    private readonly k: number,
+    private readonly p: number,
+  ) {
+    this.sums = new Float64Array(k * p);
+    this.totals = new Float64Array(k);
+    this.counts = new Int32Array(k);
   }
-  let relocated = false;
-  for (let c = 0; c < k; c++) {
-    if (totals[c]! > 0) {
-      for (let j = 0; j < p; j++) sums[c * p + j]! /= totals[c]!;
-      continue;
+
+  recount(X: Matrix, weight: Float64Array, labels: Int32Array): void {
+    this.sums.fill(0);
+    this.totals.fill(0);
+    this.counts.fill(0);
+    for (let i = 0; i < X.rows; i++) {
+      this.add(X, i, labels[i]!, weight[i]!);
+      this.counts[labels[i]!]!++;
     }
-    const far = farthestRow(X, labels, centres);
-    sums.set(X.data.subarray(far * p, (far + 1) * p), c * p);
-    labels[far] = c;
-    relocated = true;
   }
-  return { centres: sums, relocated };
+
+  /** Moves the rows whose label changed from `before` to `after`. */
+  move(X: Matrix, weight: Float64Array, before: Int32Array, after: Int32Array): void {
+    for (let i = 0; i < X.rows; i++) {
+      if (before[i] === after[i]) continue;
+      this.add(X, i, before[i]!, -weight[i]!);
+      this.add(X, i, after[i]!, weight[i]!);
+      if (--this.counts[before[i]!]! === 0) this.clear(before[i]!);
+      this.counts[after[i]!]!++;
+    }
+  }
+
+  private add(X: Matrix, i: number, c: number, w: number): void {
+    const { p, sums } = this;
+    const row = i * p;
+    const at = c * p;
+    for (let j = 0; j < p; j++) sums[at + j]! += w * X.data[row + j]!;
+    this.totals[c]! += w;
+  }
+
+  private clear(c: number): void {
+    this.sums.fill(0, c * this.p, (c + 1) * this.p);
+    this.totals[c] = 0;
+  }
+
+  /**
+   * The weighted means. A cluster left empty takes the row farthest from its
+   * own centre (scikit-learn relocates empty clusters to far points too), so
+   * k centres always remain; that changes the row's label.
+   */
+  centres(
+    X: Matrix,
+    labels: Int32Array,
+    previous: Float64Array,
+  ): { centres: Float64Array; relocated: boolean } {
+    const { k, p } = this;
+    const centres = new Float64Array(k * p);
+    let relocated = false;
+    for (let c = 0; c < k; c++) {
+      const total = this.totals[c]!;
+      if (this.counts[c]! > 0 && total > 0) {
+        for (let j = c * p; j < (c + 1) * p; j++) centres[j] = this.sums[j]! / total;
+        continue;
+      }
+      const far = farthestRow(X, labels, previous);
+      centres.set(X.data.subarray(far * p, (far + 1) * p), c * p);
+      labels[far] = c;
+      relocated = true;
+    }
+    return { centres, relocated };
+  }
 }
 
 function farthestRow(X: Matrix, labels: Int32Array, centres: Float64Array): number {
