@@ -3,7 +3,7 @@ import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
 import { UsageError } from '../errors.js';
 import type { Estimator, Params, Target } from '../estimator.js';
-import { type CatalogEntry, catalogEntries, catalogEntry } from '../models/catalog.js';
+import { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from '../models/catalog.js';
 import { targetFromFrame } from '../models/target.js';
 import { defaultPreprocessing } from '../prep/defaults.js';
 import { pipeline } from '../prep/pipeline.js';
@@ -13,15 +13,24 @@ import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readO
 import type { Command } from './main.js';
 import { Progress } from './progress.js';
 import { fmt, integerOption, parseSettings, required } from './train-options.js';
+import { SILHOUETTE_MAX_ROWS } from './train-summaries.js';
+import { trainUnsupervised } from './train-unsupervised.js';
 
 const USAGE = `Usage: keel train SOURCE --target COL --model NAME [--set KEY=VALUE …] [--cv K | --test FILE] [--json]
+       keel train SOURCE --model kmeans|dbscan|pca|isolation-forest [--set KEY=VALUE …] [--json]
        keel train --list
 
-Fits one model, with preprocessing chosen from the column kinds, and reports
-its metrics with their spread across cross-validation folds (or on a test file).
+Fits one model, with preprocessing chosen from the column kinds. A supervised
+model (--target) is reported with its metrics' spread across cross-validation
+folds (or on a test file). An unsupervised model learns from every column and
+is fitted on all rows: k-means reports its clusters, their sizes, inertia and
+silhouette; DBSCAN its clusters, noise rows and silhouette; PCA the share of
+variance of each component; an isolation forest the share of rows it flags
+and the most anomalous rows (by line of the file). The silhouette is computed
+on a seeded sample of ${SILHOUETTE_MAX_ROWS} rows when there are more.
 
 Options:
-  --target COL       the column to predict
+  --target COL       the column to predict (supervised models only)
   --model NAME       the model (keel train --list shows them and their parameters)
   --set KEY=VALUE    a hyperparameter (repeatable), e.g. --set alpha=0.5
   --cv K             K-fold cross-validation (stratified for classes; default 5)
@@ -32,7 +41,8 @@ Options:
   --task TASK        regression, binary or multiclass (default: from the target: categories
                      and integers with at most 20 values are classes, other numbers a regression)
   --metric NAME      a metric to report (repeatable; default: the usual ones for the task)
-  --seed N           the seed for every random choice (default 0)
+  --seed N           the seed for every random choice (default 0): folds; for unsupervised
+                     models, the model's seed (unless --set seed=N) and the silhouette sample
   --json             print the result as JSON on stdout
   --list             list the models and their hyperparameters
 
@@ -62,11 +72,27 @@ export const trainCommand: Command = {
       return 0;
     }
     const source = onePositional('train', positionals, 'table to learn from (a file or a database URL)');
-    const targetName = required(values.target, 'target', 'name the column to predict: --target COL');
     const entry = catalogEntry(
       required(values.model, 'model', 'choose a model: --model NAME (keel train --list)'),
     );
     const seed = integerOption(values.seed ?? '0', 'seed', 0);
+    if (!isSupervised(entry)) {
+      const { target, cv, test, metric, task } = values;
+      const given = { target, cv, test, metric, task, 'no-shuffle': values['no-shuffle'] };
+      const options = { source, read: readOptionsFrom(values), settings: values.set ?? [], seed, given };
+      const output = await trainUnsupervised(
+        entry,
+        { ...options, json: values.json === true },
+        new Progress(),
+      );
+      process.stdout.write(output);
+      return 0;
+    }
+    const targetName = required(
+      values.target,
+      'target',
+      `${entry.name} learns to predict a column: name it with --target COL, or choose a model that needs no target (${unsupervisedNames()})`,
+    );
     const folds = integerOption(values.cv ?? '5', 'cv', 2);
     if (values.cv !== undefined && values.test !== undefined) {
       throw new UsageError('usage.conflict', 'give either --cv or --test, not both', {
@@ -251,12 +277,26 @@ function renderReport(report: TrainReport): string {
 }
 
 function listModels(entries: readonly CatalogEntry[]): string {
-  const lines = ['Models (keel train --model NAME --set KEY=VALUE):', ''];
-  for (const e of entries) {
-    lines.push(`${e.name} — ${e.summary} [${e.tasks.join(', ')}]`);
-    for (const [key, p] of Object.entries(e.params))
-      lines.push(`    ${key} = ${JSON.stringify(p.default)}   ${p.doc}`);
-    lines.push('');
+  const lines: string[] = [];
+  const groups = [
+    ['Supervised models (keel train SOURCE --target COL --model NAME --set KEY=VALUE):', true],
+    ['Unsupervised models, no target (keel train SOURCE --model NAME --set KEY=VALUE):', false],
+  ] as const;
+  for (const [title, supervised] of groups) {
+    lines.push(title, '');
+    for (const e of entries.filter((entry) => isSupervised(entry) === supervised)) {
+      lines.push(`${e.name} — ${e.summary} [${e.tasks.join(', ')}]`);
+      for (const [key, p] of Object.entries(e.params))
+        lines.push(`    ${key} = ${JSON.stringify(p.default)}   ${p.doc}`);
+      lines.push('');
+    }
   }
   return lines.join('\n');
+}
+
+function unsupervisedNames(): string {
+  return catalogEntries()
+    .filter((e) => !isSupervised(e))
+    .map((e) => e.name)
+    .join(', ');
 }

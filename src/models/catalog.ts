@@ -1,7 +1,11 @@
 import { UsageError } from '../errors.js';
-import type { Estimator, Params, SupervisedTask } from '../estimator.js';
+import type { Estimator, ModelTask, Params, SupervisedTask } from '../estimator.js';
 import { withDefaults } from '../params.js';
+import { isolationForest } from './anomaly/isolation-forest.js';
 import { bernoulliNb, gaussianNb, multinomialNb } from './bayes/naive-bayes.js';
+import { dbscan } from './cluster/dbscan.js';
+import { kmeans } from './cluster/kmeans.js';
+import { pca } from './decomposition/pca.js';
 import { elasticNet, lasso } from './linear/coordinate-descent.js';
 import { logistic } from './linear/logistic.js';
 import { linearRegression, ridge } from './linear/ridge.js';
@@ -17,20 +21,34 @@ import {
 /**
  * The models a user can name (`keel train --model NAME`): how to build each,
  * what tasks it does, and what its input must look like, which decides the
- * preprocessing keel puts in front of it.
+ * preprocessing keel puts in front of it. Supervised models learn from a
+ * target (regression, binary, multiclass); unsupervised ones from the rows
+ * alone (clustering, anomaly detection, transforms such as PCA).
  */
 export interface CatalogEntry {
   readonly name: string;
   readonly summary: string;
-  readonly tasks: readonly SupervisedTask[];
+  /** Supervised tasks, or the one unsupervised task the model does. */
+  readonly tasks: readonly ModelTask[];
   /** Handles NaN itself (no imputation needed). */
   readonly acceptsMissing: boolean;
   /** Sensitive to feature scale (standardise first). */
   readonly wantsScaling: boolean;
   /** Hyperparameters with their defaults and a line each, for `--list` and `--set`. */
   readonly params: Readonly<Record<string, { readonly default: Params[string]; readonly doc: string }>>;
-  /** Builds the estimator for the target's task (trees and forests have a classifier and a regressor). */
-  readonly make: (params: Record<string, Params[string]>, task: SupervisedTask) => Estimator;
+  /** Builds the estimator for the task (trees and forests have a classifier and a regressor). */
+  readonly make: (params: Record<string, Params[string]>, task: ModelTask) => Estimator;
+}
+
+const SUPERVISED_TASKS: readonly ModelTask[] = [
+  'regression',
+  'binary',
+  'multiclass',
+] satisfies SupervisedTask[];
+
+/** Whether the model learns from a target (`keel train --target COL`). */
+export function isSupervised(entry: CatalogEntry): boolean {
+  return entry.tasks.some((task) => SUPERVISED_TASKS.includes(task));
 }
 
 const FOREST_PARAMS: CatalogEntry['params'] = {
@@ -189,6 +207,70 @@ const ENTRIES: readonly CatalogEntry[] = [
     params: FOREST_PARAMS,
     make: (p, task) =>
       task === 'regression' ? extraTreesRegressor(withoutCriterion(p)) : extraTreesClassifier(p),
+  },
+  {
+    name: 'kmeans',
+    summary: 'k-means clustering: k-means++ starts, then Lloyd iterations',
+    tasks: ['clustering'],
+    acceptsMissing: false,
+    wantsScaling: true,
+    params: {
+      k: { default: 8, doc: 'number of clusters' },
+      nInit: { default: 1, doc: 'runs from fresh starts; the one with the lowest inertia is kept' },
+      maxIter: { default: 300, doc: 'most Lloyd iterations per run' },
+      tol: { default: 1e-4, doc: 'stop when centres move less than this (relative to the data variance)' },
+      seed: { default: 0, doc: 'seed for the starting centres (default: --seed)' },
+    },
+    make: (p) => kmeans(p),
+  },
+  {
+    name: 'dbscan',
+    summary: 'density-based clustering: dense regions become clusters, isolated rows noise',
+    tasks: ['clustering'],
+    acceptsMissing: false,
+    wantsScaling: true,
+    params: {
+      eps: { default: 0.5, doc: 'neighbourhood radius (euclidean, on the standardised columns)' },
+      minSamples: { default: 5, doc: 'rows within eps (itself included) that make a row a core row' },
+    },
+    make: (p) => dbscan(p),
+  },
+  {
+    name: 'pca',
+    summary: 'principal component analysis: the directions of largest variance',
+    tasks: ['transform'],
+    acceptsMissing: false,
+    wantsScaling: true,
+    params: {
+      components: {
+        default: null,
+        doc: 'components to keep: a count, a share of variance in (0, 1), or null (all)',
+      },
+      whiten: { default: false, doc: 'scale the component scores to unit variance' },
+    },
+    make: (p) => pca(p),
+  },
+  {
+    name: 'isolation-forest',
+    summary: 'isolation forest: rows that random splits isolate quickly are anomalies',
+    tasks: ['anomaly'],
+    acceptsMissing: false,
+    wantsScaling: false,
+    params: {
+      trees: { default: 100, doc: 'number of trees' },
+      maxSamples: {
+        default: 'auto',
+        doc: 'rows per tree: auto (min(256, rows)), a share in (0, 1], or a count',
+      },
+      contamination: {
+        default: 'auto',
+        doc: 'share of rows to flag, in (0, 0.5]; auto flags anomaly scores above 0.5',
+      },
+      maxFeatures: { default: 1, doc: 'features per tree: a share in (0, 1] or a count' },
+      bootstrap: { default: false, doc: "draw each tree's rows with replacement" },
+      seed: { default: 0, doc: 'seed for row samples, features and thresholds (default: --seed)' },
+    },
+    make: (p) => isolationForest(p),
   },
 ];
 

@@ -1,0 +1,126 @@
+import { type ReadOptions, readTableWithNotes } from '../data/read.js';
+import { redactPassword } from '../data/sql.js';
+import { UsageError } from '../errors.js';
+import type { ModelTask, Params } from '../estimator.js';
+import type { CatalogEntry } from '../models/catalog.js';
+import { defaultPreprocessing } from '../prep/defaults.js';
+import { pipeline } from '../prep/pipeline.js';
+import type { Progress } from './progress.js';
+import { parseSettings } from './train-options.js';
+import { type RowLines, summarise, type UnsupervisedSummary } from './train-summaries.js';
+
+/**
+ * `keel train FILE --model NAME` for a model that learns without a target
+ * (clustering, anomaly detection, PCA): preprocess every column, fit on all
+ * rows, and report what the fit found — there is no held-out target to score.
+ */
+
+/** Options of `keel train` that only mean something with a target, and why. */
+const SUPERVISED_ONLY = {
+  target: 'it learns from the rows alone; drop --target (every column is used)',
+  cv: 'there is no target to score on held-out folds; drop --cv (keel fits on all rows and reports the fit)',
+  test: 'there is no target to score a test file on; drop --test',
+  'no-shuffle': 'it has no folds to shuffle; drop --no-shuffle',
+  metric: 'its measures are fixed (see keel train --help); drop --metric',
+  task: 'its task is fixed by the model; drop --task',
+} as const;
+
+export interface UnsupervisedOptions {
+  readonly source: string;
+  readonly read: ReadOptions;
+  readonly settings: readonly string[];
+  readonly seed: number;
+  readonly json: boolean;
+  /** The supervised-only options the user gave, by name. */
+  readonly given: Partial<Record<keyof typeof SUPERVISED_ONLY, unknown>>;
+}
+
+export async function trainUnsupervised(
+  entry: CatalogEntry,
+  options: UnsupervisedOptions,
+  progress: Progress,
+): Promise<string> {
+  refuseSupervisedOptions(entry, options.given);
+  const task = entry.tasks[0]!;
+  const settings = parseSettings(options.settings, entry);
+  // --seed is the model's seed too, unless --set seed=N says otherwise.
+  if ('seed' in entry.params && settings['seed'] === undefined) settings['seed'] = options.seed;
+
+  progress.start(`reading ${redactPassword(options.source)}`);
+  const { frame, dialect } = await readTableWithNotes(options.source, options.read);
+  progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${task}`);
+
+  const preprocessing = defaultPreprocessing(frame, entry);
+  const model = entry.make(settings, task);
+  const started = performance.now();
+  const fitted = pipeline([preprocessing.transformer], model).fit(frame);
+  const fitSeconds = (performance.now() - started) / 1000;
+
+  const prepared = fitted.prepare(frame).toMatrix(fitted.model.inputNames);
+  const firstLine = dialect === undefined ? undefined : dialect.header ? 2 : 1;
+  const rowLines: RowLines = (row) => (firstLine === undefined ? undefined : row + firstLine);
+  const summary = summarise(fitted.model, prepared, { seed: options.seed, rowLines });
+  const report: UnsupervisedReport = {
+    source: redactPassword(options.source),
+    rows: frame.rowCount,
+    columns: prepared.cols,
+    task,
+    model: entry.name,
+    params: model.params,
+    fitSeconds,
+    preprocessing: preprocessing.notes,
+    summary,
+  };
+  return options.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : render(report);
+}
+
+function refuseSupervisedOptions(entry: CatalogEntry, given: UnsupervisedOptions['given']): void {
+  for (const [flag, why] of Object.entries(SUPERVISED_ONLY)) {
+    if (given[flag as keyof typeof SUPERVISED_ONLY] === undefined) continue;
+    throw new UsageError(
+      'usage.unsupervised',
+      `--${flag} is for supervised models, and ${entry.name} is unsupervised (${entry.tasks.join(', ')})`,
+      { location: { field: flag }, hint: why },
+    );
+  }
+}
+
+interface UnsupervisedReport {
+  readonly source: string;
+  readonly rows: number;
+  /** Columns the model saw after preprocessing. */
+  readonly columns: number;
+  readonly task: ModelTask;
+  readonly model: string;
+  readonly params: Params;
+  readonly fitSeconds: number;
+  readonly preprocessing: readonly string[];
+  readonly summary: UnsupervisedSummary;
+}
+
+function toJson(report: UnsupervisedReport): Record<string, unknown> {
+  return {
+    task: report.task,
+    model: report.model,
+    rows: report.rows,
+    columns: report.columns,
+    params: report.params,
+    metrics: report.summary.metrics,
+    ...report.summary.details,
+    fitSeconds: report.fitSeconds,
+    preprocessing: report.preprocessing,
+    notes: report.summary.notes,
+  };
+}
+
+function render(report: UnsupervisedReport): string {
+  const lines = [
+    `${report.source} · ${report.rows} rows · ${report.columns} columns after preprocessing · ${report.model} (${report.task})`,
+    '',
+    ...report.summary.lines,
+  ];
+  if (report.summary.notes.length > 0) lines.push('', ...report.summary.notes);
+  lines.push('', 'Preprocessing:', ...report.preprocessing.map((n) => `  - ${n}`));
+  lines.push('', `Fitted on all ${report.rows} rows in ${report.fitSeconds.toFixed(2)} s.`, '');
+  return lines.join('\n');
+}
