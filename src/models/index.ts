@@ -62,5 +62,6 @@ export {
   randomForestClassifier,
   randomForestRegressor,
 } from './tree/forest.js';
+export { featureImportances } from './tree/importance.js';
 export { TreeModel } from './tree/tree-model.js';
 export type { MaxFeatures } from './tree/tree-params.js';

@@ -7,8 +7,11 @@ export {
   columnTransformer,
   FittedColumnTransformer,
 } from './column-transformer.js';
+export { DATE_PARTS, type DatePart, type DatePartsParams, dateParts, FittedDateParts } from './date-parts.js';
 export { type DefaultPreprocessing, defaultPreprocessing, type PreprocessingNeeds } from './defaults.js';
 export { FittedImputer, type ImputerParams, simpleImputer } from './impute.js';
+export { FittedKnnImputer, type KnnImputerParams, knnImputer } from './knn-imputer.js';
+export { type MutualInfoOptions, mutualInfoClassif, mutualInfoRegression } from './mutual-info.js';
 export { FittedOneHot, type OneHotParams, oneHotEncoder } from './one-hot.js';
 export { FittedOrdinal, type OrdinalParams, ordinalEncoder } from './ordinal.js';
 export { asFrame, PipelineModel, pipeline } from './pipeline.js';
@@ -22,4 +25,25 @@ export {
   type StandardScalerParams,
   standardScaler,
 } from './scale.js';
+export {
+  FittedSelectKBest,
+  type Score as SelectionScore,
+  type SelectKBestParams,
+  selectKBest,
+} from './select-kbest.js';
+export {
+  FittedSelectFromModel,
+  type SelectFromModelOptions,
+  type SelectFromModelParams,
+  selectFromModel,
+} from './select-model.js';
+export {
+  FittedVarianceThreshold,
+  type VarianceThresholdParams,
+  varianceThreshold,
+} from './select-variance.js';
+export { FittedSelector } from './selection.js';
+export { fSurvival } from './special.js';
 export { FittedTargetEncoder, type TargetEncoderParams, targetEncoder } from './target-encoder.js';
+export { FittedTfidf, type TfidfParams, tfidfVectorizer } from './tfidf.js';
+export { fClassif, fRegression, type UnivariateScores } from './univariate.js';
