@@ -97,7 +97,7 @@ export function lloyd(
     iterations++;
     previous.set(labels);
     const changed = valid
-      ? assignWithBounds(X, centres, k, labels, bounds)
+      ? assignWithBounds(X, centres, k, labels, bounds, moves)
       : assignAll(X, centres, k, labels, bounds);
     if (valid && changed < X.rows / 2) sums.move(X, weight, previous, labels);
     else sums.recount(X, weight, labels);
@@ -105,13 +105,12 @@ export function lloyd(
     const shift = centreMoves(centres, moved.centres, X.cols, moves);
     centres = moved.centres;
     valid = !moved.relocated;
-    if (valid) moveBounds(labels, bounds, moves);
     // A relocated empty cluster changed a label after the search: compare in full then.
     const same = iterations > 1 && (moved.relocated ? sameLabels(labels, previous) : changed === 0);
     if (same || shift <= tolerance) break;
   }
   // Labels for the final centres, then their distances: the inertia of the result.
-  if (valid) assignWithBounds(X, centres, k, labels, bounds);
+  if (valid) assignWithBounds(X, centres, k, labels, bounds, moves);
   else assignAll(X, centres, k, labels, bounds);
   let inertia = 0;
   for (let i = 0; i < X.rows; i++) inertia += weight[i]! * squaredDistance(X, i, centres, labels[i]!);
@@ -163,38 +162,79 @@ function assignWithBounds(
   k: number,
   labels: Int32Array,
   bounds: Bounds,
+  moves: Float64Array,
 ): number {
   const gaps = halfCentreDistances(centres, X.cols, k);
-  const { upper, lower } = bounds;
   let changed = 0;
   for (let i = 0; i < X.rows; i++) {
-    let label = labels[i]!;
-    if (upper[i]! < gaps.nearest[label]!) continue;
-    let labelDistance = -1;
-    for (let c = 0; c < k; c++) {
-      if (c === label) continue;
-      const at = i * k + c;
-      if (upper[i]! < lower[at]! || upper[i]! < gaps.between[label * k + c]!) continue;
-      if (labelDistance < 0) {
-        labelDistance = squaredDistance(X, i, centres, label);
-        upper[i] = Math.sqrt(labelDistance) * (1 + SLACK);
-        lower[i * k + label] = Math.sqrt(labelDistance) * (1 - SLACK);
-        if (upper[i]! < lower[at]! || upper[i]! < gaps.between[label * k + c]!) continue;
-      }
-      const d = squaredDistanceUpTo(X, i, centres, c, labelDistance);
-      lower[at] = Math.sqrt(d) * (1 - SLACK);
-      if (d < labelDistance || (d === labelDistance && c < label)) {
-        label = c;
-        labelDistance = d;
-        upper[i] = Math.sqrt(d) * (1 + SLACK);
-      }
-    }
-    if (label !== labels[i]) {
-      labels[i] = label;
+    const label = labels[i]!;
+    if (!moveRowBounds(i, label, bounds, moves, gaps)) continue;
+    const nearest = searchOpenCentres(X, i, centres, label, bounds, gaps);
+    if (nearest !== label) {
+      labels[i] = nearest;
       changed++;
     }
   }
   return changed;
+}
+
+/**
+ * Moves row i's bounds by how far the centres moved (its own centre at most
+ * that much farther, every other at most its move nearer); returns whether
+ * some other centre might now be nearer. One pass over the bounds, where
+ * the assignment reads them anyway.
+ */
+function moveRowBounds(
+  i: number,
+  label: number,
+  bounds: Bounds,
+  moves: Float64Array,
+  gaps: { between: Float64Array },
+): boolean {
+  const k = moves.length;
+  const { upper, lower } = bounds;
+  const u = upper[i]! + moves[label]!;
+  upper[i] = u;
+  let open = false;
+  for (let c = 0, at = i * k; c < k; c++, at++) {
+    const l = lower[at]! - moves[c]!;
+    lower[at] = l;
+    if (c !== label && u >= l && u >= gaps.between[label * k + c]!) open = true;
+  }
+  return open;
+}
+
+/** Measures the centres that row i's bounds leave open; returns its nearest centre. */
+function searchOpenCentres(
+  X: Matrix,
+  i: number,
+  centres: Float64Array,
+  label: number,
+  bounds: Bounds,
+  gaps: { between: Float64Array },
+): number {
+  const k = centres.length / X.cols;
+  const { upper, lower } = bounds;
+  let labelDistance = -1;
+  for (let c = 0; c < k; c++) {
+    if (c === label) continue;
+    const at = i * k + c;
+    if (upper[i]! < lower[at]! || upper[i]! < gaps.between[label * k + c]!) continue;
+    if (labelDistance < 0) {
+      labelDistance = squaredDistance(X, i, centres, label);
+      upper[i] = Math.sqrt(labelDistance) * (1 + SLACK);
+      lower[i * k + label] = Math.sqrt(labelDistance) * (1 - SLACK);
+      if (upper[i]! < lower[at]! || upper[i]! < gaps.between[label * k + c]!) continue;
+    }
+    const d = squaredDistanceUpTo(X, i, centres, c, labelDistance);
+    lower[at] = Math.sqrt(d) * (1 - SLACK);
+    if (d < labelDistance || (d === labelDistance && c < label)) {
+      label = c;
+      labelDistance = d;
+      upper[i] = Math.sqrt(d) * (1 + SLACK);
+    }
+  }
+  return label;
 }
 
 /**
@@ -235,16 +275,6 @@ function centreMoves(before: Float64Array, after: Float64Array, p: number, moves
   }
   for (let i = 0; i < before.length; i++) total += (before[i]! - after[i]!) ** 2;
   return total;
-}
-
-/** After the centres move: a row's own centre is at most its move farther, every other at most its own move nearer. */
-function moveBounds(labels: Int32Array, bounds: Bounds, moves: Float64Array): void {
-  const k = moves.length;
-  const { upper, lower } = bounds;
-  for (let i = 0; i < labels.length; i++) {
-    upper[i]! += moves[labels[i]!]!;
-    for (let c = 0; c < k; c++) lower[i * k + c]! -= moves[c]!;
-  }
 }
 
 function sameLabels(a: Int32Array, b: Int32Array): boolean {
