@@ -64,6 +64,8 @@ export interface Model {
   predict(X: Matrix | Frame): Float64Array;
   /** Classifiers: row-major n × classes.length probabilities, each row summing to 1. */
   predictProba?(X: Matrix | Frame): Float64Array;
+  /** Anomaly detectors: a score per row, lower = more abnormal (scikit-learn's score_samples). */
+  scoreSamples?(X: Matrix | Frame): Float64Array;
   /** Transformers (PCA, scalers): the transformed matrix. */
   transform?(X: Matrix | Frame): Matrix;
   toArtifact(): Artifact;

@@ -23,7 +23,7 @@ export type {
   Transformer,
 } from './estimator.js';
 export * from './evaluate/index.js';
-export { type CatalogEntry, catalogEntries, catalogEntry } from './models/catalog.js';
+export { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from './models/catalog.js';
 export * from './models/index.js';
 export { loadTransformer } from './persist.js';
 export * from './prep/index.js';

@@ -14,6 +14,12 @@ export type {
 } from '../estimator.js';
 export { loadModel, saveModel } from '../persist.js';
 export {
+  IsolationForestModel,
+  type IsolationForestParams,
+  isolationForest,
+} from './anomaly/isolation-forest.js';
+export type { IsolationTrees } from './anomaly/isolation-tree.js';
+export {
   type BernoulliNbParams,
   bernoulliNb,
   type GaussianNbParams,

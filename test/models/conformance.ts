@@ -56,6 +56,7 @@ function outputs(model: Model, X: Matrix): Float64Array[] {
   const out = [model.predict(X)];
   if (model.predictProba !== undefined) out.push(model.predictProba(X));
   if (model.transform !== undefined) out.push(model.transform(X).data);
+  if (model.scoreSamples !== undefined) out.push(model.scoreSamples(X));
   return out;
 }
 
