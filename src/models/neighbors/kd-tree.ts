@@ -1,4 +1,11 @@
-import { type Metric, type Neighbours, offerNeighbour, type Points, reducedDistance } from './search.js';
+import {
+  type Metric,
+  type Neighbours,
+  offerNeighbour,
+  type Points,
+  reducedDistance,
+  reducedDistanceUpTo,
+} from './search.js';
 
 /**
  * A k-d tree (Bentley 1975): each node splits its points at the median of
@@ -172,7 +179,18 @@ export class KdTree {
         if (left < 0) {
           for (let i = this.start[node]!; i < this.end[node]!; i++) {
             const t = this.order[i]!;
-            const distance = reducedDistance(query.data, q, this.points.data, t, query.cols, euclidean);
+            // Leaves come in no index order: a row as near as the k-th may still enter, by its index.
+            const limit = filled === k ? distances[q * k + k - 1]! : Number.POSITIVE_INFINITY;
+            const distance = reducedDistanceUpTo(
+              query.data,
+              q,
+              this.points.data,
+              t,
+              query.cols,
+              euclidean,
+              limit,
+            );
+            if (distance > limit) continue;
             filled = offerNeighbour(distances, indices, q * k, k, filled, distance, t);
           }
           continue;

@@ -54,6 +54,76 @@ export function reducedDistance(
 }
 
 /**
+ * The same sum as `reducedDistance`, term for term, given up once it passes
+ * `limit` (checked every 4 terms): a result ≤ limit is the full distance, bit
+ * for bit; a larger one is only a lower bound, as adding non-negative terms
+ * never makes a sum smaller. A search passes its current k-th distance, so
+ * most training rows are rejected after a few columns.
+ */
+export function reducedDistanceUpTo(
+  A: Float64Array,
+  a: number,
+  B: Float64Array,
+  b: number,
+  cols: number,
+  euclidean: boolean,
+  limit: number,
+): number {
+  return euclidean
+    ? squaredDistanceUpTo(A, a * cols, B, b * cols, cols, limit)
+    : absoluteDistanceUpTo(A, a * cols, B, b * cols, cols, limit);
+}
+
+function squaredDistanceUpTo(
+  A: Float64Array,
+  aStart: number,
+  B: Float64Array,
+  bStart: number,
+  cols: number,
+  limit: number,
+): number {
+  let sum = 0;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const d0 = A[aStart + j]! - B[bStart + j]!;
+    const d1 = A[aStart + j + 1]! - B[bStart + j + 1]!;
+    const d2 = A[aStart + j + 2]! - B[bStart + j + 2]!;
+    const d3 = A[aStart + j + 3]! - B[bStart + j + 3]!;
+    sum += d0 * d0;
+    sum += d1 * d1;
+    sum += d2 * d2;
+    sum += d3 * d3;
+    if (sum > limit) return sum;
+  }
+  for (; j < cols; j++) {
+    const d = A[aStart + j]! - B[bStart + j]!;
+    sum += d * d;
+  }
+  return sum;
+}
+
+function absoluteDistanceUpTo(
+  A: Float64Array,
+  aStart: number,
+  B: Float64Array,
+  bStart: number,
+  cols: number,
+  limit: number,
+): number {
+  let sum = 0;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    sum += Math.abs(A[aStart + j]! - B[bStart + j]!);
+    sum += Math.abs(A[aStart + j + 1]! - B[bStart + j + 1]!);
+    sum += Math.abs(A[aStart + j + 2]! - B[bStart + j + 2]!);
+    sum += Math.abs(A[aStart + j + 3]! - B[bStart + j + 3]!);
+    if (sum > limit) return sum;
+  }
+  for (; j < cols; j++) sum += Math.abs(A[aStart + j]! - B[bStart + j]!);
+  return sum;
+}
+
+/**
  * Offers (distance, index) to the buffer of k slots at `base`, of which
  * `filled` are in use and sorted by (distance, index). Returns the new fill.
  * An insertion sort: k is small, and most candidates are rejected by the
@@ -99,8 +169,11 @@ export function bruteForceNeighbours(train: Points, query: Points, k: number, me
     filled.fill(0);
     for (let t = 0; t < train.rows; t++) {
       for (let q = start; q < end; q++) {
-        const distance = reducedDistance(query.data, q, train.data, t, train.cols, euclidean);
         const slot = q - start;
+        // Once k are held, a row no nearer than the k-th cannot enter (rows come in index order).
+        const limit = filled[slot] === k ? distances[q * k + k - 1]! : Number.POSITIVE_INFINITY;
+        const distance = reducedDistanceUpTo(query.data, q, train.data, t, train.cols, euclidean, limit);
+        if (filled[slot] === k && distance >= limit) continue;
         filled[slot] = offerNeighbour(distances, indices, q * k, k, filled[slot]!, distance, t);
       }
     }
