@@ -7,7 +7,7 @@ import { registerLoader } from '../../persist.js';
 import { Rng } from '../../random.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
 import { columnVariances } from '../linalg.js';
-import { type LloydResult, lloyd, squaredDistance } from './lloyd.js';
+import { type LloydResult, lloyd, squaredDistance, squaredDistanceUpTo } from './lloyd.js';
 
 /**
  * k-means, as scikit-learn's KMeans (algorithm 'lloyd'): centres seeded by
@@ -98,7 +98,7 @@ export function kmeansPlusPlus(X: Matrix, weight: Float64Array, k: number, rng: 
       copyRow(row, c);
       let potential = 0;
       for (let i = 0; i < n; i++) {
-        candidateDistances[i] = Math.min(closest[i]!, squaredDistance(X, i, centres, c));
+        candidateDistances[i] = Math.min(closest[i]!, squaredDistanceUpTo(X, i, centres, c, closest[i]!));
         potential += weight[i]! * candidateDistances[i]!;
       }
       if (potential < bestPotential) {
@@ -133,7 +133,7 @@ function assignLabels(X: Matrix, centres: Float64Array, k: number, labels: Int32
     let nearest = 0;
     let nearestDistance = squaredDistance(X, i, centres, 0);
     for (let c = 1; c < k; c++) {
-      const d = squaredDistance(X, i, centres, c);
+      const d = squaredDistanceUpTo(X, i, centres, c, nearestDistance);
       if (d < nearestDistance) {
         nearestDistance = d;
         nearest = c;
