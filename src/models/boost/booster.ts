@@ -1,0 +1,214 @@
+import type { Rng } from '../../random.js';
+import type { BinMapper } from './bins.js';
+import { type GrownTree, type GrowSettings, growTree } from './grow.js';
+import { type GrowData, HistogramPool } from './histogram.js';
+import { type Loss, quantileOf } from './loss.js';
+import { inLeftSet } from './split.js';
+import { addTreeScores, type BoostedTrees, TreeCollector } from './trees.js';
+
+/** Rows held out to decide when to stop, with their prediction input (see `predictionInput`). */
+export interface Validation {
+  readonly x: Float64Array;
+  readonly rows: number;
+  readonly y: Float64Array;
+  readonly w: Float64Array | null;
+}
+
+export interface BoostJob {
+  readonly data: GrowData;
+  readonly bins: BinMapper;
+  readonly y: Float64Array;
+  readonly w: Float64Array | null;
+  readonly loss: Loss;
+  readonly grow: GrowSettings;
+  readonly learningRate: number;
+  readonly iterations: number;
+  /** Share of rows each iteration's trees see (drawn without replacement). */
+  readonly subsample: number;
+  /** Share of features each iteration's trees may split on. */
+  readonly colsample: number;
+  readonly validation: Validation | null;
+  /** Stop when the validation loss has not improved by `tol` for this many iterations. */
+  readonly patience: number;
+  readonly tol: number;
+  readonly rng: Rng;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface Boosted {
+  readonly trees: BoostedTrees;
+  readonly baseline: Float64Array;
+  readonly iterations: number;
+  readonly trainLoss: number[];
+  readonly validationLoss: number[];
+}
+
+/**
+ * The boosting loop: start from the best constant, then each iteration fit one
+ * tree per output to the loss's gradients and add it, shrunk by the learning
+ * rate. Training scores are updated through the grown trees' row ranges (no
+ * re-walking), validation scores by predicting the new trees.
+ */
+export function boost(job: BoostJob): Boosted {
+  const { data, y, w, loss } = job;
+  const n = data.rows;
+  const outputs = loss.outputs;
+  const baseline = loss.baseline(y, w);
+  const raw = new Float64Array(outputs * n);
+  for (let k = 0; k < outputs; k++) raw.fill(baseline[k]!, k * n, (k + 1) * n);
+  const g = new Float64Array(outputs * n);
+  const h = new Float64Array(outputs * n);
+  const partition = new Uint32Array(n);
+  const scratch = new Uint32Array(n);
+  const pool = new HistogramPool(data.histSize);
+  const collector = new TreeCollector(job.bins);
+  const validation = job.validation;
+  const validRaw = validation === null ? null : new Float64Array(validation.rows * outputs);
+  if (validRaw !== null) for (let i = 0; i < validRaw.length; i++) validRaw[i] = baseline[i % outputs]!;
+  const trainLoss: number[] = [];
+  const validationLoss: number[] = [];
+  let iteration = 0;
+  while (iteration < job.iterations) {
+    loss.gradients(y, raw, w, g, h);
+    const size = sampleRows(partition, n, job.subsample, job.rng);
+    const sampled = size < n ? partition.slice(0, size) : null;
+    const features = sampleFeatures(data.cols, job.colsample, job.rng);
+    const latest = new TreeCollector(job.bins);
+    for (let k = 0; k < outputs; k++) {
+      if (sampled !== null) partition.set(sampled);
+      else for (let i = 0; i < n; i++) partition[i] = i;
+      const input = {
+        data,
+        partition,
+        size,
+        scratch,
+        g: g.subarray(k * n, (k + 1) * n),
+        h: h.subarray(k * n, (k + 1) * n),
+        unitHessian: loss.unitHessian && w === null,
+        features,
+      };
+      const tree = growTree(input, job.grow, pool);
+      const values = leafValues(tree, job, partition, raw.subarray(k * n, (k + 1) * n));
+      addToTraining(tree, values, partition, raw.subarray(k * n, (k + 1) * n), data, sampled !== null);
+      collector.add(tree, values);
+      latest.add(tree, values);
+    }
+    iteration++;
+    trainLoss.push(loss.value(y, raw, w));
+    if (validation !== null && validRaw !== null) {
+      addTreeScores(latest.finish(), validation.x, validation.rows, data.cols, outputs, validRaw);
+      validationLoss.push(loss.value(validation.y, classMajor(validRaw, outputs), validation.w));
+      if (shouldStop(validationLoss, job.patience, job.tol)) break;
+    }
+    job.onProgress?.(iteration, job.iterations);
+  }
+  return { trees: collector.finish(), baseline, iterations: iteration, trainLoss, validationLoss };
+}
+
+/** Puts the rows of this iteration in partition[0..size) (all rows when subsample is 1), ascending. */
+function sampleRows(partition: Uint32Array, n: number, share: number, rng: Rng): number {
+  for (let i = 0; i < n; i++) partition[i] = i;
+  if (share >= 1) return n;
+  const size = Math.max(1, Math.floor(share * n));
+  for (let i = 0; i < size; i++) {
+    const j = i + rng.int(n - i);
+    const t = partition[i]!;
+    partition[i] = partition[j]!;
+    partition[j] = t;
+  }
+  partition.subarray(0, size).sort();
+  return size;
+}
+
+function sampleFeatures(cols: number, share: number, rng: Rng): Int32Array {
+  const all = Int32Array.from({ length: cols }, (_, f) => f);
+  if (share >= 1) return all;
+  const size = Math.max(1, Math.round(share * cols));
+  for (let i = 0; i < size; i++) {
+    const j = i + rng.int(cols - i);
+    const t = all[i]!;
+    all[i] = all[j]!;
+    all[j] = t;
+  }
+  return all.slice(0, size).sort();
+}
+
+/**
+ * Each leaf's shrunk value. Absolute and quantile losses have no useful
+ * hessian, so their leaves are refitted to the quantile of the residuals of
+ * the rows in them, as scikit-learn and LightGBM do.
+ */
+function leafValues(tree: GrownTree, job: BoostJob, partition: Uint32Array, raw: Float64Array): Float64Array {
+  const values = new Float64Array(tree.feature.length);
+  const q = job.loss.leafQuantile;
+  for (const leaf of tree.leaves) {
+    let value = tree.value[leaf.node]!;
+    if (q !== null && leaf.end > leaf.start) {
+      const residuals = new Float64Array(leaf.end - leaf.start);
+      const weights = job.w === null ? null : new Float64Array(residuals.length);
+      for (let k = leaf.start; k < leaf.end; k++) {
+        const row = partition[k]!;
+        residuals[k - leaf.start] = job.y[row]! - raw[row]!;
+        if (weights !== null) weights[k - leaf.start] = job.w![row]!;
+      }
+      value = quantileOf(residuals, weights, q);
+    }
+    values[leaf.node] = job.learningRate * value;
+  }
+  return values;
+}
+
+/** Adds the tree to the training scores: through the leaves' row ranges, or by walking it when rows were sampled. */
+function addToTraining(
+  tree: GrownTree,
+  values: Float64Array,
+  partition: Uint32Array,
+  raw: Float64Array,
+  data: GrowData,
+  sampled: boolean,
+): void {
+  if (!sampled) {
+    for (const leaf of tree.leaves) {
+      const v = values[leaf.node]!;
+      for (let k = leaf.start; k < leaf.end; k++) raw[partition[k]!]! += v;
+    }
+    return;
+  }
+  for (let row = 0; row < data.rows; row++) raw[row]! += values[binnedLeaf(tree, data, row)]!;
+}
+
+/** The leaf a training row reaches, reading its bins. */
+function binnedLeaf(tree: GrownTree, data: GrowData, row: number): number {
+  let node = 0;
+  for (let f = tree.feature[node]!; f >= 0; f = tree.feature[node]!) {
+    const b = data.bins[row * data.cols + f]!;
+    const categories = tree.categories[node];
+    const goLeft =
+      b === data.binCount[f]
+        ? tree.missingLeft[node]!
+        : categories !== null && categories !== undefined
+          ? inLeftSet(categories, b)
+          : b <= tree.bin[node]!;
+    node = goLeft ? tree.left[node]! : tree.right[node]!;
+  }
+  return node;
+}
+
+function classMajor(rowMajor: Float64Array, outputs: number): Float64Array {
+  if (outputs === 1) return rowMajor;
+  const rows = rowMajor.length / outputs;
+  const out = new Float64Array(rowMajor.length);
+  for (let i = 0; i < rows; i++)
+    for (let k = 0; k < outputs; k++) out[k * rows + i] = rowMajor[i * outputs + k]!;
+  return out;
+}
+
+/**
+ * scikit-learn's rule: stop when none of the last `patience` scores beats the
+ * one before them by more than `tol`.
+ */
+function shouldStop(losses: readonly number[], patience: number, tol: number): boolean {
+  if (losses.length <= patience) return false;
+  const reference = losses[losses.length - patience - 1]!;
+  return losses.slice(-patience).every((l) => !(l < reference - tol));
+}

@@ -1,0 +1,208 @@
+import type { Artifact, Json } from '../../artifact.js';
+import type { Frame, Matrix } from '../../data/frame.js';
+import type { Model, SupervisedTask } from '../../estimator.js';
+import { registerLoader } from '../../persist.js';
+import { argmaxRows } from '../tree/flat-tree.js';
+import type { BinMapper } from './bins.js';
+import { categoryBinMaps, type FeatureSpec, predictionInput } from './features.js';
+import type { LossName } from './loss.js';
+import type { GbdtParams } from './params.js';
+import { addTreeScores, type BoostedTrees, treesFromArrays, treesToArrays } from './trees.js';
+
+/** What boosting produced: the trees, the constant they start from, and the loss curves. */
+export interface BoostedEnsemble {
+  readonly trees: BoostedTrees;
+  readonly baseline: Float64Array;
+  readonly iterations: number;
+  readonly trainLoss: readonly number[];
+  readonly validationLoss: readonly number[];
+}
+
+/** Categorical features' code → bin tables, the only part of the binning prediction needs. */
+type CategoryBins = Pick<BinMapper, 'levelBins'>;
+
+/**
+ * A fitted gradient boosting model. Scores are the baseline plus every
+ * tree's leaf value; `predict` turns them into classes (log-odds, softmax),
+ * means (Poisson: exp) or values.
+ */
+export class GbdtModel implements Model {
+  readonly predictProba?: (X: Matrix | Frame) => Float64Array;
+  private readonly categoryBins: (Map<string, number> | null)[];
+
+  constructor(
+    readonly kind: string,
+    readonly params: GbdtParams,
+    readonly inputNames: readonly string[],
+    readonly features: readonly FeatureSpec[],
+    readonly classes: readonly string[],
+    readonly task: SupervisedTask,
+    readonly loss: LossName,
+    private readonly bins: CategoryBins,
+    readonly ensemble: BoostedEnsemble,
+  ) {
+    this.categoryBins = categoryBinMaps(features, bins);
+    if (task !== 'regression') this.predictProba = (X) => this.probabilities(this.rawScores(X));
+  }
+
+  /** Scores per tree-output (row-major rows × outputs): log-odds, softmax inputs, log-means or values. */
+  rawScores(X: Matrix | Frame, iterations = this.ensemble.iterations): Float64Array {
+    const { data, rows } = predictionInput(X, this.features, this.categoryBins, this.kind);
+    const outputs = this.outputs;
+    const out = new Float64Array(rows * outputs);
+    for (let i = 0; i < out.length; i++) out[i] = this.ensemble.baseline[i % outputs]!;
+    addTreeScores(
+      this.ensemble.trees,
+      data,
+      rows,
+      this.features.length,
+      outputs,
+      out,
+      0,
+      iterations * outputs,
+    );
+    return out;
+  }
+
+  predict(X: Matrix | Frame): Float64Array {
+    return this.fromScores(this.rawScores(X));
+  }
+
+  /** Predictions after each of the first `iterations` boosting iterations (scikit-learn's staged_predict). */
+  *stagedPredict(X: Matrix | Frame): Generator<Float64Array> {
+    const { data, rows } = predictionInput(X, this.features, this.categoryBins, this.kind);
+    const outputs = this.outputs;
+    const scores = new Float64Array(rows * outputs);
+    for (let i = 0; i < scores.length; i++) scores[i] = this.ensemble.baseline[i % outputs]!;
+    for (let it = 0; it < this.ensemble.iterations; it++) {
+      const first = it * outputs;
+      addTreeScores(
+        this.ensemble.trees,
+        data,
+        rows,
+        this.features.length,
+        outputs,
+        scores,
+        first,
+        first + outputs,
+      );
+      yield this.fromScores(scores);
+    }
+  }
+
+  get outputs(): number {
+    return this.ensemble.baseline.length;
+  }
+
+  get treeCount(): number {
+    return this.ensemble.trees.treeStart.length - 1;
+  }
+
+  /**
+   * Per input column: 'gain', the loss reduction of its splits as a share of
+   * all splits' (sums to 1); 'split', how many splits use it.
+   */
+  featureImportances(type: 'gain' | 'split' = 'gain'): Float64Array {
+    const { feature, gain } = this.ensemble.trees;
+    const out = new Float64Array(this.features.length);
+    for (let node = 0; node < feature.length; node++) {
+      if (feature[node]! >= 0) out[feature[node]!]! += type === 'gain' ? gain[node]! : 1;
+    }
+    if (type === 'gain') {
+      const total = out.reduce((a, b) => a + b, 0);
+      if (total > 0) for (let f = 0; f < out.length; f++) out[f]! /= total;
+    }
+    return out;
+  }
+
+  private fromScores(scores: Float64Array): Float64Array {
+    if (this.task !== 'regression') return argmaxRows(this.probabilities(scores), this.classes.length);
+    return this.loss === 'poisson' ? scores.map(Math.exp) : Float64Array.from(scores);
+  }
+
+  private probabilities(scores: Float64Array): Float64Array {
+    if (this.outputs === 1) {
+      const out = new Float64Array(scores.length * 2);
+      scores.forEach((s, i) => {
+        const p = 1 / (1 + Math.exp(-s));
+        out[2 * i] = 1 - p;
+        out[2 * i + 1] = p;
+      });
+      return out;
+    }
+    const k = this.outputs;
+    const out = new Float64Array(scores.length);
+    for (let i = 0; i < scores.length; i += k) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < k; c++) max = Math.max(max, scores[i + c]!);
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += out[i + c] = Math.exp(scores[i + c]! - max);
+      for (let c = 0; c < k; c++) out[i + c]! /= sum;
+    }
+    return out;
+  }
+
+  toArtifact(): Artifact {
+    const { levelBins } = this.bins;
+    return {
+      kind: this.kind,
+      version: 1,
+      meta: {
+        params: this.params,
+        inputNames: this.inputNames,
+        features: this.features as unknown as Json,
+        classes: this.classes,
+        task: this.task,
+        loss: this.loss,
+        iterations: this.ensemble.iterations,
+        trainLoss: this.ensemble.trainLoss,
+        validationLoss: this.ensemble.validationLoss,
+      },
+      arrays: {
+        ...treesToArrays(this.ensemble.trees),
+        baseline: this.ensemble.baseline,
+        levelBins: Int32Array.from(levelBins.flatMap((b) => [...b])),
+        levelBinCounts: Int32Array.from(levelBins, (b) => b.length),
+      },
+    };
+  }
+}
+
+function loadGbdt(artifact: Artifact): GbdtModel {
+  const meta = artifact.meta as unknown as {
+    params: GbdtParams;
+    inputNames: string[];
+    features: FeatureSpec[];
+    classes: string[];
+    task: SupervisedTask;
+    loss: LossName;
+    iterations: number;
+    trainLoss: number[];
+    validationLoss: number[];
+  };
+  const flat = artifact.arrays['levelBins'] as Int32Array;
+  let at = 0;
+  const levelBins = [...(artifact.arrays['levelBinCounts'] as Int32Array)].map((count) => {
+    at += count;
+    return flat.slice(at - count, at);
+  });
+  return new GbdtModel(
+    artifact.kind,
+    meta.params,
+    meta.inputNames,
+    meta.features,
+    meta.classes,
+    meta.task,
+    meta.loss,
+    { levelBins },
+    {
+      trees: treesFromArrays(artifact.arrays),
+      baseline: artifact.arrays['baseline'] as Float64Array,
+      iterations: meta.iterations,
+      trainLoss: meta.trainLoss,
+      validationLoss: meta.validationLoss,
+    },
+  );
+}
+
+for (const kind of ['gbdt-classifier', 'gbdt-regressor']) registerLoader(kind, 1, loadGbdt);
