@@ -77,10 +77,10 @@ conformanceSuite({
  * compared by 5-fold CV score (median imputer + standard scaler + MLP, same
  * unshuffled folds) against the mean of scikit-learn's over random_state
  * 0–4 (Boston housing: scikit-learn's shuffled folds, from the fixture).
- * keel (seed 0, or the mean of seeds 0–2 on glass and sonar, where
- * scikit-learn's own seeds scatter by 0.05–0.09) measured: accuracy iris
- * −0.007, wine +0.005, breast cancer −0.005, digits −0.001, pima +0.004,
- * glass −0.016, sonar +0.001; R² diabetes −0.010, boston +0.010.
+ * keel (seed 0; on sonar, whose scores scatter by 0.03 across scikit-learn's
+ * seeds, the mean of seeds 0 and 1) measured: accuracy iris −0.004, wine
+ * −0.008, breast cancer −0.005, digits −0.005, pima +0.018, glass +0.011,
+ * sonar +0.004; R² diabetes −0.011, boston +0.010.
  */
 const MARGIN = { accuracy: 0.03, r2: 0.05 };
 
@@ -203,7 +203,7 @@ describe('mlp training', () => {
     expect(model.network.parameters).toEqual(cut.network.parameters);
   });
 
-  it('holds out a stratified validation share, refusing one too small to hold every class', () => {
+  it('refuses early stopping when the stratified validation share cannot hold every class', () => {
     const tiny: Target = { ...target, values: target.values.subarray(0, 12) };
     const few = { ...X, data: X.data.subarray(0, 12 * X.cols), rows: 12 };
     const error = (() => {
