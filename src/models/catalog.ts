@@ -3,6 +3,7 @@ import type { Estimator, ModelTask, Params, SupervisedTask } from '../estimator.
 import { withDefaults } from '../params.js';
 import { isolationForest } from './anomaly/isolation-forest.js';
 import { bernoulliNb, gaussianNb, multinomialNb } from './bayes/naive-bayes.js';
+import { gbdtClassifier, gbdtRegressor } from './boost/gbdt.js';
 import { dbscan } from './cluster/dbscan.js';
 import { kmeans } from './cluster/kmeans.js';
 import { pca } from './decomposition/pca.js';
@@ -34,6 +35,8 @@ export interface CatalogEntry {
   readonly acceptsMissing: boolean;
   /** Sensitive to feature scale (standardise first). */
   readonly wantsScaling: boolean;
+  /** Splits categorical columns itself (no one-hot encoding). */
+  readonly nativeCategorical?: boolean;
   /** Hyperparameters with their defaults and a line each, for `--list` and `--set`. */
   readonly params: Readonly<Record<string, { readonly default: Params[string]; readonly doc: string }>>;
   /** Builds the estimator for the task (trees and forests have a classifier and a regressor). */
@@ -187,6 +190,36 @@ const ENTRIES: readonly CatalogEntry[] = [
     },
     make: (p, task) =>
       task === 'regression' ? decisionTreeRegressor(withoutCriterion(p)) : decisionTreeClassifier(p),
+  },
+  {
+    name: 'gbdt',
+    summary: 'histogram gradient boosting: leaf-wise trees, native missing values and categories',
+    tasks: ['regression', 'binary', 'multiclass'],
+    acceptsMissing: true,
+    wantsScaling: false,
+    nativeCategorical: true,
+    params: {
+      trees: { default: 100, doc: 'boosting iterations (one tree per class each for several classes)' },
+      learningRate: { default: 0.1, doc: 'shrinkage of each tree' },
+      maxLeaves: { default: 31, doc: 'most leaves per tree' },
+      maxDepth: { default: null, doc: 'deepest level (null = limited by maxLeaves only)' },
+      maxBins: { default: 255, doc: 'bins per feature (at most 255; missing values get their own)' },
+      minSamplesLeaf: { default: 20, doc: 'fewest rows in a leaf' },
+      l2: { default: 0, doc: 'L2 penalty on leaf values' },
+      l1: { default: 0, doc: 'L1 penalty on leaf values' },
+      subsample: { default: 1, doc: 'share of rows each iteration sees' },
+      colsample: { default: 1, doc: 'share of features each iteration may split on' },
+      earlyStopping: {
+        default: 'auto',
+        doc: 'hold out 10% and stop when its loss stalls (auto: above 10,000 rows)',
+      },
+      loss: { default: 'auto', doc: 'regression: squared-error, absolute-error, huber, quantile, poisson' },
+      monotonic: { default: null, doc: 'e.g. age:1,debt:-1 (prediction only rises / falls with the column)' },
+      classWeight: { default: null, doc: 'balanced: weight classes inversely to their frequency' },
+      threads: { default: null, doc: 'worker threads (null = one per core)' },
+      seed: { default: 0, doc: 'seed for bins, subsamples and the early-stopping split' },
+    },
+    make: (p, task) => (task === 'regression' ? gbdtRegressor(p) : gbdtClassifier(p)),
   },
   {
     name: 'random-forest',

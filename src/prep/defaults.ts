@@ -18,6 +18,8 @@ export interface PreprocessingNeeds {
   readonly acceptsMissing: boolean;
   /** The model is sensitive to feature scale (linear with a penalty, kNN, MLP). */
   readonly wantsScaling: boolean;
+  /** The model splits categorical columns itself (gradient boosting): no one-hot encoding. */
+  readonly nativeCategorical?: boolean;
 }
 
 export interface DefaultPreprocessing {
@@ -61,7 +63,12 @@ export function defaultPreprocessing(features: Frame, needs: PreprocessingNeeds)
     // An empty chain passes the numbers through as they are (a tree needs neither step).
     parts.push({ name: 'numeric', transformer: numberSteps(needs, [], true), columns: numeric });
   }
-  if (categorical.length > 0) {
+  if (categorical.length > 0 && needs.nativeCategorical === true) {
+    parts.push({ name: 'categorical', transformer: chainTransformers([]), columns: categorical });
+    notes.push(
+      'Categorical columns: used as they are; the model splits on sets of categories itself, and treats categories never seen in training as missing.',
+    );
+  } else if (categorical.length > 0) {
     parts.push({
       name: 'categorical',
       transformer: oneHotEncoder({ handleUnknown: 'ignore', minFrequency: RARE_LEVEL_SHARE }),

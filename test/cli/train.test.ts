@@ -186,6 +186,34 @@ describe('keel train', () => {
     expect(result.metrics.r2).toBeGreaterThan(0.3);
   });
 
+  it('boosts on diamonds with cut, color and clarity as categories and a monotonic carat', () => {
+    const { code, stdout, stderr } = keel(
+      'train',
+      join(SHARED_DATASETS, 'diamonds.csv'),
+      '--target',
+      'price',
+      '--model',
+      'gbdt',
+      '--cv',
+      '3',
+      '--set',
+      'trees=30',
+      '--set',
+      'monotonic=carat:1',
+      '--json',
+    );
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({
+      task: 'regression',
+      model: 'gbdt',
+      params: { trees: 30, monotonic: 'carat:1' },
+    });
+    expect(result.metrics.r2).toBeGreaterThan(0.95);
+    expect(result.preprocessing.join(' ')).toContain('Categorical columns: used as they are');
+    expect(result.preprocessing.join(' ')).not.toContain('one 0/1 column per category');
+  });
+
   it('lists the models with their hyperparameters', () => {
     const { code, stdout } = keel('train', '--list');
     expect(code).toBe(0);

@@ -41,8 +41,8 @@ export interface GbdtParams extends Params {
   readonly quantile: number;
   /** Huber loss: residuals beyond this count linearly. */
   readonly delta: number;
-  /** Per feature, "name:1" (rising), "name:-1" (falling); or one number per input column. */
-  readonly monotonic: readonly (string | number)[] | null;
+  /** Per feature, "name:1" (rising), "name:-1" (falling), as a list or comma-separated; or one number per input column. */
+  readonly monotonic: string | readonly (string | number)[] | null;
   /** Most categories one categorical split sends left. */
   readonly maxCategorySplit: number;
   /** 'balanced': weight classes inversely to their frequency. */
@@ -129,6 +129,12 @@ export function monotonicPerFeature(
 ): Int8Array {
   const out = new Int8Array(names.length);
   if (given === null) return out;
+  if (typeof given === 'string')
+    return monotonicPerFeature(
+      kind,
+      given.split(',').map((e) => e.trim()),
+      names,
+    );
   const bad = (detail: string) =>
     new UsageError('usage.bad-param', `${kind}: monotonic ${detail}`, {
       location: { field: 'monotonic' },
