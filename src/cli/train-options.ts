@@ -15,18 +15,27 @@ export function parseSettings(pairs: readonly string[], entry: CatalogEntry): Re
         hint: `the parameters of ${entry.name} are: ${Object.keys(entry.params).join(', ')}`,
       });
     }
+    const key = pair.slice(0, at);
     const text = pair.slice(at + 1);
-    const number = Number(text);
-    settings[pair.slice(0, at)] =
-      text === 'true'
-        ? true
-        : text === 'false'
-          ? false
-          : text !== '' && Number.isFinite(number)
-            ? number
-            : text;
+    // A parameter whose default is a list (hiddenLayers) takes "64,32" or "[64,32]".
+    settings[key] = Array.isArray(entry.params[key]?.default)
+      ? text
+          .replace(/^\[|\]$/g, '')
+          .split(',')
+          .filter((part) => part.trim() !== '')
+          .map((part) => scalar(part.trim()) as number | string)
+      : scalar(text);
   }
   return settings;
+}
+
+/** Numbers, true/false and null become themselves; anything else stays text. */
+function scalar(text: string): Params[string] {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (text === 'null') return null;
+  const number = Number(text);
+  return text !== '' && Number.isFinite(number) ? number : text;
 }
 
 export function required(value: string | undefined, field: string, hint: string): string {

@@ -11,6 +11,7 @@ import { elasticNet, lasso } from './linear/coordinate-descent.js';
 import { logistic } from './linear/logistic.js';
 import { linearRegression, ridge } from './linear/ridge.js';
 import { knn } from './neighbors/knn.js';
+import { mlpClassifier, mlpRegressor } from './neural/mlp.js';
 import { decisionTreeClassifier, decisionTreeRegressor } from './tree/cart.js';
 import {
   extraTreesClassifier,
@@ -170,6 +171,30 @@ const ENTRIES: readonly CatalogEntry[] = [
       }
       return gaussianNb(varSmoothing === undefined ? {} : { varSmoothing: varSmoothing as number });
     },
+  },
+  {
+    name: 'mlp',
+    summary: 'multilayer perceptron: dense relu/tanh/logistic layers trained by minibatch Adam',
+    tasks: ['regression', 'binary', 'multiclass'],
+    acceptsMissing: false,
+    wantsScaling: true,
+    params: {
+      hiddenLayers: { default: [100], doc: 'units per hidden layer, e.g. 64,32' },
+      activation: { default: 'relu', doc: 'relu, tanh or logistic' },
+      alpha: { default: 1e-4, doc: 'L2 penalty strength' },
+      batchSize: { default: null, doc: 'rows per minibatch (null = min(200, rows))' },
+      learningRate: { default: 1e-3, doc: "Adam's step size" },
+      maxIter: { default: 200, doc: 'most epochs' },
+      tol: { default: 1e-4, doc: 'least improvement (loss, or validation score) that counts' },
+      nIterNoChange: { default: 10, doc: 'epochs without improvement before stopping' },
+      earlyStopping: {
+        default: false,
+        doc: 'hold out validationFraction of the rows, stop on their score, keep the best weights',
+      },
+      validationFraction: { default: 0.1, doc: 'share of rows held out for early stopping' },
+      seed: { default: 0, doc: 'seed for initial weights, batch order and the holdout' },
+    },
+    make: (p, task) => (task === 'regression' ? mlpRegressor(p) : mlpClassifier(p)),
   },
   {
     name: 'tree',

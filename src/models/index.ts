@@ -28,6 +28,9 @@ export {
   multinomialNb,
   NaiveBayesModel,
 } from './bayes/naive-bayes.js';
+export { gbdtClassifier, gbdtRegressor } from './boost/gbdt.js';
+export { GbdtModel } from './boost/gbdt-model.js';
+export type { GbdtParams } from './boost/params.js';
 export { DbscanModel, type DbscanParams, dbscan } from './cluster/dbscan.js';
 export { KmeansModel, type KmeansParams, kmeans } from './cluster/kmeans.js';
 export { PcaModel, type PcaParams, pca } from './decomposition/pca.js';
@@ -47,6 +50,9 @@ export {
 } from './linear/logistic.js';
 export { LinearRegressionModel, linearRegression, type RidgeParams, ridge } from './linear/ridge.js';
 export { KnnModel, type KnnParams, knn } from './neighbors/knn.js';
+export type { Activation } from './neural/activations.js';
+export { MlpModel, type MlpParams, mlpClassifier, mlpRegressor } from './neural/mlp.js';
+export type { TrainingHistory } from './neural/train.js';
 export {
   type LbfgsOptions,
   type LbfgsResult,

@@ -186,6 +186,28 @@ describe('keel train', () => {
     expect(result.metrics.r2).toBeGreaterThan(0.3);
   });
 
+  it('trains an MLP with hidden layers given as a list, and takes null for a parameter', () => {
+    const mlp = keel(
+      'train',
+      join(SHARED_DATASETS, 'breast_cancer.csv'),
+      '--target',
+      'target',
+      '--model',
+      'mlp',
+      '--set',
+      'hiddenLayers=16,8',
+      '--set',
+      'maxIter=40',
+      '--set',
+      'batchSize=null',
+      '--json',
+    );
+    expect(mlp.code, mlp.stderr).toBe(0);
+    const result = JSON.parse(mlp.stdout);
+    expect(result.params).toMatchObject({ hiddenLayers: [16, 8], maxIter: 40, batchSize: null });
+    expect(result.metrics.roc_auc).toBeGreaterThan(0.98);
+  });
+
   it('boosts on diamonds with cut, color and clarity as categories and a monotonic carat', () => {
     const { code, stdout, stderr } = keel(
       'train',
