@@ -133,15 +133,15 @@ export function binOf(mapper: BinMapper, f: number, value: number): number {
   return lo;
 }
 
-/** Bins every row: row-major, `cols` bytes per row, so one row's bins share a cache line. */
-export function binRows(mapper: BinMapper, features: readonly RawFeature[], shared = false): Uint8Array {
+/** Bins every value: column-major, each feature's bytes contiguous (histograms read one feature at a time). */
+export function binColumns(mapper: BinMapper, features: readonly RawFeature[], shared = false): Uint8Array {
   const rows = features[0]?.values.length ?? 0;
-  const cols = features.length;
-  const bytes = rows * cols;
+  const bytes = rows * features.length;
   const out = shared ? new Uint8Array(new SharedArrayBuffer(bytes)) : new Uint8Array(bytes);
   features.forEach((feature, f) => {
     const values = feature.values;
-    for (let i = 0; i < rows; i++) out[i * cols + f] = binOf(mapper, f, values[i]!);
+    const column = f * rows;
+    for (let i = 0; i < rows; i++) out[column + i] = binOf(mapper, f, values[i]!);
   });
   return out;
 }

@@ -61,6 +61,7 @@ export function boost(job: BoostJob): Boosted {
   const partition = new Uint32Array(n);
   const scratch = new Uint32Array(n);
   const pool = new HistogramPool(data.histSize);
+  const ordered = { g: new Float64Array(n), h: new Float64Array(n) };
   const collector = new TreeCollector(job.bins);
   const validation = job.validation;
   const validRaw = validation === null ? null : new Float64Array(validation.rows * outputs);
@@ -86,6 +87,7 @@ export function boost(job: BoostJob): Boosted {
         h: h.subarray(k * n, (k + 1) * n),
         unitHessian: loss.unitHessian && w === null,
         features,
+        ordered,
       };
       const tree = growTree(input, job.grow, pool);
       const values = leafValues(tree, job, partition, raw.subarray(k * n, (k + 1) * n));
@@ -94,8 +96,8 @@ export function boost(job: BoostJob): Boosted {
       latest.add(tree, values);
     }
     iteration++;
-    trainLoss.push(loss.value(y, raw, w));
     if (validation !== null && validRaw !== null) {
+      trainLoss.push(loss.value(y, raw, w));
       addTreeScores(latest.finish(), validation.x, validation.rows, data.cols, outputs, validRaw);
       validationLoss.push(loss.value(validation.y, classMajor(validRaw, outputs), validation.w));
       if (shouldStop(validationLoss, job.patience, job.tol)) break;
@@ -181,7 +183,7 @@ function addToTraining(
 function binnedLeaf(tree: GrownTree, data: GrowData, row: number): number {
   let node = 0;
   for (let f = tree.feature[node]!; f >= 0; f = tree.feature[node]!) {
-    const b = data.bins[row * data.cols + f]!;
+    const b = data.bins[f * data.rows + row]!;
     const categories = tree.categories[node];
     const goLeft =
       b === data.binCount[f]

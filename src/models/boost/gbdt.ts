@@ -3,7 +3,7 @@ import type { Estimator, FitOptions, SupervisedTask, Target } from '../../estima
 import { withDefaults } from '../../params.js';
 import { Rng } from '../../random.js';
 import { checkRows, requireTarget, trainingNames } from '../input.js';
-import { binRows, fitBins, type RawFeature } from './bins.js';
+import { binColumns, fitBins, type RawFeature } from './bins.js';
 import { boost, type Validation } from './booster.js';
 import { trainingFeatures, treeInputRows } from './features.js';
 import { GbdtModel } from './gbdt-model.js';
@@ -73,7 +73,7 @@ function fitGbdt(
     : { train: null, valid: null };
   const trainRaw = train === null ? raw : raw.map((f) => pick(f, train));
   const bins = fitBins(trainRaw, params.maxBins, rng);
-  const data = growData(binRows(bins, trainRaw), train?.length ?? n, bins.binCount, bins.categorical);
+  const data = growData(binColumns(bins, trainRaw), train?.length ?? n, bins.binCount, bins.categorical);
   const loss = makeLoss(lossName(params, target.task), classes, params);
   const validation: Validation | null =
     valid === null

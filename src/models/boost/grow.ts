@@ -1,4 +1,10 @@
-import { buildHistogram, type GrowData, type HistogramPool, subtractHistogram } from './histogram.js';
+import {
+  buildHistogram,
+  type GrowData,
+  type HistogramPool,
+  type OrderedGradients,
+  subtractHistogram,
+} from './histogram.js';
 import { bestSplit, inLeftSet, leafValue, type Split, type SplitSettings } from './split.js';
 
 export interface GrowSettings extends SplitSettings {
@@ -40,6 +46,8 @@ export interface GrowInput {
   readonly unitHessian: boolean;
   /** The features this tree may split on, in increasing order. */
   readonly features: Int32Array;
+  /** Scratch for a node's gathered gradients, at least `size` long each. */
+  readonly ordered: OrderedGradients;
 }
 
 interface Leaf {
@@ -169,8 +177,8 @@ function prepare(
 ): void {
   if (from === null) {
     leaf.hist = pool.take();
-    const { data, partition, g, h, unitHessian, features } = input;
-    buildHistogram(data, partition, leaf.start, leaf.end, g, h, unitHessian, features, leaf.hist);
+    const { data, partition, g, h, unitHessian, features, ordered } = input;
+    buildHistogram(data, partition, leaf.start, leaf.end, g, h, unitHessian, features, leaf.hist, ordered);
   } else {
     subtractHistogram(input.data, from.parent, from.sibling, input.features);
     leaf.hist = from.parent;
@@ -236,8 +244,8 @@ function splitLeaf(input: GrowInput, s: GrowSettings, tree: GrownTree, parent: L
 /** Stable: each side keeps its rows in their previous order (rows stay ascending, reads stay forward). */
 function partitionRows(input: GrowInput, start: number, end: number, split: Split): number {
   const { partition, scratch, data } = input;
-  const { bins, cols } = data;
   const f = split.feature;
+  const column = data.bins.subarray(f * data.rows, (f + 1) * data.rows);
   const missingBin = data.binCount[f]!;
   let l = start;
   let r = 0;
@@ -245,7 +253,7 @@ function partitionRows(input: GrowInput, start: number, end: number, split: Spli
     const bits = split.categories;
     for (let k = start; k < end; k++) {
       const row = partition[k]!;
-      if (inLeftSet(bits, bins[row * cols + f]!)) partition[l++] = row;
+      if (inLeftSet(bits, column[row]!)) partition[l++] = row;
       else scratch[r++] = row;
     }
   } else {
@@ -253,7 +261,7 @@ function partitionRows(input: GrowInput, start: number, end: number, split: Spli
     const missingLeft = split.missingLeft;
     for (let k = start; k < end; k++) {
       const row = partition[k]!;
-      const b = bins[row * cols + f]!;
+      const b = column[row]!;
       if (b <= threshold || (missingLeft && b === missingBin)) partition[l++] = row;
       else scratch[r++] = row;
     }

@@ -5,7 +5,7 @@
  * row count; features sit end to end at `histOffset[f]`.
  */
 export interface GrowData {
-  /** Row-major bins, `cols` bytes per row. */
+  /** Column-major bins: feature f's bin for row i is `bins[f * rows + i]`. */
   readonly bins: Uint8Array;
   readonly rows: number;
   readonly cols: number;
@@ -36,12 +36,22 @@ export function growData(
   return { bins, rows, cols, binCount, categorical, histOffset, histSize: size };
 }
 
+/** Gradients (and hessians) of a node's rows, gathered into row order so histogram loops read them forwards. */
+export interface OrderedGradients {
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+}
+
 /**
  * Sums g, h and counts per bin over the rows `partition[start..end)`, for the
- * listed features. Rows are the outer loop: one row's bins are adjacent bytes,
- * and its gradient is read once for all features. With unit hessians (an
- * unweighted squared-error-like loss) the hessian sum is the count, so only
- * two sums are accumulated and the third is copied afterwards.
+ * listed features. Features are the outer loop: one feature's histogram (256
+ * bins × 24 bytes) stays in the L1 cache while its column is read; summing a
+ * whole row across features instead scatters into 28 histograms and ran ~6×
+ * slower. The node's gradients are first gathered in partition order, so the
+ * per-feature loops read them sequentially (scikit-learn's "ordered
+ * gradients"); the root on all rows reads everything in place. With unit
+ * hessians (an unweighted squared-error-like loss) the hessian sum is the
+ * count, so it is copied afterwards instead of summed.
  */
 export function buildHistogram(
   data: GrowData,
@@ -53,43 +63,52 @@ export function buildHistogram(
   unitHessian: boolean,
   features: Int32Array,
   hist: Float64Array,
+  ordered: OrderedGradients,
 ): void {
-  const { bins, cols, histOffset, binCount } = data;
-  const used = features.length;
-  for (let u = 0; u < used; u++) {
-    const f = features[u]!;
-    hist.fill(0, histOffset[f]!, histOffset[f]! + SLOTS * (binCount[f]! + 1));
+  const { bins, rows, histOffset, binCount } = data;
+  const whole = start === 0 && end === rows;
+  const count = end - start;
+  const go = whole ? g : ordered.g;
+  const ho = whole ? h : ordered.h;
+  if (!whole) {
+    for (let k = 0; k < count; k++) go[k] = g[partition[start + k]!]!;
+    if (!unitHessian) for (let k = 0; k < count; k++) ho[k] = h[partition[start + k]!]!;
   }
-  if (unitHessian) {
-    for (let k = start; k < end; k++) {
-      const row = partition[k]!;
-      const gk = g[row]!;
-      const base = row * cols;
-      for (let u = 0; u < used; u++) {
-        const f = features[u]!;
-        const at = histOffset[f]! + SLOTS * bins[base + f]!;
-        hist[at]! += gk;
+  for (let u = 0; u < features.length; u++) {
+    const f = features[u]!;
+    const offset = histOffset[f]!;
+    const last = offset + SLOTS * (binCount[f]! + 1);
+    const column = f * rows;
+    hist.fill(0, offset, last);
+    if (unitHessian) {
+      if (whole) {
+        for (let k = 0; k < count; k++) {
+          const at = offset + SLOTS * bins[column + k]!;
+          hist[at]! += go[k]!;
+          hist[at + 2]! += 1;
+        }
+      } else {
+        for (let k = 0; k < count; k++) {
+          const at = offset + SLOTS * bins[column + partition[start + k]!]!;
+          hist[at]! += go[k]!;
+          hist[at + 2]! += 1;
+        }
+      }
+      for (let at = offset; at < last; at += SLOTS) hist[at + 1] = hist[at + 2]!;
+    } else if (whole) {
+      for (let k = 0; k < count; k++) {
+        const at = offset + SLOTS * bins[column + k]!;
+        hist[at]! += go[k]!;
+        hist[at + 1]! += ho[k]!;
         hist[at + 2]! += 1;
       }
-    }
-    for (let u = 0; u < used; u++) {
-      const f = features[u]!;
-      const last = histOffset[f]! + SLOTS * (binCount[f]! + 1);
-      for (let at = histOffset[f]!; at < last; at += SLOTS) hist[at + 1] = hist[at + 2]!;
-    }
-    return;
-  }
-  for (let k = start; k < end; k++) {
-    const row = partition[k]!;
-    const gk = g[row]!;
-    const hk = h[row]!;
-    const base = row * cols;
-    for (let u = 0; u < used; u++) {
-      const f = features[u]!;
-      const at = histOffset[f]! + SLOTS * bins[base + f]!;
-      hist[at]! += gk;
-      hist[at + 1]! += hk;
-      hist[at + 2]! += 1;
+    } else {
+      for (let k = 0; k < count; k++) {
+        const at = offset + SLOTS * bins[column + partition[start + k]!]!;
+        hist[at]! += go[k]!;
+        hist[at + 1]! += ho[k]!;
+        hist[at + 2]! += 1;
+      }
     }
   }
 }
