@@ -260,6 +260,17 @@ describe('gbdt options', () => {
     expect(recall(balanced)).toBeGreaterThan(recall(plain) + 0.1);
   });
 
+  it('builds the same model on 1 and 2 worker threads, array for array', () => {
+    // 36,000 × 28 = 1.008M cells: enough for the fit to start workers.
+    for (const task of ['binary', 'multiclass'] as const) {
+      const { X: big, y: labels } = syntheticData(task, 36_000, 28, 11);
+      const params = { trees: 5, earlyStopping: false, subsample: 0.9, colsample: 0.6 } as const;
+      const one = gbdtClassifier({ ...params, threads: 1 }).fit(big, labels);
+      const two = gbdtClassifier({ ...params, threads: 2 }).fit(big, labels);
+      expect(two.toArtifact().arrays).toEqual(one.toArtifact().arrays);
+    }
+  });
+
   it('saves and loads to the same scores, categories included', () => {
     const { frame, target } = colouredData(300, 5);
     const model = gbdtClassifier({ trees: 10, minSamplesLeaf: 5 }).fit(frame, target);

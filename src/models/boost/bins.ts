@@ -133,15 +133,18 @@ export function binOf(mapper: BinMapper, f: number, value: number): number {
   return lo;
 }
 
-/** Bins every value: column-major, each feature's bytes contiguous (histograms read one feature at a time). */
-export function binColumns(mapper: BinMapper, features: readonly RawFeature[], shared = false): Uint8Array {
+/**
+ * Bins every value into the grouped layout of `GrowData`: four features per
+ * 32-bit word, group-major (padding lanes of the last group hold 0).
+ */
+export function binGroups(mapper: BinMapper, features: readonly RawFeature[], shared = false): Uint8Array {
   const rows = features[0]?.values.length ?? 0;
-  const bytes = rows * features.length;
+  const bytes = Math.ceil(features.length / 4) * 4 * rows;
   const out = shared ? new Uint8Array(new SharedArrayBuffer(bytes)) : new Uint8Array(bytes);
   features.forEach((feature, f) => {
     const values = feature.values;
-    const column = f * rows;
-    for (let i = 0; i < rows; i++) out[column + i] = binOf(mapper, f, values[i]!);
+    const base = (f >>> 2) * rows * 4 + (f & 3);
+    for (let i = 0; i < rows; i++) out[base + i * 4] = binOf(mapper, f, values[i]!);
   });
   return out;
 }

@@ -1,8 +1,16 @@
 import type { Rng } from '../../random.js';
 import type { BinMapper } from './bins.js';
 import { type GrownTree, type GrowSettings, growTree } from './grow.js';
-import { type GrowData, HistogramPool } from './histogram.js';
+import {
+  binIndex,
+  type GrowData,
+  groupsOf,
+  type HistogramBuilder,
+  HistogramPool,
+  LocalHistogramBuilder,
+} from './histogram.js';
 import { type Loss, quantileOf } from './loss.js';
+import { sharedFitMemory, WorkerHistogramBuilder } from './parallel.js';
 import { inLeftSet } from './split.js';
 import { addTreeScores, type BoostedTrees, TreeCollector } from './trees.js';
 
@@ -32,6 +40,8 @@ export interface BoostJob {
   readonly patience: number;
   readonly tol: number;
   readonly rng: Rng;
+  /** Threads for building histograms; more than 1 needs `data` in shared memory. */
+  readonly threads: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -56,12 +66,49 @@ export function boost(job: BoostJob): Boosted {
   const baseline = loss.baseline(y, w);
   const raw = new Float64Array(outputs * n);
   for (let k = 0; k < outputs; k++) raw.fill(baseline[k]!, k * n, (k + 1) * n);
-  const g = new Float64Array(outputs * n);
-  const h = new Float64Array(outputs * n);
-  const partition = new Uint32Array(n);
+  const shared = job.threads > 1 ? sharedFitMemory(n, outputs) : null;
+  const g = shared?.g ?? new Float64Array(outputs * n);
+  const h = shared?.h ?? new Float64Array(outputs * n);
+  const partition = shared?.partition ?? new Uint32Array(n);
   const scratch = new Uint32Array(n);
-  const pool = new HistogramPool(data.histSize);
-  const ordered = { g: new Float64Array(n), h: new Float64Array(n) };
+  const workers =
+    shared === null ? null : new WorkerHistogramBuilder(data, shared, job.threads, job.grow.maxLeaves + 2);
+  try {
+    return boostWith(
+      job,
+      { raw, baseline, g, h, partition, scratch },
+      workers ?? new LocalHistogramBuilder(data),
+      workers,
+    );
+  } finally {
+    workers?.close();
+  }
+}
+
+interface Buffers {
+  readonly raw: Float64Array;
+  readonly baseline: Float64Array;
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+  readonly partition: Uint32Array;
+  readonly scratch: Uint32Array;
+}
+
+function boostWith(
+  job: BoostJob,
+  { raw, baseline, g, h, partition, scratch }: Buffers,
+  builder: HistogramBuilder,
+  workers: WorkerHistogramBuilder | null,
+): Boosted {
+  const { data, y, w, loss } = job;
+  const n = data.rows;
+  const outputs = loss.outputs;
+  const views = workers?.histogramViews();
+  const pool = new HistogramPool(() => {
+    const view = views?.pop();
+    if (views !== undefined && view === undefined) throw new Error('the shared histogram pool ran out');
+    return view ?? new Float64Array(data.histSize);
+  });
   const collector = new TreeCollector(job.bins);
   const validation = job.validation;
   const validRaw = validation === null ? null : new Float64Array(validation.rows * outputs);
@@ -87,7 +134,8 @@ export function boost(job: BoostJob): Boosted {
         h: h.subarray(k * n, (k + 1) * n),
         unitHessian: loss.unitHessian && w === null,
         features,
-        ordered,
+        groups: groupsOf(features),
+        builder,
       };
       const tree = growTree(input, job.grow, pool);
       const values = leafValues(tree, job, partition, raw.subarray(k * n, (k + 1) * n));
@@ -183,7 +231,7 @@ function addToTraining(
 function binnedLeaf(tree: GrownTree, data: GrowData, row: number): number {
   let node = 0;
   for (let f = tree.feature[node]!; f >= 0; f = tree.feature[node]!) {
-    const b = data.bins[f * data.rows + row]!;
+    const b = data.bytes[binIndex(data.rows, f, row)]!;
     const categories = tree.categories[node];
     const goLeft =
       b === data.binCount[f]

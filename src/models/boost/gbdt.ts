@@ -1,9 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { Frame, type Matrix } from '../../data/frame.js';
 import type { Estimator, FitOptions, SupervisedTask, Target } from '../../estimator.js';
 import { withDefaults } from '../../params.js';
 import { Rng } from '../../random.js';
 import { checkRows, requireTarget, trainingNames } from '../input.js';
-import { binColumns, fitBins, type RawFeature } from './bins.js';
+import { binGroups, fitBins, type RawFeature } from './bins.js';
 import { boost, type Validation } from './booster.js';
 import { trainingFeatures, treeInputRows } from './features.js';
 import { GbdtModel } from './gbdt-model.js';
@@ -73,7 +74,13 @@ function fitGbdt(
     : { train: null, valid: null };
   const trainRaw = train === null ? raw : raw.map((f) => pick(f, train));
   const bins = fitBins(trainRaw, params.maxBins, rng);
-  const data = growData(binColumns(bins, trainRaw), train?.length ?? n, bins.binCount, bins.categorical);
+  const threads = threadCount(params, (train?.length ?? n) * names.length);
+  const data = growData(
+    binGroups(bins, trainRaw, threads > 1),
+    train?.length ?? n,
+    bins.binCount,
+    bins.categorical,
+  );
   const loss = makeLoss(lossName(params, target.task), classes, params);
   const validation: Validation | null =
     valid === null
@@ -109,9 +116,21 @@ function fitGbdt(
     patience: params.patience,
     tol: params.tol,
     rng,
+    threads,
     onProgress: options.onProgress,
   });
   return new GbdtModel(kind, params, names, specs, target.classes, target.task, loss.name, bins, boosted);
+}
+
+/**
+ * Below this many cells, starting worker threads costs more than it saves. A
+ * fit with workers is the same model as one without.
+ */
+const MIN_CELLS_FOR_WORKERS = 1_000_000;
+
+function threadCount(params: GbdtParams, cells: number): number {
+  const wanted = params.threads ?? availableParallelism();
+  return wanted > 1 && cells >= MIN_CELLS_FOR_WORKERS ? wanted : 1;
 }
 
 function lossName(params: GbdtParams, task: SupervisedTask) {

@@ -1,8 +1,9 @@
 import {
-  buildHistogram,
+  binIndex,
   type GrowData,
+  type HistogramBuilder,
   type HistogramPool,
-  type OrderedGradients,
+  LANES,
   subtractHistogram,
 } from './histogram.js';
 import { bestSplit, inLeftSet, leafValue, type Split, type SplitSettings } from './split.js';
@@ -46,8 +47,9 @@ export interface GrowInput {
   readonly unitHessian: boolean;
   /** The features this tree may split on, in increasing order. */
   readonly features: Int32Array;
-  /** Scratch for a node's gathered gradients, at least `size` long each. */
-  readonly ordered: OrderedGradients;
+  /** The feature groups holding `features` (see histogram.ts). */
+  readonly groups: Int32Array;
+  readonly builder: HistogramBuilder;
 }
 
 interface Leaf {
@@ -177,8 +179,8 @@ function prepare(
 ): void {
   if (from === null) {
     leaf.hist = pool.take();
-    const { data, partition, g, h, unitHessian, features, ordered } = input;
-    buildHistogram(data, partition, leaf.start, leaf.end, g, h, unitHessian, features, leaf.hist, ordered);
+    const { partition, g, h, unitHessian, groups } = input;
+    input.builder.build(partition, leaf.start, leaf.end, g, h, unitHessian, groups, leaf.hist);
   } else {
     subtractHistogram(input.data, from.parent, from.sibling, input.features);
     leaf.hist = from.parent;
@@ -245,7 +247,8 @@ function splitLeaf(input: GrowInput, s: GrowSettings, tree: GrownTree, parent: L
 function partitionRows(input: GrowInput, start: number, end: number, split: Split): number {
   const { partition, scratch, data } = input;
   const f = split.feature;
-  const column = data.bins.subarray(f * data.rows, (f + 1) * data.rows);
+  const bytes = data.bytes;
+  const first = binIndex(data.rows, f, 0);
   const missingBin = data.binCount[f]!;
   let l = start;
   let r = 0;
@@ -253,7 +256,7 @@ function partitionRows(input: GrowInput, start: number, end: number, split: Spli
     const bits = split.categories;
     for (let k = start; k < end; k++) {
       const row = partition[k]!;
-      if (inLeftSet(bits, column[row]!)) partition[l++] = row;
+      if (inLeftSet(bits, bytes[first + row * LANES]!)) partition[l++] = row;
       else scratch[r++] = row;
     }
   } else {
@@ -261,7 +264,7 @@ function partitionRows(input: GrowInput, start: number, end: number, split: Spli
     const missingLeft = split.missingLeft;
     for (let k = start; k < end; k++) {
       const row = partition[k]!;
-      const b = column[row]!;
+      const b = bytes[first + row * LANES]!;
       if (b <= threshold || (missingLeft && b === missingBin)) partition[l++] = row;
       else scratch[r++] = row;
     }

@@ -1,17 +1,29 @@
 /**
  * What a tree grower needs to know about the binned training data.
- * A node's histogram holds, for every feature and every bin (the missing
- * bin included), three sums over the node's rows: gradient, hessian and
- * row count; features sit end to end at `histOffset[f]`.
+ *
+ * Bins are stored in groups of four features: for each group, each row's four
+ * bins are one 32-bit word (`words[group * rows + row]`, feature f in byte
+ * f % 4 of group f / 4). Summing a histogram then reads one word and one
+ * gradient per row for four features at once, and the four features'
+ * histograms (4 × 256 bins × 24 bytes) still fit in the L1 cache. Measured on
+ * 100,000 × 28, 100 trees: one feature at a time 12.8 s, four 10.3 s, all 28
+ * features of a row at once (28 histograms, out of L1) 20.8 s.
+ *
+ * A node's histogram holds, for every feature and every bin (the missing bin
+ * included), three sums over the node's rows: gradient, hessian and row count;
+ * features sit end to end at `histOffset[f]`. The padding lanes of the last
+ * group have a one-bin histogram of their own that nothing reads.
  */
 export interface GrowData {
-  /** Column-major bins: feature f's bin for row i is `bins[f * rows + i]`. */
-  readonly bins: Uint8Array;
+  /** Four features' bins per word, group-major (see above); `bytes` is the same memory. */
+  readonly words: Uint32Array;
+  readonly bytes: Uint8Array;
   readonly rows: number;
   readonly cols: number;
   /** Non-missing bins per feature; the missing bin's index equals this count. */
   readonly binCount: Int32Array;
   readonly categorical: Uint8Array;
+  /** Per feature, padding lanes included (groups × 4 entries), and one past the end. */
   readonly histOffset: Int32Array;
   /** Doubles in one node's histogram. */
   readonly histSize: number;
@@ -19,21 +31,31 @@ export interface GrowData {
 
 /** Slots per bin: gradient, hessian, count. */
 export const SLOTS = 3;
+export const LANES = 4;
+
+export function groupCount(cols: number): number {
+  return Math.ceil(cols / LANES);
+}
+
+/** The byte holding feature f's bin for `row`. */
+export function binIndex(rows: number, f: number, row: number): number {
+  return ((f >>> 2) * rows + row) * LANES + (f & 3);
+}
 
 export function growData(
-  bins: Uint8Array,
+  bytes: Uint8Array,
   rows: number,
   binCount: Int32Array,
   categorical: Uint8Array,
 ): GrowData {
   const cols = binCount.length;
-  const histOffset = new Int32Array(cols);
-  let size = 0;
-  for (let f = 0; f < cols; f++) {
-    histOffset[f] = size;
-    size += SLOTS * (binCount[f]! + 1);
+  const lanes = groupCount(cols) * LANES;
+  const histOffset = new Int32Array(lanes + 1);
+  for (let f = 0; f < lanes; f++) {
+    histOffset[f + 1] = histOffset[f]! + SLOTS * ((f < cols ? binCount[f]! : 0) + 1);
   }
-  return { bins, rows, cols, binCount, categorical, histOffset, histSize: size };
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / LANES);
+  return { words, bytes, rows, cols, binCount, categorical, histOffset, histSize: histOffset[lanes]! };
 }
 
 /** Gradients (and hessians) of a node's rows, gathered into row order so histogram loops read them forwards. */
@@ -42,73 +64,169 @@ export interface OrderedGradients {
   readonly h: Float64Array;
 }
 
+/** The groups (in increasing order) that hold any of the features. */
+export function groupsOf(features: Int32Array): Int32Array {
+  const groups: number[] = [];
+  for (let u = 0; u < features.length; u++) {
+    const group = features[u]! >>> 2;
+    if (groups[groups.length - 1] !== group) groups.push(group);
+  }
+  return Int32Array.from(groups);
+}
+
 /**
- * Sums g, h and counts per bin over the rows `partition[start..end)`, for the
- * listed features. Features are the outer loop: one feature's histogram (256
- * bins × 24 bytes) stays in the L1 cache while its column is read; summing a
- * whole row across features instead scatters into 28 histograms and ran ~6×
- * slower. The node's gradients are first gathered in partition order, so the
- * per-feature loops read them sequentially (scikit-learn's "ordered
- * gradients"); the root on all rows reads everything in place. With unit
- * hessians (an unweighted squared-error-like loss) the hessian sum is the
- * count, so it is copied afterwards instead of summed.
+ * Puts the gradients (and, unless unit, the hessians) of the rows
+ * `partition[start..end)` in that order at the start of `ordered`, so the
+ * histogram loops read them sequentially (scikit-learn's "ordered
+ * gradients"). The root on all rows, in order, needs no copy.
  */
-export function buildHistogram(
-  data: GrowData,
+export function gatherGradients(
   partition: Uint32Array,
   start: number,
   end: number,
   g: Float64Array,
   h: Float64Array,
   unitHessian: boolean,
-  features: Int32Array,
-  hist: Float64Array,
   ordered: OrderedGradients,
 ): void {
-  const { bins, rows, histOffset, binCount } = data;
-  const whole = start === 0 && end === rows;
   const count = end - start;
-  const go = whole ? g : ordered.g;
-  const ho = whole ? h : ordered.h;
-  if (!whole) {
-    for (let k = 0; k < count; k++) go[k] = g[partition[start + k]!]!;
-    if (!unitHessian) for (let k = 0; k < count; k++) ho[k] = h[partition[start + k]!]!;
+  for (let k = 0; k < count; k++) ordered.g[k] = g[partition[start + k]!]!;
+  if (!unitHessian) for (let k = 0; k < count; k++) ordered.h[k] = h[partition[start + k]!]!;
+}
+
+/**
+ * Sums one group's four histograms over `rows` (a node's slice of the
+ * partition), with `g` and `h` in the same order as `rows`. With unit hessians
+ * (an unweighted squared-error-like loss) the hessian sum is the count, so it
+ * is copied afterwards instead of summed.
+ */
+export function sumGroup(
+  data: GrowData,
+  group: number,
+  rows: Uint32Array,
+  g: Float64Array,
+  h: Float64Array,
+  unitHessian: boolean,
+  hist: Float64Array,
+): void {
+  const from = data.histOffset[group * LANES]!;
+  const to = data.histOffset[group * LANES + LANES]!;
+  hist.fill(0, from, to);
+  if (unitHessian) {
+    sumGroupUnit(data, group, rows, g, hist);
+    for (let at = from; at < to; at += SLOTS) hist[at + 1] = hist[at + 2]!;
+    return;
   }
-  for (let u = 0; u < features.length; u++) {
-    const f = features[u]!;
-    const offset = histOffset[f]!;
-    const last = offset + SLOTS * (binCount[f]! + 1);
-    const column = f * rows;
-    hist.fill(0, offset, last);
-    if (unitHessian) {
-      if (whole) {
-        for (let k = 0; k < count; k++) {
-          const at = offset + SLOTS * bins[column + k]!;
-          hist[at]! += go[k]!;
-          hist[at + 2]! += 1;
-        }
-      } else {
-        for (let k = 0; k < count; k++) {
-          const at = offset + SLOTS * bins[column + partition[start + k]!]!;
-          hist[at]! += go[k]!;
-          hist[at + 2]! += 1;
-        }
-      }
-      for (let at = offset; at < last; at += SLOTS) hist[at + 1] = hist[at + 2]!;
-    } else if (whole) {
-      for (let k = 0; k < count; k++) {
-        const at = offset + SLOTS * bins[column + k]!;
-        hist[at]! += go[k]!;
-        hist[at + 1]! += ho[k]!;
-        hist[at + 2]! += 1;
-      }
-    } else {
-      for (let k = 0; k < count; k++) {
-        const at = offset + SLOTS * bins[column + partition[start + k]!]!;
-        hist[at]! += go[k]!;
-        hist[at + 1]! += ho[k]!;
-        hist[at + 2]! += 1;
-      }
+  const { words, histOffset } = data;
+  const base = group * data.rows;
+  const o0 = histOffset[group * LANES]!;
+  const o1 = histOffset[group * LANES + 1]!;
+  const o2 = histOffset[group * LANES + 2]!;
+  const o3 = histOffset[group * LANES + 3]!;
+  const count = rows.length;
+  for (let k = 0; k < count; k++) {
+    const w = words[base + rows[k]!]!;
+    const gk = g[k]!;
+    const hk = h[k]!;
+    let at = o0 + SLOTS * (w & 255);
+    hist[at]! += gk;
+    hist[at + 1]! += hk;
+    hist[at + 2]! += 1;
+    at = o1 + SLOTS * ((w >>> 8) & 255);
+    hist[at]! += gk;
+    hist[at + 1]! += hk;
+    hist[at + 2]! += 1;
+    at = o2 + SLOTS * ((w >>> 16) & 255);
+    hist[at]! += gk;
+    hist[at + 1]! += hk;
+    hist[at + 2]! += 1;
+    at = o3 + SLOTS * (w >>> 24);
+    hist[at]! += gk;
+    hist[at + 1]! += hk;
+    hist[at + 2]! += 1;
+  }
+}
+
+function sumGroupUnit(
+  data: GrowData,
+  group: number,
+  rows: Uint32Array,
+  g: Float64Array,
+  hist: Float64Array,
+): void {
+  const { words, histOffset } = data;
+  const base = group * data.rows;
+  const o0 = histOffset[group * LANES]!;
+  const o1 = histOffset[group * LANES + 1]!;
+  const o2 = histOffset[group * LANES + 2]!;
+  const o3 = histOffset[group * LANES + 3]!;
+  const count = rows.length;
+  for (let k = 0; k < count; k++) {
+    const w = words[base + rows[k]!]!;
+    const gk = g[k]!;
+    let at = o0 + SLOTS * (w & 255);
+    hist[at]! += gk;
+    hist[at + 2]! += 1;
+    at = o1 + SLOTS * ((w >>> 8) & 255);
+    hist[at]! += gk;
+    hist[at + 2]! += 1;
+    at = o2 + SLOTS * ((w >>> 16) & 255);
+    hist[at]! += gk;
+    hist[at + 2]! += 1;
+    at = o3 + SLOTS * (w >>> 24);
+    hist[at]! += gk;
+    hist[at + 2]! += 1;
+  }
+}
+
+/**
+ * Builds histograms for nodes: on this thread, or spread over worker threads
+ * by feature group (see parallel.ts). Either way each group is summed by one
+ * thread in row order, so the sums are the same bit for bit.
+ */
+export interface HistogramBuilder {
+  build(
+    partition: Uint32Array,
+    start: number,
+    end: number,
+    g: Float64Array,
+    h: Float64Array,
+    unitHessian: boolean,
+    groups: Int32Array,
+    hist: Float64Array,
+  ): void;
+}
+
+export class LocalHistogramBuilder implements HistogramBuilder {
+  private readonly ordered: OrderedGradients;
+
+  constructor(private readonly data: GrowData) {
+    this.ordered = { g: new Float64Array(data.rows), h: new Float64Array(data.rows) };
+  }
+
+  build(
+    partition: Uint32Array,
+    start: number,
+    end: number,
+    g: Float64Array,
+    h: Float64Array,
+    unitHessian: boolean,
+    groups: Int32Array,
+    hist: Float64Array,
+  ): void {
+    const whole = start === 0 && end === this.data.rows;
+    if (!whole) gatherGradients(partition, start, end, g, h, unitHessian, this.ordered);
+    const rows = partition.subarray(start, end);
+    for (let u = 0; u < groups.length; u++) {
+      sumGroup(
+        this.data,
+        groups[u]!,
+        rows,
+        whole ? g : this.ordered.g,
+        whole ? h : this.ordered.h,
+        unitHessian,
+        hist,
+      );
     }
   }
 }
@@ -122,7 +240,7 @@ export function subtractHistogram(
 ): void {
   for (let u = 0; u < features.length; u++) {
     const f = features[u]!;
-    const last = data.histOffset[f]! + SLOTS * (data.binCount[f]! + 1);
+    const last = data.histOffset[f + 1]!;
     for (let at = data.histOffset[f]!; at < last; at++) parent[at]! -= child[at]!;
   }
 }
@@ -131,10 +249,10 @@ export function subtractHistogram(
 export class HistogramPool {
   private readonly free: Float64Array[] = [];
 
-  constructor(private readonly size: number) {}
+  constructor(private readonly allocate: () => Float64Array) {}
 
   take(): Float64Array {
-    return this.free.pop() ?? new Float64Array(this.size);
+    return this.free.pop() ?? this.allocate();
   }
 
   give(hist: Float64Array): void {

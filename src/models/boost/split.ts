@@ -49,7 +49,7 @@ const BITSET_WORDS = 8;
 export function leafValue(g: number, h: number, s: SplitSettings, lower: number, upper: number): number {
   const t = g > s.l1 ? g - s.l1 : g < -s.l1 ? g + s.l1 : 0;
   const v = -t / (h + s.l2 + 1e-15);
-  return v < lower ? lower : v > upper ? upper : v;
+  return Math.max(lower, Math.min(v, upper));
 }
 
 /** The second-order loss of a leaf with value v (lower is better). */

@@ -1,0 +1,44 @@
+import { workerData } from 'node:worker_threads';
+import type { HistogramWorkerInput } from './parallel.js';
+
+/**
+ * A worker thread that sums its share of each node's feature groups (see
+ * parallel.ts) until told to stop. It waits on the generation counter, so a
+ * job posted before it starts waiting is not missed.
+ */
+const input = workerData as HistogramWorkerInput;
+Atomics.store(input.status, 1, 1);
+Atomics.notify(input.status, 1);
+try {
+  // Imported here, not at the top, so that a failure to load is reported like any other.
+  const { BUILD, CONTROL } = await import('./parallel.js');
+  const { sumGroup } = await import('./histogram.js');
+  const { control, data, threads, index } = input;
+  const histSize = data.histSize;
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(control, CONTROL.generation, seen);
+    seen = Atomics.load(control, CONTROL.generation);
+    if (control[CONTROL.command] !== BUILD) break;
+    const start = control[CONTROL.start]!;
+    const end = control[CONTROL.end]!;
+    const unitHessian = control[CONTROL.unitHessian] === 1;
+    const whole = control[CONTROL.whole] === 1;
+    const at = control[CONTROL.hist]! * histSize;
+    const hist = input.histograms.subarray(at, at + histSize);
+    const offset = control[CONTROL.gradientOffset]!;
+    const g = whole ? input.g.subarray(offset, offset + data.rows) : input.ordered.g;
+    const h = whole ? input.h.subarray(offset, offset + data.rows) : input.ordered.h;
+    const rows = input.partition.subarray(start, end);
+    const groups = control[CONTROL.groupCount]!;
+    for (let u = index; u < groups; u += threads) {
+      sumGroup(data, control[CONTROL.groups + u]!, rows, g, h, unitHessian, hist);
+    }
+    Atomics.store(control, input.doneAt + index, seen);
+    Atomics.notify(control, input.doneAt + index);
+  }
+} catch (error) {
+  input.port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  Atomics.store(input.control, input.doneAt + input.index, -1);
+  Atomics.notify(input.control, input.doneAt + input.index);
+}

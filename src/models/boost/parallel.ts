@@ -1,0 +1,205 @@
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { workerEntry } from '../../worker-entry.js';
+import { waitForStart } from '../tree/parallel.js';
+import {
+  type GrowData,
+  gatherGradients,
+  type HistogramBuilder,
+  type OrderedGradients,
+  sumGroup,
+} from './histogram.js';
+
+/**
+ * Histograms built by several threads at once: the feature groups of each node
+ * are dealt out round-robin (group i to thread i mod threads, this thread
+ * being thread 0), and each group is summed whole by one thread, in row
+ * order, so the model is the same for any number of threads.
+ *
+ * Everything the workers read lives in SharedArrayBuffers: the binned data,
+ * the partition, the gradients, the gathered gradients and a fixed pool of
+ * histograms. A node is one "generation": the main thread writes the job into
+ * `control`, bumps the generation and wakes the workers (Atomics.notify),
+ * sums its own groups, then waits (Atomics.wait) until every worker has
+ * written the generation into its done slot. `fit` stays synchronous.
+ */
+export const CONTROL = {
+  generation: 0,
+  command: 1,
+  start: 2,
+  end: 3,
+  unitHessian: 4,
+  whole: 5,
+  hist: 6,
+  gradientOffset: 7,
+  groupCount: 8,
+  groups: 9,
+} as const;
+export const BUILD = 1;
+export const STOP = 2;
+const FAILED = -1;
+
+/** What a histogram worker is given once, at start. */
+export interface HistogramWorkerInput {
+  readonly data: GrowData;
+  readonly partition: Uint32Array;
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+  readonly ordered: OrderedGradients;
+  readonly histograms: Float64Array;
+  readonly control: Int32Array;
+  /** Where the workers' done slots start in `control`. */
+  readonly doneAt: number;
+  readonly index: number;
+  readonly threads: number;
+  readonly status: Int32Array;
+  readonly port: MessagePort;
+}
+
+/** Shared buffers for a threaded fit: the booster allocates its partition and gradients from here. */
+export interface SharedFitMemory {
+  readonly partition: Uint32Array;
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+}
+
+export function sharedFitMemory(rows: number, outputs: number): SharedFitMemory {
+  const floats = (length: number) => new Float64Array(new SharedArrayBuffer(length * 8));
+  return {
+    partition: new Uint32Array(new SharedArrayBuffer(rows * 4)),
+    g: floats(rows * outputs),
+    h: floats(rows * outputs),
+  };
+}
+
+export class WorkerHistogramBuilder implements HistogramBuilder {
+  private readonly ordered: OrderedGradients;
+  private readonly histograms: Float64Array;
+  private readonly control: Int32Array;
+  private readonly doneAt: number;
+  private readonly workers: { worker: Worker; port: MessagePort }[] = [];
+  private readonly views = new Map<Float64Array, number>();
+  private generation = 0;
+
+  constructor(
+    private readonly data: GrowData,
+    private readonly memory: SharedFitMemory,
+    private readonly threads: number,
+    capacity: number,
+  ) {
+    const floats = (length: number) => new Float64Array(new SharedArrayBuffer(length * 8));
+    this.ordered = { g: floats(data.rows), h: floats(data.rows) };
+    this.histograms = floats(capacity * data.histSize);
+    this.doneAt = CONTROL.groups + Math.ceil(data.cols / 4);
+    this.control = new Int32Array(new SharedArrayBuffer((this.doneAt + threads) * 4));
+    for (let i = 0; i < capacity; i++) {
+      this.views.set(this.histograms.subarray(i * data.histSize, (i + 1) * data.histSize), i);
+    }
+    this.start();
+  }
+
+  /** The pool's histograms: views of the shared block the workers write into. */
+  histogramViews(): Float64Array[] {
+    return [...this.views.keys()];
+  }
+
+  private start(): void {
+    const script = workerEntry(import.meta.url, 'histogram-worker');
+    for (let index = 1; index < this.threads; index++) {
+      const status = new Int32Array(new SharedArrayBuffer(8));
+      const { port1, port2 } = new MessageChannel();
+      const input: HistogramWorkerInput = {
+        data: this.data,
+        partition: this.memory.partition,
+        g: this.memory.g,
+        h: this.memory.h,
+        ordered: this.ordered,
+        histograms: this.histograms,
+        control: this.control,
+        doneAt: this.doneAt,
+        index,
+        threads: this.threads,
+        status,
+        port: port2,
+      };
+      const worker = new Worker(script, { workerData: input, transferList: [port2] });
+      this.workers.push({ worker, port: port1 });
+      if (!waitForStart(status)) {
+        this.close();
+        throw new Error('a histogram worker did not start within 30 s');
+      }
+    }
+  }
+
+  build(
+    partition: Uint32Array,
+    start: number,
+    end: number,
+    g: Float64Array,
+    h: Float64Array,
+    unitHessian: boolean,
+    groups: Int32Array,
+    hist: Float64Array,
+  ): void {
+    const whole = start === 0 && end === this.data.rows;
+    if (!whole) gatherGradients(partition, start, end, g, h, unitHessian, this.ordered);
+    const c = this.control;
+    c[CONTROL.command] = BUILD;
+    c[CONTROL.start] = start;
+    c[CONTROL.end] = end;
+    c[CONTROL.unitHessian] = unitHessian ? 1 : 0;
+    c[CONTROL.whole] = whole ? 1 : 0;
+    c[CONTROL.hist] = this.views.get(hist)!;
+    c[CONTROL.gradientOffset] = g.byteOffset / 8;
+    c[CONTROL.groupCount] = groups.length;
+    c.set(groups, CONTROL.groups);
+    const generation = ++this.generation;
+    Atomics.store(c, CONTROL.generation, generation);
+    Atomics.notify(c, CONTROL.generation);
+    const rows = partition.subarray(start, end);
+    for (let u = 0; u < groups.length; u += this.threads) {
+      sumGroup(
+        this.data,
+        groups[u]!,
+        rows,
+        whole ? g : this.ordered.g,
+        whole ? h : this.ordered.h,
+        unitHessian,
+        hist,
+      );
+    }
+    this.waitForWorkers(generation);
+  }
+
+  private waitForWorkers(generation: number): void {
+    for (let w = 1; w < this.threads; w++) {
+      const slot = this.doneAt + w;
+      for (
+        let seen = Atomics.load(this.control, slot);
+        seen !== generation;
+        seen = Atomics.load(this.control, slot)
+      ) {
+        if (seen === FAILED) {
+          const reply = receiveMessageOnPort(this.workers[w - 1]!.port)?.message as
+            | { error?: string }
+            | undefined;
+          this.close();
+          throw new Error(`building histograms on a worker thread failed: ${reply?.error ?? 'no message'}`);
+        }
+        Atomics.wait(this.control, slot, seen);
+      }
+    }
+  }
+
+  close(): void {
+    Atomics.store(this.control, CONTROL.command, STOP);
+    Atomics.store(this.control, CONTROL.generation, ++this.generation);
+    Atomics.notify(this.control, CONTROL.generation);
+    for (const { worker, port } of this.workers) {
+      port.close();
+      void worker.terminate();
+    }
+    this.workers.length = 0;
+  }
+}
+
+export { FAILED };
