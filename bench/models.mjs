@@ -4,13 +4,20 @@
 //   logistic regression on 100,000 × 28 (standardised)
 //   kNN prediction (k = 5) on letter_recognition (standardised)
 //   k-means (k = 8, one start) on 100,000 × 28 (standardised)
-// Usage: node bench/models.mjs [--cases random-forest,logistic,knn,kmeans]
+//   random-forest-10k: the forest on the first 10,000 rows, with ml-random-forest
+//     (what JavaScript users pick today) timed beside it, for the record;
+//     --mljs-trees sets its tree count (default 100)
+// Usage: node bench/models.mjs [--cases random-forest,logistic,knn,kmeans,random-forest-10k]
+// KEEL_DIST=folder runs keel from another build of the library than dist/.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { cases: { type: 'string', default: 'logistic,knn,kmeans,random-forest' } },
+  options: {
+    cases: { type: 'string', default: 'logistic,knn,kmeans,random-forest' },
+    'mljs-trees': { type: 'string', default: '100' },
+  },
 });
 const root = new URL('..', import.meta.url).pathname;
 const python = '/usr/bin/python3';
@@ -40,6 +47,7 @@ const DATA = {
   logistic: [synthetic, 'target'],
   knn: [`${root}../shared/datasets/letter_recognition.csv`, 'lettr'],
   kmeans: [synthetic, 'target'],
+  'random-forest-10k': [synthetic, 'target', '10000'],
 };
 
 function run(command, args) {
@@ -49,10 +57,19 @@ function run(command, args) {
 }
 
 const rows = [];
+const javascriptRows = [];
 for (const name of values.cases.split(',')) {
-  const [file, target] = DATA[name];
-  const keel = run('node', [`${root}bench/peers/models-keel.mjs`, name, file, target]);
-  const sklearn = run(python, [`${root}bench/peers/models_sklearn.py`, name, file, target]);
+  const [file, target, ...limit] = DATA[name];
+  const keel = run('node', [`${root}bench/peers/models-keel.mjs`, name, file, target, ...limit]);
+  const sklearn = run(python, [`${root}bench/peers/models_sklearn.py`, name, file, target, ...limit]);
+  if (name === 'random-forest-10k') {
+    const trees = values['mljs-trees'];
+    const mljs = run('node', [`${root}bench/peers/models-mljs.mjs`, file, target, ...limit, trees]);
+    javascriptRows.push(
+      `| ml-random-forest, ${trees} trees, ${limit[0]} rows | ${mljs.fitSeconds.toFixed(2)} | ${keel.fitSeconds.toFixed(2)} | **${(mljs.fitSeconds / keel.fitSeconds).toFixed(1)}×** | auc ${fmt(mljs.auc)} vs ${fmt(keel.auc)} |`,
+    );
+    console.error(javascriptRows.at(-1));
+  }
   const seconds = name === 'knn' ? 'predictSeconds' : 'fitSeconds';
   const quality = name === 'kmeans' ? 'inertia' : keel.auc !== undefined ? 'auc' : 'accuracy';
   rows.push(
@@ -67,6 +84,16 @@ console.log(
     ...rows,
   ].join('\n'),
 );
+if (javascriptRows.length > 0) {
+  console.log(
+    [
+      '',
+      '| JavaScript peer | its fit s | keel fit s (100 trees) | peer ÷ keel | quality (peer vs keel) |',
+      '| --- | --- | --- | --- | --- |',
+      ...javascriptRows,
+    ].join('\n'),
+  );
+}
 
 function fmt(x) {
   return Math.abs(x) >= 1000 ? x.toFixed(0) : x.toFixed(4);

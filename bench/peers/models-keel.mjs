@@ -1,6 +1,11 @@
 // The keel side of bench/models.mjs: the same case, split and scores as
-// models_sklearn.py, on the built library (dist/).
-import {
+// models_sklearn.py, on the built library (dist/, or the folder in KEEL_DIST).
+import { pathToFileURL } from 'node:url';
+
+const library = process.env.KEEL_DIST
+  ? pathToFileURL(`${process.env.KEEL_DIST}/index.js`).href
+  : new URL('../../dist/index.js', import.meta.url).href;
+const {
   accuracy,
   kmeans,
   knn,
@@ -10,10 +15,14 @@ import {
   rocAuc,
   standardScaler,
   targetFromFrame,
-} from '../../dist/index.js';
+} = await import(library);
 
-const [caseName, path, targetName] = process.argv.slice(2);
-const frame = await readTable(path);
+const [caseName, path, targetName, rowLimit] = process.argv.slice(2);
+const table = await readTable(path);
+const frame =
+  rowLimit === undefined || Number(rowLimit) >= table.rowCount
+    ? table
+    : table.take(Int32Array.from({ length: Number(rowLimit) }, (_, i) => i));
 const target = targetFromFrame(frame, targetName);
 const features = frame.drop([targetName]);
 const cut = Math.floor(frame.rowCount * 0.8);
@@ -35,12 +44,11 @@ if (caseName === 'logistic' || caseName === 'knn') {
   train = scaler.transform(train);
   test = scaler.transform(test);
 }
-const estimator =
-  caseName === 'random-forest'
-    ? randomForestClassifier({ trees: 100, threads: 2, seed: 0 })
-    : caseName === 'logistic'
-      ? logistic({ maxIter: 1000 })
-      : knn({ k: 5 });
+const estimator = caseName.startsWith('random-forest')
+  ? randomForestClassifier({ trees: 100, threads: 2, seed: 0 })
+  : caseName === 'logistic'
+    ? logistic({ maxIter: 1000 })
+    : knn({ k: 5 });
 let start = performance.now();
 const model = estimator.fit(train, yTrain);
 const fitSeconds = (performance.now() - start) / 1000;

@@ -1,7 +1,7 @@
 """Fits one scikit-learn model on the first 80% of a CSV's rows, scores the rest,
 and prints seconds and scores as JSON (the peer side of bench/models.mjs).
 
-    /usr/bin/python3 bench/peers/models_sklearn.py CASE FILE TARGET
+    /usr/bin/python3 bench/peers/models_sklearn.py CASE FILE TARGET [ROWS]
 """
 import json
 import sys
@@ -17,14 +17,14 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import StandardScaler
 
 case, path, target = sys.argv[1:4]
-frame = pd.read_csv(path)
+frame = pd.read_csv(path, nrows=int(sys.argv[4]) if len(sys.argv) > 4 else None)
 y = frame.pop(target).to_numpy()
 X = frame.to_numpy(float)
 cut = int(len(X) * 0.8)
 X_train, X_test, y_train, y_test = X[:cut], X[cut:], y[:cut], y[cut:]
 result = {}
 
-if case == "random-forest":
+if case.startswith("random-forest"):
     model = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=0)
 elif case == "logistic":
     scaler = StandardScaler().fit(X_train)
