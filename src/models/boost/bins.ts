@@ -73,23 +73,29 @@ function sampleRows(rows: number, count: number, rng: Rng): Int32Array {
 }
 
 function numericEdges(values: Float64Array, sample: Int32Array | null, maxBins: number): Float64Array {
-  const picked = sample === null ? Float64Array.from(values) : Float64Array.from(sample, (i) => values[i]!);
-  const present = picked.filter((v) => !Number.isNaN(v)).sort();
+  const size = sample === null ? values.length : sample.length;
+  const sorted = new Float64Array(size);
+  if (sample === null) sorted.set(values);
+  else for (let i = 0; i < size; i++) sorted[i] = values[sample[i]!]!;
+  sorted.sort(); // typed-array sort puts NaN last
+  let present = size;
+  while (present > 0 && Number.isNaN(sorted[present - 1]!)) present--;
   const distinct: number[] = [];
-  for (let i = 0; i < present.length; i++) {
-    if (i === 0 || present[i] !== present[i - 1]) distinct.push(present[i]!);
+  for (let i = 0; i < present && distinct.length <= maxBins; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
   }
   if (distinct.length <= maxBins) {
-    return Float64Array.from({ length: Math.max(0, distinct.length - 1) }, (_, i) => {
-      return (distinct[i]! + distinct[i + 1]!) / 2;
-    });
+    return Float64Array.from(
+      { length: Math.max(0, distinct.length - 1) },
+      (_, i) => (distinct[i]! + distinct[i + 1]!) / 2,
+    );
   }
   // Quantiles at 1/maxBins … (maxBins-1)/maxBins, each the midpoint of its two
   // neighbouring order statistics; heavy ties collapse some, hence the dedupe.
   const out: number[] = [];
   for (let q = 1; q < maxBins; q++) {
-    const at = (q / maxBins) * (present.length - 1);
-    const edge = (present[Math.floor(at)]! + present[Math.ceil(at)]!) / 2;
+    const at = (q / maxBins) * (present - 1);
+    const edge = (sorted[Math.floor(at)]! + sorted[Math.ceil(at)]!) / 2;
     if (out.length === 0 || edge > out[out.length - 1]!) out.push(edge);
   }
   return Float64Array.from(out);
@@ -135,16 +141,34 @@ export function binOf(mapper: BinMapper, f: number, value: number): number {
 
 /**
  * Bins every value into the grouped layout of `GrowData`: four features per
- * 32-bit word, group-major (padding lanes of the last group hold 0).
+ * 32-bit word, group-major (padding lanes of the last group hold 0), into `out`;
+ * and column-major, one byte per value, into `columns`.
  */
-export function binGroups(mapper: BinMapper, features: readonly RawFeature[], shared = false): Uint8Array {
+export function binGroups(
+  mapper: BinMapper,
+  features: readonly RawFeature[],
+  out: Uint8Array,
+  columns: Uint8Array,
+): void {
   const rows = features[0]?.values.length ?? 0;
-  const bytes = Math.ceil(features.length / 4) * 4 * rows;
-  const out = shared ? new Uint8Array(new SharedArrayBuffer(bytes)) : new Uint8Array(bytes);
+  out.fill(0);
   features.forEach((feature, f) => {
     const values = feature.values;
     const base = (f >>> 2) * rows * 4 + (f & 3);
-    for (let i = 0; i < rows; i++) out[base + i * 4] = binOf(mapper, f, values[i]!);
+    if (mapper.categorical[f] === 1) {
+      for (let i = 0; i < rows; i++) out[base + i * 4] = columns[f * rows + i] = binOf(mapper, f, values[i]!);
+      return;
+    }
+    // A branch-free binary search over the edges padded to 256 with +∞: eight
+    // halvings, no unpredictable jumps (values land in random bins).
+    const padded = new Float64Array(256).fill(Number.POSITIVE_INFINITY);
+    padded.set(mapper.edges[f]!);
+    const missing = mapper.binCount[f]!;
+    for (let i = 0; i < rows; i++) {
+      const v = values[i]!;
+      let lo = 0;
+      for (let half = 128; half > 0; half >>>= 1) lo += v > padded[lo + half - 1]! ? half : 0;
+      out[base + i * 4] = columns[f * rows + i] = Number.isNaN(v) ? missing : lo;
+    }
   });
-  return out;
 }

@@ -1,4 +1,5 @@
 import type { Rng } from '../../random.js';
+import { type FitArena, histogramViews } from './arena.js';
 import type { BinMapper } from './bins.js';
 import { type GrownTree, type GrowSettings, growTree } from './grow.js';
 import {
@@ -8,9 +9,10 @@ import {
   type HistogramBuilder,
   HistogramPool,
   LocalHistogramBuilder,
+  type OrderedGradients,
 } from './histogram.js';
 import { type Loss, quantileOf } from './loss.js';
-import { sharedFitMemory, WorkerHistogramBuilder } from './parallel.js';
+import { WorkerHistogramBuilder } from './parallel.js';
 import { inLeftSet } from './split.js';
 import { addTreeScores, type BoostedTrees, TreeCollector } from './trees.js';
 
@@ -40,8 +42,10 @@ export interface BoostJob {
   readonly patience: number;
   readonly tol: number;
   readonly rng: Rng;
-  /** Threads for building histograms; more than 1 needs `data` in shared memory. */
+  /** Threads for building histograms. */
   readonly threads: number;
+  /** The fit's shared memory; `data` is a view of its bins. */
+  readonly arena: FitArena;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -66,20 +70,14 @@ export function boost(job: BoostJob): Boosted {
   const baseline = loss.baseline(y, w);
   const raw = new Float64Array(outputs * n);
   for (let k = 0; k < outputs; k++) raw.fill(baseline[k]!, k * n, (k + 1) * n);
-  const shared = job.threads > 1 ? sharedFitMemory(n, outputs) : null;
-  const g = shared?.g ?? new Float64Array(outputs * n);
-  const h = shared?.h ?? new Float64Array(outputs * n);
-  const partition = shared?.partition ?? new Uint32Array(n);
+  const { arena } = job;
+  const { g, h, partition } = arena;
   const scratch = new Uint32Array(n);
-  const workers =
-    shared === null ? null : new WorkerHistogramBuilder(data, shared, job.threads, job.grow.maxLeaves + 2);
+  const ordered = { g: arena.orderedG, h: arena.orderedH };
+  const workers = job.threads > 1 ? new WorkerHistogramBuilder(data, arena, job.threads) : null;
   try {
-    return boostWith(
-      job,
-      { raw, baseline, g, h, partition, scratch },
-      workers ?? new LocalHistogramBuilder(data),
-      workers,
-    );
+    const builder = workers ?? new LocalHistogramBuilder(data, arena);
+    return boostWith(job, { raw, baseline, g, h, partition, scratch, ordered }, builder);
   } finally {
     workers?.close();
   }
@@ -92,23 +90,27 @@ interface Buffers {
   readonly h: Float64Array;
   readonly partition: Uint32Array;
   readonly scratch: Uint32Array;
+  readonly ordered: OrderedGradients;
 }
 
 function boostWith(
   job: BoostJob,
-  { raw, baseline, g, h, partition, scratch }: Buffers,
+  { raw, baseline, g, h, partition, scratch, ordered }: Buffers,
   builder: HistogramBuilder,
-  workers: WorkerHistogramBuilder | null,
 ): Boosted {
   const { data, y, w, loss } = job;
   const n = data.rows;
   const outputs = loss.outputs;
-  const views = workers?.histogramViews();
+  const views = histogramViews(job.arena);
   const pool = new HistogramPool(() => {
-    const view = views?.pop();
-    if (views !== undefined && view === undefined) throw new Error('the shared histogram pool ran out');
-    return view ?? new Float64Array(data.histSize);
+    const view = views.pop();
+    if (view === undefined)
+      throw new Error('the histogram pool ran out (more open leaves than maxLeaves + 2)');
+    return view;
   });
+  const scratchG = new Float64Array(n);
+  const scratchH = new Float64Array(n);
+  const unitHessian = loss.unitHessian && w === null;
   const collector = new TreeCollector(job.bins);
   const validation = job.validation;
   const validRaw = validation === null ? null : new Float64Array(validation.rows * outputs);
@@ -125,14 +127,17 @@ function boostWith(
     for (let k = 0; k < outputs; k++) {
       if (sampled !== null) partition.set(sampled);
       else for (let i = 0; i < n; i++) partition[i] = i;
+      for (let i = 0; i < size; i++) ordered.g[i] = g[k * n + partition[i]!]!;
+      if (!unitHessian) for (let i = 0; i < size; i++) ordered.h[i] = h[k * n + partition[i]!]!;
       const input = {
         data,
         partition,
         size,
         scratch,
-        g: g.subarray(k * n, (k + 1) * n),
-        h: h.subarray(k * n, (k + 1) * n),
-        unitHessian: loss.unitHessian && w === null,
+        scratchG,
+        scratchH,
+        ordered,
+        unitHessian,
         features,
         groups: groupsOf(features),
         builder,
@@ -231,7 +236,7 @@ function addToTraining(
 function binnedLeaf(tree: GrownTree, data: GrowData, row: number): number {
   let node = 0;
   for (let f = tree.feature[node]!; f >= 0; f = tree.feature[node]!) {
-    const b = data.bytes[binIndex(data.rows, f, row)]!;
+    const b = data.columns[f * data.rows + row]!;
     const categories = tree.categories[node];
     const goLeft =
       b === data.binCount[f]

@@ -4,11 +4,12 @@ import type { Estimator, FitOptions, SupervisedTask, Target } from '../../estima
 import { withDefaults } from '../../params.js';
 import { Rng } from '../../random.js';
 import { checkRows, requireTarget, trainingNames } from '../input.js';
+import { fitArena } from './arena.js';
 import { binGroups, fitBins, type RawFeature } from './bins.js';
 import { boost, type Validation } from './booster.js';
 import { trainingFeatures, treeInputRows } from './features.js';
 import { GbdtModel } from './gbdt-model.js';
-import { growData } from './histogram.js';
+import { groupCount, growData, LANES } from './histogram.js';
 import { makeLoss } from './loss.js';
 import {
   AUTO_EARLY_STOPPING_ROWS,
@@ -74,14 +75,27 @@ function fitGbdt(
     : { train: null, valid: null };
   const trainRaw = train === null ? raw : raw.map((f) => pick(f, train));
   const bins = fitBins(trainRaw, params.maxBins, rng);
-  const threads = threadCount(params, (train?.length ?? n) * names.length);
-  const data = growData(
-    binGroups(bins, trainRaw, threads > 1),
-    train?.length ?? n,
+  const rows = train?.length ?? n;
+  const threads = threadCount(params, rows * names.length);
+  const loss = makeLoss(lossName(params, target.task), classes, params);
+  const groups = groupCount(names.length);
+  const layout = growData(
+    new Uint8Array(groups * LANES * rows),
+    new Uint8Array(0),
+    rows,
     bins.binCount,
     bins.categorical,
   );
-  const loss = makeLoss(lossName(params, target.task), classes, params);
+  const arena = fitArena({
+    rows,
+    groups,
+    cols: names.length,
+    outputs: loss.outputs,
+    histSize: layout.histSize,
+    capacity: params.maxLeaves + 2,
+  });
+  binGroups(bins, trainRaw, arena.bins, arena.columns);
+  const data = growData(arena.bins, arena.columns, rows, bins.binCount, bins.categorical);
   const validation: Validation | null =
     valid === null
       ? null
@@ -117,6 +131,7 @@ function fitGbdt(
     tol: params.tol,
     rng,
     threads,
+    arena,
     onProgress: options.onProgress,
   });
   return new GbdtModel(kind, params, names, specs, target.classes, target.task, loss.name, bins, boosted);

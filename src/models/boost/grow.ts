@@ -4,6 +4,7 @@ import {
   type HistogramBuilder,
   type HistogramPool,
   LANES,
+  type OrderedGradients,
   subtractHistogram,
 } from './histogram.js';
 import { bestSplit, inLeftSet, leafValue, type Split, type SplitSettings } from './split.js';
@@ -40,10 +41,17 @@ export interface GrowInput {
   /** The rows in play occupy [0, size); growing reorders them so that each node's rows are contiguous. */
   readonly partition: Uint32Array;
   readonly size: number;
-  /** Scratch for partitioning, at least `size` long. */
+  /** Scratch for partitioning, at least `size` long (rows, gradients, hessians). */
   readonly scratch: Uint32Array;
-  readonly g: Float64Array;
-  readonly h: Float64Array;
+  readonly scratchG: Float64Array;
+  readonly scratchH: Float64Array;
+  /**
+   * The gradients and hessians of the rows in partition order: entry k belongs
+   * to row partition[k]. Partitioning moves them with their rows, so a node's
+   * gradients are always the contiguous slice [start, end) and histograms
+   * never gather them.
+   */
+  readonly ordered: OrderedGradients;
   readonly unitHessian: boolean;
   /** The features this tree may split on, in increasing order. */
   readonly features: Int32Array;
@@ -127,9 +135,8 @@ function rootLeaf(input: GrowInput, s: GrowSettings, tree: GrownTree): Leaf {
   let g = 0;
   let h = 0;
   for (let k = 0; k < input.size; k++) {
-    const row = input.partition[k]!;
-    g += input.g[row]!;
-    h += input.unitHessian ? 1 : input.h[row]!;
+    g += input.ordered.g[k]!;
+    h += input.unitHessian ? 1 : input.ordered.h[k]!;
   }
   return newLeaf(tree, s, 0, input.size, 0, g, h, input.size, -Infinity, Infinity);
 }
@@ -179,8 +186,8 @@ function prepare(
 ): void {
   if (from === null) {
     leaf.hist = pool.take();
-    const { partition, g, h, unitHessian, groups } = input;
-    input.builder.build(partition, leaf.start, leaf.end, g, h, unitHessian, groups, leaf.hist);
+    const { partition, ordered, unitHessian, groups } = input;
+    input.builder.build(partition, leaf.start, leaf.end, ordered, unitHessian, groups, leaf.hist);
   } else {
     subtractHistogram(input.data, from.parent, from.sibling, input.features);
     leaf.hist = from.parent;
@@ -245,30 +252,40 @@ function splitLeaf(input: GrowInput, s: GrowSettings, tree: GrownTree, parent: L
 
 /** Stable: each side keeps its rows in their previous order (rows stay ascending, reads stay forward). */
 function partitionRows(input: GrowInput, start: number, end: number, split: Split): number {
-  const { partition, scratch, data } = input;
+  const { partition, scratch, scratchG, scratchH, data } = input;
+  const g = input.ordered.g;
+  const h = input.ordered.h;
   const f = split.feature;
-  const bytes = data.bytes;
-  const first = binIndex(data.rows, f, 0);
+  const column = data.columns.subarray(f * data.rows, (f + 1) * data.rows);
   const missingBin = data.binCount[f]!;
+  const bits = split.categories;
+  const threshold = split.bin;
+  const missingLeft = split.missingLeft ? missingBin : -1;
+  // Branch-free: each row is written to both sides and only the cursor of its
+  // side moves on (a split sends rows left or right at random, which a branch
+  // would mispredict half the time).
   let l = start;
   let r = 0;
-  if (split.categories !== null) {
-    const bits = split.categories;
-    for (let k = start; k < end; k++) {
-      const row = partition[k]!;
-      if (inLeftSet(bits, bytes[first + row * LANES]!)) partition[l++] = row;
-      else scratch[r++] = row;
-    }
-  } else {
-    const threshold = split.bin;
-    const missingLeft = split.missingLeft;
-    for (let k = start; k < end; k++) {
-      const row = partition[k]!;
-      const b = bytes[first + row * LANES]!;
-      if (b <= threshold || (missingLeft && b === missingBin)) partition[l++] = row;
-      else scratch[r++] = row;
-    }
+  for (let k = start; k < end; k++) {
+    const row = partition[k]!;
+    const b = column[row]!;
+    const left =
+      bits !== null
+        ? (bits[b >>> 5]! >>> (b & 31)) & 1
+        : (b <= threshold ? 1 : 0) | (b === missingLeft ? 1 : 0);
+    const gk = g[k]!;
+    const hk = h[k]!;
+    partition[l] = row;
+    g[l] = gk;
+    h[l] = hk;
+    scratch[r] = row;
+    scratchG[r] = gk;
+    scratchH[r] = hk;
+    l += left;
+    r += 1 - left;
   }
   partition.set(scratch.subarray(0, r), l);
+  g.set(scratchG.subarray(0, r), l);
+  h.set(scratchH.subarray(0, r), l);
   return l;
 }

@@ -13,6 +13,8 @@ try {
   // Imported here, not at the top, so that a failure to load is reported like any other.
   const { BUILD, CONTROL } = await import('./parallel.js');
   const { sumGroup } = await import('./histogram.js');
+  const { histogramKernel } = await import('./kernel.js');
+  const kernel = histogramKernel(input.memory);
   const { control, data, threads, index } = input;
   const histSize = data.histSize;
   let seen = 0;
@@ -23,16 +25,14 @@ try {
     const start = control[CONTROL.start]!;
     const end = control[CONTROL.end]!;
     const unitHessian = control[CONTROL.unitHessian] === 1;
-    const whole = control[CONTROL.whole] === 1;
     const at = control[CONTROL.hist]! * histSize;
     const hist = input.histograms.subarray(at, at + histSize);
-    const offset = control[CONTROL.gradientOffset]!;
-    const g = whole ? input.g.subarray(offset, offset + data.rows) : input.ordered.g;
-    const h = whole ? input.h.subarray(offset, offset + data.rows) : input.ordered.h;
+    const g = input.ordered.g.subarray(start, end);
+    const h = input.ordered.h.subarray(start, end);
     const rows = input.partition.subarray(start, end);
     const groups = control[CONTROL.groupCount]!;
     for (let u = index; u < groups; u += threads) {
-      sumGroup(data, control[CONTROL.groups + u]!, rows, g, h, unitHessian, hist);
+      sumGroup(kernel, data, control[CONTROL.groups + u]!, rows, g, h, unitHessian, hist);
     }
     Atomics.store(control, input.doneAt + index, seen);
     Atomics.notify(control, input.doneAt + index);

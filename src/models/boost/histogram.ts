@@ -1,3 +1,6 @@
+import type { FitArena } from './arena.js';
+import type { HistogramKernel } from './kernel.js';
+
 /**
  * What a tree grower needs to know about the binned training data.
  *
@@ -6,8 +9,9 @@
  * f % 4 of group f / 4). Summing a histogram then reads one word and one
  * gradient per row for four features at once, and the four features'
  * histograms (4 × 256 bins × 24 bytes) still fit in the L1 cache. Measured on
- * 100,000 × 28, 100 trees: one feature at a time 12.8 s, four 10.3 s, all 28
- * features of a row at once (28 histograms, out of L1) 20.8 s.
+ * 100,000 × 28, 100 trees (JavaScript loops, loaded machine): one feature at a
+ * time 12.8 s, four 10.3 s, all 28 features of a row at once (28 histograms,
+ * out of L1) 20.8 s. The loop itself runs in WebAssembly (kernel.ts).
  *
  * A node's histogram holds, for every feature and every bin (the missing bin
  * included), three sums over the node's rows: gradient, hessian and row count;
@@ -18,6 +22,8 @@ export interface GrowData {
   /** Four features' bins per word, group-major (see above); `bytes` is the same memory. */
   readonly words: Uint32Array;
   readonly bytes: Uint8Array;
+  /** The bins column-major: feature f's bin for `row` is `columns[f * rows + row]`. */
+  readonly columns: Uint8Array;
   readonly rows: number;
   readonly cols: number;
   /** Non-missing bins per feature; the missing bin's index equals this count. */
@@ -44,6 +50,7 @@ export function binIndex(rows: number, f: number, row: number): number {
 
 export function growData(
   bytes: Uint8Array,
+  columns: Uint8Array,
   rows: number,
   binCount: Int32Array,
   categorical: Uint8Array,
@@ -55,10 +62,20 @@ export function growData(
     histOffset[f + 1] = histOffset[f]! + SLOTS * ((f < cols ? binCount[f]! : 0) + 1);
   }
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / LANES);
-  return { words, bytes, rows, cols, binCount, categorical, histOffset, histSize: histOffset[lanes]! };
+  return {
+    words,
+    bytes,
+    columns,
+    rows,
+    cols,
+    binCount,
+    categorical,
+    histOffset,
+    histSize: histOffset[lanes]!,
+  };
 }
 
-/** Gradients (and hessians) of a node's rows, gathered into row order so histogram loops read them forwards. */
+/** Gradients and hessians in partition order (see GrowInput), so histogram loops read them forwards. */
 export interface OrderedGradients {
   readonly g: Float64Array;
   readonly h: Float64Array;
@@ -75,32 +92,14 @@ export function groupsOf(features: Int32Array): Int32Array {
 }
 
 /**
- * Puts the gradients (and, unless unit, the hessians) of the rows
- * `partition[start..end)` in that order at the start of `ordered`, so the
- * histogram loops read them sequentially (scikit-learn's "ordered
- * gradients"). The root on all rows, in order, needs no copy.
- */
-export function gatherGradients(
-  partition: Uint32Array,
-  start: number,
-  end: number,
-  g: Float64Array,
-  h: Float64Array,
-  unitHessian: boolean,
-  ordered: OrderedGradients,
-): void {
-  const count = end - start;
-  for (let k = 0; k < count; k++) ordered.g[k] = g[partition[start + k]!]!;
-  if (!unitHessian) for (let k = 0; k < count; k++) ordered.h[k] = h[partition[start + k]!]!;
-}
-
-/**
  * Sums one group's four histograms over `rows` (a node's slice of the
- * partition), with `g` and `h` in the same order as `rows`. With unit hessians
- * (an unweighted squared-error-like loss) the hessian sum is the count, so it
- * is copied afterwards instead of summed.
+ * partition), with `g` and `h` in the same order as `rows`, in the kernel.
+ * Every array is a view of the kernel's memory. With unit hessians (an
+ * unweighted squared-error-like loss) the hessian sum is the count, so it is
+ * copied afterwards instead of summed.
  */
 export function sumGroup(
+  kernel: HistogramKernel,
   data: GrowData,
   group: number,
   rows: Uint32Array,
@@ -109,73 +108,27 @@ export function sumGroup(
   unitHessian: boolean,
   hist: Float64Array,
 ): void {
-  const from = data.histOffset[group * LANES]!;
-  const to = data.histOffset[group * LANES + LANES]!;
+  const first = group * LANES;
+  const from = data.histOffset[first]!;
+  const to = data.histOffset[first + LANES]!;
   hist.fill(0, from, to);
+  const words = data.bytes.byteOffset + group * data.rows * LANES;
+  const lane = (l: number) => hist.byteOffset + data.histOffset[first + l]! * 8;
   if (unitHessian) {
-    sumGroupUnit(data, group, rows, g, hist);
+    kernel.sumUnit(words, rows.byteOffset, rows.length, g.byteOffset, lane(0), lane(1), lane(2), lane(3));
     for (let at = from; at < to; at += SLOTS) hist[at + 1] = hist[at + 2]!;
-    return;
-  }
-  const { words, histOffset } = data;
-  const base = group * data.rows;
-  const o0 = histOffset[group * LANES]!;
-  const o1 = histOffset[group * LANES + 1]!;
-  const o2 = histOffset[group * LANES + 2]!;
-  const o3 = histOffset[group * LANES + 3]!;
-  const count = rows.length;
-  for (let k = 0; k < count; k++) {
-    const w = words[base + rows[k]!]!;
-    const gk = g[k]!;
-    const hk = h[k]!;
-    let at = o0 + SLOTS * (w & 255);
-    hist[at]! += gk;
-    hist[at + 1]! += hk;
-    hist[at + 2]! += 1;
-    at = o1 + SLOTS * ((w >>> 8) & 255);
-    hist[at]! += gk;
-    hist[at + 1]! += hk;
-    hist[at + 2]! += 1;
-    at = o2 + SLOTS * ((w >>> 16) & 255);
-    hist[at]! += gk;
-    hist[at + 1]! += hk;
-    hist[at + 2]! += 1;
-    at = o3 + SLOTS * (w >>> 24);
-    hist[at]! += gk;
-    hist[at + 1]! += hk;
-    hist[at + 2]! += 1;
-  }
-}
-
-function sumGroupUnit(
-  data: GrowData,
-  group: number,
-  rows: Uint32Array,
-  g: Float64Array,
-  hist: Float64Array,
-): void {
-  const { words, histOffset } = data;
-  const base = group * data.rows;
-  const o0 = histOffset[group * LANES]!;
-  const o1 = histOffset[group * LANES + 1]!;
-  const o2 = histOffset[group * LANES + 2]!;
-  const o3 = histOffset[group * LANES + 3]!;
-  const count = rows.length;
-  for (let k = 0; k < count; k++) {
-    const w = words[base + rows[k]!]!;
-    const gk = g[k]!;
-    let at = o0 + SLOTS * (w & 255);
-    hist[at]! += gk;
-    hist[at + 2]! += 1;
-    at = o1 + SLOTS * ((w >>> 8) & 255);
-    hist[at]! += gk;
-    hist[at + 2]! += 1;
-    at = o2 + SLOTS * ((w >>> 16) & 255);
-    hist[at]! += gk;
-    hist[at + 2]! += 1;
-    at = o3 + SLOTS * (w >>> 24);
-    hist[at]! += gk;
-    hist[at + 2]! += 1;
+  } else {
+    kernel.sum(
+      words,
+      rows.byteOffset,
+      rows.length,
+      g.byteOffset,
+      h.byteOffset,
+      lane(0),
+      lane(1),
+      lane(2),
+      lane(3),
+    );
   }
 }
 
@@ -185,12 +138,12 @@ function sumGroupUnit(
  * thread in row order, so the sums are the same bit for bit.
  */
 export interface HistogramBuilder {
+  /** `ordered` holds the gradients in partition order (see GrowInput). */
   build(
     partition: Uint32Array,
     start: number,
     end: number,
-    g: Float64Array,
-    h: Float64Array,
+    ordered: OrderedGradients,
     unitHessian: boolean,
     groups: Int32Array,
     hist: Float64Array,
@@ -198,35 +151,25 @@ export interface HistogramBuilder {
 }
 
 export class LocalHistogramBuilder implements HistogramBuilder {
-  private readonly ordered: OrderedGradients;
-
-  constructor(private readonly data: GrowData) {
-    this.ordered = { g: new Float64Array(data.rows), h: new Float64Array(data.rows) };
-  }
+  constructor(
+    private readonly data: GrowData,
+    private readonly arena: FitArena,
+  ) {}
 
   build(
     partition: Uint32Array,
     start: number,
     end: number,
-    g: Float64Array,
-    h: Float64Array,
+    ordered: OrderedGradients,
     unitHessian: boolean,
     groups: Int32Array,
     hist: Float64Array,
   ): void {
-    const whole = start === 0 && end === this.data.rows;
-    if (!whole) gatherGradients(partition, start, end, g, h, unitHessian, this.ordered);
     const rows = partition.subarray(start, end);
+    const g = ordered.g.subarray(start, end);
+    const h = ordered.h.subarray(start, end);
     for (let u = 0; u < groups.length; u++) {
-      sumGroup(
-        this.data,
-        groups[u]!,
-        rows,
-        whole ? g : this.ordered.g,
-        whole ? h : this.ordered.h,
-        unitHessian,
-        hist,
-      );
+      sumGroup(this.arena.kernel, this.data, groups[u]!, rows, g, h, unitHessian, hist);
     }
   }
 }

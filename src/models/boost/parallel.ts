@@ -1,13 +1,8 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { workerEntry } from '../../worker-entry.js';
 import { waitForStart } from '../tree/parallel.js';
-import {
-  type GrowData,
-  gatherGradients,
-  type HistogramBuilder,
-  type OrderedGradients,
-  sumGroup,
-} from './histogram.js';
+import type { FitArena } from './arena.js';
+import { type GrowData, type HistogramBuilder, type OrderedGradients, sumGroup } from './histogram.js';
 
 /**
  * Histograms built by several threads at once: the feature groups of each node
@@ -15,9 +10,10 @@ import {
  * being thread 0), and each group is summed whole by one thread, in row
  * order, so the model is the same for any number of threads.
  *
- * Everything the workers read lives in SharedArrayBuffers: the binned data,
- * the partition, the gradients, the gathered gradients and a fixed pool of
- * histograms. A node is one "generation": the main thread writes the job into
+ * Everything the workers read lives in the fit's shared WebAssembly memory
+ * (arena.ts): the binned data, the partition, the gradients, the gathered
+ * gradients and a fixed pool of histograms; each worker runs its own instance
+ * of the kernel on it. A node is one "generation": the main thread writes the job into
  * `control`, bumps the generation and wakes the workers (Atomics.notify),
  * sums its own groups, then waits (Atomics.wait) until every worker has
  * written the generation into its done slot. `fit` stays synchronous.
@@ -28,11 +24,9 @@ export const CONTROL = {
   start: 2,
   end: 3,
   unitHessian: 4,
-  whole: 5,
-  hist: 6,
-  gradientOffset: 7,
-  groupCount: 8,
-  groups: 9,
+  hist: 5,
+  groupCount: 6,
+  groups: 7,
 } as const;
 export const BUILD = 1;
 export const STOP = 2;
@@ -40,10 +34,9 @@ const FAILED = -1;
 
 /** What a histogram worker is given once, at start. */
 export interface HistogramWorkerInput {
+  readonly memory: WebAssembly.Memory;
   readonly data: GrowData;
   readonly partition: Uint32Array;
-  readonly g: Float64Array;
-  readonly h: Float64Array;
   readonly ordered: OrderedGradients;
   readonly histograms: Float64Array;
   readonly control: Int32Array;
@@ -55,51 +48,22 @@ export interface HistogramWorkerInput {
   readonly port: MessagePort;
 }
 
-/** Shared buffers for a threaded fit: the booster allocates its partition and gradients from here. */
-export interface SharedFitMemory {
-  readonly partition: Uint32Array;
-  readonly g: Float64Array;
-  readonly h: Float64Array;
-}
-
-export function sharedFitMemory(rows: number, outputs: number): SharedFitMemory {
-  const floats = (length: number) => new Float64Array(new SharedArrayBuffer(length * 8));
-  return {
-    partition: new Uint32Array(new SharedArrayBuffer(rows * 4)),
-    g: floats(rows * outputs),
-    h: floats(rows * outputs),
-  };
-}
-
 export class WorkerHistogramBuilder implements HistogramBuilder {
   private readonly ordered: OrderedGradients;
-  private readonly histograms: Float64Array;
   private readonly control: Int32Array;
   private readonly doneAt: number;
   private readonly workers: { worker: Worker; port: MessagePort }[] = [];
-  private readonly views = new Map<Float64Array, number>();
   private generation = 0;
 
   constructor(
     private readonly data: GrowData,
-    private readonly memory: SharedFitMemory,
+    private readonly arena: FitArena,
     private readonly threads: number,
-    capacity: number,
   ) {
-    const floats = (length: number) => new Float64Array(new SharedArrayBuffer(length * 8));
-    this.ordered = { g: floats(data.rows), h: floats(data.rows) };
-    this.histograms = floats(capacity * data.histSize);
+    this.ordered = { g: arena.orderedG, h: arena.orderedH };
     this.doneAt = CONTROL.groups + Math.ceil(data.cols / 4);
     this.control = new Int32Array(new SharedArrayBuffer((this.doneAt + threads) * 4));
-    for (let i = 0; i < capacity; i++) {
-      this.views.set(this.histograms.subarray(i * data.histSize, (i + 1) * data.histSize), i);
-    }
     this.start();
-  }
-
-  /** The pool's histograms: views of the shared block the workers write into. */
-  histogramViews(): Float64Array[] {
-    return [...this.views.keys()];
   }
 
   private start(): void {
@@ -108,12 +72,11 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
       const status = new Int32Array(new SharedArrayBuffer(8));
       const { port1, port2 } = new MessageChannel();
       const input: HistogramWorkerInput = {
+        memory: this.arena.memory,
         data: this.data,
-        partition: this.memory.partition,
-        g: this.memory.g,
-        h: this.memory.h,
+        partition: this.arena.partition,
         ordered: this.ordered,
-        histograms: this.histograms,
+        histograms: this.arena.histograms,
         control: this.control,
         doneAt: this.doneAt,
         index,
@@ -134,38 +97,27 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     partition: Uint32Array,
     start: number,
     end: number,
-    g: Float64Array,
-    h: Float64Array,
+    ordered: OrderedGradients,
     unitHessian: boolean,
     groups: Int32Array,
     hist: Float64Array,
   ): void {
-    const whole = start === 0 && end === this.data.rows;
-    if (!whole) gatherGradients(partition, start, end, g, h, unitHessian, this.ordered);
     const c = this.control;
     c[CONTROL.command] = BUILD;
     c[CONTROL.start] = start;
     c[CONTROL.end] = end;
     c[CONTROL.unitHessian] = unitHessian ? 1 : 0;
-    c[CONTROL.whole] = whole ? 1 : 0;
-    c[CONTROL.hist] = this.views.get(hist)!;
-    c[CONTROL.gradientOffset] = g.byteOffset / 8;
+    c[CONTROL.hist] = (hist.byteOffset - this.arena.histograms.byteOffset) / 8 / this.data.histSize;
     c[CONTROL.groupCount] = groups.length;
     c.set(groups, CONTROL.groups);
     const generation = ++this.generation;
     Atomics.store(c, CONTROL.generation, generation);
     Atomics.notify(c, CONTROL.generation);
     const rows = partition.subarray(start, end);
+    const g = ordered.g.subarray(start, end);
+    const h = ordered.h.subarray(start, end);
     for (let u = 0; u < groups.length; u += this.threads) {
-      sumGroup(
-        this.data,
-        groups[u]!,
-        rows,
-        whole ? g : this.ordered.g,
-        whole ? h : this.ordered.h,
-        unitHessian,
-        hist,
-      );
+      sumGroup(this.arena.kernel, this.data, groups[u]!, rows, g, h, unitHessian, hist);
     }
     this.waitForWorkers(generation);
   }
