@@ -3,7 +3,6 @@ import { type FitArena, histogramViews } from './arena.js';
 import type { BinMapper } from './bins.js';
 import { type GrownTree, type GrowSettings, growTree } from './grow.js';
 import {
-  binIndex,
   type GrowData,
   groupsOf,
   type HistogramBuilder,

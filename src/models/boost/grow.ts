@@ -1,13 +1,11 @@
 import {
-  binIndex,
   type GrowData,
   type HistogramBuilder,
   type HistogramPool,
-  LANES,
   type OrderedGradients,
   subtractHistogram,
 } from './histogram.js';
-import { bestSplit, inLeftSet, leafValue, type Split, type SplitSettings } from './split.js';
+import { bestSplit, leafValue, type Split, type SplitSettings } from './split.js';
 
 export interface GrowSettings extends SplitSettings {
   readonly maxLeaves: number;

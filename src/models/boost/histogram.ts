@@ -43,11 +43,6 @@ export function groupCount(cols: number): number {
   return Math.ceil(cols / LANES);
 }
 
-/** The byte holding feature f's bin for `row`. */
-export function binIndex(rows: number, f: number, row: number): number {
-  return ((f >>> 2) * rows + row) * LANES + (f & 3);
-}
-
 export function growData(
   bytes: Uint8Array,
   columns: Uint8Array,
