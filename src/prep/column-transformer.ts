@@ -42,10 +42,12 @@ export function columnTransformer(
     });
     const taken = new Set(fittedParts.flatMap((p) => p.part.fitted.inputNames));
     const rest = remainder === 'passthrough' ? frame.names.filter((n) => !taken.has(n)) : [];
+    // The columns it reads: the parts' and the passed-through ones (dropped columns are not needed later).
+    const read = frame.names.filter((n) => taken.has(n) || rest.includes(n));
     const fitted = new FittedColumnTransformer(
       fittedParts.map((p) => p.part),
       rest,
-      frame.names,
+      read,
     );
     const columns = [...fittedParts.flatMap((p) => p.output.columns), ...rest.map((n) => frame.column(n))];
     return { fitted, output: new Frame(columns, frame.source) };

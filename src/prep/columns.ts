@@ -1,6 +1,7 @@
 import type { Column, NumberColumn } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { SchemaError } from '../errors.js';
+import { SchemaError, UsageError } from '../errors.js';
+import type { Target } from '../estimator.js';
 
 /** Helpers shared by transformers for reading and writing columns. */
 
@@ -37,4 +38,16 @@ export function labelsOf(frame: Frame, name: string, kind: string): (string | nu
     );
   }
   return Array.from(column.codes, (code) => (code < 0 ? null : column.levels[code]!));
+}
+
+/** A transformer that learns from the target needs one value per row. */
+export function checkTargetLength(y: Target, rows: number, kind: string): void {
+  if (y.values.length === rows) return;
+  throw new UsageError(
+    'usage.length-mismatch',
+    `${kind}: the target has ${y.values.length} values for ${rows} rows`,
+    {
+      location: { field: 'target' },
+    },
+  );
 }

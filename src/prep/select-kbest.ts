@@ -65,7 +65,7 @@ export function selectKBest(params: Partial<SelectKBestParams> = {}): Transforme
     kind: KIND,
     params: p,
     fit(frame: Frame, y?: Target) {
-      const target = requireSelectionTarget(y, KIND);
+      const target = requireSelectionTarget(y, KIND, frame.rowCount);
       checkTask(p.score, target);
       const names = featureNames(frame, target);
       const k = p.k === 'all' ? names.length : p.k;

@@ -60,7 +60,7 @@ export function selectFromModel(options: SelectFromModelOptions): Transformer<Fi
     kind: KIND,
     params,
     fit(frame: Frame, y?: Target, fitOptions?: FitOptions) {
-      const target = requireSelectionTarget(y, KIND);
+      const target = requireSelectionTarget(y, KIND, frame.rowCount);
       const names = featureNames(frame, target);
       numericFeatures(frame, names, KIND);
       if (maxFeatures !== null && maxFeatures > names.length) {

@@ -2,7 +2,7 @@ import type { Artifact, TypedArray } from '../artifact.js';
 import type { Frame } from '../data/frame.js';
 import { SchemaError, UsageError } from '../errors.js';
 import type { FittedTransformer, Params, Target } from '../estimator.js';
-import { numericValues } from './columns.js';
+import { checkTargetLength, numericValues } from './columns.js';
 
 /**
  * What the feature selectors share: they read numeric columns (the target's
@@ -41,8 +41,11 @@ export function rejectMissingFeatures(
   });
 }
 
-export function requireSelectionTarget(y: Target | undefined, kind: string): Target {
-  if (y !== undefined) return y;
+export function requireSelectionTarget(y: Target | undefined, kind: string, rows: number): Target {
+  if (y !== undefined) {
+    checkTargetLength(y, rows, kind);
+    return y;
+  }
   throw new UsageError('usage.no-target', `${kind} scores features against a target, and none was given`, {
     location: { field: 'target' },
     hint: 'pass the target to fit (fit(frame, target)), or name the column to predict (--target COL)',

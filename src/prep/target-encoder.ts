@@ -5,7 +5,7 @@ import type { FitOptions, FittedTransformer, Params, Target, Transformer } from 
 import { checkNumber, withDefaults } from '../params.js';
 import { registerLoader } from '../persist.js';
 import { Rng } from '../random.js';
-import { labelsOf, numberColumn } from './columns.js';
+import { checkTargetLength, labelsOf, numberColumn } from './columns.js';
 
 /**
  * Each category becomes a smoothed mean of the target over its training rows
@@ -39,7 +39,9 @@ export function targetEncoder(params: Partial<TargetEncoderParams> = {}): Transf
   if (p.smoothing !== 'auto') checkNumber('target-encoder', 'smoothing', p.smoothing, 0);
   checkNumber('target-encoder', 'folds', p.folds, 2, Number.POSITIVE_INFINITY, true);
   const fitOnAllRows = (frame: Frame, y: Target | undefined) => {
-    const targets = targetColumns(requireTarget(y));
+    const target = requireTarget(y);
+    checkTargetLength(target, frame.rowCount, 'target-encoder');
+    const targets = targetColumns(target);
     const all = Int32Array.from(range(frame.rowCount));
     const keys = frame.names.map((name) => keysOf(frame, name));
     const encodings = keys.map((k) => encodingsOf(k, targets, all, p.smoothing));

@@ -188,10 +188,6 @@ const cases: TransformerCase[] = [
           if (task === 'regression') expect(values[0]).toBeCloseTo(regressionMean, 12);
         },
       },
-      omit: {
-        // Defect: src/prep/target-encoder.ts fits a target shorter than the frame without a word.
-        'target-length': 'target-encoder: no check that the target has one value per row',
-      },
     }),
   ),
   {
@@ -200,10 +196,6 @@ const cases: TransformerCase[] = [
     columns: ['c0'],
     target: 'regression',
     missing: 'fills',
-    omit: {
-      // Defect: src/prep/target-encoder.ts fits a target shorter than the frame without a word.
-      'target-length': 'target-encoder: no check that the target has one value per row',
-    },
   },
 
   // Dates and text.
@@ -245,10 +237,6 @@ const cases: TransformerCase[] = [
       make: (seed) => selectKBest({ k: 2, score, seed }),
       target: task,
       missing: 'refuses',
-      omit: {
-        // Defect: src/prep/select-kbest.ts scores a target shorter than the frame without a word.
-        'target-length': 'select-k-best: no check that the target has one value per row',
-      },
     }),
   ),
   {
@@ -307,15 +295,6 @@ const cases: TransformerCase[] = [
     target: 'regression',
     missing: 'fills',
     unseen: { column: 'c1', expect: allZero('c1=') },
-    omit: {
-      // Defect: src/prep/column-transformer.ts lists every training column as an input, also
-      // the dropped t0, which transform neither reads nor requires.
-      'input-names': 'column-transformer: inputNames holds the dropped remainder',
-      'missing-column':
-        'column-transformer: a frame without the dropped t0 is accepted (t0 is in inputNames)',
-      // Defect: its target-encoder part does not check the target's length.
-      'target-length': 'target-encoder: no check that the target has one value per row',
-    },
   },
   {
     name: 'defaultPreprocessing for a scaled model',
