@@ -1,0 +1,93 @@
+// Benchmark: keel's gradient boosting against XGBoost (tree_method=hist) and
+// scikit-learn's HistGradientBoosting, in one run, on the same data and split
+// (rows whose index is a multiple of 5 test, the rest train), with the same
+// settings: 100 trees, learning rate 0.1, 31 leaves, 255 bins, no early
+// stopping, 2 threads. Prints fit seconds, test AUC or RMSE, batch predict
+// rows/s, single-row latency (median, p99) and peak memory (whole process,
+// data loading included), with keel ÷ the best peer for each.
+// Usage: node bench/gbdt.mjs [--cases cls-100k,cls-1m,reg-1m,diamonds] [--threads 2]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string', default: 'cls-100k,cls-1m,reg-1m,diamonds' },
+    threads: { type: 'string', default: '2' },
+  },
+});
+const root = new URL('..', import.meta.url).pathname;
+const python = '/usr/bin/python3';
+const cache = '/tmp/keel-bench';
+
+/** A synthetic table from ../shared/datasets/make_synthetic.py, made once and kept in /tmp. */
+function synthetic(kind, rows) {
+  const file = `${cache}/${kind}-${rows}x28.csv`;
+  if (!existsSync(file)) {
+    mkdirSync(cache, { recursive: true });
+    const generator = `${root}../shared/datasets/make_synthetic.py`;
+    const args = ['--kind', kind, '--rows', String(rows), '--features', '28', '--seed', '0', '--out', file];
+    execFileSync(python, [generator, ...args], { stdio: 'inherit' });
+  }
+  return file;
+}
+
+const CASES = {
+  'cls-100k': () => [synthetic('classification', 100_000), 'target', 'binary'],
+  'cls-1m': () => [synthetic('classification', 1_000_000), 'target', 'binary'],
+  'reg-1m': () => [synthetic('regression', 1_000_000), 'target', 'regression'],
+  diamonds: () => [`${root}../shared/datasets/diamonds.csv`, 'price', 'regression'],
+};
+
+function run(command, args) {
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    cwd: root,
+    maxBuffer: 1 << 24,
+    env: { ...process.env, OMP_NUM_THREADS: values.threads },
+  });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+const fmt = (v, digits = 2) => (v >= 1000 ? Math.round(v).toLocaleString('en') : v.toFixed(digits));
+const lines = [
+  '| data | library | fit s | test score | predict rows/s | 1 row ms (median / p99) | peak MB |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+];
+for (const name of values.cases.split(',')) {
+  const [file, target, task] = CASES[name]();
+  const results = {
+    keel: run('node', [`${root}bench/peers/gbdt-keel.mjs`, file, target, task, values.threads]),
+    xgboost: run(python, [
+      `${root}bench/peers/gbdt_python.py`,
+      'xgboost',
+      file,
+      target,
+      task,
+      values.threads,
+    ]),
+    sklearn: run(python, [
+      `${root}bench/peers/gbdt_python.py`,
+      'sklearn',
+      file,
+      target,
+      task,
+      values.threads,
+    ]),
+  };
+  const metric = task === 'regression' ? 'rmse' : 'auc';
+  for (const [library, r] of Object.entries(results)) {
+    lines.push(
+      `| ${name} | ${library} | ${fmt(r.fitSeconds)} | ${metric} ${r[metric].toFixed(metric === 'auc' ? 4 : 2)} | ${fmt(r.predictRowsPerSecond)} | ${r.singleRowMs.median.toFixed(3)} / ${r.singleRowMs.p99.toFixed(3)} | ${fmt(r.peakMB, 0)} |`,
+    );
+  }
+  const peers = [results.xgboost, results.sklearn];
+  const best = (pick, lower) => (lower ? Math.min(...peers.map(pick)) : Math.max(...peers.map(pick)));
+  const k = results.keel;
+  lines.push(
+    `| ${name} | **keel ÷ best peer** | **${(k.fitSeconds / best((r) => r.fitSeconds, true)).toFixed(2)}×** | ${metric} ${(k[metric] - (metric === 'auc' ? best((r) => r.auc, false) : best((r) => r.rmse, true))).toFixed(metric === 'auc' ? 4 : 2)} | **${(k.predictRowsPerSecond / best((r) => r.predictRowsPerSecond, false)).toFixed(2)}×** | **${(k.singleRowMs.median / best((r) => r.singleRowMs.median, true)).toFixed(2)}×** | **${(k.peakMB / best((r) => r.peakMB, true)).toFixed(2)}×** |`,
+  );
+  console.error(lines.slice(-4).join('\n'));
+}
+console.log(lines.join('\n'));
