@@ -268,6 +268,7 @@ describe('gbdt options', () => {
       const one = gbdtClassifier({ ...params, threads: 1 }).fit(big, labels);
       const two = gbdtClassifier({ ...params, threads: 2 }).fit(big, labels);
       expect(two.toArtifact().arrays).toEqual(one.toArtifact().arrays);
+      expect(Buffer.from(saveModel(two)).equals(Buffer.from(saveModel(one)))).toBe(true);
     }
   });
 

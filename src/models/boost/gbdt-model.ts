@@ -148,7 +148,9 @@ export class GbdtModel implements Model {
       kind: this.kind,
       version: 1,
       meta: {
-        params: this.params,
+        // How many threads built it is not part of the model: the same fit on
+        // 1 or 8 threads saves the same bytes.
+        params: { ...this.params, threads: null },
         inputNames: this.inputNames,
         features: this.features as unknown as Json,
         classes: this.classes,
