@@ -12,7 +12,7 @@ Atomics.notify(input.status, 1);
 try {
   // Imported here, not at the top, so that a failure to load is reported like any other.
   const { BUILD, CONTROL } = await import('./parallel.js');
-  const { sumGroup } = await import('./histogram.js');
+  const { sumGroupShare } = await import('./histogram.js');
   const { histogramKernel } = await import('./kernel.js');
   const kernel = histogramKernel(input.memory);
   const { control, data, threads, index } = input;
@@ -22,18 +22,17 @@ try {
     Atomics.wait(control, CONTROL.generation, seen);
     seen = Atomics.load(control, CONTROL.generation);
     if (control[CONTROL.command] !== BUILD) break;
-    const start = control[CONTROL.start]!;
-    const end = control[CONTROL.end]!;
-    const unitHessian = control[CONTROL.unitHessian] === 1;
     const at = control[CONTROL.hist]! * histSize;
-    const hist = input.histograms.subarray(at, at + histSize);
-    const g = input.ordered.g.subarray(start, end);
-    const h = input.ordered.h.subarray(start, end);
-    const rows = input.partition.subarray(start, end);
-    const groups = control[CONTROL.groupCount]!;
-    for (let u = index; u < groups; u += threads) {
-      sumGroup(kernel, data, control[CONTROL.groups + u]!, rows, g, h, unitHessian, hist);
-    }
+    const node = {
+      partition: input.partition,
+      start: control[CONTROL.start]!,
+      end: control[CONTROL.end]!,
+      ordered: input.ordered,
+      unitHessian: control[CONTROL.unitHessian] === 1,
+      hist: input.histograms.subarray(at, at + histSize),
+    };
+    const groups = control.subarray(CONTROL.groups, CONTROL.groups + control[CONTROL.groupCount]!);
+    sumGroupShare(kernel, data, node, groups, index, threads);
     Atomics.store(control, input.doneAt + index, seen);
     Atomics.notify(control, input.doneAt + index);
   }

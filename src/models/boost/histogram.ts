@@ -160,13 +160,36 @@ export class LocalHistogramBuilder implements HistogramBuilder {
     groups: Int32Array,
     hist: Float64Array,
   ): void {
-    const rows = partition.subarray(start, end);
-    const g = ordered.g.subarray(start, end);
-    const h = ordered.h.subarray(start, end);
-    for (let u = 0; u < groups.length; u++) {
-      sumGroup(this.arena.kernel, this.data, groups[u]!, rows, g, h, unitHessian, hist);
-    }
+    const node = { partition, start, end, ordered, unitHessian, hist };
+    sumGroupShare(this.arena.kernel, this.data, node, groups, 0, 1);
   }
+}
+
+/** One node's histogram to sum: its rows `partition[start..end)` and where the sums go. */
+export interface NodeSums {
+  readonly partition: Uint32Array;
+  readonly start: number;
+  readonly end: number;
+  readonly ordered: OrderedGradients;
+  readonly unitHessian: boolean;
+  readonly hist: Float64Array;
+}
+
+/** One thread's share of a node's groups: groups[first], groups[first + step], … */
+export function sumGroupShare(
+  kernel: HistogramKernel,
+  data: GrowData,
+  node: NodeSums,
+  groups: Int32Array,
+  first: number,
+  step: number,
+): void {
+  const { partition, start, end, ordered, unitHessian, hist } = node;
+  const rows = partition.subarray(start, end);
+  const g = ordered.g.subarray(start, end);
+  const h = ordered.h.subarray(start, end);
+  for (let u = first; u < groups.length; u += step)
+    sumGroup(kernel, data, groups[u]!, rows, g, h, unitHessian, hist);
 }
 
 /** `parent` becomes the histogram of the parent's other child: parent − child, for the listed features. */

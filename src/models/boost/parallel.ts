@@ -2,7 +2,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { workerEntry } from '../../worker-entry.js';
 import { waitForStart } from '../tree/parallel.js';
 import type { FitArena } from './arena.js';
-import { type GrowData, type HistogramBuilder, type OrderedGradients, sumGroup } from './histogram.js';
+import { type GrowData, type HistogramBuilder, type OrderedGradients, sumGroupShare } from './histogram.js';
 
 /**
  * Histograms built by several threads at once: the feature groups of each node
@@ -113,12 +113,8 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     const generation = ++this.generation;
     Atomics.store(c, CONTROL.generation, generation);
     Atomics.notify(c, CONTROL.generation);
-    const rows = partition.subarray(start, end);
-    const g = ordered.g.subarray(start, end);
-    const h = ordered.h.subarray(start, end);
-    for (let u = 0; u < groups.length; u += this.threads) {
-      sumGroup(this.arena.kernel, this.data, groups[u]!, rows, g, h, unitHessian, hist);
-    }
+    const node = { partition, start, end, ordered, unitHessian, hist };
+    sumGroupShare(this.arena.kernel, this.data, node, groups, 0, this.threads);
     this.waitForWorkers(generation);
   }
 
