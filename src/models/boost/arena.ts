@@ -20,6 +20,14 @@ export interface FitArena {
   /** A node's gradients gathered into its row order. */
   readonly orderedG: Float64Array;
   readonly orderedH: Float64Array;
+  /** Where partitioning puts the rows (and their gradients) that go right, before copying them back. */
+  readonly spare: Uint32Array;
+  readonly spareG: Float64Array;
+  readonly spareH: Float64Array;
+  /** A categorical split's set of bins, for the partition kernel. */
+  readonly bits: Uint32Array;
+  /** One feature's bin edges padded to 256 with +∞, for the binning kernel. */
+  readonly edges: Float64Array;
   /** `capacity` histograms of `histSize` doubles, end to end. */
   readonly histograms: Float64Array;
   readonly histSize: number;
@@ -45,6 +53,11 @@ export function fitArena(shape: ArenaShape): FitArena {
     h: outputs * rows * 8,
     orderedG: rows * 8,
     orderedH: rows * 8,
+    spare: rows * 4,
+    spareG: rows * 8,
+    spareH: rows * 8,
+    bits: 32,
+    edges: 256 * 8,
     histograms: capacity * histSize * 8,
   };
   const offsets: Record<string, number> = {};
@@ -66,6 +79,11 @@ export function fitArena(shape: ArenaShape): FitArena {
     h: floats('h'),
     orderedG: floats('orderedG'),
     orderedH: floats('orderedH'),
+    spare: new Uint32Array(buffer, offsets['spare'], rows),
+    spareG: floats('spareG'),
+    spareH: floats('spareH'),
+    bits: new Uint32Array(buffer, offsets['bits'], 8),
+    edges: floats('edges'),
     histograms: floats('histograms'),
     histSize,
   };

@@ -71,12 +71,11 @@ export function boost(job: BoostJob): Boosted {
   for (let k = 0; k < outputs; k++) raw.fill(baseline[k]!, k * n, (k + 1) * n);
   const { arena } = job;
   const { g, h, partition } = arena;
-  const scratch = new Uint32Array(n);
   const ordered = { g: arena.orderedG, h: arena.orderedH };
   const workers = job.threads > 1 ? new WorkerHistogramBuilder(data, arena, job.threads) : null;
   try {
     const builder = workers ?? new LocalHistogramBuilder(data, arena);
-    return boostWith(job, { raw, baseline, g, h, partition, scratch, ordered }, builder);
+    return boostWith(job, { raw, baseline, g, h, partition, ordered }, builder);
   } finally {
     workers?.close();
   }
@@ -88,13 +87,12 @@ interface Buffers {
   readonly g: Float64Array;
   readonly h: Float64Array;
   readonly partition: Uint32Array;
-  readonly scratch: Uint32Array;
   readonly ordered: OrderedGradients;
 }
 
 function boostWith(
   job: BoostJob,
-  { raw, baseline, g, h, partition, scratch, ordered }: Buffers,
+  { raw, baseline, g, h, partition, ordered }: Buffers,
   builder: HistogramBuilder,
 ): Boosted {
   const { data, y, w, loss } = job;
@@ -107,8 +105,6 @@ function boostWith(
       throw new Error('the histogram pool ran out (more open leaves than maxLeaves + 2)');
     return view;
   });
-  const scratchG = new Float64Array(n);
-  const scratchH = new Float64Array(n);
   const unitHessian = loss.unitHessian && w === null;
   const collector = new TreeCollector(job.bins);
   const validation = job.validation;
@@ -132,9 +128,7 @@ function boostWith(
         data,
         partition,
         size,
-        scratch,
-        scratchG,
-        scratchH,
+        arena: job.arena,
         ordered,
         unitHessian,
         features,

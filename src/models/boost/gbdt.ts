@@ -94,7 +94,7 @@ function fitGbdt(
     histSize: layout.histSize,
     capacity: params.maxLeaves + 2,
   });
-  binGroups(bins, trainRaw, arena.bins, arena.columns);
+  binGroups(bins, trainRaw, arena);
   const data = growData(arena.bins, arena.columns, rows, bins.binCount, bins.categorical);
   const validation: Validation | null =
     valid === null

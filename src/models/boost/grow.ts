@@ -1,3 +1,4 @@
+import type { FitArena } from './arena.js';
 import {
   type GrowData,
   type HistogramBuilder,
@@ -40,9 +41,8 @@ export interface GrowInput {
   readonly partition: Uint32Array;
   readonly size: number;
   /** Scratch for partitioning, at least `size` long (rows, gradients, hessians). */
-  readonly scratch: Uint32Array;
-  readonly scratchG: Float64Array;
-  readonly scratchH: Float64Array;
+  /** The fit's shared memory: partitioning runs in its kernel, on its spare buffers. */
+  readonly arena: FitArena;
   /**
    * The gradients and hessians of the rows in partition order: entry k belongs
    * to row partition[k]. Partitioning moves them with their rows, so a node's
@@ -250,40 +250,27 @@ function splitLeaf(input: GrowInput, s: GrowSettings, tree: GrownTree, parent: L
 
 /** Stable: each side keeps its rows in their previous order (rows stay ascending, reads stay forward). */
 function partitionRows(input: GrowInput, start: number, end: number, split: Split): number {
-  const { partition, scratch, scratchG, scratchH, data } = input;
-  const g = input.ordered.g;
-  const h = input.ordered.h;
+  const { partition, ordered, data, arena } = input;
   const f = split.feature;
-  const column = data.columns.subarray(f * data.rows, (f + 1) * data.rows);
-  const missingBin = data.binCount[f]!;
-  const bits = split.categories;
-  const threshold = split.bin;
-  const missingLeft = split.missingLeft ? missingBin : -1;
-  // Branch-free: each row is written to both sides and only the cursor of its
-  // side moves on (a split sends rows left or right at random, which a branch
-  // would mispredict half the time).
-  let l = start;
-  let r = 0;
-  for (let k = start; k < end; k++) {
-    const row = partition[k]!;
-    const b = column[row]!;
-    const left =
-      bits !== null
-        ? (bits[b >>> 5]! >>> (b & 31)) & 1
-        : (b <= threshold ? 1 : 0) | (b === missingLeft ? 1 : 0);
-    const gk = g[k]!;
-    const hk = h[k]!;
-    partition[l] = row;
-    g[l] = gk;
-    h[l] = hk;
-    scratch[r] = row;
-    scratchG[r] = gk;
-    scratchH[r] = hk;
-    l += left;
-    r += 1 - left;
-  }
-  partition.set(scratch.subarray(0, r), l);
-  g.set(scratchG.subarray(0, r), l);
-  h.set(scratchH.subarray(0, r), l);
-  return l;
+  const column = data.columns.byteOffset + f * data.rows;
+  if (split.categories !== null) arena.bits.set(split.categories);
+  const left = arena.kernel.partition(
+    partition.byteOffset + start * 4,
+    end - start,
+    column,
+    split.categories === null ? split.bin : -1,
+    split.missingLeft && split.categories === null ? data.binCount[f]! : -1,
+    split.categories === null ? 0 : arena.bits.byteOffset,
+    ordered.g.byteOffset + start * 8,
+    ordered.h.byteOffset + start * 8,
+    arena.spare.byteOffset,
+    arena.spareG.byteOffset,
+    arena.spareH.byteOffset,
+  );
+  const right = end - start - left;
+  const middle = start + left;
+  partition.set(arena.spare.subarray(0, right), middle);
+  ordered.g.set(arena.spareG.subarray(0, right), middle);
+  ordered.h.set(arena.spareH.subarray(0, right), middle);
+  return middle;
 }

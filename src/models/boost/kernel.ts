@@ -41,6 +41,42 @@ export interface HistogramKernel {
     o2: number,
     o3: number,
   ): void;
+  /**
+   * Splits a node's rows (`count` partition entries at `rows`, their
+   * gradients at `g` and `h`) into those that go left, written back from the
+   * start, and the rest, written to `spare`, `spareG`, `spareH`; returns how
+   * many went left. A row goes left when its bin (the byte at `column + row`)
+   * is ≤ `threshold` or equals `missingBin`; for a categorical split (`bits`
+   * ≠ 0) when its bit is set in the 8-word set at `bits`.
+   */
+  partition(
+    rows: number,
+    count: number,
+    column: number,
+    threshold: number,
+    missingBin: number,
+    bits: number,
+    g: number,
+    h: number,
+    spare: number,
+    spareG: number,
+    spareH: number,
+  ): number;
+  /**
+   * Maps `count` doubles at `values` to bins: the number of the 256 doubles at
+   * `edges` (the bin edges padded with +∞) that are below the value, or
+   * `missingBin` for NaN. Each bin is written to `out + i × stride` and to
+   * `column + i`.
+   */
+  binValues(
+    values: number,
+    count: number,
+    edges: number,
+    missingBin: number,
+    out: number,
+    stride: number,
+    column: number,
+  ): void;
 }
 
 const PAGE = 65_536;
@@ -58,13 +94,16 @@ export function histogramKernel(memory: WebAssembly.Memory): HistogramKernel {
   compiled ??= new WebAssembly.Module(moduleBytes());
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });
   const exports = instance.exports as unknown as Omit<HistogramKernel, 'memory'>;
-  return { memory, sum: exports.sum, sumUnit: exports.sumUnit };
+  const { sum, sumUnit, partition, binValues } = exports;
+  return { memory, sum, sumUnit, partition, binValues };
 }
 
 // Opcodes (WebAssembly 1.0 binary format).
 const OP = {
   block: 0x02,
   loop: 0x03,
+  if: 0x04,
+  else: 0x05,
   br: 0x0c,
   brIf: 0x0d,
   end: 0x0b,
@@ -72,13 +111,24 @@ const OP = {
   localSet: 0x21,
   i32Load: 0x28,
   f64Load: 0x2b,
+  i32Load8U: 0x2d,
+  i32Store: 0x36,
+  i32Store8: 0x3a,
+  select: 0x1b,
+  f64Ne: 0x62,
+  f64Gt: 0x64,
   f64Store: 0x39,
   i32Const: 0x41,
   f64Const: 0x44,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32LeU: 0x4d,
   i32GeU: 0x4f,
   i32Add: 0x6a,
+  i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32And: 0x71,
+  i32Or: 0x72,
   i32Shl: 0x74,
   i32ShrU: 0x76,
   f64Add: 0xa0,
@@ -226,25 +276,156 @@ function body(withHessian: boolean): number[] {
   return [...unsigned(locals.length + code.length), ...locals, ...code];
 }
 
+/**
+ * The body of `partition`. Branch-free: every row is written to both sides and
+ * only the cursor of its side moves on, since which side a row takes is as
+ * good as random.
+ */
+function partitionBody(): number[] {
+  const [rows, count, column, threshold, missingBin, bits, g, h, spare, spareG, spareH] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+  ];
+  const [k, l, r, row, bin, left] = [11, 12, 13, 14, 15, 16];
+  const [gk, hk] = [17, 18];
+  const at = (base: number, index: number, shift: number) => [
+    OP.localGet,
+    base,
+    OP.localGet,
+    index,
+    OP.i32Const,
+    ...signed(shift),
+    OP.i32Shl,
+    OP.i32Add,
+  ];
+  // biome-ignore format: one instruction (with its immediates) or one step per line reads as assembly
+  const code = [
+    OP.block, EMPTY_BLOCK,
+    OP.loop, EMPTY_BLOCK,
+    OP.localGet, k, OP.localGet, count, OP.i32GeU, OP.brIf, 1,
+    // row = rows[k]; bin = column[row]
+    ...at(rows, k, 2), OP.i32Load, 2, 0, OP.localSet, row,
+    OP.localGet, column, OP.localGet, row, OP.i32Add, OP.i32Load8U, 0, 0, OP.localSet, bin,
+    // left = bits ? (bits[bin >> 5] >> (bin & 31)) & 1 : (bin <= threshold) | (bin == missingBin)
+    OP.localGet, bits, OP.i32Eqz,
+    OP.if, I32,
+      OP.localGet, bin, OP.localGet, threshold, OP.i32LeU,
+      OP.localGet, bin, OP.localGet, missingBin, OP.i32Eq,
+      OP.i32Or,
+    OP.else,
+      OP.localGet, bits, OP.localGet, bin, OP.i32Const, ...signed(5), OP.i32ShrU, OP.i32Const, ...signed(2), OP.i32Shl,
+      OP.i32Add, OP.i32Load, 2, 0,
+      OP.localGet, bin, OP.i32Const, ...signed(31), OP.i32And, OP.i32ShrU,
+      OP.i32Const, ...signed(1), OP.i32And,
+    OP.end,
+    OP.localSet, left,
+    ...at(g, k, 3), OP.f64Load, 3, 0, OP.localSet, gk,
+    ...at(h, k, 3), OP.f64Load, 3, 0, OP.localSet, hk,
+    // both sides get the row; only its side's cursor moves
+    ...at(rows, l, 2), OP.localGet, row, OP.i32Store, 2, 0,
+    ...at(g, l, 3), OP.localGet, gk, OP.f64Store, 3, 0,
+    ...at(h, l, 3), OP.localGet, hk, OP.f64Store, 3, 0,
+    ...at(spare, r, 2), OP.localGet, row, OP.i32Store, 2, 0,
+    ...at(spareG, r, 3), OP.localGet, gk, OP.f64Store, 3, 0,
+    ...at(spareH, r, 3), OP.localGet, hk, OP.f64Store, 3, 0,
+    OP.localGet, l, OP.localGet, left, OP.i32Add, OP.localSet, l,
+    OP.localGet, r, OP.i32Const, ...signed(1), OP.localGet, left, OP.i32Sub, OP.i32Add, OP.localSet, r,
+    OP.localGet, k, OP.i32Const, ...signed(1), OP.i32Add, OP.localSet, k,
+    OP.br, 0,
+    OP.end,
+    OP.end,
+    OP.localGet, l,
+    OP.end,
+  ];
+  const locals = vector([
+    [6, I32],
+    [2, F64],
+  ]);
+  return [...unsigned(locals.length + code.length), ...locals, ...code];
+}
+
+/**
+ * The body of `binValues`: a branch-free binary search, eight halvings, each
+ * adding `half` when the edge at lo + half − 1 is below the value.
+ */
+function binBody(): number[] {
+  const [values, count, edges, missingBin, out, stride, column] = [0, 1, 2, 3, 4, 5, 6];
+  const [i, lo] = [7, 8];
+  const v = 9;
+  const halving = (half: number) => [
+    // lo += (edges[lo + half - 1] < v) << log2(half)
+    OP.localGet,
+    lo,
+    OP.localGet,
+    v,
+    OP.localGet,
+    edges,
+    OP.localGet,
+    lo,
+    OP.i32Const,
+    ...signed(3),
+    OP.i32Shl,
+    OP.i32Add,
+    OP.f64Load,
+    3,
+    ...unsigned((half - 1) * 8),
+    OP.f64Gt,
+    OP.i32Const,
+    ...signed(Math.log2(half)),
+    OP.i32Shl,
+    OP.i32Add,
+    OP.localSet,
+    lo,
+  ];
+  // biome-ignore format: one instruction (with its immediates) or one step per line reads as assembly
+  const code = [
+    OP.block, EMPTY_BLOCK,
+    OP.loop, EMPTY_BLOCK,
+    OP.localGet, i, OP.localGet, count, OP.i32GeU, OP.brIf, 1,
+    OP.localGet, values, OP.localGet, i, OP.i32Const, ...signed(3), OP.i32Shl, OP.i32Add, OP.f64Load, 3, 0, OP.localSet, v,
+    OP.i32Const, 0, OP.localSet, lo,
+    ...[128, 64, 32, 16, 8, 4, 2, 1].flatMap(halving),
+    // bin = v is NaN ? missingBin : lo
+    OP.localGet, missingBin, OP.localGet, lo, OP.localGet, v, OP.localGet, v, OP.f64Ne, OP.select, OP.localSet, lo,
+    OP.localGet, out, OP.localGet, i, OP.localGet, stride, OP.i32Mul, OP.i32Add, OP.localGet, lo, OP.i32Store8, 0, 0,
+    OP.localGet, column, OP.localGet, i, OP.i32Add, OP.localGet, lo, OP.i32Store8, 0, 0,
+    OP.localGet, i, OP.i32Const, ...signed(1), OP.i32Add, OP.localSet, i,
+    OP.br, 0,
+    OP.end,
+    OP.end,
+    OP.end,
+  ];
+  const locals = vector([
+    [2, I32],
+    [1, F64],
+  ]);
+  return [...unsigned(locals.length + code.length), ...locals, ...code];
+}
+
 function moduleBytes(): Uint8Array {
-  const type = (params: number) => [0x60, ...vector(Array.from({ length: params }, () => [I32])), 0];
+  const type = (params: number, results: number[] = []) => [
+    0x60,
+    ...vector(Array.from({ length: params }, () => [I32])),
+    ...vector(results.map((result) => [result])),
+  ];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([type(9), type(8)])),
+    ...section(1, vector([type(9), type(8), type(11, [I32]), type(7)])),
     // import env.memory: shared, any size up to 4 GiB
     ...section(
       2,
       vector([[...name('env'), ...name('memory'), 0x02, 0x03, ...unsigned(1), ...unsigned(MAX_PAGES)]]),
     ),
-    ...section(3, vector([[0], [1]])),
+    ...section(3, vector([[0], [1], [2], [3]])),
     ...section(
       7,
       vector([
         [...name('sum'), 0x00, 0],
         [...name('sumUnit'), 0x00, 1],
+        [...name('partition'), 0x00, 2],
+        [...name('binValues'), 0x00, 3],
       ]),
     ),
-    ...section(10, vector([body(true), body(false)])),
+    ...section(10, vector([body(true), body(false), partitionBody(), binBody()])),
   ];
   return Uint8Array.from(bytes);
 }
