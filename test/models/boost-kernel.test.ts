@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitArena, histogramViews } from '../../src/models/boost/arena.js';
+import { binGroups, binOf, fitBins } from '../../src/models/boost/bins.js';
 import { growData, LANES, LocalHistogramBuilder, SLOTS } from '../../src/models/boost/histogram.js';
 import { Rng } from '../../src/random.js';
 
@@ -71,4 +72,81 @@ describe('the histogram kernel', () => {
       }
     });
   }
+
+  it('partitions a node: left rows first in order, right rows after, gradients moved with their rows', () => {
+    const { arena, bins, node } = setUp();
+    for (const split of [
+      { feature: 0, bin: 100, missingLeft: false, categories: null },
+      { feature: 2, bin: 5, missingLeft: true, categories: null },
+      {
+        feature: 5,
+        bin: 0,
+        missingLeft: false,
+        categories: Uint32Array.of(0xf0f0f0f0, 0, 0x1, 0, 0, 0, 0x80000000, 0),
+      },
+    ]) {
+      arena.partition.set(node);
+      const g = Float64Array.from(node, (row) => row * 0.5);
+      arena.orderedG.set(g);
+      arena.orderedH.set(g.map((v) => -v));
+      const missingBin = binCount[split.feature]!;
+      const goesLeft = (row: number) => {
+        const b = bins[split.feature]![row]!;
+        if (split.categories !== null) return ((split.categories[b >>> 5]! >>> (b & 31)) & 1) === 1;
+        return b <= split.bin || (split.missingLeft && b === missingBin);
+      };
+      const expected = [...node.filter(goesLeft), ...node.filter((row) => !goesLeft(row))];
+      if (split.categories !== null) arena.bits.set(split.categories);
+      const left = arena.kernel.partition(
+        arena.partition.byteOffset,
+        node.length,
+        arena.columns.byteOffset + split.feature * rows,
+        split.categories === null ? split.bin : -1,
+        split.missingLeft ? missingBin : -1,
+        split.categories === null ? 0 : arena.bits.byteOffset,
+        arena.orderedG.byteOffset,
+        arena.orderedH.byteOffset,
+        arena.spare.byteOffset,
+        arena.spareG.byteOffset,
+        arena.spareH.byteOffset,
+      );
+      expect(left).toBe(node.filter(goesLeft).length);
+      const right = node.length - left;
+      const got = [...arena.partition.subarray(0, left), ...arena.spare.subarray(0, right)];
+      expect(got).toEqual(expected);
+      expect([...arena.orderedG.subarray(0, left), ...arena.spareG.subarray(0, right)]).toEqual(
+        expected.map((row) => row * 0.5),
+      );
+      expect([...arena.orderedH.subarray(0, left), ...arena.spareH.subarray(0, right)]).toEqual(
+        expected.map((row) => -row * 0.5),
+      );
+    }
+  });
+
+  it('maps values to bins as the JavaScript binary search does, NaN to the missing bin', () => {
+    const rng = new Rng(8);
+    const n = 2000;
+    const features = [
+      Float64Array.from({ length: n }, () => (rng.next() < 0.1 ? Number.NaN : rng.normal())),
+      Float64Array.from({ length: n }, () => rng.int(7)), // few distinct values: midpoints
+      Float64Array.from({ length: n }, () => rng.normal() * 1e6),
+    ].map((values) => ({ values, categorical: false, levels: 0 }));
+    const mapper = fitBins(features, 255, new Rng(1));
+    const groups = 1;
+    const layout = growData(
+      new Uint8Array(groups * LANES * n),
+      new Uint8Array(0),
+      n,
+      mapper.binCount,
+      mapper.categorical,
+    );
+    const arena = fitArena({ rows: n, groups, cols: 3, outputs: 1, histSize: layout.histSize, capacity: 1 });
+    binGroups(mapper, features, arena);
+    features.forEach((feature, f) => {
+      const expected = Array.from(feature.values, (v) => binOf(mapper, f, v));
+      expect([...arena.columns.subarray(f * n, (f + 1) * n)]).toEqual(expected);
+      expect(Array.from({ length: n }, (_, i) => arena.bins[i * LANES + f])).toEqual(expected);
+    });
+    expect(Math.max(...arena.columns.subarray(0, n))).toBe(mapper.binCount[0]); // the NaNs
+  });
 });
