@@ -175,42 +175,63 @@ function scanNumericFast(scan: Scan, hist: Float64Array, offset: number, bins: n
   const l2 = s.l2;
   const minLeaf = s.minSamplesLeaf;
   const minHessian = s.minChildWeight;
+  const count = node.count;
   // gain = parentObjective + (gL²/(hL+l2) + gR²/(hR+l2)) / 2 must beat bestGain.
   let needed = 2 * (scan.bestGain - scan.parentObjective);
   const missing = offset + SLOTS * bins;
   const gM = hist[missing]!;
   const hM = hist[missing + 1]!;
   const cM = hist[missing + 2]!;
+  // With missing rows, the last bin's threshold is "every value vs missing".
+  const last = cM > 0 ? bins : bins - 1;
   let gL = 0;
   let hL = 0;
   let cL = 0;
-  for (let b = 0; b < bins; b++) {
+  for (let b = 0; b < last; b++) {
     const at = offset + SLOTS * b;
     const c = hist[at + 2]!;
     gL += hist[at]!;
     hL += hist[at + 1]!;
     cL += c;
-    if (c === 0 && b < bins - 1) continue;
-    if (node.count - cL - cM < minLeaf && node.count - cL < minLeaf) break;
-    for (let side = 0; side < 2; side++) {
-      // side 0: missing rows go right (and "all values vs missing" at the last bin); side 1: left.
-      if (side === 0 ? b === bins - 1 && cM === 0 : cM === 0 || b === bins - 1) continue;
-      const gl = side === 0 ? gL : gL + gM;
-      const hl = side === 0 ? hL : hL + hM;
-      const cl = side === 0 ? cL : cL + cM;
-      const cr = node.count - cl;
-      const hr = node.h - hl;
-      if (cl < minLeaf || cr < minLeaf || hl < minHessian || hr < minHessian) continue;
-      const gr = node.g - gl;
-      const twice = (gl * gl) / (hl + l2 + 1e-15) + (gr * gr) / (hr + l2 + 1e-15);
-      if (!(twice > needed)) continue;
-      needed = twice;
-      const vL = -gl / (hl + l2 + 1e-15);
-      const vR = -gr / (hr + l2 + 1e-15);
-      scan.record(f, scan.parentObjective + twice / 2, gl, hl, cl, vL, vR);
-      scan.best!.bin = b;
-      scan.best!.missingLeft = side === 1 || (cM === 0 && cl > cr);
+    // An empty bin splits the rows as the bin before it did.
+    if (c === 0) continue;
+    if (count - cL < minLeaf) break; // counts only grow on the left
+    // Missing rows go right.
+    const hR = node.h - hL;
+    if (cL >= minLeaf && hL >= minHessian && hR >= minHessian) {
+      const gR = node.g - gL;
+      const twice = (gL * gL) / (hL + l2 + 1e-15) + (gR * gR) / (hR + l2 + 1e-15);
+      if (twice > needed) {
+        needed = twice;
+        const vL = -gL / (hL + l2 + 1e-15);
+        const vR = -gR / (hR + l2 + 1e-15);
+        scan.record(f, scan.parentObjective + twice / 2, gL, hL, cL, vL, vR);
+        scan.best!.bin = b;
+        scan.best!.missingLeft = cM === 0 && cL > count - cL;
+      }
     }
+    // Missing rows go left.
+    if (cM === 0 || b === bins - 1) continue;
+    const gl = gL + gM;
+    const hl = hL + hM;
+    const cl = cL + cM;
+    const hr = node.h - hl;
+    if (cl < minLeaf || count - cl < minLeaf || hl < minHessian || hr < minHessian) continue;
+    const gr = node.g - gl;
+    const twice = (gl * gl) / (hl + l2 + 1e-15) + (gr * gr) / (hr + l2 + 1e-15);
+    if (!(twice > needed)) continue;
+    needed = twice;
+    scan.record(
+      f,
+      scan.parentObjective + twice / 2,
+      gl,
+      hl,
+      cl,
+      -gl / (hl + l2 + 1e-15),
+      -gr / (hr + l2 + 1e-15),
+    );
+    scan.best!.bin = b;
+    scan.best!.missingLeft = true;
   }
 }
 
