@@ -94,7 +94,8 @@ export function checkGbdtParams(kind: string, p: GbdtParams, classification: boo
   }
   checkNumber(kind, 'trees', p.trees, 1, Number.POSITIVE_INFINITY, true);
   checkNumber(kind, 'learningRate', p.learningRate, Number.MIN_VALUE);
-  checkNumber(kind, 'maxLeaves', p.maxLeaves, 2, 65_536, true);
+  // Each open leaf holds a histogram in the fit's memory (about 170 KB at 28 features).
+  checkNumber(kind, 'maxLeaves', p.maxLeaves, 2, 4096, true);
   if (p.maxDepth !== null) checkNumber(kind, 'maxDepth', p.maxDepth, 1, 1000, true);
   checkNumber(kind, 'maxBins', p.maxBins, 2, 255, true);
   checkNumber(kind, 'minSamplesLeaf', p.minSamplesLeaf, 1, Number.POSITIVE_INFINITY, true);
