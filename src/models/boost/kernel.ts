@@ -80,13 +80,14 @@ export interface HistogramKernel {
 }
 
 const PAGE = 65_536;
-const MAX_PAGES = 65_536;
 
 /** A shared memory of at least `bytes` bytes, which never grows (views into it stay valid). */
 export function sharedMemory(bytes: number): WebAssembly.Memory {
   const pages = Math.max(1, Math.ceil(bytes / PAGE));
   return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 }
+
+import { EMPTY_BLOCK, F64, functionBody, I32, OP, signed, unsigned, wasmModule } from './wasm.js';
 
 let compiled: WebAssembly.Module | null = null;
 
@@ -97,71 +98,6 @@ export function histogramKernel(memory: WebAssembly.Memory): HistogramKernel {
   const { sum, sumUnit, partition, binValues } = exports;
   return { memory, sum, sumUnit, partition, binValues };
 }
-
-// Opcodes (WebAssembly 1.0 binary format).
-const OP = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  else: 0x05,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  localGet: 0x20,
-  localSet: 0x21,
-  i32Load: 0x28,
-  f64Load: 0x2b,
-  i32Load8U: 0x2d,
-  i32Store: 0x36,
-  i32Store8: 0x3a,
-  select: 0x1b,
-  f64Ne: 0x62,
-  f64Gt: 0x64,
-  f64Store: 0x39,
-  i32Const: 0x41,
-  f64Const: 0x44,
-  i32Eqz: 0x45,
-  i32Eq: 0x46,
-  i32LeU: 0x4d,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Mul: 0x6c,
-  i32And: 0x71,
-  i32Or: 0x72,
-  i32Shl: 0x74,
-  i32ShrU: 0x76,
-  f64Add: 0xa0,
-} as const;
-const I32 = 0x7f;
-const F64 = 0x7c;
-const EMPTY_BLOCK = 0x40;
-
-function unsigned(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-function signed(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-const name = (text: string) => [...unsigned(text.length), ...new TextEncoder().encode(text)];
-const vector = (items: number[][]) => [...unsigned(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...unsigned(body.length), ...body];
 
 /**
  * One lane's update: at = o + 24 × ((x >> shift) & 255); then the gradient
@@ -269,11 +205,13 @@ function body(withHessian: boolean): number[] {
     OP.end,
     OP.end,
   ];
-  const locals = vector([
-    [3, I32],
-    [2, F64],
-  ]);
-  return [...unsigned(locals.length + code.length), ...locals, ...code];
+  return functionBody(
+    [
+      [3, I32],
+      [2, F64],
+    ],
+    code,
+  );
 }
 
 /**
@@ -336,11 +274,13 @@ function partitionBody(): number[] {
     OP.localGet, l,
     OP.end,
   ];
-  const locals = vector([
-    [6, I32],
-    [2, F64],
-  ]);
-  return [...unsigned(locals.length + code.length), ...locals, ...code];
+  return functionBody(
+    [
+      [6, I32],
+      [2, F64],
+    ],
+    code,
+  );
 }
 
 /**
@@ -394,38 +334,20 @@ function binBody(): number[] {
     OP.end,
     OP.end,
   ];
-  const locals = vector([
-    [2, I32],
-    [1, F64],
-  ]);
-  return [...unsigned(locals.length + code.length), ...locals, ...code];
+  return functionBody(
+    [
+      [2, I32],
+      [1, F64],
+    ],
+    code,
+  );
 }
 
 function moduleBytes(): Uint8Array {
-  const type = (params: number, results: number[] = []) => [
-    0x60,
-    ...vector(Array.from({ length: params }, () => [I32])),
-    ...vector(results.map((result) => [result])),
-  ];
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([type(9), type(8), type(11, [I32]), type(7)])),
-    // import env.memory: shared, any size up to 4 GiB
-    ...section(
-      2,
-      vector([[...name('env'), ...name('memory'), 0x02, 0x03, ...unsigned(1), ...unsigned(MAX_PAGES)]]),
-    ),
-    ...section(3, vector([[0], [1], [2], [3]])),
-    ...section(
-      7,
-      vector([
-        [...name('sum'), 0x00, 0],
-        [...name('sumUnit'), 0x00, 1],
-        [...name('partition'), 0x00, 2],
-        [...name('binValues'), 0x00, 3],
-      ]),
-    ),
-    ...section(10, vector([body(true), body(false), partitionBody(), binBody()])),
-  ];
-  return Uint8Array.from(bytes);
+  return wasmModule({ shared: true }, [
+    { name: 'sum', params: 9, body: body(true) },
+    { name: 'sumUnit', params: 8, body: body(false) },
+    { name: 'partition', params: 11, results: [I32], body: partitionBody() },
+    { name: 'binValues', params: 7, body: binBody() },
+  ]);
 }
