@@ -31,6 +31,8 @@ export interface UnsupervisedOptions {
   readonly settings: readonly string[];
   readonly seed: number;
   readonly json: boolean;
+  /** Columns to leave out (--drop). */
+  readonly dropped: readonly string[];
   /** The supervised-only options the user gave, by name. */
   readonly given: Partial<Record<keyof typeof SUPERVISED_ONLY, unknown>>;
 }
@@ -47,7 +49,9 @@ export async function trainUnsupervised(
   if ('seed' in entry.params && settings['seed'] === undefined) settings['seed'] = options.seed;
 
   progress.start(`reading ${redactPassword(options.source)}`);
-  const { frame, dialect } = await readTableWithNotes(options.source, options.read);
+  const read = await readTableWithNotes(options.source, options.read);
+  const { dialect } = read;
+  const frame = read.frame.drop(options.dropped);
   progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${task}`);
 
   const preprocessing = defaultPreprocessing(frame, entry);

@@ -32,6 +32,8 @@ on a seeded sample of ${SILHOUETTE_MAX_ROWS} rows when there are more.
 Options:
   --target COL       the column to predict (supervised models only)
   --model NAME       the model (keel train --list shows them and their parameters)
+  --drop COL         leave a column out (repeatable, or comma-separated): an id, a
+                     leak, or the label when clustering (iris: --drop target)
   --set KEY=VALUE    a hyperparameter (repeatable), e.g. --set alpha=0.5
   --cv K             K-fold cross-validation (stratified for classes; default 5)
   --no-shuffle       cut folds in file order (scikit-learn's default) instead of
@@ -57,6 +59,7 @@ export const trainCommand: Command = {
       ...READ_OPTIONS,
       target: { type: 'string' },
       model: { type: 'string' },
+      drop: { type: 'string', multiple: true },
       set: { type: 'string', multiple: true },
       cv: { type: 'string' },
       'no-shuffle': { type: 'boolean' },
@@ -76,10 +79,21 @@ export const trainCommand: Command = {
       required(values.model, 'model', 'choose a model: --model NAME (keel train --list)'),
     );
     const seed = integerOption(values.seed ?? '0', 'seed', 0);
+    const dropped = (values.drop ?? [])
+      .flatMap((d) => d.split(','))
+      .map((d) => d.trim())
+      .filter((d) => d !== '');
     if (!isSupervised(entry)) {
       const { target, cv, test, metric, task } = values;
       const given = { target, cv, test, metric, task, 'no-shuffle': values['no-shuffle'] };
-      const options = { source, read: readOptionsFrom(values), settings: values.set ?? [], seed, given };
+      const options = {
+        source,
+        read: readOptionsFrom(values),
+        settings: values.set ?? [],
+        seed,
+        given,
+        dropped,
+      };
       const output = await trainUnsupervised(
         entry,
         { ...options, json: values.json === true },
@@ -107,7 +121,7 @@ export const trainCommand: Command = {
     const target = targetFromFrame(frame, targetName, taskOption(values.task));
     progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${target.task}`);
 
-    const features = frame.drop([targetName]);
+    const features = frame.drop([targetName, ...dropped]);
     const preprocessing = defaultPreprocessing(features, entry);
     const model = entry.make(parseSettings(values.set ?? [], entry), target.task);
     const estimator = pipeline([preprocessing.transformer], model);
@@ -122,7 +136,7 @@ export const trainCommand: Command = {
     let validation: Validation;
     if (test !== undefined) {
       const testTarget = alignedTarget(targetFromFrame(test, targetName, target.task), target, values.test!);
-      const scores = holdoutScores(fitted, test.drop([targetName]), testTarget, values.metric);
+      const scores = holdoutScores(fitted, test.drop([targetName, ...dropped]), testTarget, values.metric);
       validation = { kind: 'test', file: values.test!, rows: test.rowCount, scores };
     } else {
       validation = crossValidateWithProgress(estimator, features, target, folds, values, seed, progress);

@@ -345,6 +345,20 @@ describe('keel train without a target', () => {
     expect(typeof result.fitSeconds).toBe('number');
   });
 
+  it('leaves out the columns given to --drop (the label, when clustering iris)', () => {
+    const all = trainJson(iris, '--model', 'kmeans', '--set', 'k=3');
+    const features = trainJson(iris, '--model', 'kmeans', '--set', 'k=3', '--drop', 'target');
+    expect(all.columns).toBe(5);
+    expect(features.columns).toBe(4);
+    expect(features.metrics.inertia).not.toBeCloseTo(all.metrics.inertia, 3);
+    const two = trainJson(iris, '--model', 'pca', '--drop', 'target,petal width (cm)');
+    expect(two.columns).toBe(3);
+    const { code, stderr } = keel('train', iris, '--model', 'kmeans', '--drop', 'targte');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/targte/);
+    expect(stderr).toMatch(/"target"/);
+  });
+
   it('passes --seed to the model unless --set seed says otherwise', async () => {
     const seeded = trainJson(iris, '--model', 'kmeans', '--set', 'k=4', '--seed', '5');
     const { fitted } = await libraryFit<KmeansModel>(iris, 'kmeans', kmeans({ k: 4, seed: 5 }));
