@@ -182,3 +182,38 @@ export function pseudoInverseSolve(A: Float64Array, b: Float64Array, n: number):
   }
   return x;
 }
+
+/**
+ * The squared euclidean distance between A[aStart…] and B[bStart…] (`cols`
+ * values each), given up once it passes `limit` (checked every 4 terms): a
+ * result ≤ limit is the full distance, bit for bit; a larger one is a lower
+ * bound on it, because adding squares never makes a sum smaller. Shared by
+ * the neighbour searches and k-means.
+ */
+export function partialSquaredDistance(
+  A: Float64Array,
+  aStart: number,
+  B: Float64Array,
+  bStart: number,
+  cols: number,
+  limit: number,
+): number {
+  let sum = 0;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const d0 = A[aStart + j]! - B[bStart + j]!;
+    const d1 = A[aStart + j + 1]! - B[bStart + j + 1]!;
+    const d2 = A[aStart + j + 2]! - B[bStart + j + 2]!;
+    const d3 = A[aStart + j + 3]! - B[bStart + j + 3]!;
+    sum += d0 * d0;
+    sum += d1 * d1;
+    sum += d2 * d2;
+    sum += d3 * d3;
+    if (sum > limit) return sum;
+  }
+  for (; j < cols; j++) {
+    const d = A[aStart + j]! - B[bStart + j]!;
+    sum += d * d;
+  }
+  return sum;
+}

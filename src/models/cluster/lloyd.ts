@@ -1,4 +1,5 @@
 import type { Matrix } from '../../data/frame.js';
+import { partialSquaredDistance } from '../linalg.js';
 
 /**
  * Lloyd's iterations for k-means with Elkan's bounds (C. Elkan, "Using the
@@ -44,27 +45,7 @@ export function squaredDistanceUpTo(
   c: number,
   limit: number,
 ): number {
-  const { data, cols } = X;
-  const row = i * cols;
-  const centre = c * cols;
-  let sum = 0;
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const d0 = data[row + j]! - centres[centre + j]!;
-    const d1 = data[row + j + 1]! - centres[centre + j + 1]!;
-    const d2 = data[row + j + 2]! - centres[centre + j + 2]!;
-    const d3 = data[row + j + 3]! - centres[centre + j + 3]!;
-    sum += d0 * d0;
-    sum += d1 * d1;
-    sum += d2 * d2;
-    sum += d3 * d3;
-    if (sum > limit) return sum;
-  }
-  for (; j < cols; j++) {
-    const d = data[row + j]! - centres[centre + j]!;
-    sum += d * d;
-  }
-  return sum;
+  return partialSquaredDistance(X.data, i * X.cols, centres, c * X.cols, X.cols, limit);
 }
 
 /** Per-row bounds, in distance (not squared) units. */

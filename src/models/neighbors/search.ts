@@ -1,3 +1,4 @@
+import { partialSquaredDistance } from '../linalg.js';
 /**
  * Exact k-nearest-neighbour search by brute force, and the bounded buffer
  * both searches (this one and the k-d tree's) keep their k best in.
@@ -70,36 +71,8 @@ export function reducedDistanceUpTo(
   limit: number,
 ): number {
   return euclidean
-    ? squaredDistanceUpTo(A, a * cols, B, b * cols, cols, limit)
+    ? partialSquaredDistance(A, a * cols, B, b * cols, cols, limit)
     : absoluteDistanceUpTo(A, a * cols, B, b * cols, cols, limit);
-}
-
-function squaredDistanceUpTo(
-  A: Float64Array,
-  aStart: number,
-  B: Float64Array,
-  bStart: number,
-  cols: number,
-  limit: number,
-): number {
-  let sum = 0;
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const d0 = A[aStart + j]! - B[bStart + j]!;
-    const d1 = A[aStart + j + 1]! - B[bStart + j + 1]!;
-    const d2 = A[aStart + j + 2]! - B[bStart + j + 2]!;
-    const d3 = A[aStart + j + 3]! - B[bStart + j + 3]!;
-    sum += d0 * d0;
-    sum += d1 * d1;
-    sum += d2 * d2;
-    sum += d3 * d3;
-    if (sum > limit) return sum;
-  }
-  for (; j < cols; j++) {
-    const d = A[aStart + j]! - B[bStart + j]!;
-    sum += d * d;
-  }
-  return sum;
 }
 
 function absoluteDistanceUpTo(
