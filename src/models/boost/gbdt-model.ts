@@ -47,21 +47,10 @@ export class GbdtModel implements Model {
 
   /** Scores per tree-output (row-major rows × outputs): log-odds, softmax inputs, log-means or values. */
   rawScores(X: Matrix | Frame, iterations = this.ensemble.iterations): Float64Array {
-    const { data, rows } = predictionInput(X, this.features, this.categoryBins, this.kind);
-    const outputs = this.outputs;
-    const out = new Float64Array(rows * outputs);
-    for (let i = 0; i < out.length; i++) out[i] = this.ensemble.baseline[i % outputs]!;
-    addTreeScores(
-      this.ensemble.trees,
-      data,
-      rows,
-      this.features.length,
-      outputs,
-      out,
-      0,
-      iterations * outputs,
-    );
-    return out;
+    const { data, rows, scores } = this.startScores(X);
+    const cols = this.features.length;
+    addTreeScores(this.ensemble.trees, data, rows, cols, this.outputs, scores, 0, iterations * this.outputs);
+    return scores;
   }
 
   predict(X: Matrix | Frame): Float64Array {
@@ -70,10 +59,8 @@ export class GbdtModel implements Model {
 
   /** Predictions after each of the first `iterations` boosting iterations (scikit-learn's staged_predict). */
   *stagedPredict(X: Matrix | Frame): Generator<Float64Array> {
-    const { data, rows } = predictionInput(X, this.features, this.categoryBins, this.kind);
-    const outputs = this.outputs;
-    const scores = new Float64Array(rows * outputs);
-    for (let i = 0; i < scores.length; i++) scores[i] = this.ensemble.baseline[i % outputs]!;
+    const { data, rows, scores } = this.startScores(X);
+    const { outputs } = this;
     for (let it = 0; it < this.ensemble.iterations; it++) {
       const first = it * outputs;
       addTreeScores(
@@ -88,6 +75,15 @@ export class GbdtModel implements Model {
       );
       yield this.fromScores(scores);
     }
+  }
+
+  /** The rows as the trees read them, and their scores before any tree: the baseline. */
+  private startScores(X: Matrix | Frame): { data: Float64Array; rows: number; scores: Float64Array } {
+    const { data, rows } = predictionInput(X, this.features, this.categoryBins, this.kind);
+    const outputs = this.outputs;
+    const scores = new Float64Array(rows * outputs);
+    for (let i = 0; i < scores.length; i++) scores[i] = this.ensemble.baseline[i % outputs]!;
+    return { data, rows, scores };
   }
 
   get outputs(): number {
