@@ -1,3 +1,5 @@
+import { softplus } from '../linear/logistic-loss.js';
+
 /**
  * The losses gradient boosting minimises. Each tree is fitted to a second-order
  * expansion of the loss around the current scores: per row a gradient g and a
@@ -189,11 +191,6 @@ const poisson: Loss = {
     );
   },
 };
-
-/** log(1 + e^x) without overflow. */
-function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
 
 const binomial: Loss = {
   name: 'log-loss',

@@ -1,3 +1,5 @@
+import { sigmoid } from '../linear/logistic-loss.js';
+
 /**
  * The nonlinearities of a multilayer perceptron, applied in place to a block
  * of rows. Hidden layers use one of three activations; the output layer uses
@@ -78,12 +80,6 @@ function softmaxInPlace(values: Float64Array, start: number, width: number): voi
   }
   const inverse = 1 / sum;
   for (let j = start; j < end; j++) values[j]! *= inverse;
-}
-
-export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
 }
 
 /**
