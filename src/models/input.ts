@@ -1,6 +1,8 @@
 import { Frame, type Matrix } from '../data/frame.js';
-import { SchemaError, UsageError } from '../errors.js';
+import { randomSplit, type Split, stratifiedSplit } from '../data/split.js';
+import { KeelError, SchemaError, UsageError } from '../errors.js';
 import type { SupervisedTask, Target } from '../estimator.js';
+import type { Rng } from '../random.js';
 
 /**
  * Checks shared by every model, so each one's errors read the same:
@@ -120,4 +122,29 @@ export function checkRows(X: Matrix, y: Target | undefined, sampleWeight: Float6
 function list(names: readonly string[]): string {
   const shown = names.slice(0, 8).map((n) => `"${n}"`);
   return names.length > 8 ? `${shown.join(', ')} and ${names.length - 8} more` : shown.join(', ');
+}
+
+/**
+ * The validation rows for early stopping (MLP, gradient boosting): a seeded
+ * split, stratified by class for classifiers; a UsageError naming
+ * validationFraction when the rows are too few to hold any out.
+ */
+export function earlyStoppingHoldOut(target: Target, fraction: number, rng: Rng, kind: string): Split {
+  const seed = rng.nextUint32();
+  try {
+    if (target.task === 'regression') return randomSplit(target.values.length, { testSize: fraction, seed });
+    const column = { storage: 'number', name: 'class', kind: 'integer', values: target.values } as const;
+    return stratifiedSplit(new Frame([column]), 'class', { testSize: fraction, seed });
+  } catch (error) {
+    if (!(error instanceof KeelError)) throw error;
+    throw new UsageError(
+      'usage.bad-param',
+      `${kind}: early stopping cannot hold out validationFraction ${fraction} of ${target.values.length} rows: ${error.message}`,
+      {
+        location: { field: 'validationFraction' },
+        hint: 'use more rows, a larger validationFraction, or earlyStopping: false',
+        cause: error,
+      },
+    );
+  }
 }

@@ -292,6 +292,11 @@ describe('gbdt options', () => {
       expect((error as UsageError).location.field).toBe(Object.keys(bad)[0]);
     }
     expect(() => gbdtRegressor({ classWeight: 'balanced' })).toThrow(UsageError);
+    // Too few rows to hold any out for early stopping: named, not a silent empty validation set.
+    const tiny = syntheticData('binary', 6, 2);
+    const error = catchError(() => gbdtClassifier({ earlyStopping: true }).fit(tiny.X, tiny.y));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).location.field).toBe('validationFraction');
   });
 });
 

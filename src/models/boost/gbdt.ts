@@ -3,7 +3,7 @@ import { Frame, type Matrix } from '../../data/frame.js';
 import type { Estimator, FitOptions, SupervisedTask, Target } from '../../estimator.js';
 import { withDefaults } from '../../params.js';
 import { Rng } from '../../random.js';
-import { checkRows, requireTarget, trainingNames } from '../input.js';
+import { checkRows, earlyStoppingHoldOut, requireTarget, trainingNames } from '../input.js';
 import { fitArena } from './arena.js';
 import { binGroups, fitBins, type RawFeature } from './bins.js';
 import { boost, type Validation } from './booster.js';
@@ -70,9 +70,9 @@ function fitGbdt(
   const weights = rowWeights(target, options.sampleWeight, params.classWeight);
   const stopEarly =
     params.earlyStopping === true || (params.earlyStopping === 'auto' && n > AUTO_EARLY_STOPPING_ROWS);
-  const { train, valid } = stopEarly
-    ? holdOut(target, params.validationFraction, rng)
-    : { train: null, valid: null };
+  const split = stopEarly ? earlyStoppingHoldOut(target, params.validationFraction, rng, kind) : null;
+  const train = split?.train ?? null;
+  const valid = split?.test ?? null;
   const trainRaw = train === null ? raw : raw.map((f) => pick(f, train));
   const bins = fitBins(trainRaw, params.maxBins, rng);
   const rows = train?.length ?? n;
@@ -165,31 +165,6 @@ function rowWeights(
   for (const c of target.values) counts[c]!++;
   const n = target.values.length;
   return Float64Array.from(target.values, (c, i) => (n / (k * counts[c]!)) * (sampleWeight?.[i] ?? 1));
-}
-
-/** A seeded hold-out for early stopping; stratified by class, so every class is in both parts. */
-function holdOut(target: Target, fraction: number, rng: Rng): { train: Int32Array; valid: Int32Array } {
-  const n = target.values.length;
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const key = target.task === 'regression' ? 0 : target.values[i]!;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [i]);
-    else group.push(i);
-  }
-  const isValid = new Uint8Array(n);
-  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
-    const rows = groups.get(key)!;
-    const take = Math.round(fraction * rows.length);
-    for (let i = 0; i < take; i++) {
-      const j = i + rng.int(rows.length - i);
-      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
-      isValid[rows[i]!] = 1;
-    }
-  }
-  const valid = Int32Array.from({ length: n }, (_, i) => i).filter((i) => isValid[i] === 1);
-  const train = Int32Array.from({ length: n }, (_, i) => i).filter((i) => isValid[i] === 0);
-  return { train, valid };
 }
 
 function pick(feature: RawFeature, rows: Int32Array): RawFeature {

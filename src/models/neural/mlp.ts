@@ -1,12 +1,11 @@
 import type { Artifact } from '../../artifact.js';
-import { Frame, type Matrix } from '../../data/frame.js';
-import { randomSplit, type Split, stratifiedSplit } from '../../data/split.js';
-import { KeelError, SchemaError, UsageError } from '../../errors.js';
+import type { Frame, Matrix } from '../../data/frame.js';
+import { SchemaError, UsageError } from '../../errors.js';
 import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../../estimator.js';
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
 import { Rng } from '../../random.js';
-import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
+import { checkRows, completeInput, earlyStoppingHoldOut, requireTarget, trainingNames } from '../input.js';
 import { ACTIVATIONS, type Activation, type OutputLink } from './activations.js';
 import { type Architecture, forward, initialNetwork, Network, Workspace } from './network.js';
 import { predictedClass, type TrainingHistory, train } from './train.js';
@@ -142,7 +141,9 @@ function fitMlp(
   const rng = options.rng ?? new Rng(params.seed);
   const architecture = architectureFor(params, matrix.cols, target);
   const network = initialNetwork(architecture, rng);
-  const split = params.earlyStopping ? holdOut(target, params.validationFraction, rng, kind) : null;
+  const split = params.earlyStopping
+    ? earlyStoppingHoldOut(target, params.validationFraction, rng, kind)
+    : null;
   const trainRows = split?.train ?? Int32Array.from({ length: matrix.rows }, (_, i) => i);
   const batchSize = Math.min(params.batchSize ?? DEFAULT_BATCH, trainRows.length);
   const data = { X: matrix, targets: target.values, train: trainRows, validation: split?.test ?? null };
@@ -165,27 +166,6 @@ function architectureFor(params: MlpParams, inputs: number, target: Target): Arc
     target.task === 'regression' ? 'identity' : classes === 2 ? 'logistic' : 'softmax';
   const outputs = output === 'softmax' ? classes : 1;
   return { sizes: [inputs, ...params.hiddenLayers, outputs], activation: params.activation, output };
-}
-
-/** The validation rows for early stopping: a seeded split, stratified by class for classifiers. */
-function holdOut(target: Target, fraction: number, rng: Rng, kind: string): Split {
-  const seed = rng.nextUint32();
-  try {
-    if (target.task === 'regression') return randomSplit(target.values.length, { testSize: fraction, seed });
-    const column = { storage: 'number', name: 'class', kind: 'integer', values: target.values } as const;
-    return stratifiedSplit(new Frame([column]), 'class', { testSize: fraction, seed });
-  } catch (error) {
-    if (!(error instanceof KeelError)) throw error;
-    throw new UsageError(
-      'usage.bad-param',
-      `${kind}: early stopping cannot hold out validationFraction ${fraction} of ${target.values.length} rows: ${error.message}`,
-      {
-        location: { field: 'validationFraction' },
-        hint: 'use more rows, a larger validationFraction, or earlyStopping: false',
-        cause: error,
-      },
-    );
-  }
 }
 
 function requireTwoClasses(target: Target, kind: string): void {
