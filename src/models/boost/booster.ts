@@ -153,10 +153,13 @@ function boostWith(
   return { trees: collector.finish(), baseline, iterations: iteration, trainLoss, validationLoss };
 }
 
-/** Puts the rows of this iteration in partition[0..size) (all rows when subsample is 1), ascending. */
+/**
+ * This iteration's rows: all n when subsample is 1 (each tree then starts from
+ * the identity partition), else a sample put in partition[0..size), ascending.
+ */
 function sampleRows(partition: Uint32Array, n: number, share: number, rng: Rng): number {
-  for (let i = 0; i < n; i++) partition[i] = i;
   if (share >= 1) return n;
+  for (let i = 0; i < n; i++) partition[i] = i;
   const size = Math.max(1, Math.floor(share * n));
   for (let i = 0; i < size; i++) {
     const j = i + rng.int(n - i);
