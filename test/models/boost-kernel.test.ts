@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fitArena, histogramViews } from '../../src/models/boost/arena.js';
 import { binGroups, binOf, fitBins } from '../../src/models/boost/bins.js';
-import { growData, LANES, LocalHistogramBuilder, SLOTS } from '../../src/models/boost/histogram.js';
+import {
+  growData,
+  histogramOffsets,
+  LANES,
+  LocalHistogramBuilder,
+  SLOTS,
+} from '../../src/models/boost/histogram.js';
 import { Rng } from '../../src/random.js';
 
 /**
@@ -16,14 +22,14 @@ describe('the histogram kernel', () => {
   function setUp() {
     const rng = new Rng(5);
     const groups = Math.ceil(cols / LANES);
-    const layout = growData(
-      new Uint8Array(groups * LANES * rows),
-      new Uint8Array(0),
+    const arena = fitArena({
       rows,
-      binCount,
-      new Uint8Array(cols),
-    );
-    const arena = fitArena({ rows, groups, cols, outputs: 1, histSize: layout.histSize, capacity: 2 });
+      groups,
+      cols,
+      outputs: 1,
+      histSize: histogramOffsets(binCount).at(-1)!,
+      capacity: 2,
+    });
     const bins = Array.from({ length: cols }, (_, f) =>
       Uint8Array.from({ length: rows }, () => rng.int(binCount[f]! + 1)),
     );
@@ -133,14 +139,14 @@ describe('the histogram kernel', () => {
     ].map((values) => ({ values, categorical: false, levels: 0 }));
     const mapper = fitBins(features, 255, new Rng(1));
     const groups = 1;
-    const layout = growData(
-      new Uint8Array(groups * LANES * n),
-      new Uint8Array(0),
-      n,
-      mapper.binCount,
-      mapper.categorical,
-    );
-    const arena = fitArena({ rows: n, groups, cols: 3, outputs: 1, histSize: layout.histSize, capacity: 1 });
+    const arena = fitArena({
+      rows: n,
+      groups,
+      cols: 3,
+      outputs: 1,
+      histSize: histogramOffsets(mapper.binCount).at(-1)!,
+      capacity: 1,
+    });
     binGroups(mapper, features, arena);
     features.forEach((feature, f) => {
       const expected = Array.from(feature.values, (v) => binOf(mapper, f, v));

@@ -9,7 +9,7 @@ import { binGroups, fitBins, type RawFeature } from './bins.js';
 import { boost, type Validation } from './booster.js';
 import { trainingFeatures, treeInputRows } from './features.js';
 import { GbdtModel } from './gbdt-model.js';
-import { groupCount, growData, LANES } from './histogram.js';
+import { groupCount, growData, histogramOffsets } from './histogram.js';
 import { makeLoss } from './loss.js';
 import {
   AUTO_EARLY_STOPPING_ROWS,
@@ -79,19 +79,12 @@ function fitGbdt(
   const threads = threadCount(params, rows * names.length);
   const loss = makeLoss(lossName(params, target.task), classes, params);
   const groups = groupCount(names.length);
-  const layout = growData(
-    new Uint8Array(groups * LANES * rows),
-    new Uint8Array(0),
-    rows,
-    bins.binCount,
-    bins.categorical,
-  );
   const arena = fitArena({
     rows,
     groups,
     cols: names.length,
     outputs: loss.outputs,
-    histSize: layout.histSize,
+    histSize: histogramOffsets(bins.binCount).at(-1)!,
     capacity: params.maxLeaves + 2,
   });
   binGroups(bins, trainRaw, arena);

@@ -43,6 +43,15 @@ export function groupCount(cols: number): number {
   return Math.ceil(cols / LANES);
 }
 
+/** Where each feature's histogram starts (padding lanes included), and one past the end: the size. */
+export function histogramOffsets(binCount: Int32Array): Int32Array {
+  const cols = binCount.length;
+  const lanes = groupCount(cols) * LANES;
+  const offsets = new Int32Array(lanes + 1);
+  for (let f = 0; f < lanes; f++) offsets[f + 1] = offsets[f]! + SLOTS * ((f < cols ? binCount[f]! : 0) + 1);
+  return offsets;
+}
+
 export function growData(
   bytes: Uint8Array,
   columns: Uint8Array,
@@ -51,11 +60,7 @@ export function growData(
   categorical: Uint8Array,
 ): GrowData {
   const cols = binCount.length;
-  const lanes = groupCount(cols) * LANES;
-  const histOffset = new Int32Array(lanes + 1);
-  for (let f = 0; f < lanes; f++) {
-    histOffset[f + 1] = histOffset[f]! + SLOTS * ((f < cols ? binCount[f]! : 0) + 1);
-  }
+  const histOffset = histogramOffsets(binCount);
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / LANES);
   return {
     words,
@@ -66,7 +71,7 @@ export function growData(
     binCount,
     categorical,
     histOffset,
-    histSize: histOffset[lanes]!,
+    histSize: histOffset[histOffset.length - 1]!,
   };
 }
 
