@@ -44,8 +44,8 @@ describe('the histogram kernel', () => {
     const node = Uint32Array.from({ length: 1000 }, (_, k) => 3 * k + 1);
     arena.partition.set(node);
     for (let k = 0; k < node.length; k++) {
-      arena.orderedG[k] = rng.normal();
-      arena.orderedH[k] = rng.next();
+      arena.orderedGH[2 * k] = rng.normal();
+      arena.orderedGH[2 * k + 1] = rng.next();
     }
     return { arena, data, bins, node };
   }
@@ -55,7 +55,7 @@ describe('the histogram kernel', () => {
       const { arena, data, bins, node } = setUp();
       const [hist] = histogramViews(arena);
       hist!.fill(Number.NaN); // every slot it owns must be written
-      const ordered = { g: arena.orderedG, h: arena.orderedH };
+      const ordered = { gh: arena.orderedGH };
       new LocalHistogramBuilder(data, arena).build(
         arena.partition,
         0,
@@ -69,8 +69,8 @@ describe('the histogram kernel', () => {
         const expected = new Float64Array(SLOTS * (binCount[f]! + 1));
         node.forEach((row, k) => {
           const at = SLOTS * bins[f]![row]!;
-          expected[at]! += arena.orderedG[k]!;
-          expected[at + 1]! += unitHessian ? 1 : arena.orderedH[k]!;
+          expected[at]! += arena.orderedGH[2 * k]!;
+          expected[at + 1]! += unitHessian ? 1 : arena.orderedGH[2 * k + 1]!;
           expected[at + 2]! += 1;
         });
         const offset = data.histOffset[f]!;
@@ -92,9 +92,9 @@ describe('the histogram kernel', () => {
       },
     ]) {
       arena.partition.set(node);
-      const g = Float64Array.from(node, (row) => row * 0.5);
-      arena.orderedG.set(g);
-      arena.orderedH.set(g.map((v) => -v));
+      arena.orderedGH.set(
+        Float64Array.from({ length: 2 * node.length }, (_, i) => pairValue(node[i >>> 1]!, i)),
+      );
       const missingBin = binCount[split.feature]!;
       const goesLeft = (row: number) => {
         const b = bins[split.feature]![row]!;
@@ -110,24 +110,22 @@ describe('the histogram kernel', () => {
         split.categories === null ? split.bin : -1,
         split.missingLeft ? missingBin : -1,
         split.categories === null ? 0 : arena.bits.byteOffset,
-        arena.orderedG.byteOffset,
-        arena.orderedH.byteOffset,
+        arena.orderedGH.byteOffset,
         arena.spare.byteOffset,
-        arena.spareG.byteOffset,
-        arena.spareH.byteOffset,
+        arena.spareGH.byteOffset,
       );
       expect(left).toBe(node.filter(goesLeft).length);
       const right = node.length - left;
       const got = [...arena.partition.subarray(0, left), ...arena.spare.subarray(0, right)];
       expect(got).toEqual(expected);
-      expect([...arena.orderedG.subarray(0, left), ...arena.spareG.subarray(0, right)]).toEqual(
-        expected.map((row) => row * 0.5),
-      );
-      expect([...arena.orderedH.subarray(0, left), ...arena.spareH.subarray(0, right)]).toEqual(
-        expected.map((row) => -row * 0.5),
+      expect([...arena.orderedGH.subarray(0, 2 * left), ...arena.spareGH.subarray(0, 2 * right)]).toEqual(
+        expected.flatMap((row) => [pairValue(row, 0), pairValue(row, 1)]),
       );
     }
   });
+
+  /** A row's gradient (even i) or hessian (odd i), distinct for every row, to see pairs move with their rows. */
+  const pairValue = (row: number, i: number) => (i % 2 === 0 ? row * 0.5 : -row * 0.25);
 
   it('maps values to bins as the JavaScript binary search does, NaN to the missing bin', () => {
     const rng = new Rng(8);

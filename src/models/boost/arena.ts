@@ -17,13 +17,11 @@ export interface FitArena {
   /** Gradients and hessians, class-major (outputs × rows). */
   readonly g: Float64Array;
   readonly h: Float64Array;
-  /** A node's gradients gathered into its row order. */
-  readonly orderedG: Float64Array;
-  readonly orderedH: Float64Array;
-  /** Where partitioning puts the rows (and their gradients) that go right, before copying them back. */
+  /** A node's (gradient, hessian) pairs, interleaved, gathered into its row order. */
+  readonly orderedGH: Float64Array;
+  /** Where partitioning puts the rows (and their gradient pairs) that go right, before copying them back. */
   readonly spare: Uint32Array;
-  readonly spareG: Float64Array;
-  readonly spareH: Float64Array;
+  readonly spareGH: Float64Array;
   /** A categorical split's set of bins, for the partition kernel. */
   readonly bits: Uint32Array;
   /** One feature's bin edges padded to 256 with +∞, for the binning kernel. */
@@ -51,11 +49,9 @@ export function fitArena(shape: ArenaShape): FitArena {
     partition: rows * 4,
     g: outputs * rows * 8,
     h: outputs * rows * 8,
-    orderedG: rows * 8,
-    orderedH: rows * 8,
+    orderedGH: rows * 16,
     spare: rows * 4,
-    spareG: rows * 8,
-    spareH: rows * 8,
+    spareGH: rows * 16,
     bits: 32,
     edges: 256 * 8,
     histograms: capacity * histSize * 8,
@@ -77,11 +73,9 @@ export function fitArena(shape: ArenaShape): FitArena {
     partition: new Uint32Array(buffer, offsets['partition'], rows),
     g: floats('g'),
     h: floats('h'),
-    orderedG: floats('orderedG'),
-    orderedH: floats('orderedH'),
+    orderedGH: floats('orderedGH'),
     spare: new Uint32Array(buffer, offsets['spare'], rows),
-    spareG: floats('spareG'),
-    spareH: floats('spareH'),
+    spareGH: floats('spareGH'),
     bits: new Uint32Array(buffer, offsets['bits'], 8),
     edges: floats('edges'),
     histograms: floats('histograms'),

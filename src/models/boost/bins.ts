@@ -161,7 +161,7 @@ export function binGroups(mapper: BinMapper, features: readonly RawFeature[], ar
     }
     edges.fill(Number.POSITIVE_INFINITY);
     edges.set(mapper.edges[f]!);
-    const staged = arena.spareG.subarray(0, rows);
+    const staged = arena.spareGH.subarray(0, rows);
     staged.set(values);
     const out = bins.byteOffset + base;
     kernel.binValues(

@@ -71,7 +71,7 @@ export function boost(job: BoostJob): Boosted {
   for (let k = 0; k < outputs; k++) raw.fill(baseline[k]!, k * n, (k + 1) * n);
   const { arena } = job;
   const { g, h, partition } = arena;
-  const ordered = { g: arena.orderedG, h: arena.orderedH };
+  const ordered = { gh: arena.orderedGH };
   const workers = job.threads > 1 ? new WorkerHistogramBuilder(data, arena, job.threads) : null;
   try {
     const builder = workers ?? new LocalHistogramBuilder(data, arena);
@@ -122,8 +122,7 @@ function boostWith(
     for (let k = 0; k < outputs; k++) {
       if (sampled !== null) partition.set(sampled);
       else for (let i = 0; i < n; i++) partition[i] = i;
-      for (let i = 0; i < size; i++) ordered.g[i] = g[k * n + partition[i]!]!;
-      if (!unitHessian) for (let i = 0; i < size; i++) ordered.h[i] = h[k * n + partition[i]!]!;
+      gatherGradients(ordered.gh, g, h, k * n, partition, size, unitHessian);
       const input = {
         data,
         partition,
@@ -157,6 +156,26 @@ function boostWith(
  * This iteration's rows: all n when subsample is 1 (each tree then starts from
  * the identity partition), else a sample put in partition[0..size), ascending.
  */
+/** Output `offset`'s gradients (and hessians, unless all 1) of the rows in `partition[0..size)`, as pairs. */
+function gatherGradients(
+  gh: Float64Array,
+  g: Float64Array,
+  h: Float64Array,
+  offset: number,
+  partition: Uint32Array,
+  size: number,
+  unitHessian: boolean,
+): void {
+  if (unitHessian) for (let i = 0; i < size; i++) gh[2 * i] = g[offset + partition[i]!]!;
+  else {
+    for (let i = 0; i < size; i++) {
+      const row = offset + partition[i]!;
+      gh[2 * i] = g[row]!;
+      gh[2 * i + 1] = h[row]!;
+    }
+  }
+}
+
 function sampleRows(partition: Uint32Array, n: number, share: number, rng: Rng): number {
   if (share >= 1) return n;
   for (let i = 0; i < n; i++) partition[i] = i;

@@ -133,8 +133,8 @@ function rootLeaf(input: GrowInput, s: GrowSettings, tree: GrownTree): Leaf {
   let g = 0;
   let h = 0;
   for (let k = 0; k < input.size; k++) {
-    g += input.ordered.g[k]!;
-    h += input.unitHessian ? 1 : input.ordered.h[k]!;
+    g += input.ordered.gh[2 * k]!;
+    h += input.unitHessian ? 1 : input.ordered.gh[2 * k + 1]!;
   }
   return newLeaf(tree, s, 0, input.size, 0, g, h, input.size, -Infinity, Infinity);
 }
@@ -261,16 +261,13 @@ function partitionRows(input: GrowInput, start: number, end: number, split: Spli
     split.categories === null ? split.bin : -1,
     split.missingLeft && split.categories === null ? data.binCount[f]! : -1,
     split.categories === null ? 0 : arena.bits.byteOffset,
-    ordered.g.byteOffset + start * 8,
-    ordered.h.byteOffset + start * 8,
+    ordered.gh.byteOffset + start * 16,
     arena.spare.byteOffset,
-    arena.spareG.byteOffset,
-    arena.spareH.byteOffset,
+    arena.spareGH.byteOffset,
   );
   const right = end - start - left;
   const middle = start + left;
   partition.set(arena.spare.subarray(0, right), middle);
-  ordered.g.set(arena.spareG.subarray(0, right), middle);
-  ordered.h.set(arena.spareH.subarray(0, right), middle);
+  ordered.gh.set(arena.spareGH.subarray(0, 2 * right), 2 * middle);
   return middle;
 }

@@ -75,10 +75,14 @@ export function growData(
   };
 }
 
-/** Gradients and hessians in partition order (see GrowInput), so histogram loops read them forwards. */
+/**
+ * Gradients and hessians in partition order (see GrowInput), so histogram
+ * loops read them forwards: interleaved pairs, `gh[2k]` the gradient and
+ * `gh[2k + 1]` the hessian of the node's k-th row (not filled when the
+ * hessians are all 1), moved and summed as one 128-bit value.
+ */
 export interface OrderedGradients {
-  readonly g: Float64Array;
-  readonly h: Float64Array;
+  readonly gh: Float64Array;
 }
 
 /** The groups (in increasing order) that hold any of the features. */
@@ -103,8 +107,7 @@ export function sumGroup(
   data: GrowData,
   group: number,
   rows: Uint32Array,
-  g: Float64Array,
-  h: Float64Array,
+  gh: Float64Array,
   unitHessian: boolean,
   hist: Float64Array,
 ): void {
@@ -114,21 +117,12 @@ export function sumGroup(
   hist.fill(0, from, to);
   const words = data.bytes.byteOffset + group * data.rows * LANES;
   const lane = (l: number) => hist.byteOffset + data.histOffset[first + l]! * 8;
+  const lanes = [lane(0), lane(1), lane(2), lane(3)] as const;
   if (unitHessian) {
-    kernel.sumUnit(words, rows.byteOffset, rows.length, g.byteOffset, lane(0), lane(1), lane(2), lane(3));
-    for (let at = from; at < to; at += SLOTS) hist[at + 1] = hist[at + 2]!;
+    kernel.sumUnit(words, rows.byteOffset, rows.length, gh.byteOffset, ...lanes);
+    for (let at = from; at < to; at += SLOTS) hist[at + 2] = hist[at + 1]!;
   } else {
-    kernel.sum(
-      words,
-      rows.byteOffset,
-      rows.length,
-      g.byteOffset,
-      h.byteOffset,
-      lane(0),
-      lane(1),
-      lane(2),
-      lane(3),
-    );
+    kernel.sum(words, rows.byteOffset, rows.length, gh.byteOffset, ...lanes);
   }
 }
 
@@ -191,10 +185,9 @@ export function sumGroupShare(
 ): void {
   const { partition, start, end, ordered, unitHessian, hist } = node;
   const rows = partition.subarray(start, end);
-  const g = ordered.g.subarray(start, end);
-  const h = ordered.h.subarray(start, end);
+  const gh = ordered.gh.subarray(2 * start, 2 * end);
   for (let u = first; u < groups.length; u += step)
-    sumGroup(kernel, data, groups[u]!, rows, g, h, unitHessian, hist);
+    sumGroup(kernel, data, groups[u]!, rows, gh, unitHessian, hist);
 }
 
 /** `parent` becomes the histogram of the parent's other child: parent − child, for the listed features. */

@@ -60,7 +60,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     private readonly arena: FitArena,
     private readonly threads: number,
   ) {
-    this.ordered = { g: arena.orderedG, h: arena.orderedH };
+    this.ordered = { gh: arena.orderedGH };
     this.doneAt = CONTROL.groups + Math.ceil(data.cols / 4);
     this.control = new Int32Array(new SharedArrayBuffer((this.doneAt + threads) * 4));
     this.start();

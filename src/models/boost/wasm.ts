@@ -43,6 +43,18 @@ export const OP = {
 } as const;
 export const I32 = 0x7f;
 export const F64 = 0x7c;
+export const V128 = 0x7b;
+
+/**
+ * The few SIMD instructions the kernels use (the 0xfd prefix, then the
+ * instruction's number as LEB128). Node 20 runs them without flags.
+ */
+export const SIMD = {
+  v128Load: [0xfd, 0x00],
+  v128Store: [0xfd, 0x0b],
+  f64x2ReplaceLane: [0xfd, 0x22],
+  f64x2Add: [0xfd, 0xf0, 0x01],
+} as const;
 export const EMPTY_BLOCK = 0x40;
 
 export function unsigned(value: number): number[] {
