@@ -1,0 +1,310 @@
+import { UsageError } from '../errors.js';
+import {
+  checkAlias,
+  checkJsonObject,
+  checkName,
+  checkVersionNumber,
+  unknownAlias,
+  unknownModel,
+  unknownRun,
+  unknownVersion,
+} from './checks.js';
+import type { Queryable } from './db.js';
+import type { ModelRow, MoveRow, VersionRow } from './rows.js';
+import { aliasMove, groupPairs, modelRecord, versionRecord } from './rows.js';
+import type { StoreContext } from './runs.js';
+import { keepArtifact } from './runs.js';
+import type { AliasMove, ModelRecord, ModelVersionRecord, VersionInput } from './types.js';
+
+/** Model versions and aliases. Every function works in `ctx.project`. */
+
+export async function registerVersion(ctx: StoreContext, input: VersionInput): Promise<ModelVersionRecord> {
+  const name = checkName(input.model, 'model');
+  if (!(input.artifact instanceof Uint8Array)) {
+    throw new UsageError('registry.bad-artifact', 'artifact must be the model’s bytes (a Uint8Array)', {
+      location: { field: 'artifact' },
+      hint: 'pass saveModel(model)',
+    });
+  }
+  const schema = checkJsonObject(input.schema, 'schema');
+  const metrics = checkJsonObject(input.metrics ?? {}, 'metrics');
+  const reference = input.reference === undefined ? null : checkJsonObject(input.reference, 'reference');
+  // The bytes first: a row must never point at an artifact that is not there.
+  const hash = await ctx.artifacts.put(input.artifact);
+  const version = await ctx.db.transaction(async (tx) => {
+    const now = Date.now();
+    await tx.run(
+      `INSERT INTO keel_models (project, name, description, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [ctx.project, name, input.description ?? null, now],
+    );
+    if (input.description !== undefined) {
+      await tx.run('UPDATE keel_models SET description = ? WHERE project = ? AND name = ?', [
+        input.description,
+        ctx.project,
+        name,
+      ]);
+    }
+    // Numbering under the model row's lock: concurrent registrations get distinct versions.
+    const [row] = await tx.query<{ latest_version: number }>(
+      'UPDATE keel_models SET latest_version = latest_version + 1 WHERE project = ? AND name = ? RETURNING latest_version',
+      [ctx.project, name],
+    );
+    const next = row!.latest_version;
+    if (
+      input.runId !== undefined &&
+      (await tx.query('SELECT id FROM keel_runs WHERE id = ?', [input.runId])).length === 0
+    ) {
+      throw unknownRun(input.runId);
+    }
+    await keepArtifact(tx, ctx.artifacts, hash, input.artifact);
+    await tx.run(
+      `INSERT INTO keel_model_versions (project, model, version, artifact_hash, artifact_bytes, kind, task,
+         schema_json, metrics_json, reference_json, run_id, dataset_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        ctx.project,
+        name,
+        next,
+        hash,
+        input.artifact.byteLength,
+        String(input.kind),
+        String(input.task),
+        schema,
+        metrics,
+        reference,
+        input.runId ?? null,
+        input.datasetHash ?? null,
+        now,
+      ],
+    );
+    for (const [key, value] of Object.entries(input.tags ?? {})) {
+      await tx.run(
+        'INSERT INTO keel_version_tags (project, model, version, key, value) VALUES (?, ?, ?, ?, ?)',
+        [ctx.project, name, next, key, String(value)],
+      );
+    }
+    return next;
+  });
+  return (await getVersion(ctx, name, version))!;
+}
+
+export async function getModel(ctx: StoreContext, name: string): Promise<ModelRecord | undefined> {
+  return (await models(ctx, name))[0];
+}
+
+export function listModels(ctx: StoreContext): Promise<ModelRecord[]> {
+  return models(ctx);
+}
+
+/** One model, or all of the project's, with their aliases and tags. */
+async function models(ctx: StoreContext, name?: string): Promise<ModelRecord[]> {
+  const params = name === undefined ? [ctx.project] : [ctx.project, name];
+  const one = name === undefined ? '' : ' AND model = ?';
+  const rows = await ctx.db.query<ModelRow>(
+    `SELECT * FROM keel_models WHERE project = ?${name === undefined ? '' : ' AND name = ?'} ORDER BY name`,
+    params,
+  );
+  const aliasRows = await ctx.db.query<{ model: string; alias: string; version: number }>(
+    `SELECT model, alias, version FROM keel_aliases WHERE project = ?${one}`,
+    params,
+  );
+  const tagRows = await ctx.db.query<{ model: string; key: string; value: string }>(
+    `SELECT model, key, value FROM keel_model_tags WHERE project = ?${one}`,
+    params,
+  );
+  const aliases = groupPairs(aliasRows.map((r) => [r.model, r.alias, r.version]));
+  const tags = groupPairs(tagRows.map((r) => [r.model, r.key, r.value]));
+  return rows.map((r) => modelRecord(r, aliases.get(r.name) ?? {}, tags.get(r.name) ?? {}));
+}
+
+export async function listVersions(ctx: StoreContext, name: string): Promise<ModelVersionRecord[]> {
+  await requireModel(ctx.db, ctx.project, name);
+  return versions(ctx.db, ctx.project, name);
+}
+
+async function versions(
+  db: Queryable,
+  project: string,
+  name: string,
+  only?: number,
+): Promise<ModelVersionRecord[]> {
+  const filter = only === undefined ? '' : ' AND version = ?';
+  const params = only === undefined ? [project, name] : [project, name, only];
+  const rows = await db.query<VersionRow>(
+    `SELECT * FROM keel_model_versions WHERE project = ? AND model = ?${filter} ORDER BY version`,
+    params,
+  );
+  const tagRows = await db.query<{ version: number; key: string; value: string }>(
+    `SELECT version, key, value FROM keel_version_tags WHERE project = ? AND model = ?${filter}`,
+    params,
+  );
+  const tags = groupPairs(tagRows.map((r) => [String(r.version), r.key, r.value]));
+  return rows.map((r) => versionRecord(r, tags.get(String(r.version)) ?? {}));
+}
+
+/** `ref`: a version number, a string of digits (as typed on a command line), or an alias. */
+export async function getVersion(
+  ctx: StoreContext,
+  name: string,
+  ref: number | string,
+): Promise<ModelVersionRecord | undefined> {
+  let version: number | undefined;
+  if (typeof ref === 'number') version = ref;
+  else if (/^\d+$/.test(ref)) version = Number(ref);
+  else {
+    const [row] = await ctx.db.query<{ version: number }>(
+      'SELECT version FROM keel_aliases WHERE project = ? AND model = ? AND alias = ?',
+      [ctx.project, name, ref],
+    );
+    version = row?.version;
+  }
+  if (version === undefined) return undefined;
+  return (await versions(ctx.db, ctx.project, name, version))[0];
+}
+
+/**
+ * Takes the model's row lock (PostgreSQL) and the next alias-move number.
+ * Alias moves and deletions of one model run one at a time, so each move's
+ * `from` is the version the previous move left.
+ */
+async function nextMove(tx: Queryable, project: string, name: string): Promise<number> {
+  const [row] = await tx.query<{ alias_moves: number }>(
+    'UPDATE keel_models SET alias_moves = alias_moves + 1 WHERE project = ? AND name = ? RETURNING alias_moves',
+    [project, name],
+  );
+  if (row === undefined) throw unknownModel(name, project);
+  return row.alias_moves;
+}
+
+async function currentAlias(
+  tx: Queryable,
+  project: string,
+  name: string,
+  alias: string,
+): Promise<number | null> {
+  const [row] = await tx.query<{ version: number }>(
+    'SELECT version FROM keel_aliases WHERE project = ? AND model = ? AND alias = ?',
+    [project, name, alias],
+  );
+  return row?.version ?? null;
+}
+
+async function recordMove(tx: Queryable, project: string, seq: number, move: AliasMove): Promise<AliasMove> {
+  await tx.run(
+    `INSERT INTO keel_alias_moves (project, model, seq, alias, from_version, to_version, at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    [project, move.model, seq, move.alias, move.fromVersion, move.toVersion, move.at],
+  );
+  return move;
+}
+
+export async function setAlias(
+  ctx: StoreContext,
+  name: string,
+  alias: string,
+  version: number,
+): Promise<AliasMove> {
+  checkAlias(alias);
+  checkVersionNumber(version);
+  return ctx.db.transaction(async (tx) => {
+    const seq = await nextMove(tx, ctx.project, name);
+    if ((await versions(tx, ctx.project, name, version)).length === 0) throw unknownVersion(name, version);
+    const from = await currentAlias(tx, ctx.project, name, alias);
+    await tx.run(
+      `INSERT INTO keel_aliases (project, model, alias, version) VALUES (?, ?, ?, ?)
+       ON CONFLICT (project, model, alias) DO UPDATE SET version = excluded.version`,
+      [ctx.project, name, alias, version],
+    );
+    return recordMove(tx, ctx.project, seq, {
+      model: name,
+      alias,
+      fromVersion: from,
+      toVersion: version,
+      at: Date.now(),
+    });
+  });
+}
+
+export async function removeAlias(ctx: StoreContext, name: string, alias: string): Promise<AliasMove> {
+  return ctx.db.transaction(async (tx) => {
+    const seq = await nextMove(tx, ctx.project, name);
+    const from = await currentAlias(tx, ctx.project, name, alias);
+    if (from === null) throw unknownAlias(name, alias);
+    await tx.run('DELETE FROM keel_aliases WHERE project = ? AND model = ? AND alias = ?', [
+      ctx.project,
+      name,
+      alias,
+    ]);
+    return recordMove(tx, ctx.project, seq, {
+      model: name,
+      alias,
+      fromVersion: from,
+      toVersion: null,
+      at: Date.now(),
+    });
+  });
+}
+
+export async function aliasHistory(ctx: StoreContext, name: string): Promise<AliasMove[]> {
+  await requireModel(ctx.db, ctx.project, name);
+  const rows = await ctx.db.query<MoveRow>(
+    'SELECT model, alias, from_version, to_version, at FROM keel_alias_moves WHERE project = ? AND model = ? ORDER BY seq',
+    [ctx.project, name],
+  );
+  return rows.map(aliasMove);
+}
+
+export async function deleteVersion(ctx: StoreContext, name: string, version: number): Promise<void> {
+  checkVersionNumber(version);
+  const hash = await ctx.db.transaction(async (tx) => {
+    await nextMove(tx, ctx.project, name); // the model's lock: no alias can move onto it meanwhile
+    const aliases = await tx.query<{ alias: string }>(
+      'SELECT alias FROM keel_aliases WHERE project = ? AND model = ? AND version = ? ORDER BY alias',
+      [ctx.project, name, version],
+    );
+    if (aliases.length > 0)
+      throw versionAliased(
+        name,
+        version,
+        aliases.map((a) => a.alias),
+      );
+    const [row] = await tx.query<{ artifact_hash: string }>(
+      'DELETE FROM keel_model_versions WHERE project = ? AND model = ? AND version = ? RETURNING artifact_hash',
+      [ctx.project, name, version],
+    );
+    if (row === undefined) throw unknownVersion(name, version);
+    return row.artifact_hash;
+  });
+  await collectArtifact(ctx, hash);
+}
+
+function versionAliased(name: string, version: number, aliases: string[]): UsageError {
+  const list = aliases.map((a) => `"${a}"`).join(', ');
+  return new UsageError(
+    'registry.version-aliased',
+    `version ${version} of model "${name}" is still the target of alias${aliases.length > 1 ? 'es' : ''} ${list}`,
+    { location: { field: 'version' }, hint: `move or remove ${list} first (setAlias / removeAlias)` },
+  );
+}
+
+/**
+ * Removes the artifact file once no version or run artifact refers to it,
+ * under the hash's lock so that a registration of the same bytes (which
+ * takes it too, in keepArtifact) is not left pointing at a removed file.
+ */
+async function collectArtifact(ctx: StoreContext, hash: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await tx.lock(`keel.artifact.${hash}`);
+    const [refs] = await tx.query<{ n: number }>(
+      `SELECT (SELECT COUNT(*) FROM keel_model_versions WHERE artifact_hash = ?)
+            + (SELECT COUNT(*) FROM keel_run_artifacts WHERE hash = ?) AS n`,
+      [hash, hash],
+    );
+    if (refs!.n === 0) await ctx.artifacts.remove(hash);
+  });
+}
+
+export async function requireModel(db: Queryable, project: string, name: string): Promise<void> {
+  const rows = await db.query('SELECT name FROM keel_models WHERE project = ? AND name = ?', [project, name]);
+  if (rows.length === 0) throw unknownModel(name, project);
+}
