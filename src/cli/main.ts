@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { formatError, KeelError, UsageError } from '../errors.js';
+import { modelsCommand } from './models.js';
 import { profileCommand } from './profile.js';
+import { runsCommand } from './runs.js';
 import { trainCommand } from './train.js';
 
 /** A verb of the CLI: parses its own arguments, returns the process exit code. */
@@ -11,7 +13,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [profileCommand, trainCommand];
+const COMMANDS: readonly Command[] = [profileCommand, trainCommand, runsCommand, modelsCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');

@@ -2,11 +2,12 @@ import type { Frame } from '../data/frame.js';
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
 import { UsageError } from '../errors.js';
-import type { Estimator, Params, Target } from '../estimator.js';
+import type { Estimator, Model, Params, Target } from '../estimator.js';
 import { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from '../models/catalog.js';
 import { targetFromFrame } from '../models/target.js';
 import { defaultPreprocessing } from '../prep/defaults.js';
 import { pipeline } from '../prep/pipeline.js';
+import type { MetricPoint } from '../registry/types.js';
 import { type CrossValidationResult, crossValidate, holdoutScores } from '../tune/cross-validate.js';
 import { kFold, stratifiedKFold } from '../tune/splitters.js';
 import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
@@ -14,6 +15,15 @@ import type { Command } from './main.js';
 import { Progress } from './progress.js';
 import { fmt, integerOption, parseSettings, required } from './train-options.js';
 import { SILHOUETTE_MAX_ROWS } from './train-summaries.js';
+import {
+  beginTracking,
+  cvPoints,
+  failTracking,
+  finishTracking,
+  type Recorded,
+  TRACKING_HELP,
+  TRACKING_OPTIONS,
+} from './train-tracking.js';
 import { trainUnsupervised } from './train-unsupervised.js';
 
 const USAGE = `Usage: keel train SOURCE --target COL --model NAME [--set KEY=VALUE …] [--cv K | --test FILE] [--json]
@@ -48,6 +58,8 @@ Options:
   --json             print the result as JSON on stdout
   --list             list the models and their hyperparameters
 
+${TRACKING_HELP}
+
 ${READ_OPTIONS_HELP}`;
 
 export const trainCommand: Command = {
@@ -69,6 +81,7 @@ export const trainCommand: Command = {
       seed: { type: 'string' },
       json: { type: 'boolean' },
       list: { type: 'boolean' },
+      ...TRACKING_OPTIONS,
     });
     if (values.list) {
       process.stdout.write(listModels(catalogEntries()));
@@ -129,18 +142,41 @@ export const trainCommand: Command = {
     // Read a test file before any fitting, so a bad one fails fast; the final model is fitted
     // once, timed, and is the model a test file scores.
     const test = values.test === undefined ? undefined : await readTable(values.test, readOptions);
-    const started = performance.now();
-    const fitted = estimator.fit(features, target);
-    const fitSeconds = (performance.now() - started) / 1000;
-
-    let validation: Validation;
-    if (test !== undefined) {
-      const testTarget = alignedTarget(targetFromFrame(test, targetName, target.task), target, values.test!);
-      const scores = holdoutScores(fitted, test.drop([targetName, ...dropped]), testTarget, values.metric);
-      validation = { kind: 'test', file: values.test!, rows: test.rowCount, scores };
-    } else {
-      validation = crossValidateWithProgress(estimator, features, target, folds, values, seed, progress);
+    const setup = {
+      model: entry.name,
+      target: targetName,
+      task: target.task,
+      source: redactPassword(source),
+      drop: dropped,
+      ...(test === undefined ? { cv: folds, shuffle: !values['no-shuffle'] } : { test: values.test! }),
+    };
+    const tracked = await beginTracking(values, frame, setup.source, { ...model.params, ...setup }, seed);
+    let trained: Trained;
+    try {
+      const holdout =
+        test === undefined
+          ? undefined
+          : {
+              file: values.test!,
+              rows: test.rowCount,
+              features: test.drop([targetName, ...dropped]),
+              target: alignedTarget(targetFromFrame(test, targetName, target.task), target, values.test!),
+            };
+      trained = train(estimator, features, target, holdout, values, folds, seed, progress);
+    } catch (error) {
+      if (tracked !== null) await failTracking(tracked, error);
+      throw error;
     }
+    const { fitted, fitSeconds, validation } = trained;
+    const recorded =
+      tracked === null
+        ? null
+        : await finishTracking(tracked, values, {
+            points: validationPoints(validation),
+            timings: { fit: fitSeconds, ...(trained.cvSeconds === null ? {} : { cv: trained.cvSeconds }) },
+            model: fitted,
+            features,
+          });
 
     const report = {
       source: redactPassword(source),
@@ -153,11 +189,48 @@ export const trainCommand: Command = {
       validation,
       fitSeconds,
       preprocessing: preprocessing.notes,
+      recorded,
     };
     process.stdout.write(values.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderReport(report));
     return 0;
   },
 };
+
+interface Trained {
+  readonly fitted: Model;
+  readonly fitSeconds: number;
+  readonly cvSeconds: number | null;
+  readonly validation: Validation;
+}
+
+/** Fits the final model on every row, then scores it on the test file or cross-validates the estimator. */
+function train(
+  estimator: Estimator,
+  features: Frame,
+  target: Target,
+  holdout: { file: string; rows: number; features: Frame; target: Target } | undefined,
+  values: { metric?: string[]; 'no-shuffle'?: boolean },
+  folds: number,
+  seed: number,
+  progress: Progress,
+): Trained {
+  const started = performance.now();
+  const fitted = estimator.fit(features, target);
+  const fitSeconds = (performance.now() - started) / 1000;
+  if (holdout !== undefined) {
+    const scores = holdoutScores(fitted, holdout.features, holdout.target, values.metric);
+    const validation = { kind: 'test', file: holdout.file, rows: holdout.rows, scores } as const;
+    return { fitted, fitSeconds, cvSeconds: null, validation };
+  }
+  const cvStarted = performance.now();
+  const validation = crossValidateWithProgress(estimator, features, target, folds, values, seed, progress);
+  return { fitted, fitSeconds, cvSeconds: (performance.now() - cvStarted) / 1000, validation };
+}
+
+function validationPoints(validation: Validation): MetricPoint[] {
+  if (validation.kind === 'cv') return cvPoints(validation.result);
+  return Object.entries(validation.scores).map(([name, value]) => ({ name, value }));
+}
 
 type Validation =
   | { kind: 'cv'; folds: number; stratified: boolean; shuffled: boolean; result: CrossValidationResult }
@@ -174,6 +247,7 @@ interface TrainReport {
   readonly validation: Validation;
   readonly fitSeconds: number;
   readonly preprocessing: readonly string[];
+  readonly recorded: Recorded | null;
 }
 
 function crossValidateWithProgress(
@@ -261,6 +335,8 @@ function toJson(report: TrainReport): Record<string, unknown> {
     validation: { kind: validation.kind, ...how },
     fitSeconds: report.fitSeconds,
     preprocessing: report.preprocessing,
+    run: report.recorded?.runId ?? null,
+    registered: report.recorded?.registered ?? null,
   };
 }
 
@@ -286,8 +362,18 @@ function renderReport(report: TrainReport): string {
       lines.push(`${name.padEnd(20)}${fmt(score).padStart(10)}`);
   }
   lines.push('', 'Preprocessing:', ...report.preprocessing.map((n) => `  - ${n}`));
-  lines.push('', `Fitted on all ${report.rows} rows in ${report.fitSeconds.toFixed(2)} s.`, '');
+  lines.push('', `Fitted on all ${report.rows} rows in ${report.fitSeconds.toFixed(2)} s.`);
+  if (report.recorded !== null) lines.push(recordedLine(report.recorded));
+  lines.push('');
   return lines.join('\n');
+}
+
+function recordedLine(recorded: Recorded): string {
+  const run = `Recorded as run ${recorded.runId.slice(0, 8)} (keel runs show ${recorded.runId.slice(0, 8)})`;
+  const { registered } = recorded;
+  return registered === null
+    ? `${run}.`
+    : `${run}; registered as ${registered.model} version ${registered.version}.`;
 }
 
 function listModels(entries: readonly CatalogEntry[]): string {

@@ -1,0 +1,138 @@
+import type { Frame } from '../data/frame.js';
+import { schemaOf } from '../data/schema.js';
+import { UsageError } from '../errors.js';
+import type { Model } from '../estimator.js';
+import { datasetHash } from '../registry/dataset-hash.js';
+import { registerModel } from '../registry/model-registry.js';
+import { openStore } from '../registry/open.js';
+import type { JsonObject, MetricPoint, Store } from '../registry/types.js';
+import type { CrossValidationResult } from '../tune/cross-validate.js';
+
+/**
+ * What `keel train` records in the store: the data it read (by content
+ * hash), a run with its parameters, each fold's scores and the aggregates,
+ * and, with --register, the fitted model as a new version of a named model.
+ *
+ * The CLI writes through the Store directly rather than through
+ * `startRun` (tracking.ts): training is synchronous, so a heartbeat timer or
+ * a signal handler could not run until it ends, and Ctrl-C must stop a
+ * long fit at once. A run whose process is killed is found by the store's
+ * reaper on the next open (same host, process gone → failed).
+ */
+export const TRACKING_OPTIONS = {
+  store: { type: 'string' },
+  experiment: { type: 'string' },
+  register: { type: 'string' },
+  'no-track': { type: 'boolean' },
+} as const;
+
+export const TRACKING_HELP = `Tracking (every run is recorded in the store; keel runs lists them):
+  --experiment E     the experiment the run belongs to (default "default")
+  --register NAME    register the fitted model as a new version of NAME (keel models show NAME)
+  --no-track         record nothing
+  --store URL        the store: postgres://user@host:port/db, or a SQLite file (default: env
+                     KEEL_STORE, else .keel/keel.db under KEEL_HOME or the current folder)`;
+
+export interface TrackingFlags {
+  readonly store?: string;
+  readonly experiment?: string;
+  readonly register?: string;
+  readonly 'no-track'?: boolean;
+}
+
+export interface TrackedTraining {
+  readonly store: Store;
+  readonly runId: string;
+  readonly datasetHash: string;
+}
+
+/** Opens the store and starts the run before any fitting, so a bad store fails fast. */
+export async function beginTracking(
+  flags: TrackingFlags,
+  frame: Frame,
+  source: string,
+  params: JsonObject,
+  seed: number,
+): Promise<TrackedTraining | null> {
+  if (flags['no-track']) {
+    if (flags.register === undefined) return null;
+    throw new UsageError('usage.conflict', '--register needs the store, which --no-track turns off', {
+      location: { field: 'register' },
+      hint: 'drop --no-track to register the model',
+    });
+  }
+  const store = await openStore(flags.store === undefined ? {} : { url: flags.store });
+  try {
+    const hash = datasetHash(frame);
+    await store.recordDataset({ hash, source, schema: schemaOf(frame) });
+    const run = await store.startRun({
+      experiment: flags.experiment ?? 'default',
+      name: typeof params['model'] === 'string' ? params['model'] : undefined,
+      params,
+      seed,
+      datasetHash: hash,
+    });
+    return { store, runId: run.id, datasetHash: hash };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Each fold's score and the mean of every metric (the mean also becomes the run's headline). */
+export function cvPoints(result: CrossValidationResult): MetricPoint[] {
+  return Object.entries(result.metrics).flatMap(([name, m]) => [
+    ...m.folds.map((value, fold) => ({ name, value, fold })),
+    { name, value: m.mean },
+    { name: `${name}_std`, value: m.std },
+  ]);
+}
+
+export interface Outcome {
+  readonly points: readonly MetricPoint[];
+  readonly timings: { readonly [phase: string]: number };
+  readonly model: Model;
+  /** The frame the model was fitted on, without the target: its schema is what the model accepts. */
+  readonly features: Frame;
+}
+
+export interface Recorded {
+  readonly runId: string;
+  readonly registered: { readonly model: string; readonly version: number } | null;
+}
+
+/** Logs the outcome, ends the run `finished`, registers the model if asked; closes the store. */
+export async function finishTracking(
+  tracked: TrackedTraining,
+  flags: TrackingFlags,
+  outcome: Outcome,
+): Promise<Recorded> {
+  const { store, runId } = tracked;
+  try {
+    await store.logMetrics(runId, outcome.points);
+    await store.endRun(runId, { status: 'finished', timings: outcome.timings });
+    if (flags.register === undefined) return { runId, registered: null };
+    const metrics = Object.fromEntries(
+      outcome.points.filter((p) => p.fold == null && p.step == null).map((p) => [p.name, p.value]),
+    );
+    const version = await registerModel(store, flags.register, outcome.model, {
+      schema: schemaOf(outcome.features.select(outcome.model.inputNames)),
+      metrics,
+      runId,
+      datasetHash: tracked.datasetHash,
+    });
+    return { runId, registered: { model: version.model, version: version.version } };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Ends the run `failed` with the error's message, then closes the store; the error goes on. */
+export async function failTracking(tracked: TrackedTraining, error: unknown): Promise<void> {
+  try {
+    const message = error instanceof Error ? error.message : String(error);
+    await tracked.store.endRun(tracked.runId, { status: 'failed', error: message });
+  } finally {
+    await tracked.store.close();
+  }
+}
