@@ -106,12 +106,12 @@ class TrackedRun implements ActiveRun {
     return this.store.logArtifact(this.id, name, content);
   }
 
-  end(timings?: { readonly [phase: string]: number }): Promise<RunRecord> {
+  async end(timings?: { readonly [phase: string]: number }): Promise<RunRecord> {
     this.checkActive('end');
     return this.finish({ status: 'finished', ...(timings === undefined ? {} : { timings }) });
   }
 
-  fail(error: unknown): Promise<RunRecord> {
+  async fail(error: unknown): Promise<RunRecord> {
     this.checkActive('fail');
     return this.finish({ status: 'failed', error: errorMessage(error) });
   }
