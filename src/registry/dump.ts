@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Db, Row } from './db.js';
+import { byText } from './rows.js';
 import type { TableName } from './schema.js';
 import { PRIMARY_KEYS, TABLES } from './schema.js';
 
@@ -26,22 +27,30 @@ export async function dumpTable(db: Db, name: string): Promise<Row[]> {
   const table = checkTable(name);
   const rows = await db.query<Row>(`SELECT * FROM ${table}`);
   const key = PRIMARY_KEYS[table];
-  return rows.sort((a, b) => {
-    for (const column of key) {
-      const x = a[column]!;
-      const y = b[column]!;
-      if (x !== y) return x < y ? -1 : 1;
-    }
-    return 0;
-  });
+  return rows.sort(byText(...key.map((column) => (row: Row) => row[column] as string | number)));
 }
 
 const COLUMN = /^[a-z_]+$/;
 const BATCH = 100;
 
-/** Inserts rows into one table in one transaction; a row whose key exists is refused by the database. */
-export async function loadRows(db: Db, name: string, rows: readonly Row[]): Promise<void> {
+export interface LoadOptions {
+  /**
+   * Leave rows whose primary key is already there as they are, instead of
+   * failing the whole load (e.g. the `default` project, which opening a
+   * store creates). Default false: a conflicting row aborts the load.
+   */
+  readonly skipExisting?: boolean;
+}
+
+/** Inserts rows (all with the columns of the first) into one table, in one transaction. */
+export async function loadRows(
+  db: Db,
+  name: string,
+  rows: readonly Row[],
+  options: LoadOptions = {},
+): Promise<void> {
   const table = checkTable(name);
+  const conflict = options.skipExisting === true ? ' ON CONFLICT DO NOTHING' : '';
   await db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
@@ -54,7 +63,7 @@ export async function loadRows(db: Db, name: string, rows: readonly Row[]): Prom
       }
       const marks = `(${columns.map(() => '?').join(', ')})`;
       await tx.run(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${batch.map(() => marks).join(', ')}`,
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${batch.map(() => marks).join(', ')}${conflict}`,
         batch.flatMap((row) => columns.map((c) => row[c] ?? null)),
       );
     }

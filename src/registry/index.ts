@@ -1,6 +1,7 @@
 /** Experiment tracking and the model registry: one Store, on SQLite or PostgreSQL. */
 export { createArtifactStore } from './artifacts.js';
 export type { Db, Dialect, Queryable, Row, SqlValue } from './db.js';
+export type { LoadOptions } from './dump.js';
 export { LATEST_VERSION as STORE_SCHEMA_VERSION } from './migrations.js';
 export type { OpenStoreOptions } from './open.js';
 export { openStore } from './open.js';

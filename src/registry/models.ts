@@ -11,7 +11,7 @@ import {
 } from './checks.js';
 import type { Queryable } from './db.js';
 import type { ModelRow, MoveRow, VersionRow } from './rows.js';
-import { aliasMove, groupPairs, modelRecord, versionRecord } from './rows.js';
+import { aliasMove, byText, groupPairs, modelRecord, versionRecord } from './rows.js';
 import type { StoreContext } from './runs.js';
 import { keepArtifact } from './runs.js';
 import type { AliasMove, ModelRecord, ModelVersionRecord, VersionInput } from './types.js';
@@ -101,7 +101,7 @@ async function models(ctx: StoreContext, name?: string): Promise<ModelRecord[]> 
   const params = name === undefined ? [ctx.project] : [ctx.project, name];
   const one = name === undefined ? '' : ' AND model = ?';
   const rows = await ctx.db.query<ModelRow>(
-    `SELECT * FROM keel_models WHERE project = ?${name === undefined ? '' : ' AND name = ?'} ORDER BY name`,
+    `SELECT * FROM keel_models WHERE project = ?${name === undefined ? '' : ' AND name = ?'}`,
     params,
   );
   const aliasRows = await ctx.db.query<{ model: string; alias: string; version: number }>(
@@ -114,7 +114,9 @@ async function models(ctx: StoreContext, name?: string): Promise<ModelRecord[]> 
   );
   const aliases = groupPairs(aliasRows.map((r) => [r.model, r.alias, r.version]));
   const tags = groupPairs(tagRows.map((r) => [r.model, r.key, r.value]));
-  return rows.map((r) => modelRecord(r, aliases.get(r.name) ?? {}, tags.get(r.name) ?? {}));
+  return rows
+    .sort(byText((r) => r.name))
+    .map((r) => modelRecord(r, aliases.get(r.name) ?? {}, tags.get(r.name) ?? {}));
 }
 
 export async function listVersions(ctx: StoreContext, name: string): Promise<ModelVersionRecord[]> {
@@ -259,7 +261,7 @@ export async function deleteVersion(ctx: StoreContext, name: string, version: nu
   const hash = await ctx.db.transaction(async (tx) => {
     await nextMove(tx, ctx.project, name); // the model's lock: no alias can move onto it meanwhile
     const aliases = await tx.query<{ alias: string }>(
-      'SELECT alias FROM keel_aliases WHERE project = ? AND model = ? AND version = ? ORDER BY alias',
+      'SELECT alias FROM keel_aliases WHERE project = ? AND model = ? AND version = ?',
       [ctx.project, name, version],
     );
     if (aliases.length > 0)
@@ -279,7 +281,10 @@ export async function deleteVersion(ctx: StoreContext, name: string, version: nu
 }
 
 function versionAliased(name: string, version: number, aliases: string[]): UsageError {
-  const list = aliases.map((a) => `"${a}"`).join(', ');
+  const list = [...aliases]
+    .sort(byText((a) => a))
+    .map((a) => `"${a}"`)
+    .join(', ');
   return new UsageError(
     'registry.version-aliased',
     `version ${version} of model "${name}" is still the target of alias${aliases.length > 1 ? 'es' : ''} ${list}`,

@@ -7,7 +7,6 @@ import type { Db } from './db.js';
 import { openPostgres } from './postgres.js';
 import { SqlStore } from './sql-store.js';
 import { openSqlite } from './sqlite.js';
-import type { Store } from './types.js';
 
 export interface OpenStoreOptions {
   /** `postgres://…` (or `postgresql://…`), `sqlite:PATH`, or a file path; default env KEEL_STORE, else SQLite under `home`. */
@@ -25,9 +24,10 @@ export interface OpenStoreOptions {
 /**
  * Opens (and creates or migrates) the store: PostgreSQL when the URL says
  * so, otherwise the embedded SQLite file. Runs whose process has gone are
- * reaped on the way.
+ * reaped on the way. The result is a `SqlStore`: a `Store`, plus the
+ * table-level access that export and import use.
  */
-export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(options: OpenStoreOptions = {}): Promise<SqlStore> {
   const env = process.env;
   const home = resolve(options.home ?? env['KEEL_HOME'] ?? '.keel');
   const url = options.url ?? nonEmpty(env['KEEL_STORE']);

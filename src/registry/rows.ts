@@ -199,6 +199,22 @@ function parseOptional(text: string | null): JsonObject | null {
   return text === null ? null : (JSON.parse(text) as JsonObject);
 }
 
+/**
+ * Orders by text the same way on both backends: by UTF-16 code unit, as
+ * SQLite does. PostgreSQL's ORDER BY follows the server's collation (often
+ * case-insensitive), so text ordering is done here instead.
+ */
+export function byText<T>(...keys: ((item: T) => string | number)[]): (a: T, b: T) => number {
+  return (a, b) => {
+    for (const key of keys) {
+      const x = key(a);
+      const y = key(b);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
 /** Groups `[owner, key, value]` rows into one object per owner. */
 export function groupPairs<V>(
   rows: readonly (readonly [string, string, V])[],

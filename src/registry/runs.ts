@@ -5,7 +5,7 @@ import { checkJsonObject, checkMetric, checkName, unknownRun } from './checks.js
 import type { Db, Queryable, SqlValue } from './db.js';
 import { fromSqlNumber, toSqlNumber } from './db.js';
 import type { ArtifactRow, MetricRow, RunRow } from './rows.js';
-import { groupPairs, metricPoint, NONE, runArtifact, runRecord } from './rows.js';
+import { byText, groupPairs, metricPoint, NONE, runArtifact, runRecord } from './rows.js';
 import type {
   ArtifactStore,
   JsonObject,
@@ -27,44 +27,43 @@ export interface StoreContext {
 }
 
 export async function startRun(ctx: StoreContext, start: RunStart): Promise<RunRecord> {
-  const experiment = checkName(start.experiment ?? 'default', 'experiment');
-  const params = checkJsonObject(start.params ?? {}, 'params');
-  const id = randomUUID();
   const now = Date.now();
+  const row: RunRow = {
+    id: randomUUID(),
+    project: ctx.project,
+    experiment: checkName(start.experiment ?? 'default', 'experiment'),
+    parent_id: start.parentId ?? null,
+    name: start.name ?? null,
+    status: 'running',
+    params_json: checkJsonObject(start.params ?? {}, 'params'),
+    timings_json: '{}',
+    seed: start.seed ?? null,
+    keel_version: KEEL_VERSION,
+    dataset_hash: start.datasetHash ?? null,
+    started_at: now,
+    ended_at: null,
+    heartbeat_at: now,
+    host: hostname(),
+    pid: process.pid,
+    error: null,
+  };
+  const tags = Object.fromEntries(Object.entries(start.tags ?? {}).map(([k, v]) => [k, String(v)]));
   await ctx.db.transaction(async (tx) => {
     await tx.run(
       'INSERT INTO keel_experiments (project, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      [ctx.project, experiment, now],
+      [ctx.project, row.experiment, now],
     );
+    const columns = Object.keys(row);
     await tx.run(
-      `INSERT INTO keel_runs (id, project, experiment, parent_id, name, status, params_json, timings_json,
-         seed, keel_version, dataset_hash, started_at, heartbeat_at, host, pid)
-       VALUES (?, ?, ?, ?, ?, 'running', ?, '{}', ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        id,
-        ctx.project,
-        experiment,
-        start.parentId ?? null,
-        start.name ?? null,
-        params,
-        start.seed ?? null,
-        KEEL_VERSION,
-        start.datasetHash ?? null,
-        now,
-        now,
-        hostname(),
-        process.pid,
-      ],
+      `INSERT INTO keel_runs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      Object.values(row),
     );
-    for (const [key, value] of Object.entries(start.tags ?? {})) {
-      await tx.run('INSERT INTO keel_run_tags (run_id, key, value) VALUES (?, ?, ?)', [
-        id,
-        key,
-        String(value),
-      ]);
+    for (const [key, value] of Object.entries(tags)) {
+      await tx.run('INSERT INTO keel_run_tags (run_id, key, value) VALUES (?, ?, ?)', [row.id, key, value]);
     }
   });
-  return (await getRun(ctx.db, id))!;
+  // Everything is known: no need to read the run back.
+  return runRecord(row, {}, tags);
 }
 
 /**
@@ -186,10 +185,10 @@ export async function keepArtifact(
 export async function runArtifacts(db: Db, id: string): Promise<RunArtifact[]> {
   await requireRun(db, id);
   const rows = await db.query<ArtifactRow>(
-    'SELECT run_id, name, hash, bytes FROM keel_run_artifacts WHERE run_id = ? ORDER BY name',
+    'SELECT run_id, name, hash, bytes FROM keel_run_artifacts WHERE run_id = ?',
     [id],
   );
-  return rows.map(runArtifact);
+  return rows.sort(byText((r) => r.name)).map(runArtifact);
 }
 
 export async function endRun(db: Db, id: string, end: RunEnd): Promise<RunRecord> {
@@ -238,10 +237,18 @@ export async function getRun(db: Db, id: string): Promise<RunRecord | undefined>
 export async function runMetrics(db: Db, id: string): Promise<MetricPoint[]> {
   await requireRun(db, id);
   const rows = await db.query<MetricRow>(
-    'SELECT name, fold, step, value FROM keel_metrics WHERE run_id = ? ORDER BY name, fold, step',
+    'SELECT name, fold, step, value FROM keel_metrics WHERE run_id = ?',
     [id],
   );
-  return rows.map(metricPoint);
+  return rows
+    .sort(
+      byText(
+        (r) => r.name,
+        (r) => r.fold,
+        (r) => r.step,
+      ),
+    )
+    .map(metricPoint);
 }
 
 export async function runLog(db: Db, id: string): Promise<LogLine[]> {

@@ -1,10 +1,11 @@
 import { checkName } from './checks.js';
 import * as datasets from './datasets.js';
 import type { Db, Row } from './db.js';
-import { dumpTable, loadRows } from './dump.js';
+import { dumpTable, type LoadOptions, loadRows } from './dump.js';
 import { appliedVersions, migrate } from './migrations.js';
 import * as models from './models.js';
 import { reapAbandonedRuns } from './reaper.js';
+import { byText } from './rows.js';
 import * as runs from './runs.js';
 import { TABLES } from './schema.js';
 import { setTag } from './tags.js';
@@ -90,8 +91,8 @@ export class SqlStore implements Store {
   }
 
   /** Inserts exported rows into one table in one transaction, for `keel store import`. */
-  loadRows(name: string, rows: readonly Row[]): Promise<void> {
-    return loadRows(this.db, name, rows);
+  loadRows(name: string, rows: readonly Row[], options?: LoadOptions): Promise<void> {
+    return loadRows(this.db, name, rows, options);
   }
 
   recordDataset(input: DatasetInput) {
@@ -103,10 +104,12 @@ export class SqlStore implements Store {
 
   async listExperiments(): Promise<readonly ExperimentRecord[]> {
     const rows = await this.db.query<{ project: string; name: string; created_at: number }>(
-      'SELECT project, name, created_at FROM keel_experiments WHERE project = ? ORDER BY name',
+      'SELECT project, name, created_at FROM keel_experiments WHERE project = ?',
       [this.project],
     );
-    return rows.map((r) => ({ project: r.project, name: r.name, createdAt: r.created_at }));
+    return rows
+      .sort(byText((r) => r.name))
+      .map((r) => ({ project: r.project, name: r.name, createdAt: r.created_at }));
   }
 
   startRun(start: RunStart = {}) {
