@@ -59,9 +59,9 @@ function badMetric(field: string, message: string): UsageError {
   });
 }
 
-export function unknownRun(id: string): UsageError {
+export function unknownRun(id: string, field = 'runId'): UsageError {
   return new UsageError('registry.unknown-run', `there is no run "${id}" in the store`, {
-    location: { field: 'runId' },
+    location: { field },
     hint: 'check the id; listRuns() (keel runs) lists the runs',
   });
 }

@@ -17,7 +17,7 @@ export async function recordDataset(ctx: StoreContext, input: DatasetInput): Pro
   }
   const schema = checkJsonObject(input.schema, 'schema');
   const profile = input.profile === undefined ? null : checkJsonObject(input.profile, 'profile');
-  const rows = input.schema.rows;
+  const rows = Number(input.schema.rows ?? 0);
   await ctx.db.transaction((tx) =>
     tx.run(
       `INSERT INTO keel_datasets (project, hash, source, row_count, schema_json, profile_json, created_at)

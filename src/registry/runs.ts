@@ -49,6 +49,7 @@ export async function startRun(ctx: StoreContext, start: RunStart): Promise<RunR
   };
   const tags = Object.fromEntries(Object.entries(start.tags ?? {}).map(([k, v]) => [k, String(v)]));
   await ctx.db.transaction(async (tx) => {
+    if (row.parent_id !== null) await requireRun(tx, row.parent_id, 'parentId');
     await tx.run(
       'INSERT INTO keel_experiments (project, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       [ctx.project, row.experiment, now],
@@ -224,9 +225,9 @@ async function refuseEnd(tx: Queryable, id: string): Promise<never> {
   });
 }
 
-async function requireRun(db: Queryable, id: string): Promise<void> {
+async function requireRun(db: Queryable, id: string, field = 'runId'): Promise<void> {
   const rows = await db.query('SELECT id FROM keel_runs WHERE id = ?', [id]);
-  if (rows.length === 0) throw unknownRun(id);
+  if (rows.length === 0) throw unknownRun(id, field);
 }
 
 export async function getRun(db: Db, id: string): Promise<RunRecord | undefined> {

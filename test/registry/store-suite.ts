@@ -221,6 +221,29 @@ export function storeSuite(name: string, fresh: () => Promise<StoreTarget>): voi
       expect(await store.getModel('ghost')).toBeUndefined();
     });
 
+    it('keeps concurrent writes of one process apart (one shared connection)', async () => {
+      const { store } = await freshStore();
+      const run = await store.startRun({});
+      const n = 50;
+      await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          Promise.all([
+            store.logLines(run.id, [`line ${i}a`, `line ${i}b`]),
+            store.logMetrics(run.id, [{ name: 'loss', step: i, value: i / 2 }]),
+            store.logParams(run.id, { [`p${i}`]: i }),
+          ]),
+        ),
+      );
+      const lines = (await store.runLog(run.id)).map((l) => l.line);
+      expect(lines).toHaveLength(2 * n);
+      // Each call's lines stay together and in order.
+      for (let i = 0; i < n; i++) expect(lines[lines.indexOf(`line ${i}a`) + 1]).toBe(`line ${i}b`);
+      expect((await store.runMetrics(run.id)).map((p) => p.step)).toEqual(
+        Array.from({ length: n }, (_, i) => i),
+      );
+      expect(Object.keys((await store.getRun(run.id))!.params)).toHaveLength(n);
+    });
+
     it('applies migrations once; opening again is a no-op', async () => {
       const { store, target } = await freshStore();
       expect(await store.migrations()).toEqual([LATEST_VERSION]);
@@ -504,6 +527,7 @@ export function storeSuite(name: string, fresh: () => Promise<StoreTarget>): voi
           'registry.unknown-run',
           'gone',
         ],
+        [() => store.startRun({ parentId: 'no-parent' }), 'registry.unknown-run', 'no-parent'],
         [() => store.setAlias('m', '12', 1), 'registry.bad-alias', '12'],
         [() => store.logMetrics('x', [{ name: 'a', value: 1, fold: -2 }]), 'registry.bad-metric', 'fold'],
         [() => store.startRun({ experiment: 'has space' }), 'registry.bad-name', 'has space'],
