@@ -26,66 +26,74 @@ export async function registerVersion(ctx: StoreContext, input: VersionInput): P
       hint: 'pass saveModel(model)',
     });
   }
-  const schema = checkJsonObject(input.schema, 'schema');
-  const metrics = checkJsonObject(input.metrics ?? {}, 'metrics');
-  const reference = input.reference === undefined ? null : checkJsonObject(input.reference, 'reference');
+  const row: VersionRow = {
+    project: ctx.project,
+    model: name,
+    version: 0, // numbered in the transaction
+    artifact_hash: '',
+    artifact_bytes: input.artifact.byteLength,
+    kind: String(input.kind),
+    task: String(input.task),
+    schema_json: checkJsonObject(input.schema, 'schema'),
+    metrics_json: checkJsonObject(input.metrics ?? {}, 'metrics'),
+    reference_json: input.reference === undefined ? null : checkJsonObject(input.reference, 'reference'),
+    run_id: input.runId ?? null,
+    dataset_hash: input.datasetHash ?? null,
+    created_at: Date.now(),
+  };
+  const tags = Object.fromEntries(Object.entries(input.tags ?? {}).map(([k, v]) => [k, String(v)]));
   // The bytes first: a row must never point at an artifact that is not there.
-  const hash = await ctx.artifacts.put(input.artifact);
-  const version = await ctx.db.transaction(async (tx) => {
-    const now = Date.now();
-    await tx.run(
-      `INSERT INTO keel_models (project, name, description, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [ctx.project, name, input.description ?? null, now],
-    );
-    if (input.description !== undefined) {
-      await tx.run('UPDATE keel_models SET description = ? WHERE project = ? AND name = ?', [
-        input.description,
-        ctx.project,
-        name,
-      ]);
-    }
-    // Numbering under the model row's lock: concurrent registrations get distinct versions.
-    const [row] = await tx.query<{ latest_version: number }>(
-      'UPDATE keel_models SET latest_version = latest_version + 1 WHERE project = ? AND name = ? RETURNING latest_version',
-      [ctx.project, name],
-    );
-    const next = row!.latest_version;
+  row.artifact_hash = await ctx.artifacts.put(input.artifact);
+  await ctx.db.transaction(async (tx) => {
+    row.version = await claimVersion(tx, row, input.description);
     if (
-      input.runId !== undefined &&
-      (await tx.query('SELECT id FROM keel_runs WHERE id = ?', [input.runId])).length === 0
+      row.run_id !== null &&
+      (await tx.query('SELECT id FROM keel_runs WHERE id = ?', [row.run_id])).length === 0
     ) {
-      throw unknownRun(input.runId);
+      throw unknownRun(row.run_id);
     }
-    await keepArtifact(tx, ctx.artifacts, hash, input.artifact);
+    await keepArtifact(tx, ctx.artifacts, row.artifact_hash, input.artifact);
+    const columns = Object.keys(row);
     await tx.run(
-      `INSERT INTO keel_model_versions (project, model, version, artifact_hash, artifact_bytes, kind, task,
-         schema_json, metrics_json, reference_json, run_id, dataset_hash, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        ctx.project,
-        name,
-        next,
-        hash,
-        input.artifact.byteLength,
-        String(input.kind),
-        String(input.task),
-        schema,
-        metrics,
-        reference,
-        input.runId ?? null,
-        input.datasetHash ?? null,
-        now,
-      ],
+      `INSERT INTO keel_model_versions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      Object.values(row),
     );
-    for (const [key, value] of Object.entries(input.tags ?? {})) {
+    for (const [key, value] of Object.entries(tags)) {
       await tx.run(
         'INSERT INTO keel_version_tags (project, model, version, key, value) VALUES (?, ?, ?, ?, ?)',
-        [ctx.project, name, next, key, String(value)],
+        [row.project, row.model, row.version, key, value],
       );
     }
-    return next;
   });
-  return (await getVersion(ctx, name, version))!;
+  return versionRecord(row, tags);
+}
+
+/**
+ * Creates the model on first use and takes its next version number, under
+ * the model row's lock: concurrent registrations get distinct numbers, and
+ * a number is never given twice (deleted versions keep theirs).
+ */
+async function claimVersion(
+  tx: Queryable,
+  row: VersionRow,
+  description: string | undefined,
+): Promise<number> {
+  await tx.run(
+    'INSERT INTO keel_models (project, name, description, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    [row.project, row.model, description ?? null, row.created_at],
+  );
+  if (description !== undefined) {
+    await tx.run('UPDATE keel_models SET description = ? WHERE project = ? AND name = ?', [
+      description,
+      row.project,
+      row.model,
+    ]);
+  }
+  const [claimed] = await tx.query<{ latest_version: number }>(
+    'UPDATE keel_models SET latest_version = latest_version + 1 WHERE project = ? AND name = ? RETURNING latest_version',
+    [row.project, row.model],
+  );
+  return claimed!.latest_version;
 }
 
 export async function getModel(ctx: StoreContext, name: string): Promise<ModelRecord | undefined> {

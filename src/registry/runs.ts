@@ -286,45 +286,48 @@ export async function withDetails(db: Queryable, rows: readonly RunRow[]): Promi
 }
 
 export async function listRuns(ctx: StoreContext, query: RunQuery = {}): Promise<RunRecord[]> {
+  checkRunQuery(query);
   const params: SqlValue[] = [];
   let sql = 'SELECT r.* FROM keel_runs r';
   let order = 'r.started_at DESC, r.id';
   if (query.orderBy !== undefined) {
-    const { metric, direction } = query.orderBy;
-    if (direction !== 'asc' && direction !== 'desc') {
-      throw new UsageError(
-        'registry.bad-direction',
-        `orderBy.direction must be "asc" or "desc", not ${JSON.stringify(direction)}`,
-        {
-          location: { field: 'orderBy.direction' },
-        },
-      );
-    }
     sql += ` LEFT JOIN keel_metrics m ON m.run_id = r.id AND m.name = ? AND m.fold = ${NONE} AND m.step = ${NONE}`;
-    params.push(metric);
+    params.push(query.orderBy.metric);
     // Runs without the metric (or with NaN, stored as NULL) go last on both databases.
-    order = `CASE WHEN m.value IS NULL THEN 1 ELSE 0 END, m.value ${direction.toUpperCase()}, ${order}`;
+    order = `CASE WHEN m.value IS NULL THEN 1 ELSE 0 END, m.value ${query.orderBy.direction.toUpperCase()}, ${order}`;
   }
   sql += ' WHERE r.project = ?';
   params.push(ctx.project);
-  for (const [column, value] of [
-    ['experiment', query.experiment],
-    ['status', query.status],
-    ['parent_id', query.parentId],
-  ] as const) {
+  const filters = { experiment: query.experiment, status: query.status, parent_id: query.parentId };
+  for (const [column, value] of Object.entries(filters)) {
     if (value === undefined) continue;
     sql += ` AND r.${column} = ?`;
     params.push(value);
   }
   sql += ` ORDER BY ${order}`;
   if (query.limit !== undefined) {
-    if (!Number.isInteger(query.limit) || query.limit < 0) {
-      throw new UsageError('registry.bad-limit', `limit must be a whole number ≥ 0, not ${query.limit}`, {
-        location: { field: 'limit' },
-      });
-    }
     sql += ' LIMIT ?';
     params.push(query.limit);
   }
   return withDetails(ctx.db, await ctx.db.query<RunRow>(sql, params));
+}
+
+/** The direction is written into the SQL, so only the two words are let through. */
+function checkRunQuery(query: RunQuery): void {
+  const direction = query.orderBy?.direction;
+  if (direction !== undefined && direction !== 'asc' && direction !== 'desc') {
+    throw new UsageError(
+      'registry.bad-direction',
+      `orderBy.direction must be "asc" or "desc", not ${JSON.stringify(direction)}`,
+      {
+        location: { field: 'orderBy.direction' },
+      },
+    );
+  }
+  const limit = query.limit;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    throw new UsageError('registry.bad-limit', `limit must be a whole number ≥ 0, not ${limit}`, {
+      location: { field: 'limit' },
+    });
+  }
 }

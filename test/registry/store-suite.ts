@@ -185,6 +185,7 @@ export function storeSuite(name: string, fresh: () => Promise<StoreTarget>): voi
         tags: { team: 'growth' },
       });
       expect(v1.metrics).toEqual({ auc: 0.8, odd: Number.NaN });
+      expect(await store.getVersion('churn', 1)).toEqual(v1); // the record registerVersion returns is the stored one
       expect(v1.schema).toEqual(SCHEMA);
       expect(new TextDecoder().decode(await store.artifacts.get(v1.artifactHash))).toBe('model one');
       const v2 = await store.registerVersion({
@@ -529,6 +530,11 @@ export function storeSuite(name: string, fresh: () => Promise<StoreTarget>): voi
         ],
         [() => store.startRun({ parentId: 'no-parent' }), 'registry.unknown-run', 'no-parent'],
         [() => store.setAlias('m', '12', 1), 'registry.bad-alias', '12'],
+        [
+          () => store.listRuns({ orderBy: { metric: 'auc', direction: 'up' as 'asc' } }),
+          'registry.bad-direction',
+          '"up"',
+        ],
         [() => store.logMetrics('x', [{ name: 'a', value: 1, fold: -2 }]), 'registry.bad-metric', 'fold'],
         [() => store.startRun({ experiment: 'has space' }), 'registry.bad-name', 'has space'],
       ];
