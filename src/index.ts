@@ -29,5 +29,23 @@ export { loadTransformer } from './persist.js';
 export * from './prep/index.js';
 export * from './profile/index.js';
 export { Rng } from './random.js';
+export { datasetHash } from './registry/dataset-hash.js';
+export * from './registry/index.js';
+export {
+  type LoadedModel,
+  loadModel as loadRegisteredModel,
+  type ModelRef,
+  parseModelRef,
+  type RegisterOptions,
+  registerModel,
+  resolveVersion,
+} from './registry/model-registry.js';
+export {
+  type ActiveRun,
+  DEFAULT_HEARTBEAT_MS,
+  type StartRunOptions,
+  startRun,
+  withRun,
+} from './registry/tracking.js';
 export * from './tune/cross-validate.js';
 export * from './tune/splitters.js';

@@ -17,9 +17,18 @@ export function checkName(value: unknown, field: string): string {
   });
 }
 
-/** An alias is never all digits, so `getVersion(name, "3")` always means version 3. */
+/**
+ * An alias is never all digits, so `getVersion(name, "3")` always means
+ * version 3, and never `latest`, which `name@latest` reserves for the newest version.
+ */
 export function checkAlias(value: unknown): string {
   const alias = checkName(value, 'alias');
+  if (alias === 'latest') {
+    throw new UsageError('registry.bad-alias', 'the alias "latest" is reserved', {
+      location: { field: 'alias' },
+      hint: 'name@latest always means the newest version; choose another alias, e.g. "newest-approved"',
+    });
+  }
   if (!/^\d+$/.test(alias)) return alias;
   throw new UsageError('registry.bad-alias', `alias "${alias}" looks like a version number`, {
     location: { field: 'alias' },

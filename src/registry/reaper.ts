@@ -3,9 +3,11 @@ import type { Db } from './db.js';
 
 /**
  * Runs whose process died without ending them must not look alive forever.
- * On this host the store can tell: the pid is gone, so the run `failed`.
- * Elsewhere it cannot, so a run whose heartbeat is older than `staleAfterMs`
- * becomes `stale` (and comes back to `running` if its process writes again).
+ * On this host the store can tell: the pid is gone, so the run `failed`;
+ * the pid is there, so the run is alive, however long since its last
+ * heartbeat (a synchronous fit, as in `keel train`, sends none). Elsewhere it
+ * cannot tell, so a run whose heartbeat is older than `staleAfterMs` becomes
+ * `stale` (and comes back to `running` if its process writes again).
  */
 export async function reapAbandonedRuns(db: Db, staleAfterMs: number): Promise<string[]> {
   const rows = await db.query<{ id: string; host: string; pid: number; heartbeat_at: number }>(
@@ -15,8 +17,9 @@ export async function reapAbandonedRuns(db: Db, staleAfterMs: number): Promise<s
   const now = Date.now();
   const reaped: string[] = [];
   for (const run of rows) {
-    const gone = run.host === here && !processExists(run.pid);
-    if (!gone && now - run.heartbeat_at <= staleAfterMs) continue;
+    const local = run.host === here;
+    const gone = local && !processExists(run.pid);
+    if (local ? !gone : now - run.heartbeat_at <= staleAfterMs) continue;
     // Only if nothing was written since we looked: a fresh heartbeat means the run is alive.
     const changed = await db.transaction((tx) =>
       tx.run(

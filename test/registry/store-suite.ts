@@ -363,12 +363,17 @@ export function storeSuite(name: string, fresh: () => Promise<StoreTarget>): voi
       expect(await reopened.reapAbandonedRuns()).toEqual([]);
     });
 
-    it('marks a silent run stale, and a write brings it back', async () => {
+    it('marks a silent run of another host stale, and a write brings it back; a live local one stays running', async () => {
       const { store, target } = await freshStore();
       const run = await store.startRun({});
+      const local = await store.startRun({});
+      const db = await openDatabase(target.url);
+      await db.run('UPDATE keel_runs SET host = ? WHERE id = ?', ['another-host', run.id]);
+      await db.close();
       await new Promise((resolve) => setTimeout(resolve, 30));
       const strict = await openTarget(target, 10);
       expect((await strict.getRun(run.id))?.status).toBe('stale');
+      expect((await strict.getRun(local.id))?.status).toBe('running');
       await store.heartbeat(run.id);
       expect((await store.getRun(run.id))?.status).toBe('running');
     });
@@ -530,6 +535,7 @@ export function storeSuite(name: string, fresh: () => Promise<StoreTarget>): voi
         ],
         [() => store.startRun({ parentId: 'no-parent' }), 'registry.unknown-run', 'no-parent'],
         [() => store.setAlias('m', '12', 1), 'registry.bad-alias', '12'],
+        [() => store.setAlias('m', 'latest', 1), 'registry.bad-alias', 'reserved'],
         [
           () => store.listRuns({ orderBy: { metric: 'auc', direction: 'up' as 'asc' } }),
           'registry.bad-direction',
