@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { POSTGRES_URL, SHARED_DATASETS, SKIP_POSTGRES, tempDir, writeFixture } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { SHARED_DATASETS, SKIP_POSTGRES, tempDir, writeFixture } from '../helpers.js';
+import { freshPostgresDatabase } from '../postgres.js';
 
 const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
 const WINE = join(SHARED_DATASETS, 'wine.csv');
@@ -24,30 +24,6 @@ function json(result: { code: number | null; stdout: string; stderr: string }) {
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout);
 }
-
-const databases: string[] = [];
-async function freshPostgresUrl(): Promise<string> {
-  const name = `keel_cli_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin(`CREATE DATABASE ${name}`);
-  databases.push(name);
-  const url = new URL(POSTGRES_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-afterAll(async () => {
-  for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
 
 describe('keel train records runs and registers models (SQLite under KEEL_HOME)', () => {
   const home = tempDir();
@@ -157,7 +133,7 @@ describe('keel train records runs and registers models (SQLite under KEEL_HOME)'
 
 describe.skipIf(SKIP_POSTGRES)('the same on PostgreSQL (KEEL_STORE)', () => {
   it('registers and shows version 1', async () => {
-    const keel = cli({ KEEL_STORE: await freshPostgresUrl(), KEEL_HOME: tempDir() });
+    const keel = cli({ KEEL_STORE: await freshPostgresDatabase('keel_cli'), KEEL_HOME: tempDir() });
     const trained = json(
       keel('train', WINE, '--target', 'target', '--model', 'logistic', '--register', 'wine', '--json'),
     );

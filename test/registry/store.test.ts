@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionError, UsageError } from '../../src/errors.js';
 import { openStore } from '../../src/registry/open.js';
 import { SqlStore } from '../../src/registry/sql-store.js';
-import { POSTGRES_URL, SKIP_POSTGRES, tempDir } from '../helpers.js';
+import { SKIP_POSTGRES, tempDir } from '../helpers.js';
+import { freshPostgresDatabase } from '../postgres.js';
 import type { StoreTarget } from './child.js';
 import { storeSuite } from './store-suite.js';
 
@@ -17,34 +17,10 @@ async function freshSqlite(): Promise<StoreTarget> {
   return { url: `sqlite:${join(dir, 'keel.db')}`, artifacts: join(dir, 'artifacts') };
 }
 
-/**
- * A new PostgreSQL database per call, dropped when the file ends. Its
- * collation is ICU's en-US, which orders "alpha" before "Beta" where SQLite
- * orders by code unit: the store must not let that difference show.
- */
-const databases: string[] = [];
+/** A new PostgreSQL database (see test/postgres.ts) and artifact folder per call. */
 async function freshPostgres(): Promise<StoreTarget> {
-  const name = `keel_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`);
-  databases.push(name);
-  const url = new URL(POSTGRES_URL!);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), artifacts: mkdtempSync(join(root, 'pg-artifacts-')) };
+  return { url: await freshPostgresDatabase(), artifacts: mkdtempSync(join(root, 'pg-artifacts-')) };
 }
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-afterAll(async () => {
-  for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
 
 storeSuite('SQLite store', freshSqlite);
 
