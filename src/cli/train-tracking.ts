@@ -136,3 +136,13 @@ export async function failTracking(tracked: TrackedTraining, error: unknown): Pr
     await tracked.store.close();
   }
 }
+
+/** The line a report ends with: where the run was recorded, and the version registered. */
+export function recordedLine(recorded: Recorded): string {
+  const short = recorded.runId.slice(0, 8);
+  const run = `Recorded as run ${short} (keel runs show ${short})`;
+  const { registered } = recorded;
+  return registered === null
+    ? `${run}.`
+    : `${run}; registered as ${registered.model} version ${registered.version}.`;
+}

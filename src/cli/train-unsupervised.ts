@@ -1,13 +1,23 @@
+import type { Frame } from '../data/frame.js';
 import { type ReadOptions, readTableWithNotes } from '../data/read.js';
+import type { CsvDialect } from '../data/sniff.js';
 import { redactPassword } from '../data/sql.js';
 import { UsageError } from '../errors.js';
-import type { ModelTask, Params } from '../estimator.js';
+import type { Estimator, ModelTask, Params } from '../estimator.js';
 import type { CatalogEntry } from '../models/catalog.js';
 import { defaultPreprocessing } from '../prep/defaults.js';
-import { pipeline } from '../prep/pipeline.js';
+import { type PipelineModel, pipeline } from '../prep/pipeline.js';
 import type { Progress } from './progress.js';
 import { parseSettings } from './train-options.js';
 import { type RowLines, summarise, type UnsupervisedSummary } from './train-summaries.js';
+import {
+  beginTracking,
+  failTracking,
+  finishTracking,
+  type Recorded,
+  recordedLine,
+  type TrackingFlags,
+} from './train-tracking.js';
 
 /**
  * `keel train FILE --model NAME` for a model that learns without a target
@@ -33,6 +43,8 @@ export interface UnsupervisedOptions {
   readonly json: boolean;
   /** Columns to leave out (--drop). */
   readonly dropped: readonly string[];
+  /** --store, --experiment, --register, --no-track. */
+  readonly tracking: TrackingFlags;
   /** The supervised-only options the user gave, by name. */
   readonly given: Partial<Record<keyof typeof SUPERVISED_ONLY, unknown>>;
 }
@@ -56,14 +68,33 @@ export async function trainUnsupervised(
 
   const preprocessing = defaultPreprocessing(frame, entry);
   const model = entry.make(settings, task);
-  const started = performance.now();
-  const fitted = pipeline([preprocessing.transformer], model).fit(frame);
-  const fitSeconds = (performance.now() - started) / 1000;
-
-  const prepared = fitted.prepare(frame).toMatrix(fitted.model.inputNames);
-  const firstLine = dialect === undefined ? undefined : dialect.header ? 2 : 1;
-  const rowLines: RowLines = (row) => (firstLine === undefined ? undefined : row + firstLine);
-  const summary = summarise(fitted.model, prepared, { seed: options.seed, rowLines });
+  const source = redactPassword(options.source);
+  const setup = { model: entry.name, task, source, drop: [...options.dropped] };
+  const tracked = await beginTracking(
+    options.tracking,
+    frame,
+    source,
+    { ...model.params, ...setup },
+    options.seed,
+  );
+  let fit: ReturnType<typeof fitAndSummarise>;
+  try {
+    fit = fitAndSummarise(pipeline([preprocessing.transformer], model), frame, dialect, options.seed);
+  } catch (error) {
+    if (tracked !== null) await failTracking(tracked, error);
+    throw error;
+  }
+  const { fitted, fitSeconds, prepared, summary } = fit;
+  const points = Object.entries(summary.metrics).map(([name, value]) => ({ name, value }));
+  const recorded =
+    tracked === null
+      ? null
+      : await finishTracking(tracked, options.tracking, {
+          points,
+          timings: { fit: fitSeconds },
+          model: fitted,
+          features: frame,
+        });
   const report: UnsupervisedReport = {
     source: redactPassword(options.source),
     rows: frame.rowCount,
@@ -74,8 +105,26 @@ export async function trainUnsupervised(
     fitSeconds,
     preprocessing: preprocessing.notes,
     summary,
+    recorded,
   };
   return options.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : render(report);
+}
+
+/** Fits on every row, then summarises what the model found (clusters, outliers, components). */
+function fitAndSummarise(
+  estimator: Estimator<PipelineModel>,
+  frame: Frame,
+  dialect: CsvDialect | undefined,
+  seed: number,
+) {
+  const started = performance.now();
+  const fitted = estimator.fit(frame);
+  const fitSeconds = (performance.now() - started) / 1000;
+  const prepared = fitted.prepare(frame).toMatrix(fitted.model.inputNames);
+  const firstLine = dialect === undefined ? undefined : dialect.header ? 2 : 1;
+  const rowLines: RowLines = (row) => (firstLine === undefined ? undefined : row + firstLine);
+  const summary = summarise(fitted.model, prepared, { seed, rowLines });
+  return { fitted, fitSeconds, prepared, summary };
 }
 
 function refuseSupervisedOptions(entry: CatalogEntry, given: UnsupervisedOptions['given']): void {
@@ -100,6 +149,7 @@ interface UnsupervisedReport {
   readonly fitSeconds: number;
   readonly preprocessing: readonly string[];
   readonly summary: UnsupervisedSummary;
+  readonly recorded: Recorded | null;
 }
 
 function toJson(report: UnsupervisedReport): Record<string, unknown> {
@@ -114,6 +164,8 @@ function toJson(report: UnsupervisedReport): Record<string, unknown> {
     fitSeconds: report.fitSeconds,
     preprocessing: report.preprocessing,
     notes: report.summary.notes,
+    run: report.recorded?.runId ?? null,
+    registered: report.recorded?.registered ?? null,
   };
 }
 
@@ -125,6 +177,8 @@ function render(report: UnsupervisedReport): string {
   ];
   if (report.summary.notes.length > 0) lines.push('', ...report.summary.notes);
   lines.push('', 'Preprocessing:', ...report.preprocessing.map((n) => `  - ${n}`));
-  lines.push('', `Fitted on all ${report.rows} rows in ${report.fitSeconds.toFixed(2)} s.`, '');
+  lines.push('', `Fitted on all ${report.rows} rows in ${report.fitSeconds.toFixed(2)} s.`);
+  if (report.recorded !== null) lines.push(recordedLine(report.recorded));
+  lines.push('');
   return lines.join('\n');
 }

@@ -21,6 +21,7 @@ import {
   failTracking,
   finishTracking,
   type Recorded,
+  recordedLine,
   TRACKING_HELP,
   TRACKING_OPTIONS,
 } from './train-tracking.js';
@@ -106,6 +107,7 @@ export const trainCommand: Command = {
         seed,
         given,
         dropped,
+        tracking: values,
       };
       const output = await trainUnsupervised(
         entry,
@@ -366,14 +368,6 @@ function renderReport(report: TrainReport): string {
   if (report.recorded !== null) lines.push(recordedLine(report.recorded));
   lines.push('');
   return lines.join('\n');
-}
-
-function recordedLine(recorded: Recorded): string {
-  const run = `Recorded as run ${recorded.runId.slice(0, 8)} (keel runs show ${recorded.runId.slice(0, 8)})`;
-  const { registered } = recorded;
-  return registered === null
-    ? `${run}.`
-    : `${run}; registered as ${registered.model} version ${registered.version}.`;
 }
 
 function listModels(entries: readonly CatalogEntry[]): string {

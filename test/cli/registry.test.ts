@@ -101,6 +101,31 @@ describe('keel train records runs and registers models (SQLite under KEEL_HOME)'
     expect(latest.error).toMatch(/the test file has the class "7"/);
   });
 
+  it('records unsupervised fits too, with what they measure', () => {
+    const iris = join(SHARED_DATASETS, 'iris.csv');
+    const fitted = json(
+      keel(
+        'train',
+        iris,
+        '--model',
+        'kmeans',
+        '--set',
+        'k=3',
+        '--drop',
+        'target',
+        '--register',
+        'iris-clusters',
+        '--json',
+      ),
+    );
+    const run = json(keel('runs', 'show', fitted.run, '--json'));
+    expect(run.metrics.inertia).toBeCloseTo(fitted.metrics.inertia, 9);
+    expect(run.params).toMatchObject({ model: 'kmeans', k: 3, drop: ['target'] });
+    const shown = json(keel('models', 'show', 'iris-clusters', '--json'));
+    expect(shown.versions[0]).toMatchObject({ version: 1, task: 'clustering', runId: fitted.run });
+    expect(shown.versions[0].schema.columns).toHaveLength(4);
+  });
+
   it('names an unknown model or run, and lists what exists', () => {
     const model = keel('models', 'show', 'beer');
     expect(model.code).toBe(2);
