@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/registry/open.js';
-import { POSTGRES_URL, SKIP_POSTGRES, tempDir } from '../helpers.js';
+import { SKIP_POSTGRES, tempDir } from '../helpers.js';
+import { freshPostgresDatabase } from '../postgres.js';
 
 const root = tempDir('keel-cli-store-');
 const dir = () => mkdtempSync(join(root, 'd-'));
@@ -25,30 +25,6 @@ function json(result: { code: number | null; stdout: string; stderr: string }) {
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout);
 }
-
-const databases: string[] = [];
-async function freshPostgresUrl(): Promise<string> {
-  const name = `keel_cli_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin(`CREATE DATABASE ${name}`);
-  databases.push(name);
-  const url = new URL(POSTGRES_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-afterAll(async () => {
-  for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
 
 /** A store under `home` with a run, a registered model and an alias. */
 async function filledHome(): Promise<string> {
@@ -123,7 +99,7 @@ describe('keel store', () => {
   });
 
   it.skipIf(SKIP_POSTGRES)('moves a SQLite store into PostgreSQL with --store', async () => {
-    const url = await freshPostgresUrl();
+    const url = await freshPostgresDatabase('keel_cli');
     const env = { KEEL_HOME: dir(), KEEL_ARTIFACTS: dir() };
     const imported = json(keel(env, 'store', 'import', (await exported).file, '--store', url, '--json'));
     expect(imported.backend).toBe('postgres');

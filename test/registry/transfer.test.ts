@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '../../src/errors.js';
 import { Rng } from '../../src/random.js';
 import { openStore } from '../../src/registry/open.js';
 import { SqlStore } from '../../src/registry/sql-store.js';
 import { exportStore, importStore } from '../../src/registry/transfer.js';
-import { POSTGRES_URL, SKIP_POSTGRES, tempDir } from '../helpers.js';
+import { SKIP_POSTGRES, tempDir } from '../helpers.js';
+import { freshPostgresDatabase } from '../postgres.js';
 
 const root = tempDir('keel-transfer-');
 
@@ -22,30 +22,9 @@ function freshSqlite(): Promise<Target> {
   return Promise.resolve({ url: `sqlite:${join(dir, 'keel.db')}`, artifacts: join(dir, 'artifacts') });
 }
 
-/** A new database per call, ICU-collated (it orders text unlike SQLite), dropped when the file ends. */
-const databases: string[] = [];
 async function freshPostgres(): Promise<Target> {
-  const name = `keel_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`);
-  databases.push(name);
-  const url = new URL(POSTGRES_URL!);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), artifacts: mkdtempSync(join(root, 'pg-artifacts-')) };
+  return { url: await freshPostgresDatabase(), artifacts: mkdtempSync(join(root, 'pg-artifacts-')) };
 }
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-afterAll(async () => {
-  for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
 
 /** The middle store of a round trip: PostgreSQL when a server is available. */
 const freshOther = SKIP_POSTGRES ? freshSqlite : freshPostgres;
