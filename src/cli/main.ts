@@ -3,6 +3,7 @@ import { formatError, KeelError, UsageError } from '../errors.js';
 import { modelsCommand } from './models.js';
 import { profileCommand } from './profile.js';
 import { runsCommand } from './runs.js';
+import { storeCommand } from './store.js';
 import { trainCommand } from './train.js';
 
 /** A verb of the CLI: parses its own arguments, returns the process exit code. */
@@ -13,7 +14,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [profileCommand, trainCommand, runsCommand, modelsCommand];
+const COMMANDS: readonly Command[] = [profileCommand, trainCommand, runsCommand, modelsCommand, storeCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');

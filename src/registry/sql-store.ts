@@ -1,7 +1,7 @@
 import { checkName } from './checks.js';
 import * as datasets from './datasets.js';
 import type { Db, Row } from './db.js';
-import { dumpTable, type LoadOptions, loadRows } from './dump.js';
+import { dumpTable } from './dump.js';
 import { appliedVersions, migrate } from './migrations.js';
 import * as models from './models.js';
 import { reapAbandonedRuns } from './reaper.js';
@@ -88,11 +88,6 @@ export class SqlStore implements Store {
   /** Every row of one table (see dump.ts), for `keel store export`. */
   dumpTable(name: string): Promise<Row[]> {
     return dumpTable(this.db, name);
-  }
-
-  /** Inserts exported rows into one table in one transaction, for `keel store import`. */
-  loadRows(name: string, rows: readonly Row[], options?: LoadOptions): Promise<void> {
-    return loadRows(this.db, name, rows, options);
   }
 
   recordDataset(input: DatasetInput) {

@@ -3,8 +3,9 @@ import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DataError, KeelError, UsageError } from '../errors.js';
 import type { Db, Queryable, Row, SqlValue } from './db.js';
+import { dumpTable } from './dump.js';
 import { LATEST_VERSION } from './migrations.js';
-import { PRIMARY_KEYS, TABLES, type TableName } from './schema.js';
+import { TABLES, type TableName } from './schema.js';
 import type { SqlStore } from './sql-store.js';
 import {
   columnsOf,
@@ -158,25 +159,8 @@ async function snapshot(db: Db): Promise<Map<TableName, Row[]>> {
   return db.transaction(async (tx) => {
     if (tx.dialect === 'postgres') await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const tables = new Map<TableName, Row[]>();
-    for (const table of TABLES) tables.set(table, await dumpRows(tx, table));
+    for (const table of TABLES) tables.set(table, await dumpTable(tx, table));
     return tables;
-  });
-}
-
-/**
- * A table's rows sorted by primary key, compared in JS (code units, numbers
- * as numbers) because the backends' collations order text differently.
- */
-async function dumpRows(tx: Queryable, table: TableName): Promise<Row[]> {
-  const rows = await tx.query<Row>(`SELECT * FROM ${table}`);
-  const key = PRIMARY_KEYS[table];
-  return rows.sort((a, b) => {
-    for (const column of key) {
-      const x = a[column] as string | number;
-      const y = b[column] as string | number;
-      if (x !== y) return x < y ? -1 : 1;
-    }
-    return 0;
   });
 }
 
@@ -358,7 +342,7 @@ async function refuseNonEmpty(
   const held: string[] = [];
   const overlaps: string[] = [];
   for (const [table, noun] of RECORD_TABLES) {
-    const rows = await dumpRows(store.db, table);
+    const rows = await dumpTable(store.db, table);
     if (rows.length === 0) continue;
     held.push(plural(rows.length, noun));
     const columns = columnsOf(rows);
