@@ -260,3 +260,69 @@ export interface Store {
 
   setTag(target: TagTarget, key: string, value: string): Promise<void>;
 }
+
+/**
+ * What serving keeps in the store: the prediction log, ground truth sent
+ * back as feedback, and API keys. (Being built for issue 7: once SqlStore
+ * implements it, `Store` extends it.)
+ */
+export interface ServingRecords {
+  /** Appends served predictions (one transaction per call: the prediction log's batches). */
+  logPredictions(records: readonly PredictionRecord[]): Promise<void>;
+  /** Attaches ground truth to logged requests; returns the request ids it found no prediction for. */
+  recordFeedback(
+    items: readonly FeedbackInput[],
+  ): Promise<{ readonly stored: number; readonly unknown: readonly string[] }>;
+  /** Logged predictions, oldest first, each with its feedback when there is some. */
+  listPredictions(query?: PredictionQuery): Promise<readonly PredictionRecord[]>;
+
+  /** A new API key: the token is returned once and stored only as a hash. */
+  createApiKey(name: string): Promise<{ readonly key: ApiKeyRecord; readonly token: string }>;
+  /** Revokes by name; revoking twice is refused. */
+  revokeApiKey(name: string): Promise<ApiKeyRecord>;
+  listApiKeys(): Promise<readonly ApiKeyRecord[]>;
+  /** The active key whose token this is, if any (checked against the stored hashes). */
+  verifyApiKey(token: string): Promise<ApiKeyRecord | undefined>;
+}
+
+/**
+ * One served request as the prediction log keeps it (sampled, written in
+ * batches off the request path). Inputs are columns (name → values), absent
+ * when the server runs with `--log-inputs=false`.
+ */
+export interface PredictionRecord {
+  readonly requestId: string;
+  readonly model: string;
+  readonly version: number;
+  readonly at: number;
+  readonly latencyMs: number;
+  readonly rows: number;
+  readonly inputs: { readonly [column: string]: readonly Json[] } | null;
+  /** `predictions` (and `probabilities` for classifiers), as the response had them. */
+  readonly outputs: JsonObject;
+  /** Ground truth attached later by POST /v1/feedback: one label per row, or null. */
+  readonly feedback?: { readonly labels: readonly Json[]; readonly at: number } | null;
+}
+
+export interface FeedbackInput {
+  readonly requestId: string;
+  /** One label per row of the request (a class label or a number). */
+  readonly labels: readonly Json[];
+}
+
+export interface PredictionQuery {
+  readonly model?: string;
+  readonly version?: number;
+  /** Epoch ms, inclusive. */
+  readonly since?: number;
+  readonly until?: number;
+  readonly limit?: number;
+}
+
+export interface ApiKeyRecord {
+  readonly name: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+  /** The first characters of the token, to recognise it (never enough to use it). */
+  readonly prefix: string;
+}
