@@ -172,6 +172,54 @@ CREATE TABLE keel_alias_moves (
 );
 `;
 
+/**
+ * Migration 2: what serving keeps (issue 7).
+ *
+ * - keel_predictions: the prediction log, one row per logged request, keyed
+ *   by the request id the server answered with. Written in batches by
+ *   serve/prediction-log.ts, with `ON CONFLICT DO NOTHING`, so a batch
+ *   retried after an error whose commit did in fact land is harmless. No
+ *   foreign key to keel_model_versions: the log outlives a deleted version,
+ *   and an imported model is served like any other. `inputs_json` is NULL
+ *   when the server runs with --log-inputs=false.
+ * - keel_feedback: ground truth for a logged request. One row per request:
+ *   feedback sent again for the same request replaces the earlier labels.
+ * - keel_api_keys: keys for the HTTP API. Only the SHA-256 of the token is
+ *   stored (the token is shown once, when created), with its first
+ *   characters so a person can tell keys apart. A revoked key keeps its
+ *   row (revoked_at set) until a new key takes the name.
+ */
+export const SCHEMA_V2 = `
+CREATE TABLE keel_predictions (
+  request_id TEXT PRIMARY KEY,
+  project TEXT NOT NULL,
+  model TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  at BIGINT NOT NULL,
+  latency_ms DOUBLE PRECISION NOT NULL,
+  row_count BIGINT NOT NULL,
+  inputs_json TEXT,
+  outputs_json TEXT NOT NULL
+);
+CREATE INDEX keel_predictions_by_model ON keel_predictions (project, model, version, at);
+CREATE INDEX keel_predictions_by_time ON keel_predictions (project, at);
+
+CREATE TABLE keel_feedback (
+  request_id TEXT PRIMARY KEY REFERENCES keel_predictions (request_id) ON DELETE CASCADE,
+  labels_json TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+
+CREATE TABLE keel_api_keys (
+  name TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE INDEX keel_api_keys_by_prefix ON keel_api_keys (prefix);
+`;
+
 /** Every table the store owns except keel_migrations, parents before children (export and import order). */
 export const TABLES = [
   'keel_projects',
@@ -188,6 +236,9 @@ export const TABLES = [
   'keel_version_tags',
   'keel_aliases',
   'keel_alias_moves',
+  'keel_predictions',
+  'keel_feedback',
+  'keel_api_keys',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];
@@ -208,4 +259,7 @@ export const PRIMARY_KEYS: { readonly [table in TableName]: readonly string[] } 
   keel_version_tags: ['project', 'model', 'version', 'key'],
   keel_aliases: ['project', 'model', 'alias'],
   keel_alias_moves: ['project', 'model', 'seq'],
+  keel_predictions: ['request_id'],
+  keel_feedback: ['request_id'],
+  keel_api_keys: ['name'],
 };

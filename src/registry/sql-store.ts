@@ -1,9 +1,11 @@
+import * as apiKeys from './api-keys.js';
 import { checkName } from './checks.js';
 import * as datasets from './datasets.js';
 import type { Db, Row } from './db.js';
 import { dumpTable } from './dump.js';
 import { appliedVersions, migrate } from './migrations.js';
 import * as models from './models.js';
+import * as predictions from './predictions.js';
 import { reapAbandonedRuns } from './reaper.js';
 import { byText } from './rows.js';
 import * as runs from './runs.js';
@@ -13,8 +15,11 @@ import type {
   ArtifactStore,
   DatasetInput,
   ExperimentRecord,
+  FeedbackInput,
   JsonObject,
   MetricPoint,
+  PredictionQuery,
+  PredictionRecord,
   RunEnd,
   RunQuery,
   RunStart,
@@ -35,8 +40,8 @@ const TEN_MINUTES = 10 * 60 * 1000;
 /**
  * The Store, written once over a `Db`: the SQL is the same on SQLite and
  * PostgreSQL, so both backends behave the same. The work is in runs.ts,
- * models.ts, datasets.ts and tags.ts; this class binds it to one database,
- * artifact folder and project.
+ * models.ts, datasets.ts, tags.ts, predictions.ts and api-keys.ts; this
+ * class binds it to one database, artifact folder and project.
  */
 export class SqlStore implements Store {
   /** The store's tables, parents first: the order to export and import them in. */
@@ -177,5 +182,28 @@ export class SqlStore implements Store {
 
   setTag(target: TagTarget, key: string, value: string) {
     return setTag(this.ctx, target, key, value);
+  }
+
+  logPredictions(records: readonly PredictionRecord[]) {
+    return predictions.logPredictions(this.ctx, records);
+  }
+  recordFeedback(items: readonly FeedbackInput[]) {
+    return predictions.recordFeedback(this.ctx, items);
+  }
+  listPredictions(query?: PredictionQuery) {
+    return predictions.listPredictions(this.ctx, query);
+  }
+
+  createApiKey(name: string) {
+    return apiKeys.createApiKey(this.db, name);
+  }
+  revokeApiKey(name: string) {
+    return apiKeys.revokeApiKey(this.db, name);
+  }
+  listApiKeys() {
+    return apiKeys.listApiKeys(this.db);
+  }
+  verifyApiKey(token: string) {
+    return apiKeys.verifyApiKey(this.db, token);
   }
 }

@@ -212,7 +212,7 @@ export interface ArtifactStore {
  * one transaction; a record is either fully stored or not at all.
  * Methods that name a project default to `default`.
  */
-export interface Store {
+export interface Store extends ServingRecords {
   readonly backend: 'sqlite' | 'postgres';
   /** Where it is (file path, or URL without its password), for messages. */
   readonly location: string;
@@ -263,8 +263,8 @@ export interface Store {
 
 /**
  * What serving keeps in the store: the prediction log, ground truth sent
- * back as feedback, and API keys. (Being built for issue 7: once SqlStore
- * implements it, `Store` extends it.)
+ * back as feedback, and API keys (part of every `Store`; tables in
+ * schema.ts, migration 2).
  */
 export interface ServingRecords {
   /** Appends served predictions (one transaction per call: the prediction log's batches). */

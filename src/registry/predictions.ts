@@ -1,0 +1,221 @@
+import type { Json } from '../artifact.js';
+import { UsageError } from '../errors.js';
+import type { SqlValue } from './db.js';
+import type { StoreContext } from './runs.js';
+import type { FeedbackInput, JsonObject, PredictionQuery, PredictionRecord } from './types.js';
+
+/**
+ * The prediction log and its feedback (tables in schema.ts, migration 2).
+ * Predictions are appended by serve/prediction-log.ts in batches, one
+ * transaction per batch; feedback attaches ground truth to them later.
+ */
+
+/** Rows per multi-row INSERT: 9 parameters each, well under both databases' limits. */
+const INSERT_BATCH = 100;
+
+/** Request ids per `IN (…)` list. */
+const ID_BATCH = 500;
+
+interface PredictionRow {
+  request_id: string;
+  model: string;
+  version: number;
+  at: number;
+  latency_ms: number;
+  row_count: number;
+  inputs_json: string | null;
+  outputs_json: string;
+  labels_json: string | null;
+  feedback_at: number | null;
+}
+
+/**
+ * Appends the records in one transaction. A request id already logged is
+ * left as it is (`ON CONFLICT DO NOTHING`): the log's writer retries a
+ * batch whose commit it could not confirm, and must not fail on it.
+ */
+export async function logPredictions(ctx: StoreContext, records: readonly PredictionRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const rows = records.map((r, i) => predictionRow(ctx.project, r, i));
+  await ctx.db.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      const batch = rows.slice(i, i + INSERT_BATCH);
+      await tx.run(
+        `INSERT INTO keel_predictions
+           (request_id, project, model, version, at, latency_ms, row_count, inputs_json, outputs_json)
+         VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (request_id) DO NOTHING`,
+        batch.flat(),
+      );
+    }
+  });
+}
+
+/** Checks one record and turns it into the table's columns (JSON as text). */
+function predictionRow(project: string, r: PredictionRecord, index: number): SqlValue[] {
+  const field = (name: string) => `records[${index}].${name}`;
+  if (typeof r?.requestId !== 'string' || r.requestId === '') {
+    throw badRecord(field('requestId'), 'a prediction needs a non-empty request id');
+  }
+  if (typeof r.model !== 'string' || r.model === '') throw badRecord(field('model'), 'no model name');
+  if (!Number.isInteger(r.version) || r.version < 0) {
+    throw badRecord(field('version'), `version ${JSON.stringify(r.version)} is not a whole number`);
+  }
+  for (const name of ['at', 'latencyMs', 'rows'] as const) {
+    const value = r[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw badRecord(field(name), `${name} ${JSON.stringify(value)} is not a number ≥ 0`);
+    }
+  }
+  if (!isObject(r.outputs)) throw badRecord(field('outputs'), 'outputs must be an object');
+  if (r.inputs !== null && !isObject(r.inputs)) {
+    throw badRecord(field('inputs'), 'inputs must be an object of columns, or null');
+  }
+  return [
+    r.requestId,
+    project,
+    r.model,
+    r.version,
+    Math.round(r.at),
+    r.latencyMs,
+    r.rows,
+    r.inputs === null ? null : JSON.stringify(r.inputs),
+    JSON.stringify(r.outputs),
+  ];
+}
+
+/**
+ * Stores each item's labels on its logged request, replacing feedback sent
+ * earlier for the same request (the last word wins: a label corrected later
+ * is the one monitoring should see). Ids with no logged prediction in this
+ * project — never logged, sampled out, or not flushed yet — are returned in
+ * `unknown` and stored nowhere. The label count must match the request's rows.
+ */
+export async function recordFeedback(
+  ctx: StoreContext,
+  items: readonly FeedbackInput[],
+): Promise<{ stored: number; unknown: string[] }> {
+  // One entry per request, the last one winning: PostgreSQL refuses an upsert that hits a row twice.
+  const latest = new Map<string, readonly Json[]>();
+  for (const [i, item] of items.entries()) {
+    if (typeof item?.requestId !== 'string' || item.requestId === '') {
+      throw badFeedback(
+        `items[${i}].requestId`,
+        'feedback needs the request id the prediction answered with',
+      );
+    }
+    if (!Array.isArray(item.labels)) {
+      throw badFeedback(`items[${i}].labels`, `labels of "${item.requestId}" must be an array, one per row`);
+    }
+    latest.set(item.requestId, item.labels);
+  }
+  const ids = [...latest.keys()];
+  const at = Date.now();
+  return ctx.db.transaction(async (tx) => {
+    const rows = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += ID_BATCH) {
+      const chunk = ids.slice(i, i + ID_BATCH);
+      const found = await tx.query<{ request_id: string; row_count: number }>(
+        `SELECT request_id, row_count FROM keel_predictions
+         WHERE project = ? AND request_id IN (${chunk.map(() => '?').join(', ')})`,
+        [ctx.project, ...chunk],
+      );
+      for (const f of found) rows.set(f.request_id, f.row_count);
+    }
+    const unknown = ids.filter((id) => !rows.has(id));
+    let stored = 0;
+    for (const [id, labels] of latest) {
+      const expected = rows.get(id);
+      if (expected === undefined) continue;
+      if (labels.length !== expected) {
+        throw badFeedback(
+          'labels',
+          `request "${id}" scored ${expected} row(s) but its feedback has ${labels.length} label(s)`,
+        );
+      }
+      await tx.run(
+        `INSERT INTO keel_feedback (request_id, labels_json, at) VALUES (?, ?, ?)
+         ON CONFLICT (request_id) DO UPDATE SET labels_json = excluded.labels_json, at = excluded.at`,
+        [id, JSON.stringify(labels), at],
+      );
+      stored++;
+    }
+    return { stored, unknown };
+  });
+}
+
+/** Logged predictions of this project, oldest first, with their feedback; `limit` keeps the oldest. */
+export async function listPredictions(
+  ctx: StoreContext,
+  query: PredictionQuery = {},
+): Promise<PredictionRecord[]> {
+  const params: SqlValue[] = [ctx.project];
+  let sql = `SELECT p.request_id, p.model, p.version, p.at, p.latency_ms, p.row_count, p.inputs_json,
+      p.outputs_json, f.labels_json, f.at AS feedback_at
+    FROM keel_predictions p LEFT JOIN keel_feedback f ON f.request_id = p.request_id
+    WHERE p.project = ?`;
+  const filters: [string, string, number | string | undefined][] = [
+    ['p.model = ?', 'model', query.model],
+    ['p.version = ?', 'version', query.version],
+    ['p.at >= ?', 'since', query.since],
+    ['p.at <= ?', 'until', query.until],
+  ];
+  for (const [condition, field, value] of filters) {
+    if (value === undefined) continue;
+    if (field === 'model' ? typeof value !== 'string' : typeof value !== 'number' || Number.isNaN(value)) {
+      throw new UsageError('registry.bad-query', `${field} ${JSON.stringify(value)} is not valid here`, {
+        location: { field },
+      });
+    }
+    sql += ` AND ${condition}`;
+    params.push(value);
+  }
+  // request_id breaks ties in `at`; both databases compare these ASCII ids the same way.
+  sql += ' ORDER BY p.at, p.request_id';
+  if (query.limit !== undefined) {
+    if (!Number.isInteger(query.limit) || query.limit < 0) {
+      throw new UsageError('registry.bad-limit', `limit must be a whole number ≥ 0, not ${query.limit}`, {
+        location: { field: 'limit' },
+      });
+    }
+    sql += ' LIMIT ?';
+    params.push(query.limit);
+  }
+  const rows = await ctx.db.query<PredictionRow>(sql, params);
+  return rows.map(predictionRecord);
+}
+
+function predictionRecord(row: PredictionRow): PredictionRecord {
+  return {
+    requestId: row.request_id,
+    model: row.model,
+    version: row.version,
+    at: row.at,
+    latencyMs: row.latency_ms,
+    rows: row.row_count,
+    inputs: row.inputs_json === null ? null : (JSON.parse(row.inputs_json) as PredictionRecord['inputs']),
+    outputs: JSON.parse(row.outputs_json) as JsonObject,
+    feedback:
+      row.labels_json === null
+        ? null
+        : { labels: JSON.parse(row.labels_json) as Json[], at: row.feedback_at as number },
+  };
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function badRecord(field: string, message: string): UsageError {
+  return new UsageError('registry.bad-prediction', `cannot log the prediction: ${message}`, {
+    location: { field },
+    hint: 'log records as the server builds them: requestId, model, version, at, latencyMs, rows, inputs, outputs',
+  });
+}
+
+function badFeedback(field: string, message: string): UsageError {
+  return new UsageError('registry.bad-feedback', message, {
+    location: { field },
+    hint: 'send [{ "requestId": "…", "labels": [one label per row of the request] }]',
+  });
+}
