@@ -81,7 +81,15 @@ export function validateRequest(table: RequestTable, spec: InputSpec, policy: Va
     return convertColumn(c, [], table.rows, table.textual, policy, new Findings());
   });
   const frame = found.problemCount === 0 ? new Frame(columns) : undefined;
-  return { frame, ...found };
+  // Found column by column; listed row by row (whole-column problems first), as a client fixes them.
+  const byRow = (a: { row: number | null }, b: { row: number | null }) => (a.row ?? -1) - (b.row ?? -1);
+  return {
+    frame,
+    problems: found.problems.sort(byRow),
+    problemCount: found.problemCount,
+    warnings: found.warnings.sort(byRow),
+    warningCount: found.warningCount,
+  };
 }
 
 function unknownColumnProblem(name: string, spec: InputSpec): string {
