@@ -46,7 +46,7 @@ async function post(path: string, body: string, type = 'application/json') {
     headers: { 'content-type': type },
     body,
   });
-  return { status: response.status, body: await response.json(), headers: response.headers };
+  return { status: response.status, body: JSON.parse(await response.text()), headers: response.headers };
 }
 
 const predictIris = (body: unknown) => post('/v1/models/iris/predict', JSON.stringify(body));
@@ -186,7 +186,7 @@ describe('validation', () => {
         body: JSON.stringify([row]),
       });
       expect(response.status).toBe(422);
-      const body = await response.json();
+      const body = JSON.parse(await response.text());
       expect(body.problems).toEqual([
         { row: 0, field: 'color', problem: expect.stringContaining('category "Z" was not seen in training') },
       ]);
@@ -247,14 +247,14 @@ describe('faults answer 4xx and the server stays up', () => {
     });
     const route = await fetch(`${server.url}/v2/nothing`);
     expect(route.status).toBe(404);
-    expect((await route.json()).error).toBe('serve.not-found');
+    expect(JSON.parse(await route.text()).error).toBe('serve.not-found');
   });
 });
 
 describe('models, probes, metrics and docs', () => {
   it('lists models with versions, aliases and schemas', async () => {
     await store.setAlias('iris', 'champion', 1);
-    const listed = await (await fetch(`${server.url}/v1/models`)).json();
+    const listed = await getJson(`${server.url}/v1/models`);
     const irisEntry = listed.models.find((m: { name: string }) => m.name === 'iris');
     expect(irisEntry).toMatchObject({
       version: 1,
@@ -270,8 +270,8 @@ describe('models, probes, metrics and docs', () => {
   });
 
   it('answers /health and /ready', async () => {
-    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
-    const ready = await (await fetch(`${server.url}/ready`)).json();
+    expect(await getJson(`${server.url}/health`)).toEqual({ status: 'ok' });
+    const ready = await getJson(`${server.url}/ready`);
     expect(ready.status).toBe('ready');
     expect(ready.models.map((m: { name: string }) => m.name).sort()).toEqual(['diamonds', 'iris', 'strict']);
   });
@@ -305,13 +305,13 @@ describe('models, probes, metrics and docs', () => {
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toContain('text/html');
     expect(await docs.text()).toContain('Swagger UI');
-    const doc = await (await fetch(`${server.url}/openapi.json`)).json();
+    const doc = await getJson(`${server.url}/openapi.json`);
     expect(doc.openapi).toMatch(/^3\./);
     const diamondsPath = doc.paths['/v1/models/diamonds/predict'].post;
     const rowSchema = diamondsPath.requestBody.content['application/json'].schema.oneOf[0].items;
     expect(Object.keys(rowSchema.properties)).toEqual(diamonds.names);
     expect(rowSchema.properties.cut.enum).toEqual(['Fair', 'Good', 'Ideal', 'Premium', 'Very Good']);
-    const uiDoc = await (await fetch(`${server.url}/docs/json`)).json();
+    const uiDoc = await getJson(`${server.url}/docs/json`);
     expect(Object.keys(uiDoc.paths)).toContain('/v1/models/iris/predict');
   });
 });
@@ -325,4 +325,9 @@ async function metricsText(): Promise<string> {
 function counter(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
+/** The JSON body of a GET (typed any, as JSON.parse is). */
+async function getJson(url: string) {
+  return JSON.parse(await (await fetch(url)).text());
 }
