@@ -51,26 +51,34 @@ export async function logPredictions(ctx: StoreContext, records: readonly Predic
   });
 }
 
-/** Checks one record and turns it into the table's columns (JSON as text). */
-function predictionRow(project: string, r: PredictionRecord, index: number): SqlValue[] {
-  const field = (name: string) => `records[${index}].${name}`;
+/**
+ * Throws a UsageError naming the field when `r` is not a loggable record.
+ * The prediction log checks each record as it is recorded, so one bad record
+ * never takes a batch down with it.
+ */
+export function checkPrediction(r: PredictionRecord, field = 'record'): void {
   if (typeof r?.requestId !== 'string' || r.requestId === '') {
-    throw badRecord(field('requestId'), 'a prediction needs a non-empty request id');
+    throw badRecord(`${field}.requestId`, 'a prediction needs a non-empty request id');
   }
-  if (typeof r.model !== 'string' || r.model === '') throw badRecord(field('model'), 'no model name');
+  if (typeof r.model !== 'string' || r.model === '') throw badRecord(`${field}.model`, 'no model name');
   if (!Number.isInteger(r.version) || r.version < 0) {
-    throw badRecord(field('version'), `version ${JSON.stringify(r.version)} is not a whole number`);
+    throw badRecord(`${field}.version`, `version ${JSON.stringify(r.version)} is not a whole number`);
   }
   for (const name of ['at', 'latencyMs', 'rows'] as const) {
     const value = r[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw badRecord(field(name), `${name} ${JSON.stringify(value)} is not a number ≥ 0`);
+      throw badRecord(`${field}.${name}`, `${name} ${JSON.stringify(value)} is not a number ≥ 0`);
     }
   }
-  if (!isObject(r.outputs)) throw badRecord(field('outputs'), 'outputs must be an object');
+  if (!isObject(r.outputs)) throw badRecord(`${field}.outputs`, 'outputs must be an object');
   if (r.inputs !== null && !isObject(r.inputs)) {
-    throw badRecord(field('inputs'), 'inputs must be an object of columns, or null');
+    throw badRecord(`${field}.inputs`, 'inputs must be an object of columns, or null');
   }
+}
+
+/** Checks one record and turns it into the table's columns (JSON as text). */
+function predictionRow(project: string, r: PredictionRecord, index: number): SqlValue[] {
+  checkPrediction(r, `records[${index}]`);
   return [
     r.requestId,
     project,
