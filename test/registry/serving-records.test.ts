@@ -6,6 +6,7 @@ import { KeelError } from '../../src/errors.js';
 import { MIGRATIONS, migrate } from '../../src/registry/migrations.js';
 import { openDatabase, openStore } from '../../src/registry/open.js';
 import type { SqlStore } from '../../src/registry/sql-store.js';
+import { exportStore, importStore } from '../../src/registry/transfer.js';
 import type { PredictionRecord } from '../../src/registry/types.js';
 import { SKIP_POSTGRES, tempDir } from '../helpers.js';
 import { freshPostgresDatabase } from '../postgres.js';
@@ -218,6 +219,34 @@ function servingSuite(title: string, fresh: () => Promise<Target>): void {
         expect((await store.verifyApiKey(again.token))!.name).toBe('ci');
         expect((await store.listApiKeys()).find((k) => k.name === 'ci')!.revokedAt).toBeNull();
       } finally {
+        await store.close();
+      }
+    });
+
+    it('moves predictions, feedback and keys with keel store export/import; a key still verifies', async () => {
+      const { store } = await freshStore();
+      const target = await freshStore();
+      try {
+        await store.logPredictions([prediction('r1'), prediction('r2', { inputs: null })]);
+        await store.recordFeedback([{ requestId: 'r2', labels: ['x', 'y'] }]);
+        const { token } = await store.createApiKey('ci');
+        await store.createApiKey('old');
+        await store.revokeApiKey('old');
+        const file = join(mkdtempSync(join(root, 'export-')), 'store.jsonl');
+        await exportStore(store, file);
+        const report = await importStore(target.store, file);
+        const serving = ['keel_predictions', 'keel_feedback', 'keel_api_keys'];
+        const moved = report.tables.filter((t) => serving.includes(t.table));
+        expect(moved.map((t) => [t.table, t.rows, t.verified])).toEqual([
+          ['keel_predictions', 2, true],
+          ['keel_feedback', 1, true],
+          ['keel_api_keys', 2, true],
+        ]);
+        expect(await target.store.listPredictions()).toEqual(await store.listPredictions());
+        expect((await target.store.verifyApiKey(token))!.name).toBe('ci');
+        expect(await target.store.listApiKeys()).toEqual(await store.listApiKeys());
+      } finally {
+        await target.store.close();
         await store.close();
       }
     });
