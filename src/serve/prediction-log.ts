@@ -130,7 +130,9 @@ export class PredictionLog {
       checkPrediction(kept);
       this.queue.push({ record: kept, queuedAt: Date.now() });
       this.trim();
-      if (!this.writing && (this.timer === undefined || this.queue.length >= this.settings.batchSize)) {
+      // A timer is pending whenever records wait: only a batch just filled needs a new look
+      // (once per batch, not per record, so an outage's backoff is not re-armed on every request).
+      if (!this.writing && (this.timer === undefined || this.queue.length === this.settings.batchSize)) {
         this.kick();
       }
     } catch {
