@@ -72,8 +72,12 @@ export function explainRows(model: Model, frame: Frame, options: ExplainOptions 
   }
   const explainer = explainerOf(model);
   if (explainer === null) {
-    throw new UsageError('usage.cannot-explain', `a ${model.kind} model cannot be explained per row`, {
-      hint: 'per-row contributions cover trees, forests, gradient boosting and linear or logistic models (in pipelines of traceable steps); use permutation importance for others',
+    const kind =
+      model instanceof PipelineModel
+        ? `pipeline (${model.steps.map((s) => s.kind).join(', ')} → ${model.model.kind})`
+        : model.kind;
+    throw new UsageError('usage.cannot-explain', `a ${kind} model cannot be explained per row`, {
+      hint: 'per-row contributions cover trees, forests, gradient boosting, and linear or logistic models whose inputs a standard scaler centred, behind steps that map each output to its input columns (not e.g. k-NN, naive Bayes, MLP); use permutation importance for the others',
     });
   }
   const { rows, baselines, phi, scale } = explainer.explain(frame);

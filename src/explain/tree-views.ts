@@ -59,7 +59,8 @@ export function forestView(model: TreeModel): TreeEnsembleView {
 export function boostedView(model: GbdtModel): TreeEnsembleView {
   const b = model.ensemble.trees;
   const outputs = model.outputs;
-  const treeCount = b.treeStart.length - 1;
+  // The trees rawScores adds by default: all the iterations the model keeps.
+  const treeCount = Math.min(b.treeStart.length - 1, model.ensemble.iterations * outputs);
   const trees: ShapTrees = {
     feature: b.feature,
     left: b.left,
