@@ -49,7 +49,20 @@ export const SUPPORTED_MODEL_KINDS = [
 
 const KEEL_VERSION = '0.1.0';
 
+/** What an exported graph takes and gives, for a caller to print or check. */
+export interface OnnxSignature {
+  readonly inputs: readonly { readonly name: string; readonly type: 'double' | 'string' }[];
+  readonly outputs: readonly { readonly name: string; readonly type: 'double' | 'string' }[];
+}
+
 export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8Array {
+  return exportOnnxWithSignature(model, options).bytes;
+}
+
+export function exportOnnxWithSignature(
+  model: Model,
+  options: OnnxExportOptions = {},
+): OnnxSignature & { readonly bytes: Uint8Array } {
   const g = new GraphBuilder();
   const inputs = graphInputs(g, model);
   let columns: GraphColumns = inputs.columns;
@@ -58,7 +71,7 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
     for (const step of model.steps) columns = transformerToGraph(g, step, columns);
   modelToGraph(g, final, columns);
   const name = options.name ?? model.kind;
-  return encodeModel({
+  const bytes = encodeModel({
     irVersion: 8,
     opsets: [
       { domain: '', version: OPSET },
@@ -76,6 +89,17 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
       ...(options.description === undefined ? {} : { 'keel.model': options.description }),
     },
   });
+  return {
+    bytes,
+    inputs: inputs.described.map((i) => ({ name: i.name, type: i.type === 'number' ? 'double' : 'string' })),
+    outputs:
+      final.task === 'regression'
+        ? [{ name: 'prediction', type: 'double' }]
+        : [
+            { name: 'label', type: 'string' },
+            { name: 'probabilities', type: 'double' },
+          ],
+  };
 }
 
 function modelToGraph(g: GraphBuilder, model: Model, columns: GraphColumns): void {
