@@ -119,6 +119,11 @@ export class ServerMetrics {
     'Regression and other numeric outputs: the predicted values, by model and version.',
     VALUE_BOUNDS,
   );
+  readonly batches = new Histogram(
+    'keel_predict_call_rows',
+    'Rows per predict call, by model (above 1 for single-row requests when micro-batching gathers them).',
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096],
+  );
   readonly swaps = new Counter(
     'keel_model_swaps_total',
     'Versions swapped in after an alias moved, by model.',
@@ -132,6 +137,7 @@ export class ServerMetrics {
       this.classes,
       this.confidence,
       this.values,
+      this.batches,
       this.swaps,
     ];
     return `${all.map((m) => m.render()).join('\n')}\n`;

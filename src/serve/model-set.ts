@@ -28,6 +28,8 @@ export interface ServedModel {
 export interface BatchSettings {
   readonly waitMs: number;
   readonly maxRows: number;
+  /** Told the size of every predict call (metrics show whether micro-batching gathers rows). */
+  readonly observe?: (model: string, version: number, rows: number) => void;
 }
 
 export interface Swap {
@@ -129,7 +131,11 @@ export class ModelSet {
     follows: number | string = ref,
   ): Promise<ServedModel> {
     const { model, version } = await loadModel(this.store, `${name}@${ref}`);
-    const score = (frame: Parameters<typeof scoreFrame>[1]) => scoreFrame(model, frame);
+    const observe = this.batch.observe;
+    const score = (frame: Parameters<typeof scoreFrame>[1]) => {
+      observe?.(name, version.version, frame.rowCount);
+      return scoreFrame(model, frame);
+    };
     return {
       name,
       ref: follows,

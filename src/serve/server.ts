@@ -26,12 +26,13 @@ const OPEN_ROUTES = /^\/(health|ready|openapi\.json|docs)(\/|$)/;
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const settings = serverSettings(options);
+  const metrics = new ServerMetrics();
   const models = await ModelSet.open(settings.store, settings.models, {
     waitMs: settings.batchWaitMs,
     maxRows: settings.batchMaxRows,
+    observe: (model, version, rows) => metrics.batches.observe({ model, version: String(version) }, rows),
   });
   const keys = settings.requireKeys ? apiKeyCheck(settings.store, settings.keyCacheMs) : undefined;
-  const metrics = new ServerMetrics();
   const app = Fastify({
     logger: settings.logger,
     bodyLimit: settings.bodyLimitBytes,
