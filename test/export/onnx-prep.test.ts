@@ -136,6 +136,26 @@ describe('ONNX export of preprocessing', () => {
     await expectParity([passthrough], gbdtClassifier({ trees: 15, minSamplesLeaf: 5 }), binaryTarget(train));
   });
 
+  it('expresses category sets over many levels (120 levels: bins past one 64-bit word)', async () => {
+    const rng = new Rng(3);
+    const rows = 2000;
+    const labels = Array.from({ length: rows }, () =>
+      rng.next() < 0.05 ? null : `L${Math.floor(rng.next() * 120)}`,
+    );
+    const effect = Array.from({ length: 120 }, () => rng.next() * 10);
+    const frame = new Frame([categoricalFromLabels('c', labels)]);
+    const values = Float64Array.from(labels, (l) => (l === null ? 3 : effect[Number(l.slice(1))]!));
+    const model = gbdtRegressor({ trees: 20, minSamplesLeaf: 5 }).fit(frame, {
+      name: 'y',
+      task: 'regression',
+      values,
+      classes: [],
+    });
+    const { categoryStart } = model.ensemble.trees;
+    expect(categoryStart.some((at) => at >= 0)).toBe(true);
+    expect((await onnxParity(model, frame)).maxRel).toBeLessThanOrEqual(1e-9);
+  });
+
   it('exports a model fitted on a bare frame, without a pipeline', async () => {
     const model = gbdtRegressor({ trees: 5, minSamplesLeaf: 5 }).fit(train, regressionTarget(train));
     const session = await ort.InferenceSession.create(exportOnnx(model));

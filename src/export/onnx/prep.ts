@@ -17,6 +17,10 @@ import { DataType } from './onnx-proto.js';
  * ai.onnx arithmetic in double precision (ai.onnx.ml's Imputer and Scaler
  * hold their statistics as 32-bit floats, which would move values by up to
  * 1e-7 of their size); category lookups use ai.onnx.ml's LabelEncoder.
+ *
+ * A graph cannot raise an error, so an encoder set to refuse unseen
+ * categories (handleUnknown 'error') encodes them as keel's lenient mode
+ * would: all zeros (one-hot) or NaN (ordinal). keel's own defaults are lenient.
  */
 export type GraphColumn =
   | { readonly type: 'number'; readonly value: string }
