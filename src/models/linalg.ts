@@ -18,6 +18,25 @@ export function columnVariances(X: { data: Float64Array; rows: number; cols: num
   return variances;
 }
 
+/**
+ * Each column's (weighted) mean over the rows. Linear models keep it: the
+ * baseline their contributions are measured from (src/explain).
+ */
+export function columnMeans(
+  X: { data: Float64Array; rows: number; cols: number },
+  weights?: Float64Array,
+): Float64Array {
+  const means = new Float64Array(X.cols);
+  let total = 0;
+  for (let i = 0; i < X.rows; i++) {
+    const w = weights === undefined ? 1 : weights[i]!;
+    total += w;
+    for (let j = 0; j < X.cols; j++) means[j]! += w * X.data[i * X.cols + j]!;
+  }
+  for (let j = 0; j < X.cols; j++) means[j]! /= total;
+  return means;
+}
+
 /** X·β + b for every row of a row-major matrix: the prediction of every linear regressor. */
 export function linearPredict(
   X: { data: Float64Array; rows: number; cols: number },

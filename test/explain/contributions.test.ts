@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeArtifact } from '../../src/artifact.js';
 import { type CategoricalColumn, categoricalFromLabels, type NumberColumn } from '../../src/data/column.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
@@ -345,7 +346,7 @@ describe('pipelines credit transformed columns to the input columns they came fr
     expect(additivityError(explainRows(model, X), (i) => raw[i]!)).toBeLessThan(ADDITIVITY * 1e4);
   });
 
-  it('linear models: one-hot columns scaled after encoding have known means; unscaled ones do not', () => {
+  it('linear models: measured from their stored training means, or from zero means after a scaler in older artifacts', () => {
     const X = features('diamonds', 'price');
     const y = targetOf('diamonds', 'price', 'regression');
     const parts = (categorical: ReturnType<typeof oneHotEncoder> | ReturnType<typeof chainTransformers>) =>
@@ -358,8 +359,23 @@ describe('pipelines credit transformed columns to the input columns they came fr
         { name: 'categorical', transformer: categorical, columns: byKind('categorical') },
       ]);
     const unscaled = pipeline([parts(oneHotEncoder({ handleUnknown: 'ignore' }))], ridge()).fit(X, y);
-    expect(canExplain(unscaled)).toBe(false);
-    expect(() => explainRows(unscaled, X)).toThrow(UsageError);
+    expect(canExplain(unscaled)).toBe(true);
+    const unscaledPredicted = unscaled.predict(X);
+    expect(additivityError(explainRows(unscaled, X), (i) => unscaledPredicted[i]!)).toBeLessThan(
+      ADDITIVITY * 1e4,
+    );
+    // An artifact written before linear models kept their means: unscaled one-hot columns have none.
+    const artifact = unscaled.model.toArtifact();
+    const { inputMeans: _, ...arrays } = artifact.arrays;
+    const older = loadModel(encodeArtifact({ ...artifact, arrays }));
+    const olderPipeline = pipeline([parts(oneHotEncoder({ handleUnknown: 'ignore' }))], {
+      kind: 'ridge',
+      params: {},
+      acceptsMissing: false,
+      fit: () => older,
+    }).fit(X, y);
+    expect(canExplain(olderPipeline)).toBe(false);
+    expect(() => explainRows(olderPipeline, X)).toThrow(UsageError);
     const scaled = pipeline(
       [parts(chainTransformers([oneHotEncoder({ handleUnknown: 'ignore' }), standardScaler()]))],
       ridge(),
@@ -403,14 +419,14 @@ describe('explainRows', () => {
     expect(() => explainRows(model, X, { top: 0 })).toThrow(UsageError);
   });
 
-  it('says no for models it cannot explain: kNN, naive Bayes, MLP, k-means, and linear models without means', () => {
+  it('says no for models it cannot explain: kNN, naive Bayes, MLP, k-means', () => {
     const X = features('iris', 'target');
     const y = targetOf('iris', 'target', 'multiclass');
     expect(canExplain(knn().fit(X, y))).toBe(false);
     expect(canExplain(gaussianNb().fit(X, y))).toBe(false);
     expect(canExplain(mlpClassifier({ maxIter: 5 }).fit(X, y))).toBe(false);
     expect(canExplain(kmeans({ k: 3 }).fit(X))).toBe(false);
-    expect(canExplain(logistic().fit(X, y))).toBe(false);
+    expect(canExplain(logistic().fit(X, y))).toBe(true);
     expect(canExplain(pipeline([standardScaler()], logistic()).fit(X, y))).toBe(true);
     const tree: TreeModel = decisionTreeRegressor().fit(
       features('diabetes', 'target'),

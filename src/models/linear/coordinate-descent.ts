@@ -5,7 +5,7 @@ import type { Estimator, FitOptions, Model, Params, Target } from '../../estimat
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
-import { linearPredict } from '../linalg.js';
+import { columnMeans, linearPredict } from '../linalg.js';
 
 /**
  * Lasso and elastic net by cyclic coordinate descent (Friedman, Hastie &
@@ -88,11 +88,13 @@ function coordinateDescentEstimator(
         intercept = problem.yMean;
         for (let j = 0; j < matrix.cols; j++) intercept -= problem.xMean[j]! * fitted.coef[j]!;
       }
-      return new CoordinateDescentModel(kind, params, names, fitted.coef, intercept, {
+      const diagnostics = {
         iterations: fitted.iterations,
         dualGap: fitted.dualGap / n,
         converged: fitted.converged,
-      });
+      };
+      const means = columnMeans(matrix, options.sampleWeight);
+      return new CoordinateDescentModel(kind, params, names, fitted.coef, intercept, diagnostics, means);
     },
   };
 }
@@ -287,6 +289,8 @@ export class CoordinateDescentModel implements Model {
     readonly coef: Float64Array,
     readonly intercept: number,
     readonly diagnostics: CoordinateDescentDiagnostics,
+    /** The (weighted) training mean of each input column; absent in artifacts written before it was kept. */
+    readonly inputMeans?: Float64Array,
   ) {}
 
   predict(X: Matrix | Frame): Float64Array {
@@ -304,7 +308,7 @@ export class CoordinateDescentModel implements Model {
         intercept: this.intercept,
         diagnostics: this.diagnostics,
       },
-      arrays: { coef: this.coef },
+      arrays: { coef: this.coef, ...(this.inputMeans === undefined ? {} : { inputMeans: this.inputMeans }) },
     };
   }
 }
@@ -323,6 +327,7 @@ function loadCoordinateDescent(artifact: Artifact): CoordinateDescentModel {
     artifact.arrays['coef'] as Float64Array,
     meta.intercept,
     meta.diagnostics,
+    artifact.arrays['inputMeans'] as Float64Array | undefined,
   );
 }
 

@@ -5,6 +5,7 @@ import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } fro
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
+import { columnMeans } from '../linalg.js';
 import { type LbfgsResult, minimizeLbfgs } from '../optimize/lbfgs.js';
 import { minimizeOwlqn } from '../optimize/owlqn.js';
 import { computeScores, LogisticLoss, sigmoid, toLogProbabilities } from './logistic-loss.js';
@@ -94,6 +95,7 @@ function fitLogistic(
     coef,
     intercept,
     diagnose(result),
+    columnMeans(matrix, options.sampleWeight),
   );
 }
 
@@ -125,6 +127,8 @@ export class LogisticRegressionModel implements Model {
     /** One per output, as scikit-learn's intercept_. */
     readonly intercept: Float64Array,
     readonly diagnostics: LogisticDiagnostics,
+    /** The (weighted) training mean of each input column; absent in artifacts written before it was kept. */
+    readonly inputMeans?: Float64Array,
   ) {
     this.outputs = intercept.length;
   }
@@ -186,7 +190,11 @@ export class LogisticRegressionModel implements Model {
         task: this.task,
         diagnostics: this.diagnostics,
       },
-      arrays: { coef: this.coef, intercept: this.intercept },
+      arrays: {
+        coef: this.coef,
+        intercept: this.intercept,
+        ...(this.inputMeans === undefined ? {} : { inputMeans: this.inputMeans }),
+      },
     };
   }
 }
@@ -207,5 +215,6 @@ registerLoader('logistic', 1, (artifact) => {
     artifact.arrays['coef'] as Float64Array,
     artifact.arrays['intercept'] as Float64Array,
     meta.diagnostics,
+    artifact.arrays['inputMeans'] as Float64Array | undefined,
   );
 });

@@ -4,7 +4,7 @@ import type { Estimator, FitOptions, Model, Params, Target } from '../../estimat
 import { checkNumber, withDefaults } from '../../params.js';
 import { registerLoader } from '../../persist.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
-import { centredGram, choleskySolve, linearPredict, pseudoInverseSolve } from '../linalg.js';
+import { centredGram, choleskySolve, columnMeans, linearPredict, pseudoInverseSolve } from '../linalg.js';
 
 /**
  * Least squares with an L2 penalty (ridge; alpha = 0 is ordinary least
@@ -52,7 +52,8 @@ function leastSquares(kind: 'ridge' | 'linear', params: RidgeParams): Estimator<
       const coef = choleskySolve(gram, xty, p) ?? pseudoInverseSolve(gram, xty, p);
       let intercept = 0;
       if (params.fitIntercept) intercept = yMean - coef.reduce((s, c, j) => s + c * xMean[j]!, 0);
-      return new LinearRegressionModel(kind, params, names, coef, intercept);
+      const means = columnMeans(matrix, options.sampleWeight);
+      return new LinearRegressionModel(kind, params, names, coef, intercept, means);
     },
   };
 }
@@ -67,6 +68,8 @@ export class LinearRegressionModel implements Model {
     /** One coefficient per input column. */
     readonly coef: Float64Array,
     readonly intercept: number,
+    /** The (weighted) training mean of each input column; absent in artifacts written before it was kept. */
+    readonly inputMeans?: Float64Array,
   ) {}
 
   predict(X: Matrix | Frame): Float64Array {
@@ -79,7 +82,7 @@ export class LinearRegressionModel implements Model {
       kind: this.kind,
       version: 1,
       meta: { params: this.params, inputNames: this.inputNames, intercept: this.intercept },
-      arrays: { coef: this.coef },
+      arrays: { coef: this.coef, ...(this.inputMeans === undefined ? {} : { inputMeans: this.inputMeans }) },
     };
   }
 }
@@ -93,6 +96,7 @@ function loadLeastSquares(artifact: Artifact): LinearRegressionModel {
     meta.inputNames,
     artifact.arrays['coef'] as Float64Array,
     meta.intercept,
+    artifact.arrays['inputMeans'] as Float64Array | undefined,
   );
 }
 
