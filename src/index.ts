@@ -23,6 +23,20 @@ export type {
   Transformer,
 } from './estimator.js';
 export * from './evaluate/index.js';
+export {
+  type Contribution,
+  canExplain,
+  type ExplainOptions,
+  explainRows,
+  type RowExplanation,
+} from './explain/contributions.js';
+export {
+  exportOnnx,
+  exportOnnxWithSignature,
+  type OnnxExportOptions,
+  type OnnxSignature,
+  SUPPORTED_MODEL_KINDS,
+} from './export/onnx/index.js';
 export { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from './models/catalog.js';
 export * from './models/index.js';
 export { loadTransformer } from './persist.js';
@@ -47,5 +61,7 @@ export {
   startRun,
   withRun,
 } from './registry/tracking.js';
+export type { PredictionLogOptions, PredictionLogStats } from './serve/prediction-log.js';
+export { isSampled, PredictionLog } from './serve/prediction-log.js';
 export * from './tune/cross-validate.js';
 export * from './tune/splitters.js';

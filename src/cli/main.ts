@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { formatError, KeelError, UsageError } from '../errors.js';
+import { exportCommand } from './export.js';
+import { keysCommand } from './keys.js';
 import { modelsCommand } from './models.js';
 import { profileCommand } from './profile.js';
 import { runsCommand } from './runs.js';
@@ -14,7 +16,15 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [profileCommand, trainCommand, runsCommand, modelsCommand, storeCommand];
+const COMMANDS: readonly Command[] = [
+  profileCommand,
+  trainCommand,
+  runsCommand,
+  modelsCommand,
+  storeCommand,
+  keysCommand,
+  exportCommand,
+];
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Schema } from '../../src/data/schema.js';
 import { KeelError } from '../../src/errors.js';
-import { LATEST_VERSION, migrate } from '../../src/registry/migrations.js';
+import { MIGRATIONS, migrate } from '../../src/registry/migrations.js';
 import { openDatabase, openStore } from '../../src/registry/open.js';
 import type { MetricPoint, Store } from '../../src/registry/types.js';
 import { type StoreTarget, startChild, startTogether } from './child.js';
@@ -247,18 +247,20 @@ export function storeSuite(name: string, fresh: () => Promise<StoreTarget>): voi
 
     it('applies migrations once; opening again is a no-op', async () => {
       const { store, target } = await freshStore();
-      expect(await store.migrations()).toEqual([LATEST_VERSION]);
+      expect(await store.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
       await store.close();
       const db = await openDatabase(target.url);
       try {
         expect(await migrate(db)).toEqual([]);
-        const rows = await db.query<{ version: number }>('SELECT version FROM keel_migrations');
-        expect(rows).toEqual([{ version: LATEST_VERSION }]);
+        const rows = await db.query<{ version: number }>(
+          'SELECT version FROM keel_migrations ORDER BY version',
+        );
+        expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
       } finally {
         await db.close();
       }
       const again = await openTarget(target);
-      expect(await again.migrations()).toEqual([LATEST_VERSION]);
+      expect(await again.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
     });
 
     it('refuses a database migrated by a newer keel', async () => {
@@ -324,7 +326,7 @@ export function storeSuite(name: string, fresh: () => Promise<StoreTarget>): voi
       await startTogether(children);
       await Promise.all(children.map((c) => c.line((l) => l === 'done')));
       const store = await openTarget(target);
-      expect(await store.migrations()).toEqual([LATEST_VERSION]);
+      expect(await store.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
       const runs = await store.listRuns({ experiment: 'concurrent' });
       expect(runs).toHaveLength(2 * n);
       expect(new Set(runs.map((r) => r.name)).size).toBe(2 * n);
