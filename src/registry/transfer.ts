@@ -273,6 +273,8 @@ const RECORD_TABLES = [
   ['keel_models', 'model'],
   ['keel_datasets', 'dataset'],
   ['keel_experiments', 'experiment'],
+  ['keel_predictions', 'logged prediction'],
+  ['keel_api_keys', 'API key'],
 ] as const;
 
 export async function importStore(

@@ -302,6 +302,16 @@ describe('export and import', () => {
     });
   });
 
+  it('counts a store holding only API keys as not empty', async () => {
+    const { file } = await exported;
+    await withStore(await freshOther(), async (store) => {
+      await store.createApiKey('ci');
+      const error = await importStore(store, file).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as UsageError).message).toContain('already holds 1 API key');
+    });
+  });
+
   it('rolls back a load that fails part way, leaving the store empty', async () => {
     const { file } = await exported;
     // A duplicated metric row: the file is consistent, the database refuses it after
