@@ -10,7 +10,6 @@ import { DataError, KeelError, SchemaError, UsageError } from '../errors.js';
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'serve.unknown-model': 404,
   'serve.unauthorized': 401,
-  'serve.explain-unavailable': 501,
   'serve.not-supported': 501,
   'serve.closing': 503,
 };

@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Json } from '../artifact.js';
 import { valueAt } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { KeelError, UsageError } from '../errors.js';
-import type { Model } from '../estimator.js';
+import { UsageError } from '../errors.js';
+import { canExplain, explainRows, type RowExplanation } from '../explain/contributions.js';
 import type { PredictionRecord } from '../registry/types.js';
 import { type RequestTable, tableFromCsv, tableFromJson } from './body.js';
 import { unknownModel } from './errors.js';
@@ -18,26 +18,49 @@ export class CsvBody {
   constructor(readonly text: string) {}
 }
 
-interface Explainer {
-  canExplain(model: Model): boolean;
-  explainRows(model: Model, frame: Frame, options?: { top?: number }): unknown[];
-}
-
-// Imported on first use, so the server starts (and answers without explanations) whatever that module needs.
-const EXPLAIN_MODULE = '../explain/contributions.js';
-let explainer: Promise<Explainer | undefined> | undefined;
-function loadExplainer(): Promise<Explainer | undefined> {
-  explainer ??= (import(EXPLAIN_MODULE) as Promise<Explainer>).catch(() => undefined);
-  return explainer;
-}
-
 export interface PredictContext {
   readonly models: ModelSet;
   readonly settings: ServerSettings;
   readonly metrics: ServerMetrics;
+  readonly afterAnswer: Deferred;
 }
 
-type PredictRequest = FastifyRequest<{ Params: { name: string }; Querystring: { explain?: string } }>;
+/**
+ * Work put off until the answer is on its way (building and queueing the
+ * prediction-log record): run on the next turn of the event loop, or at once
+ * by `drain`, which closing calls so no answered request goes unlogged.
+ */
+export class Deferred {
+  private waiting: (() => void)[] = [];
+
+  add(work: () => void): void {
+    if (this.waiting.length === 0) setImmediate(() => this.drain());
+    this.waiting.push(work);
+  }
+
+  drain(): void {
+    const work = this.waiting;
+    this.waiting = [];
+    for (const w of work) w();
+  }
+}
+
+type PredictRequest = FastifyRequest<{
+  Params: { name: string };
+  Querystring: { explain?: string; top?: string };
+}>;
+
+/** Contributions listed per row with ?explain=true, unless ?top=N says otherwise. */
+const DEFAULT_TOP = 5;
+
+function topOption(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TOP;
+  const top = Number(text);
+  if (Number.isInteger(top) && top >= 1) return top;
+  throw new UsageError('serve.bad-query', `top must be a whole number ≥ 1, not "${text}"`, {
+    location: { field: 'top' },
+  });
+}
 
 export function predictHandler(context: PredictContext) {
   return async (request: PredictRequest, reply: FastifyReply) => {
@@ -64,7 +87,7 @@ export function predictHandler(context: PredictContext) {
     const frame = checked.frame;
     const explain = request.query.explain === 'true' || request.query.explain === '1';
     const { answer, explanations } = explain
-      ? await explainedAnswer(served, frame)
+      ? explainedAnswer(served, frame, topOption(request.query.top))
       : { answer: await batchedAnswer(served, frame), explanations: undefined };
     record(context.metrics, served, answer);
     const body = {
@@ -79,7 +102,9 @@ export function predictHandler(context: PredictContext) {
     if (log !== undefined) {
       const latencyMs = performance.now() - started;
       const inputs = context.settings.logInputs;
-      setImmediate(() => log.record(logRecord(request.id, served, frame, answer, latencyMs, inputs)));
+      context.afterAnswer.add(() =>
+        log.record(logRecord(request.id, served, frame, answer, latencyMs, inputs)),
+      );
     }
     return reply.send(body);
   };
@@ -95,35 +120,26 @@ async function batchedAnswer(served: ServedModel, frame: Frame): Promise<Answer>
   return answerRows(served.model, scores, offset, offset + frame.rowCount);
 }
 
-async function explainedAnswer(
+/** Explained requests are scored alone: their rows are explained by the same model that answered them. */
+function explainedAnswer(
   served: ServedModel,
   frame: Frame,
-): Promise<{ answer: Answer; explanations: unknown[] }> {
-  const explain = await loadExplainer();
-  if (explain === undefined) {
-    throw new KeelError(
-      'serve.explain-unavailable',
-      'explanations are not available in this version of keel',
-      {
-        location: { field: 'explain' },
-        hint: 'ask without ?explain=true',
-      },
-    );
-  }
-  if (!explain.canExplain(served.model)) {
+  top: number,
+): { answer: Answer; explanations: RowExplanation[] } {
+  if (!canExplain(served.model)) {
     throw new UsageError(
       'serve.cannot-explain',
       `${served.name} (${served.version.kind}) cannot be explained`,
       {
         location: { field: 'explain' },
-        hint: 'ask without ?explain=true',
+        hint: 'explanations cover trees, forests, gradient boosting and linear models; ask without ?explain=true',
       },
     );
   }
   const scores: Scores = scoreFrame(served.model, frame);
   return {
     answer: answerRows(served.model, scores, 0, frame.rowCount),
-    explanations: explain.explainRows(served.model, frame),
+    explanations: explainRows(served.model, frame, { top }),
   };
 }
 

@@ -11,7 +11,7 @@ import { ServerMetrics } from './metrics.js';
 import { ModelSet } from './model-set.js';
 import { openApiDocument } from './openapi.js';
 import { type ServerOptions, serverSettings } from './options.js';
-import { CsvBody, predictHandler } from './predict-route.js';
+import { CsvBody, Deferred, predictHandler } from './predict-route.js';
 import { isClassifier } from './score.js';
 
 /** Routes that answer without an API key: probes, and the API's description (Swagger UI needs it to offer "Authorize"). */
@@ -72,8 +72,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.addHook('preClose', async () => {
     closing = true;
   });
+  // While closing, answers end their connection: a kept-alive idle socket would hold shutdown until it times out.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  const afterAnswer = new Deferred();
   app.addHook('onClose', async () => {
     await models.close();
+    afterAnswer.drain();
     await settings.log?.close();
   });
 
@@ -89,7 +95,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
   });
 
-  app.post('/v1/models/:name/predict', predictHandler({ models, settings, metrics }));
+  app.post('/v1/models/:name/predict', predictHandler({ models, settings, metrics, afterAnswer }));
   app.get('/v1/models', async () => ({ models: await describeModels(settings.store, models) }));
   app.post('/v1/feedback', feedbackHandler(settings.store));
   app.get('/health', async () => ({ status: 'ok' }));

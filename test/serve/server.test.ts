@@ -123,6 +123,29 @@ describe('predictions', () => {
   });
 });
 
+describe('explanations', () => {
+  it('adds each row’s top contributions with ?explain=true, adding up to the prediction', async () => {
+    const rows = diamonds.take([3, 400]);
+    const expected = Array.from(diamondsModel.predict(rows));
+    const top3 = await post('/v1/models/diamonds/predict?explain=true&top=3', JSON.stringify(rowsOf(rows)));
+    expect(top3.status).toBe(200);
+    expect(top3.body.predictions).toEqual(expected);
+    expect(top3.body.explanations).toHaveLength(2);
+    expect(top3.body.explanations[0].contributions).toHaveLength(3);
+    const all = await post('/v1/models/diamonds/predict?explain=true&top=100', JSON.stringify(rowsOf(rows)));
+    all.body.explanations.forEach(
+      (e: { baseline: number; contributions: { value: number }[] }, i: number) => {
+        expect(e.contributions).toHaveLength(diamonds.columnCount);
+        const sum = e.contributions.reduce((s, c) => s + c.value, e.baseline);
+        expect(sum).toBeCloseTo(expected[i]!, 6);
+      },
+    );
+    const bad = await post('/v1/models/diamonds/predict?explain=true&top=zero', JSON.stringify(rowsOf(rows)));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('serve.bad-query');
+  });
+});
+
 describe('validation', () => {
   it('lists every problem of a request by row and field in one 422', async () => {
     const good = rowsOf(iris.drop(['target']), 0, 3);
