@@ -52,7 +52,7 @@ export interface ChunkedReadOptions {
   readonly missing?: readonly string[];
   /** Where the scratch database and DuckDB's spill files go; default the output's folder. */
   readonly scratchDir: string;
-  /** DuckDB's buffer pool; default 512. */
+  /** DuckDB's buffer pool; default 256 (it spills to the scratch folder beyond). */
   readonly memoryLimitMb?: number;
 }
 
@@ -90,7 +90,7 @@ export async function withChunkedTable<T>(
   const scratch = join(options.scratchDir, `.${basename(source)}.${randomUUID().slice(0, 8)}.scratch`);
   const instance = await DuckDBInstance.create(`${scratch}.duckdb`, {
     threads: String(availableParallelism()),
-    memory_limit: `${options.memoryLimitMb ?? 512}MB`,
+    memory_limit: `${options.memoryLimitMb ?? 256}MB`,
     temp_directory: `${scratch}.spill`,
   });
   const connection = await instance.connect();
