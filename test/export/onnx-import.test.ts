@@ -1,0 +1,187 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Frame } from '../../src/data/frame.js';
+import { readTable } from '../../src/data/read.js';
+import { type Schema, schemaOf } from '../../src/data/schema.js';
+import { KeelError } from '../../src/errors.js';
+import { importOnnx, registerOnnx } from '../../src/export/onnx/onnx-import.js';
+import { OnnxModel } from '../../src/export/onnx/onnx-model.js';
+import { loadModel as modelFromBytes, saveModel } from '../../src/persist.js';
+import { loadModel } from '../../src/registry/model-registry.js';
+import { openStore } from '../../src/registry/open.js';
+import { SHARED_DATASETS, tempDir } from '../helpers.js';
+
+const FIXTURES = new URL('../fixtures/onnx/', import.meta.url).pathname;
+const onnxFile = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, `${name}.onnx`)));
+
+interface Expected {
+  diabetes: { columns: string[]; prediction: number[] };
+  iris: { columns: string[]; classes: string[]; prediction: number[]; probabilities: number[][] };
+}
+const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Expected;
+
+let diabetes: Frame;
+let iris: Frame;
+const inputSchema = (frame: Frame): Schema => schemaOf(frame.drop(['target']));
+
+beforeAll(async () => {
+  diabetes = await readTable(join(SHARED_DATASETS, 'diabetes.csv'));
+  iris = await readTable(join(SHARED_DATASETS, 'iris.csv'));
+});
+
+function maxDiff(got: Float64Array, want: readonly number[]): number {
+  expect(got.length).toBe(want.length);
+  return want.reduce((worst, w, i) => Math.max(worst, Math.abs(got[i]! - w)), 0);
+}
+
+describe('importing an ONNX model made outside keel', () => {
+  it('predicts a [N, 10] double-input linear regression as scikit-learn does', async () => {
+    const model = await importOnnx(onnxFile('diabetes_linear'), {
+      name: 'diabetes',
+      schema: inputSchema(diabetes),
+    });
+    expect(model.task).toBe('regression');
+    expect(model.params['layout']).toBe('matrix');
+    expect(model.inputNames).toEqual(expected.diabetes.columns);
+    expect(maxDiff(model.predict(diabetes), expected.diabetes.prediction)).toBeLessThan(1e-5);
+  });
+
+  it('predicts a per-column tree ensemble classifier as scikit-learn does, probabilities included', async () => {
+    const model = await importOnnx(onnxFile('iris_forest'), { name: 'iris', schema: inputSchema(iris) });
+    expect(model.task).toBe('multiclass');
+    expect(model.classes).toEqual(['0', '1', '2']);
+    expect(maxDiff(model.predictProba!(iris), expected.iris.probabilities.flat())).toBeLessThan(1e-5);
+    expect(Array.from(model.predict(iris))).toEqual(expected.iris.prediction);
+  });
+
+  it('maps string labels to classes when the graph answers only labels', async () => {
+    const schema = inputSchema(iris);
+    const bytes = onnxFile('iris_forest_labels');
+    await expect(importOnnx(bytes, { name: 'iris', schema })).rejects.toThrow(/answers only labels.*"label"/);
+    const model = await importOnnx(bytes, { name: 'iris', schema, classes: expected.iris.classes });
+    expect(model.predictProba).toBeUndefined();
+    expect(Array.from(model.predict(iris))).toEqual(expected.iris.prediction);
+  });
+
+  it('saves to an artifact and loads back to the same predictions', async () => {
+    const model = await importOnnx(onnxFile('iris_forest'), { name: 'iris', schema: inputSchema(iris) });
+    const loaded = modelFromBytes(saveModel(model));
+    expect(loaded).toBeInstanceOf(OnnxModel);
+    expect(loaded.predictProba!(iris)).toEqual(model.predictProba!(iris));
+  });
+
+  it('refuses a schema whose columns are not the inputs, naming them', async () => {
+    const short = inputSchema(diabetes.drop(['s6']));
+    await expect(importOnnx(onnxFile('diabetes_linear'), { name: 'd', schema: short })).rejects.toThrow(
+      /"float_input" of 10 numbers per row, but the schema has 9 columns/,
+    );
+    const irisSchema = inputSchema(iris);
+    const renamed = {
+      ...irisSchema,
+      columns: irisSchema.columns.map((c) =>
+        c.name === 'petal width (cm)' ? { ...c, name: 'petal_width' } : c,
+      ),
+    };
+    await expect(importOnnx(onnxFile('iris_forest'), { name: 'i', schema: renamed })).rejects.toThrow(
+      /no column is named "petal width \(cm\)"/,
+    );
+    const extra = schemaOf(iris);
+    await expect(importOnnx(onnxFile('iris_forest'), { name: 'i', schema: extra })).rejects.toThrow(
+      /columns that "i" does not read: "target"/,
+    );
+  });
+
+  it('refuses a ZipMap output (a sequence of maps), saying how to export instead', async () => {
+    const error = await importOnnx(onnxFile('iris_forest_zipmap'), {
+      name: 'z',
+      schema: inputSchema(iris),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeelError);
+    expect((error as KeelError).message).toMatch(/output "output_probability" of "z" is not a tensor/);
+    expect((error as KeelError).hint).toMatch(/zipmap/);
+  });
+
+  it('refuses a task or classes that do not fit the outputs', async () => {
+    const schema = inputSchema(iris);
+    await expect(importOnnx(onnxFile('iris_forest'), { name: 'i', schema, task: 'binary' })).rejects.toThrow(
+      /3 classes, so it is multiclass/,
+    );
+    await expect(
+      importOnnx(onnxFile('iris_forest'), { name: 'i', schema, classes: ['a', 'b'] }),
+    ).rejects.toThrow(/3 probability columns, and 2 classes/);
+  });
+
+  it('predicts inside a running event loop, reusing its worker for the next call', async () => {
+    const model = await importOnnx(onnxFile('diabetes_linear'), { name: 'd', schema: inputSchema(diabetes) });
+    const rows = diabetes.take([0, 1, 2]);
+    const first = await new Promise<Float64Array>((resolve) =>
+      setImmediate(() => resolve(model.predict(rows))),
+    );
+    const session = (model as unknown as { session: { running: unknown } }).session;
+    const worker = session.running;
+    expect(worker).toBeDefined();
+    const second = await new Promise<Float64Array>((resolve) =>
+      setTimeout(() => resolve(model.predict(rows)), 1),
+    );
+    expect(session.running).toBe(worker);
+    expect(second).toEqual(first);
+    expect(maxDiff(first, expected.diabetes.prediction.slice(0, 3))).toBeLessThan(1e-5);
+    model.close();
+  });
+
+  it('throws a KeelError naming the model when the runtime fails', async () => {
+    const model = await importOnnx(onnxFile('iris_forest'), {
+      name: 'iris-broken',
+      schema: inputSchema(iris),
+    });
+    const wrong = new OnnxModel(
+      { ...model.spec, inputs: model.spec.inputs.map((i) => ({ ...i, type: 'float64' as const })) },
+      model.bytes,
+    );
+    expect(() => wrong.predict(iris)).toThrow(/the ONNX model "iris-broken" failed/);
+  });
+});
+
+describe('registering an imported model', () => {
+  const home = tempDir('keel-onnx-import-');
+
+  it('registers through the library and loads by name', async () => {
+    const store = await openStore({ url: join(home, 'lib.db') });
+    try {
+      const { version } = await registerOnnx(store, onnxFile('iris_forest'), {
+        name: 'iris-onnx',
+        schema: inputSchema(iris),
+        classes: expected.iris.classes,
+      });
+      expect(version).toMatchObject({ model: 'iris-onnx', version: 1, kind: 'onnx', task: 'multiclass' });
+      const { model } = await loadModel(store, 'iris-onnx');
+      expect(model.classes).toEqual(expected.iris.classes);
+      expect(Array.from(model.predict(iris))).toEqual(expected.iris.prediction);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lets a process with a loaded model exit', () => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { readTable } from './src/data/read.ts';
+      import { schemaOf } from './src/data/schema.ts';
+      import { importOnnx } from './src/export/onnx/onnx-import.ts';
+      const frame = (await readTable(${JSON.stringify(join(SHARED_DATASETS, 'diabetes.csv'))})).drop(['target']);
+      const bytes = readFileSync(${JSON.stringify(join(FIXTURES, 'diabetes_linear.onnx'))});
+      const model = await importOnnx(bytes, { name: 'd', schema: schemaOf(frame) });
+      console.log(model.predict(frame.take([0]))[0]);
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../../', import.meta.url).pathname,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(Number(run.stdout)).toBeCloseTo(expected.diabetes.prediction[0]!, 5);
+  });
+});
