@@ -7,6 +7,10 @@ import { concatFrames, type Scores } from './score.js';
  * slice back. A predict call has a fixed cost (walking the pipeline, building
  * its frames) that a batch pays once. Requests larger than `SMALL_ROWS` gain
  * little from company and are scored at once.
+ *
+ * Waiting only pays when company is coming: when no other predict request
+ * is being received (`othersArriving`), the batch is scored on the next turn
+ * of the event loop instead, so a lone client never waits `waitMs`.
  */
 export interface Scored {
   readonly scores: Scores;
@@ -26,6 +30,7 @@ export class MicroBatcher {
   private waiting: Waiting[] = [];
   private rows = 0;
   private timer: NodeJS.Timeout | undefined;
+  private soon = false;
 
   constructor(
     private readonly score: (frame: Frame) => Scores,
@@ -33,6 +38,8 @@ export class MicroBatcher {
     private readonly waitMs: number,
     /** A batch this large is scored without waiting further. */
     private readonly maxRows: number,
+    /** Whether other requests have arrived whose bodies are still being read (they may join). */
+    private readonly othersArriving: () => boolean = () => true,
   ) {}
 
   submit(frame: Frame): Promise<Scored> {
@@ -47,7 +54,20 @@ export class MicroBatcher {
       this.waiting.push({ frame, resolve, reject });
       this.rows += frame.rowCount;
       if (this.rows >= this.maxRows) this.flush();
+      else if (!this.othersArriving()) this.flushSoon();
       else this.timer ??= setTimeout(() => this.flush(), this.waitMs);
+    });
+  }
+
+  /** On the next turn of the event loop: requests submitted in this one join the batch. */
+  private flushSoon(): void {
+    if (this.soon) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.soon = true;
+    setImmediate(() => {
+      this.soon = false;
+      this.flush();
     });
   }
 

@@ -28,6 +28,8 @@ export interface ServedModel {
 export interface BatchSettings {
   readonly waitMs: number;
   readonly maxRows: number;
+  /** Whether other predict requests are being received (see MicroBatcher). */
+  readonly othersArriving?: () => boolean;
   /** Told the size of every predict call (metrics show whether micro-batching gathers rows). */
   readonly observe?: (model: string, version: number, rows: number) => void;
 }
@@ -142,7 +144,7 @@ export class ModelSet {
       version,
       model,
       input: inputSpec(version.schema, model),
-      batcher: new MicroBatcher(score, this.batch.waitMs, this.batch.maxRows),
+      batcher: new MicroBatcher(score, this.batch.waitMs, this.batch.maxRows, this.batch.othersArriving),
       loadedAt: Date.now(),
     };
   }

@@ -14,6 +14,27 @@ import { type ServerOptions, serverSettings } from './options.js';
 import { CsvBody, Deferred, predictHandler } from './predict-route.js';
 import { isClassifier } from './score.js';
 
+const PREDICT_ROUTE = '/v1/models/:name/predict';
+
+/**
+ * Predict requests received whose bodies are still being read: they reach
+ * the handler soon, so a micro-batch is worth holding open for them.
+ */
+class Arrivals {
+  count = 0;
+  private readonly arrived = new WeakSet<FastifyRequest>();
+
+  arrive(request: FastifyRequest): void {
+    this.arrived.add(request);
+    this.count++;
+  }
+
+  /** At the handler (from there to the batcher is synchronous), or at the answer if it never got there. */
+  leave(request: FastifyRequest): void {
+    if (this.arrived.delete(request)) this.count--;
+  }
+}
+
 /** Routes that answer without an API key: probes, and the API's description (Swagger UI needs it to offer "Authorize"). */
 const OPEN_ROUTES = /^\/(health|ready|openapi\.json|docs)(\/|$)/;
 
@@ -27,9 +48,11 @@ const OPEN_ROUTES = /^\/(health|ready|openapi\.json|docs)(\/|$)/;
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const settings = serverSettings(options);
   const metrics = new ServerMetrics();
+  const arrivals = new Arrivals();
   const models = await ModelSet.open(settings.store, settings.models, {
     waitMs: settings.batchWaitMs,
     maxRows: settings.batchMaxRows,
+    othersArriving: () => arrivals.count > 0,
     observe: (model, version, rows) => metrics.batches.observe({ model, version: String(version) }, rows),
   });
   const keys = settings.requireKeys ? apiKeyCheck(settings.store, settings.keyCacheMs) : undefined;
@@ -53,6 +76,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   addBodyParsers(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (request.routeOptions.url === PREDICT_ROUTE) arrivals.arrive(request);
     if (
       keys !== undefined &&
       !OPEN_ROUTES.test(request.url) &&
@@ -64,7 +88,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       });
     }
   });
+  app.addHook('preHandler', async (request) => arrivals.leave(request));
   app.addHook('onResponse', async (request, reply) => {
+    arrivals.leave(request);
     const route = routeOf(request);
     metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
     metrics.latency.observe({ route }, reply.elapsedTime / 1000);
@@ -95,7 +121,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
   });
 
-  app.post('/v1/models/:name/predict', predictHandler({ models, settings, metrics, afterAnswer }));
+  app.post(PREDICT_ROUTE, predictHandler({ models, settings, metrics, afterAnswer }));
   app.get('/v1/models', async () => ({ models: await describeModels(settings.store, models) }));
   app.post('/v1/feedback', feedbackHandler(settings.store));
   app.get('/health', async () => ({ status: 'ok' }));
