@@ -11,7 +11,10 @@ import { OnnxModel } from '../../src/export/onnx/onnx-model.js';
 import { loadModel as modelFromBytes, saveModel } from '../../src/persist.js';
 import { loadModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { PredictionLog } from '../../src/serve/prediction-log.js';
+import { serve } from '../../src/serve/server.js';
+import { SHARED_DATASETS, tempDir, writeFixture } from '../helpers.js';
+import { rowsOf } from '../serve/fixtures.js';
 
 const FIXTURES = new URL('../fixtures/onnx/', import.meta.url).pathname;
 const onnxFile = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, `${name}.onnx`)));
@@ -183,5 +186,93 @@ describe('registering an imported model', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(Number(run.stdout)).toBeCloseTo(expected.diabetes.prediction[0]!, 5);
+  });
+});
+
+describe('keel import on the command line', () => {
+  const home = tempDir('keel-onnx-cli-');
+  const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
+  /** Runs the CLI (dist/, so `npm run build` first) on a store of its own. */
+  const keel = (...args: string[]) => {
+    const result = spawnSync(process.execPath, [KEEL, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, KEEL_STORE: '', KEEL_HOME: home },
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it('registers the model, which the server then answers with, validates for and logs', async () => {
+    const schema = writeFixture(home, 'iris-schema.json', JSON.stringify(inputSchema(iris)));
+    const classes = expected.iris.classes.join(',');
+    const imported = keel(
+      'import',
+      join(FIXTURES, 'iris_forest.onnx'),
+      '--name',
+      'iris',
+      '--schema',
+      schema,
+      '--classes',
+      classes,
+      '--json',
+    );
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({
+      model: 'iris',
+      version: 1,
+      kind: 'onnx',
+      task: 'multiclass',
+      layout: 'columns',
+      classes: expected.iris.classes,
+      outputs: { probabilities: 'probabilities' },
+    });
+
+    const store = await openStore({ home });
+    const server = await serve({ store, port: 0, pollMs: 0, log: new PredictionLog(store, { flushMs: 10 }) });
+    try {
+      const post = async (body: unknown) => {
+        const response = await fetch(`${server.url}/v1/models/iris/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const rows = [0, 60, 77, 120];
+      const answered = await post(rowsOf(iris.take(rows).drop(['target'])));
+      expect(answered.status).toBe(200);
+      expect(answered.body['predictions']).toEqual(
+        rows.map((i) => expected.iris.classes[expected.iris.prediction[i]!]),
+      );
+      const proba = answered.body['probabilities'] as number[][];
+      const want = rows.flatMap((r) => expected.iris.probabilities[r]!);
+      expect(maxDiff(Float64Array.from(proba.flat()), want)).toBeLessThan(1e-5);
+      const invalid = await post([{ 'sepal length (cm)': 5 }]);
+      expect(invalid.status).toBe(422);
+      expect(JSON.stringify(invalid.body)).toContain('petal width (cm)');
+    } finally {
+      await server.close();
+    }
+    try {
+      const logged = await store.listPredictions({ model: 'iris' });
+      expect(logged.length).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a schema that does not match, naming the columns, and registers nothing', () => {
+    const schema = writeFixture(home, 'wrong-schema.json', JSON.stringify(inputSchema(iris)));
+    const refused = keel(
+      'import',
+      join(FIXTURES, 'diabetes_linear.onnx'),
+      '--name',
+      'diabetes',
+      '--schema',
+      schema,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('"float_input" of 10 numbers per row, but the schema has 4 columns');
+    expect(keel('models', 'show', 'diabetes').code).not.toBe(0);
   });
 });
