@@ -51,6 +51,12 @@ export interface OnnxModelSpec {
 
 const ARTIFACT_VERSION = 1;
 
+/**
+ * A model nobody holds any more (a server that moved to a new version) stops
+ * its worker: the worker thread would otherwise live, idle, until exit.
+ */
+const WORKERS = new FinalizationRegistry<SyncOnnxSession>((session) => session.close());
+
 export class OnnxModel implements Model {
   readonly kind = 'onnx';
   readonly task: SupervisedTask;
@@ -73,6 +79,7 @@ export class OnnxModel implements Model {
     if (spec.classes !== undefined) this.classes = spec.classes;
     this.classIndex = new Map((spec.classes ?? []).map((c, i) => [c, i]));
     this.session = new SyncOnnxSession(spec.name, bytes);
+    WORKERS.register(this, this.session);
     const probabilities = spec.outputs.probabilities;
     if (probabilities !== undefined) {
       this.predictProba = (X) => this.numbers(this.run(X, [probabilities]), probabilities);
