@@ -30,7 +30,7 @@ export function openSqlite(path: string): Db {
   let db: Database.Database;
   try {
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-    db.pragma('journal_mode = WAL');
+    useWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
   } catch (error) {
@@ -41,6 +41,30 @@ export function openSqlite(path: string): Db {
     });
   }
   return new SqliteDb(db, path);
+}
+
+/**
+ * Switching to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at
+ * once (without the busy handler) when another process is opening or
+ * switching the same new file at that moment. The mode is persistent, so
+ * only the first opener has to switch; the others retry until it has.
+ */
+function useWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      sleepSync(Math.min(5 * 2 ** attempt, 100));
+    }
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Statements on the connection, without the mutex (the caller holds it). */
