@@ -37,6 +37,8 @@ export {
   type OnnxSignature,
   SUPPORTED_MODEL_KINDS,
 } from './export/onnx/index.js';
+export { importOnnx, type OnnxImportOptions, registerOnnx } from './export/onnx/onnx-import.js';
+export { type InputLayout, OnnxModel, type OnnxModelSpec } from './export/onnx/onnx-model.js';
 export { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from './models/catalog.js';
 export * from './models/index.js';
 export { loadTransformer } from './persist.js';
@@ -61,6 +63,27 @@ export {
   startRun,
   withRun,
 } from './registry/tracking.js';
+export {
+  type BatchOutputFormat,
+  type BatchProgress,
+  DEFAULT_CHUNK_ROWS,
+  predictionColumns,
+  type ScoreFileOptions,
+  type ScoreFileResult,
+  scoreFile,
+} from './serve/batch.js';
+export {
+  createServer,
+  openApiDocument,
+  type PredictionSink,
+  type Problem,
+  type RunningServer,
+  SERVER_DEFAULTS,
+  type ServerOptions,
+  serve,
+  validateRequest,
+  type Warning,
+} from './serve/index.js';
 export type { PredictionLogOptions, PredictionLogStats } from './serve/prediction-log.js';
 export { isSampled, PredictionLog } from './serve/prediction-log.js';
 export * from './tune/cross-validate.js';

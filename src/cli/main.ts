@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { formatError, KeelError, UsageError } from '../errors.js';
 import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { keysCommand } from './keys.js';
 import { modelsCommand } from './models.js';
+import { predictCommand } from './predict.js';
 import { profileCommand } from './profile.js';
 import { runsCommand } from './runs.js';
+import { serveCommand } from './serve.js';
 import { storeCommand } from './store.js';
 import { trainCommand } from './train.js';
 
@@ -22,8 +25,11 @@ const COMMANDS: readonly Command[] = [
   runsCommand,
   modelsCommand,
   storeCommand,
+  serveCommand,
+  predictCommand,
   keysCommand,
   exportCommand,
+  importCommand,
 ];
 
 export async function main(argv: string[]): Promise<void> {

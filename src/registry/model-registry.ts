@@ -5,6 +5,7 @@ import { loadModel as modelFromBytes, saveModel } from '../persist.js';
 import type { JsonObject, ModelVersionRecord, Store } from './types.js';
 // Every model and transformer kind registers its loader on import, so any registered version loads.
 import '../models/index.js';
+import '../export/onnx/onnx-model.js';
 import '../prep/index.js';
 
 /**
