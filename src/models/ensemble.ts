@@ -1,0 +1,127 @@
+import type { Artifact } from '../artifact.js';
+import type { Frame, Matrix } from '../data/frame.js';
+import { UsageError } from '../errors.js';
+import type { Model, ModelTask, Params } from '../estimator.js';
+import { fromArtifact, registerLoader } from '../persist.js';
+
+/**
+ * A weighted average of fitted models (an ensemble chosen by AutoML's
+ * ensemble selection, or built by hand). Classifiers average their class
+ * probabilities and predict the most probable class; regressors average
+ * their values. Each member selects its own input columns from the frame,
+ * so members with different preprocessing blend as they are.
+ */
+export interface EnsembleMember {
+  readonly model: Model;
+  readonly weight: number;
+}
+
+export function ensembleModel(members: readonly EnsembleMember[]): EnsembleModel {
+  return new EnsembleModel(members);
+}
+
+export class EnsembleModel implements Model {
+  readonly kind = 'ensemble';
+  readonly task: ModelTask;
+  readonly inputNames: readonly string[];
+  readonly classes: readonly string[] | undefined;
+  /** The weights scaled to sum to 1, in member order. */
+  private readonly shares: readonly number[];
+
+  constructor(readonly members: readonly EnsembleMember[]) {
+    checkMembers(members);
+    const first = members[0]!.model;
+    this.task = first.task;
+    this.classes = first.classes;
+    this.inputNames = [...new Set(members.flatMap((m) => m.model.inputNames))];
+    const total = members.reduce((sum, m) => sum + m.weight, 0);
+    this.shares = members.map((m) => m.weight / total);
+  }
+
+  get params(): Params {
+    return { members: this.members.map((m) => m.model.kind), weights: this.members.map((m) => m.weight) };
+  }
+
+  predict(X: Matrix | Frame): Float64Array {
+    if (this.classes === undefined) return this.blend((model) => model.predict(X));
+    return argmaxRows(this.predictProba(X), this.classes.length);
+  }
+
+  /** Classifiers: the weighted average of the members' probabilities (rows still sum to 1). */
+  predictProba(X: Matrix | Frame): Float64Array {
+    if (this.classes === undefined)
+      throw new UsageError('usage.not-classifier', 'a regression ensemble has no class probabilities');
+    return this.blend((model) => model.predictProba!(X));
+  }
+
+  toArtifact(): Artifact {
+    const children = Object.fromEntries(this.members.map((m, k) => [`member${k}`, m.model.toArtifact()]));
+    return {
+      kind: this.kind,
+      version: 1,
+      meta: { weights: this.members.map((m) => m.weight) },
+      arrays: {},
+      children,
+    };
+  }
+
+  private blend(output: (model: Model) => Float64Array): Float64Array {
+    let sum: Float64Array | undefined;
+    this.members.forEach(({ model }, k) => {
+      const values = output(model);
+      sum ??= new Float64Array(values.length);
+      const share = this.shares[k]!;
+      for (let i = 0; i < values.length; i++) sum[i] = sum[i]! + share * values[i]!;
+    });
+    return sum!;
+  }
+}
+
+/** The most probable class of each row (the first, on a tie). */
+export function argmaxRows(probabilities: Float64Array, classes: number): Float64Array {
+  const rows = probabilities.length / classes;
+  const labels = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const at = i * classes;
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probabilities[at + c]! > probabilities[at + best]!) best = c;
+    labels[i] = best;
+  }
+  return labels;
+}
+
+/** Members must exist, weigh something, do one supervised task and, as classifiers, know the same classes. */
+function checkMembers(members: readonly EnsembleMember[]): void {
+  const bad = (message: string, hint?: string) =>
+    new UsageError('usage.bad-ensemble', message, { location: { field: 'members' }, hint });
+  if (members.length === 0) throw bad('an ensemble needs at least one member');
+  if (
+    members.some((m) => !(m.weight >= 0 && Number.isFinite(m.weight))) ||
+    !members.some((m) => m.weight > 0)
+  )
+    throw bad('ensemble weights must be finite, ≥ 0, and not all 0');
+  const { task, classes } = members[0]!.model;
+  if (task !== 'regression' && task !== 'binary' && task !== 'multiclass')
+    throw bad(`an ensemble blends supervised models, not ${task}`);
+  for (const { model } of members) {
+    // Two-class models may call their task binary or multiclass: only regression against classes clashes.
+    if ((model.task === 'regression') !== (task === 'regression'))
+      throw bad(`members do different tasks: ${task} and ${model.task}`);
+    if (task === 'regression') continue;
+    if (model.predictProba === undefined)
+      throw bad(`the ${model.kind} member gives no class probabilities to blend`);
+    if (JSON.stringify(model.classes) !== JSON.stringify(classes)) {
+      throw bad(
+        `members know different classes: ${JSON.stringify(classes)} and ${JSON.stringify(model.classes)}`,
+        'fit every member on the same target',
+      );
+    }
+  }
+}
+
+registerLoader('ensemble', 1, (a) => {
+  const weights = a.meta['weights'] as number[];
+  return new EnsembleModel(
+    weights.map((weight, k) => ({ model: fromArtifact(a.children![`member${k}`]!) as Model, weight })),
+  );
+});
