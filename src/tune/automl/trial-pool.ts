@@ -67,15 +67,19 @@ export class TrialPool {
   /** Stops queued trials (they resolve as failed with error 'cancelled'); running ones finish or are terminated after graceMs. */
   async cancel(graceMs = 0): Promise<void> {
     for (const { spec, resolve } of this.queue.splice(0)) resolve(failedOutcome(spec.id, CANCELLED));
-    const running = this.slots.filter((slot) => slot.running !== undefined);
+    const running = this.slots.flatMap((slot) =>
+      slot.running === undefined ? [] : [{ slot, trial: slot.running }],
+    );
     if (running.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
     });
-    await Promise.race([Promise.all(running.map((slot) => slot.running!.settled)), graceOver]);
+    await Promise.race([Promise.all(running.map(({ trial }) => trial.settled)), graceOver]);
     clearTimeout(timer);
-    await Promise.all(running.filter((slot) => slot.running !== undefined).map((slot) => this.stop(slot)));
+    // Only the trials running when cancel was called: a slot may have taken a new one since.
+    const late = running.filter(({ slot, trial }) => slot.running === trial);
+    await Promise.all(late.map(({ slot }) => this.stop(slot)));
   }
 
   /** Cancels everything and ends the workers; the pool cannot run trials after this. */

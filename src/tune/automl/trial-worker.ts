@@ -54,9 +54,12 @@ port.on('message', ({ spec }: ToWorker) => {
 });
 port.postMessage({ type: 'ready' } satisfies FromWorker);
 
-/** Trials already run side by side: a model's own threads (forests, boosting) would only compete with them. */
+/**
+ * Trials already run side by side: a model's own threads (forests, boosting) would only compete
+ * with them. A null `threads` becomes 1 in `trialEstimator`; an algorithm without that parameter
+ * still refuses it, as it does in the calling thread.
+ */
 function singleThreaded(spec: TrialSpec): TrialSpec {
   if (!('threads' in spec.params)) return spec;
-  const { threads: _, ...params } = spec.params;
-  return { ...spec, params };
+  return { ...spec, params: { ...spec.params, threads: null } };
 }
