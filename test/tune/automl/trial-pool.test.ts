@@ -9,6 +9,7 @@ import type { Target } from '../../../src/estimator.js';
 import { targetFromFrame } from '../../../src/models/target.js';
 import {
   runTrial,
+  subsampleRows,
   type TrialData,
   type TrialOutcome,
   type TrialSpec,
@@ -89,6 +90,19 @@ describe('runTrial', () => {
     expect(outcome.status).toBe('ok');
     expect(outcome.oofPredictions).toBeUndefined();
     expect(outcome.score).not.toBe(runTrial({ id: 9, algorithm: 'logistic', params: {} }, pima).score);
+  });
+
+  it('draws subsamples per class that nest as the share grows, from the seed and fold alone', () => {
+    const train = pima.folds[1]!.train;
+    const quarter = subsampleRows(train, pima.target, 0.25, 5, 1);
+    const half = subsampleRows(train, pima.target, 0.5, 5, 1);
+    expect(new Set([...half, ...quarter]).size).toBe(half.length);
+    expect(Math.abs(quarter.length - train.length / 4)).toBeLessThanOrEqual(1);
+    const positives = (rows: Int32Array) => rows.filter((row) => pima.target.values[row] === 1).length;
+    expect(positives(quarter) / quarter.length).toBeCloseTo(positives(train) / train.length, 2);
+    expect(subsampleRows(train, pima.target, 0.25, 5, 1)).toEqual(quarter);
+    expect(subsampleRows(train, pima.target, 0.25, 6, 1)).not.toEqual(quarter);
+    expect(subsampleRows(train, pima.target, 0.25, 5, 2)).not.toEqual(quarter);
   });
 
   it('fails, with the message, a trial whose model cannot be built or fitted', () => {
