@@ -1,0 +1,104 @@
+/**
+ * The data the models learned from: its size, the target's classes or
+ * spread, what the profile warned about, and which columns were left out.
+ */
+
+import { escapeHtml, formatCount, formatPercent } from '../../../profile/report/format.js';
+import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
+import type { DataSummary, ModelReport, ReportFinding, ReportSeverity } from '../types.js';
+import { fact, figure, formatScore, panel, plots } from './common.js';
+
+const SEVERITIES: readonly ReportSeverity[] = ['high', 'medium', 'low', 'info'];
+
+/** Most severe first; equals keep their order. Unknown severities read as info. */
+function ranked(findings: readonly ReportFinding[]): (ReportFinding & { severity: ReportSeverity })[] {
+  const severityOf = (f: ReportFinding) => (SEVERITIES.includes(f.severity) ? f.severity : 'info');
+  return findings
+    .map((f, order) => ({ finding: { ...f, severity: severityOf(f) }, order }))
+    .sort(
+      (a, b) =>
+        SEVERITIES.indexOf(a.finding.severity) - SEVERITIES.indexOf(b.finding.severity) || a.order - b.order,
+    )
+    .map(({ finding }) => finding);
+}
+
+function findingsList(findings: readonly ReportFinding[]): string {
+  if (!findings.length) return '<p class="empty">The profile found no data-quality issues.</p>';
+  const items = ranked(findings).map((f) => {
+    const columns = f.columns?.length
+      ? `<p class="finding-columns">${f.columns.map((c) => `<span>${escapeHtml(c)}</span>`).join(' · ')}</p>`
+      : '';
+    return `<li class="finding" data-severity="${f.severity}"><span class="badge badge-${f.severity}">${f.severity}</span><div><p>${escapeHtml(f.message)}</p>${columns}</div></li>`;
+  });
+  return `<ol class="findings">${items.join('\n')}</ol>`;
+}
+
+function targetPart(data: DataSummary, target: string): string {
+  const t = data.target;
+  if (t.kind === 'numeric') {
+    const facts = [
+      fact('Mean', formatScore(t.mean)),
+      fact('Std', formatScore(t.std)),
+      fact('Min', formatScore(t.min)),
+      fact('Median', formatScore(t.median)),
+      fact('Max', formatScore(t.max)),
+      ...(t.missing ? [fact('Missing', formatCount(t.missing))] : []),
+    ];
+    return `<h3>Target ${escapeHtml(target)}</h3><dl class="stats">${facts.join('')}</dl>`;
+  }
+  const total = t.classes.reduce((a, c) => a + c.count, 0) || 1;
+  const rows = t.classes.map((c) => ({ label: c.label, value: c.count }));
+  const svg = errorBarsSvg({
+    kind: 'balance',
+    label: `Rows per class of ${target}`,
+    rows,
+    axis: errorBarAxis(rows, 'rows', true),
+    formatValue: (row) => `${formatCount(row.value)} (${formatPercent(row.value / total)})`,
+  });
+  const smallest = Math.min(...t.classes.map((c) => c.count));
+  const imbalance =
+    smallest / total < 0.2
+      ? ' Here the smallest class is rare, so accuracy alone would flatter the model: look at the per-class figures below.'
+      : '';
+  const caption = `Each bar counts the rows of one class of ${target}. When one class is much rarer than the others, a model can score well by ignoring it.${imbalance}`;
+  return plots([figure(svg, caption, `Classes of ${target}`)]);
+}
+
+function droppedPart(data: DataSummary): string {
+  const parts: string[] = [];
+  if (data.dropped.length) {
+    const rows = data.dropped
+      .map((d) => `<tr><td>${escapeHtml(d.column)}</td><td>${escapeHtml(d.reason)}</td></tr>`)
+      .join('');
+    parts.push(`<h3>Columns left out</h3>
+<div class="table-wrap"><table class="data"><thead><tr><th>Column</th><th>Why</th></tr></thead><tbody>${rows}</tbody></table></div>`);
+  }
+  if (data.sensitive.length) {
+    const items = data.sensitive.map(
+      (s) =>
+        `<li><strong>${escapeHtml(s.column)}</strong>: ${s.excluded ? 'excluded from the features, used only for the fairness audit' : 'kept among the features (--allow-sensitive-features)'}</li>`,
+    );
+    parts.push(`<h3>Sensitive columns</h3><ul class="plain">${items.join('')}</ul>`);
+  }
+  return parts.join('\n');
+}
+
+export function dataSection(report: ModelReport): string {
+  const { data, meta } = report;
+  const facts = [
+    fact('Rows', formatCount(data.rows)),
+    fact('Columns', formatCount(data.columns)),
+    fact('Features used', formatCount(data.featuresUsed)),
+    fact('Left out', formatCount(data.dropped.length)),
+  ];
+  const lead =
+    'What the models learned from. Check the findings before trusting any score: a leaking column or a mislabelled target makes every number below look better than it will be.';
+  const body = [
+    `<dl class="facts">${facts.join('')}</dl>`,
+    targetPart(data, meta.target),
+    `<h3>Findings from the profile</h3>`,
+    findingsList(data.findings),
+    droppedPart(data),
+  ];
+  return panel('data', 'Data', body.join('\n'), lead);
+}
