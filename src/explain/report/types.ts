@@ -29,11 +29,11 @@ export interface ModelReport {
   readonly classification?: ClassificationDiagnostics;
   /** Regression tasks. */
   readonly regression?: RegressionDiagnostics;
-  readonly importance?: PermutationImportance;
-  readonly shap?: ShapSummary;
-  readonly pdp?: PartialDependence;
+  readonly importance?: ReportImportance;
+  readonly shap?: ReportShap;
+  readonly pdp?: ReportPdp;
   /** One audit per sensitive column (`--sensitive`). */
-  readonly fairness?: readonly FairnessAudit[];
+  readonly fairness?: readonly ReportFairness[];
   /** Text the caller wrote; whatever is missing the renderer writes from the other fields. */
   readonly modelCard?: ModelCardText;
   /** Why an optional part is absent, in a sentence a learner understands. */
@@ -66,7 +66,7 @@ export interface ReportMeta {
   readonly timeBudgetSeconds: number;
   readonly elapsedSeconds: number;
   readonly trials: number;
-  readonly stopped: StopReason;
+  readonly stopped: ReportStop;
   readonly registered?: RegisteredModel;
   readonly runId: string;
 }
@@ -79,7 +79,7 @@ export interface ReportMetric {
   readonly label?: string;
 }
 
-export interface StopReason {
+export interface ReportStop {
   readonly reason: 'time-budget' | 'max-trials' | 'exhausted' | 'interrupted' | 'no-improvement';
   /** Extra words, e.g. "Ctrl-C after 41 s". */
   readonly detail?: string;
@@ -102,7 +102,7 @@ export interface DataSummary {
   readonly target: ClassBalance | TargetSummary;
   /** From the profile, most severe first or in any order (the renderer ranks them). */
   readonly findings: readonly ReportFinding[];
-  readonly dropped: readonly DroppedColumn[];
+  readonly dropped: readonly ReportDroppedColumn[];
   readonly sensitive: readonly SensitiveColumn[];
 }
 
@@ -127,7 +127,7 @@ export interface ReportFinding {
   readonly columns?: readonly string[];
 }
 
-export interface DroppedColumn {
+export interface ReportDroppedColumn {
   readonly column: string;
   /** "ID-like: every value is different", "leaks the target: …". */
   readonly reason: string;
@@ -204,7 +204,7 @@ export interface ClassificationDiagnostics {
   readonly positiveClass?: string;
   /** Binary: the probability above which a row is predicted positive (0.5 unless tuned). */
   readonly threshold?: number;
-  readonly confusion: ConfusionMatrix;
+  readonly confusion: ReportConfusion;
   /** Binary. */
   readonly roc?: RocData;
   /** Binary. */
@@ -215,7 +215,7 @@ export interface ClassificationDiagnostics {
   readonly rocOneVsRest?: readonly (RocData & { readonly label: string })[];
 }
 
-export interface ConfusionMatrix {
+export interface ReportConfusion {
   readonly labels: readonly string[];
   /** matrix[actual][predicted] = rows. */
   readonly matrix: readonly (readonly number[])[];
@@ -252,20 +252,25 @@ export interface RegressionDiagnostics {
 
 // ---------------------------------------------------------------- explanations
 
-export interface PermutationImportance {
+export interface ReportImportance {
   /** The metric whose drop is measured, usually the search metric. */
   readonly metric: string;
   readonly repeats: number;
-  /** The highest first; usually the top 15 or so. */
+  /**
+   * The highest first; up to 20 are drawn. `mean` is how much the metric got
+   * worse when the column was shuffled, in the metric's units, positive when
+   * the model relies on the column (whichever way the metric points); `std` is
+   * its spread over the repeats.
+   */
   readonly features: readonly { readonly column: string; readonly mean: number; readonly std: number }[];
   /** Columns measured, when more than `features` lists. */
   readonly totalColumns?: number;
 }
 
-export interface ShapSummary {
+export interface ReportShap {
   /** What a SHAP value is measured in: "log-odds of diabetes = pos", "charges (USD)". */
   readonly output: string;
-  /** Most important first. */
+  /** Most important first; up to 12 are drawn, each with at most 400 of its rows. */
   readonly columns: readonly ShapColumn[];
 }
 
@@ -278,9 +283,10 @@ export interface ShapColumn {
   readonly value: readonly (number | null)[];
 }
 
-export interface PartialDependence {
+export interface ReportPdp {
   /** What the curves show: "predicted probability of diabetes = pos". */
   readonly output: string;
+  /** Up to 6 are drawn, each numeric one with at most 40 ICE curves. */
   readonly features: readonly PdpFeature[];
 }
 
@@ -305,7 +311,7 @@ export interface CategoricalPdp {
 
 // ---------------------------------------------------------------- fairness
 
-export type FairnessAudit = ClassificationFairness | RegressionFairness;
+export type ReportFairness = ReportClassificationFairness | ReportRegressionFairness;
 
 interface FairnessCommon {
   readonly column: string;
@@ -317,11 +323,11 @@ interface FairnessCommon {
   readonly minGroupSize?: number;
 }
 
-export interface ClassificationFairness extends FairnessCommon {
+export interface ReportClassificationFairness extends FairnessCommon {
   readonly kind: 'classification';
   /** Binary: the class counted as "selected"; multiclass audits may leave it out. */
   readonly positiveClass?: string;
-  readonly groups: readonly ClassificationGroup[];
+  readonly groups: readonly ReportClassificationGroup[];
   readonly summary: {
     /** Largest minus smallest selection rate. */
     readonly demographicParityDifference: number | null;
@@ -332,7 +338,7 @@ export interface ClassificationFairness extends FairnessCommon {
   };
 }
 
-export interface ClassificationGroup {
+export interface ReportClassificationGroup {
   readonly group: string;
   readonly count: number;
   readonly selectionRate: number | null;
@@ -342,9 +348,9 @@ export interface ClassificationGroup {
   readonly accuracy: number | null;
 }
 
-export interface RegressionFairness extends FairnessCommon {
+export interface ReportRegressionFairness extends FairnessCommon {
   readonly kind: 'regression';
-  readonly groups: readonly RegressionGroup[];
+  readonly groups: readonly ReportRegressionGroup[];
   readonly summary?: {
     /** Largest minus smallest group MAE. */
     readonly maeDifference: number | null;
@@ -353,7 +359,7 @@ export interface RegressionFairness extends FairnessCommon {
   };
 }
 
-export interface RegressionGroup {
+export interface ReportRegressionGroup {
   readonly group: string;
   readonly count: number;
   readonly mae: number | null;

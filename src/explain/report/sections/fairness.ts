@@ -4,7 +4,12 @@
  */
 
 import { escapeHtml, formatCount, formatPercent, isFiniteNumber } from '../../../profile/report/format.js';
-import type { ClassificationFairness, FairnessAudit, ModelReport, RegressionFairness } from '../types.js';
+import type {
+  ModelReport,
+  ReportClassificationFairness,
+  ReportFairness,
+  ReportRegressionFairness,
+} from '../types.js';
 import { absentPanel, fact, formatScore, panel, reasonFor } from './common.js';
 
 /** The four-fifths rule: a group selected at under 80% of the most-selected group's rate. */
@@ -19,7 +24,7 @@ function groupCell(group: string, small: boolean): string {
   return `<td>${escapeHtml(group)}${tag}</td>`;
 }
 
-function warningsBlock(audit: FairnessAudit): string {
+function warningsBlock(audit: ReportFairness): string {
   if (!audit.warnings.length) {
     return '<p class="ok">No warning: the gaps between groups stay within the thresholds.</p>';
   }
@@ -27,7 +32,7 @@ function warningsBlock(audit: FairnessAudit): string {
   return `<div class="callout warn" role="note"><strong>Warning${audit.warnings.length > 1 ? 's' : ''}</strong><ul>${items}</ul></div>`;
 }
 
-function classificationTable(audit: ClassificationFairness): string {
+function classificationTable(audit: ReportClassificationFairness): string {
   const small = new Set(audit.smallGroups);
   const highest = Math.max(0, ...audit.groups.map((g) => g.selectionRate).filter(isFiniteNumber));
   const rows = audit.groups.map((g) => {
@@ -43,7 +48,7 @@ function classificationTable(audit: ClassificationFairness): string {
   return `<div class="table-wrap"><table class="data fairness"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
-function regressionTable(audit: RegressionFairness): string {
+function regressionTable(audit: ReportRegressionFairness): string {
   const small = new Set(audit.smallGroups);
   const rows = audit.groups.map((g) => {
     const cells = [g.mae, g.rmse, g.meanPrediction, g.meanTarget].map(
@@ -57,7 +62,7 @@ function regressionTable(audit: RegressionFairness): string {
   return `<div class="table-wrap"><table class="data fairness"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
-function summaryFacts(audit: FairnessAudit): string {
+function summaryFacts(audit: ReportFairness): string {
   if (audit.kind === 'classification') {
     const s = audit.summary;
     const ratio = s.disparateImpactRatio;
@@ -75,7 +80,7 @@ function summaryFacts(audit: FairnessAudit): string {
   ].join('')}</dl>`;
 }
 
-function howToRead(audit: FairnessAudit): string {
+function howToRead(audit: ReportFairness): string {
   if (audit.kind === 'regression') {
     return 'MAE and RMSE are the typical size of the model’s errors in each group; a group with much larger errors is served worse. Compare the mean prediction with the mean actual value to see whether a group is systematically over- or under-estimated.';
   }
@@ -86,7 +91,7 @@ function howToRead(audit: FairnessAudit): string {
   );
 }
 
-function auditBlock(audit: FairnessAudit): string {
+function auditBlock(audit: ReportFairness): string {
   const table = audit.kind === 'classification' ? classificationTable(audit) : regressionTable(audit);
   const minimum =
     audit.smallGroups.length && audit.minGroupSize

@@ -4,7 +4,7 @@
  */
 
 import { escapeHtml, formatCount } from '../../../profile/report/format.js';
-import type { ModelReport, StopReason } from '../types.js';
+import type { ModelReport, ReportStop } from '../types.js';
 import {
   baseName,
   chosenRow,
@@ -22,7 +22,7 @@ export function reportTitle(report: ModelReport): string {
   return given || `Predicting ${report.meta.target} from ${baseName(report.meta.source)}`;
 }
 
-function stopSentence(stopped: StopReason, budgetSeconds: number): string {
+function stopSentence(stopped: ReportStop, budgetSeconds: number): string {
   const detail = stopped.detail ? ` (${stopped.detail})` : '';
   switch (stopped.reason) {
     case 'time-budget':
