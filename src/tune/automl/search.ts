@@ -435,9 +435,11 @@ interface SearchLog {
  * have started, the proposer runs dry, or the signal aborts. The budget
  * only counts once a full-data trial has succeeded (a search must end with
  * a model); an abort counts at once, and ends the search with an error if
- * no running trial then succeeds. On a budget or an abort, running trials
- * get a grace period (a tenth of the budget, 30 s at most; none on abort)
- * and are then cancelled.
+ * no running trial then succeeds. On a spent budget, running trials get a
+ * grace period (a tenth of the budget, 30 s at most: a slow trial near its
+ * end, often the strongest model on a large table, is worth a little
+ * overrun, but a budget should mean what it says), and are then cancelled;
+ * on an abort they are cancelled at once.
  */
 async function runSearch(
   pool: TrialPool,
@@ -504,6 +506,10 @@ async function runSearch(
   return { trials: trials as Required<Trial>[], stopped };
 }
 
+/** Running trials may overrun a spent budget by this share of it, at most GRACE_MAX_MS. */
+const GRACE_SHARE = 0.1;
+const GRACE_MAX_MS = 30_000;
+
 /** Whether trials 0 … horizon have all finished (true for a negative horizon). */
 function prefixComplete(trials: readonly Trial[], horizon: number): boolean {
   for (let i = 0; i <= horizon; i++) if (trials[i]!.outcome === undefined) return false;
@@ -535,7 +541,8 @@ async function windDown(
     if (!cancelled && now !== undefined && haveModel()) {
       cancelled = true;
       if (reason !== 'aborted') reason = now;
-      const graceMs = now === 'aborted' ? 0 : Math.min(30_000, settings.budgetSeconds * 100);
+      const graceMs =
+        now === 'aborted' ? 0 : Math.min(GRACE_MAX_MS, settings.budgetSeconds * 1000 * GRACE_SHARE);
       await pool.cancel(graceMs);
       // Cancelled trials have settled by now: racing an empty set would wait forever.
       if (running.size === 0) break;
