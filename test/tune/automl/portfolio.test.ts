@@ -20,9 +20,11 @@ describe('portfolio', () => {
     expect(variants[0]!.algorithm).toBe('gbdt');
   });
 
-  it('moves kNN behind the trees on large tables, and keeps only the algorithms asked for', () => {
+  it('puts boosting and its variants before the costly defaults on large tables, and keeps only the algorithms asked for', () => {
     const large = portfolio(DEFAULT_ALGORITHMS.regression, 50_000).map((e) => e.algorithm);
+    expect(large.slice(0, 5)).toEqual(['ridge', 'gbdt', 'gbdt', 'gbdt', 'gbdt']);
     expect(large.indexOf('knn')).toBeGreaterThan(large.indexOf('random-forest'));
+    expect(large.indexOf('mlp')).toBeGreaterThan(large.indexOf('extra-trees'));
     expect(portfolio(['ridge', 'tree'], 100).map((e) => e.algorithm)).toEqual(['ridge', 'tree', 'ridge']);
   });
 });
