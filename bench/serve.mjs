@@ -15,7 +15,7 @@
 // because autocannon mis-times servers that close every connection, as
 // gunicorn's sync workers do; --client autocannon uses it anyway (right for keel).
 // Usage: node bench/serve.mjs [--duration 30] [--connections 64] [--warmup 3] [--rounds 1]
-//          [--pool 1000] [--servers keel,flask,flask-omp1] [--client closed-loop|autocannon]
+//          [--pool 1000] [--servers keel,flask,flask-omp1 (also: keel-nolog)] [--client closed-loop|autocannon]
 // (expects dist/ built: npm run build)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -100,16 +100,17 @@ function keelEnv() {
   return env;
 }
 
-async function startKeel() {
+/** `keel serve diamonds`, with its default options unless `extra` adds some. */
+async function startKeel(name, extra = []) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = await startServer({
-    name: 'keel',
+    name,
     command: 'node',
-    args: [`${root}bin/keel.js`, 'serve', 'diamonds', '--port', String(port)],
+    args: [`${root}bin/keel.js`, 'serve', 'diamonds', '--port', String(port), ...extra],
     env: keelEnv(),
     cwd: root,
-    logFile: `${work}/keel-serve.log`,
+    logFile: `${work}/keel-serve${extra.length > 0 ? '-nolog' : ''}.log`,
     readyUrl: `${base}/ready`,
   });
   return { ...server, predictUrl: `${base}/v1/models/diamonds/predict` };
@@ -148,7 +149,9 @@ async function startFlask(name, ompThreads) {
 }
 
 const SERVERS = {
-  keel: startKeel,
+  keel: () => startKeel('keel'),
+  // Not run by default: shows what the prediction log (SQLite, on the event loop) costs.
+  'keel-nolog': () => startKeel('keel, --log-sample-rate 0', ['--log-sample-rate', '0']),
   flask: () => startFlask('Flask + gunicorn'),
   'flask-omp1': () => startFlask('Flask + gunicorn, OMP_NUM_THREADS=1', 1),
 };
@@ -253,6 +256,7 @@ async function measure(server, bodies) {
     clearInterval(sampler),
   );
   rss.push(treeRssMB(server.pid));
+  console.error(`${server.name}: RSS MB each second: ${rss.map((v) => v.toFixed(0)).join(' ')}`);
   if (!(await drained(server.readyUrl))) console.error(`${server.name} still busy 120 s after the run`);
   return { ...result, rss: { start: rss[0], peak: Math.max(...rss), end: rss[rss.length - 1] } };
 }
@@ -289,7 +293,7 @@ async function main() {
   if (!existsSync(`${root}dist/cli/main.js`)) throw new Error('dist/ is not built: run npm run build first');
   const chosen = values.servers.split(',');
   for (const name of chosen)
-    if (!(name in SERVERS)) throw new Error(`unknown server ${name}: keel, flask, flask-omp1`);
+    if (!(name in SERVERS)) throw new Error(`unknown server ${name}: ${Object.keys(SERVERS).join(', ')}`);
   mkdirSync(work, { recursive: true });
   const loadBefore = loadavg()[0];
   const rows = readRows(data);
@@ -325,7 +329,7 @@ function print(results, versions, gap, loadBefore) {
     `Node ${process.version}, ${cpus().length} cores (${load}), scikit-learn ${versions.sklearn}, Flask ${versions.flask}, gunicorn ${versions.gunicorn} (2 sync workers)`,
   );
   console.log(
-    `${values.connections} connections, ${values.duration} s per run after a ${values.warmup} s warm-up, single-row requests from a pool of ${values.pool} diamonds rows, load from ${values.client === 'autocannon' ? 'autocannon' : 'a closed loop (bench/peers/serve-load.mjs)'} on the same machine, which takes CPU from the server it loads.`,
+    `${values.connections} connections, ${values.duration} s per run after a ${values.warmup} s warm-up, single-row requests from a pool of ${values.pool} diamonds rows, load from ${values.client === 'autocannon' ? 'autocannon' : 'a closed loop (bench/peers/serve-load.mjs)'} on the same machine, which takes CPU from the server it loads; a request unanswered for 10 s is an error.`,
   );
   console.log(
     `Largest relative difference between the servers' predictions for 5 rows: ${(gap * 100).toFixed(1)} %`,
