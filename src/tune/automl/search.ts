@@ -4,7 +4,9 @@ import { UsageError } from '../../errors.js';
 import type { Model, Params, SupervisedTask, Target } from '../../estimator.js';
 import { catalogEntry } from '../../models/catalog.js';
 import { argmaxRows, ensembleModel } from '../../models/ensemble.js';
+import type { Profile } from '../../profile/types.js';
 import { Rng } from '../../random.js';
+import type { Fold } from '../splitters.js';
 import { selectEnsemble } from './ensemble.js';
 import { DEFAULT_ALGORITHMS, type PortfolioEntry, portfolio } from './portfolio.js';
 import { type CvChoice, type DroppedColumn, type Prepared, prepareAutoml } from './prepare.js';
@@ -106,6 +108,10 @@ export interface AutomlResult {
   readonly target: Target;
   /** The input frame's row of each row of `target` and `oof` (rows without a target are left out; a time column sorts). */
   readonly rows: Int32Array;
+  /** The folds every trial was scored on (row numbers into `target`), for per-fold figures of the winner. */
+  readonly folds: readonly Fold[];
+  /** The profile the search read the table with (its findings go in the report). */
+  readonly profile: Profile;
   /** A plain sentence on why the winner won. */
   readonly why: string;
   readonly elapsedSeconds: number;
@@ -669,7 +675,7 @@ function finish(
     cv: prepared.cv,
     features: prepared.features.names,
     dropped: prepared.dropped,
-    notes: prepared.notes,
+    notes: [...prepared.notes, ...searchNotes(prepared, search.trials)],
     leaderboard,
     trials: search.trials.map(({ spec, outcome }) => ({ spec, outcome })),
     best,
@@ -678,10 +684,21 @@ function finish(
     oof,
     target: prepared.target,
     rows: prepared.rows,
+    folds: prepared.folds,
+    profile: prepared.profile,
     why: explainChoice(best, singles, blend?.summary, prepared, search.trials.length),
     elapsedSeconds,
     stopped: search.stopped,
   };
+}
+
+/** What the search itself decided, for the report. */
+function searchNotes(prepared: Prepared, trials: readonly Required<Trial>[]): string[] {
+  const rows = prepared.target.values.length;
+  if (!trials.some((t) => !isFullData(t.spec))) return [];
+  return [
+    `With ${rows.toLocaleString('en-US')} rows, new configurations from the search first trained on a third of each fold's training rows, and only the best third of those were cross-validated on all of them (successive halving): a poor configuration is spotted cheaply, and the budget goes to promising ones. Only full-data results enter the leaderboard.`,
+  ];
 }
 
 /** Successful full-data trials, best first, keeping the best of any configuration run twice. */

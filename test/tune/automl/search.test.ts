@@ -179,5 +179,6 @@ describe('automl with successive halving', () => {
     );
     expect(promoted.length).toBeGreaterThan(0);
     expect(promoted.length).toBeLessThan(rung.length);
+    expect(result.notes.some((n) => n.includes('successive halving'))).toBe(true);
   });
 });
