@@ -23,6 +23,7 @@ export type {
   Transformer,
 } from './estimator.js';
 export * from './evaluate/index.js';
+export { type AutomlReportInput, automlReport } from './explain/automl-report.js';
 export {
   type Contribution,
   canExplain,
@@ -30,6 +31,64 @@ export {
   explainRows,
   type RowExplanation,
 } from './explain/contributions.js';
+export {
+  type ClassificationAudit,
+  type ClassificationGroup,
+  type ClassRates,
+  type Disparity,
+  type FairnessAudit,
+  type FairnessInput,
+  fairnessAudit,
+  MISSING_GROUP,
+  type RegressionAudit,
+  type RegressionGroup,
+} from './explain/fairness.js';
+export {
+  gridFor,
+  type PartialDependence,
+  type PartialDependenceOptions,
+  type PdCurve,
+  type PdGrid,
+  type PdKind,
+  partialDependence,
+} from './explain/partial-dependence.js';
+export {
+  type ColumnImportance,
+  importanceFromPermutations,
+  type PermutationImportance,
+  type PermutationOptions,
+  permutationImportance,
+} from './explain/permutation.js';
+export {
+  embeddedReportJson,
+  type FilledModelCard,
+  fillModelCard,
+  REPORT_JSON_ID,
+  renderModelReportHtml,
+  sectionIds,
+} from './explain/report/index.js';
+export type {
+  ChosenPipeline,
+  ClassificationDiagnostics,
+  CvMetric,
+  DataSummary,
+  LeaderboardRow,
+  ModelCardText,
+  ModelReport,
+  RegressionDiagnostics,
+  ReportFairness,
+  ReportImportance,
+  ReportMeta,
+  ReportPdp,
+  ReportShap,
+  ReportTask,
+} from './explain/report/types.js';
+export {
+  type ShapImportance,
+  type ShapSummary,
+  type ShapSummaryOptions,
+  shapSummary,
+} from './explain/shap-summary.js';
 export {
   exportOnnx,
   exportOnnxWithSignature,
@@ -86,5 +145,6 @@ export {
 } from './serve/index.js';
 export type { PredictionLogOptions, PredictionLogStats } from './serve/prediction-log.js';
 export { isSampled, PredictionLog } from './serve/prediction-log.js';
+export * from './tune/automl/index.js';
 export * from './tune/cross-validate.js';
 export * from './tune/splitters.js';

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { formatError, KeelError, UsageError } from '../errors.js';
+import { automlCommand } from './automl.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { keysCommand } from './keys.js';
 import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
 import { profileCommand } from './profile.js';
+import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { storeCommand } from './store.js';
@@ -22,6 +24,8 @@ export interface Command {
 const COMMANDS: readonly Command[] = [
   profileCommand,
   trainCommand,
+  automlCommand,
+  reportCommand,
   runsCommand,
   modelsCommand,
   storeCommand,

@@ -34,15 +34,16 @@ export class Progress {
     if (!this.tty) this.stream.write(`${label}…\n`);
   }
 
-  update(done: number, total: number): void {
+  /** `detail` replaces the `done/total` count (e.g. when done and total are seconds of a budget). */
+  update(done: number, total: number, detail?: string): void {
     const now = this.now();
     if (this.tty) {
       if (now - this.lastPrintAt < 50 && done < total) return;
       this.lastPrintAt = now;
-      this.stream.write(`\r\x1b[2K${this.line(done, total, now)}`);
+      this.stream.write(`\r\x1b[2K${this.line(done, total, now, detail)}`);
     } else if (now - this.lastPrintAt >= this.plainEveryMs) {
       this.lastPrintAt = now;
-      this.stream.write(`${this.line(done, total, now)}\n`);
+      this.stream.write(`${this.line(done, total, now, detail)}\n`);
     }
   }
 
@@ -52,14 +53,17 @@ export class Progress {
     this.stream.write(this.tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
   }
 
-  private line(done: number, total: number, now: number): string {
+  private line(done: number, total: number, now: number, detail?: string): string {
     const share = total > 0 ? Math.min(1, done / total) : 0;
     const width = 24;
     const filled = Math.round(share * width);
     const elapsedMs = now - this.startedAt;
     const remainingMs = share > 0 ? (elapsedMs / share) * (1 - share) : Number.NaN;
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    return `${this.label} ${bar} ${done}/${total} ${formatDuration(elapsedMs)} elapsed, ${formatDuration(remainingMs)} left`;
+    const left = `${formatDuration(elapsedMs)} elapsed, ${formatDuration(remainingMs)} left`;
+    return detail === undefined
+      ? `${this.label} ${bar} ${done}/${total} ${left}`
+      : `${this.label} ${bar} ${left} · ${detail}`;
   }
 }
 

@@ -34,6 +34,7 @@ export type { GbdtParams } from './boost/params.js';
 export { DbscanModel, type DbscanParams, dbscan } from './cluster/dbscan.js';
 export { KmeansModel, type KmeansParams, kmeans } from './cluster/kmeans.js';
 export { PcaModel, type PcaParams, pca } from './decomposition/pca.js';
+export { argmaxRows, type EnsembleMember, EnsembleModel, ensembleModel } from './ensemble.js';
 export {
   type CoordinateDescentDiagnostics,
   CoordinateDescentModel,

@@ -35,7 +35,7 @@ export function importanceSection(report: ModelReport): string {
   const caption =
     `Each bar is how much the ${imp.metric} gets worse when that column's values are shuffled among the rows, which breaks its link to the target but keeps its distribution; the whisker is the spread over ${imp.repeats} shuffles. ` +
     'A bar near zero means the model barely uses the column, though it may carry the same information as a correlated column that it does use.';
-  const lead = `Measured on held-out rows, for the chosen model as a whole pipeline.${more}`;
+  const lead = `Measured with the chosen model as a whole pipeline, refitted on every row, on a sample of its training rows: it shows what the model relies on, not how well it generalises (the cross-validation section says that).${more}`;
   return panel('importance', title, plots([figure(svg, caption, undefined, true)]), lead);
 }
 

@@ -1,0 +1,82 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { parseModelRef, resolveVersion } from '../registry/model-registry.js';
+import { openStore } from '../registry/open.js';
+import type { RunRecord, Store } from '../registry/types.js';
+import { onePositional, parseCommandArgs } from './args.js';
+import type { Command } from './main.js';
+import { findRun } from './runs.js';
+import { STORE_OPTION, STORE_OPTION_HELP } from './store-option.js';
+
+const USAGE = `Usage: keel report RUN|MODEL[@ALIAS|:VERSION] [--out FILE] [--json]
+
+Writes the HTML report of a keel automl run again: by the run's id (or the
+start of it; keel runs lists them) or by a registered model, whose version
+names the run that made it.
+
+Options:
+  --out FILE         where to write it (default report-<run>.html)
+  --json             print where it went as JSON
+${STORE_OPTION_HELP}`;
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'write the HTML report of an automl run or a registered model again',
+  usage: USAGE,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs('report', args, {
+      ...STORE_OPTION,
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const what = onePositional('report', positionals, 'run id or model name');
+    const store = await openStore(values.store === undefined ? {} : { url: values.store });
+    try {
+      const run = await runFor(store, what);
+      const artifact = (await store.runArtifacts(run.id)).find((a) => a.name === 'report.html');
+      if (artifact === undefined) {
+        throw new UsageError('report.none', `run ${run.id.slice(0, 8)} has no report`, {
+          location: { field: 'run' },
+          hint: 'keel automl writes a report with its run; keel train does not',
+        });
+      }
+      const html = await store.artifacts.get(artifact.hash);
+      const path = resolve(values.out ?? `report-${run.id.slice(0, 8)}.html`);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(`${path}.tmp`, html);
+      renameSync(`${path}.tmp`, path);
+      process.stdout.write(
+        values.json ? `${JSON.stringify({ run: run.id, report: path })}\n` : `wrote ${path}\n`,
+      );
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+/** A run id (or prefix) first; a model reference when no run matches. */
+async function runFor(store: Store, what: string): Promise<RunRecord> {
+  const looksLikeId = /^[0-9a-f-]{4,}$/i.test(what);
+  if (looksLikeId) {
+    try {
+      return await findRun(store, what);
+    } catch (error) {
+      if ((await store.getModel(parseModelRef(what).name)) === undefined) throw error;
+    }
+  }
+  const version = await resolveVersion(store, parseModelRef(what));
+  const run = version.runId === null ? undefined : await store.getRun(version.runId);
+  if (run === undefined) {
+    throw new UsageError(
+      'report.none',
+      `${version.model} version ${version.version} was not made by a recorded run`,
+      {
+        location: { field: 'model' },
+        hint: 'register models with keel automl --register to keep their report',
+      },
+    );
+  }
+  return run;
+}
