@@ -45,6 +45,8 @@ Options:
                         give the same search, up to what the time budget cuts short
   --threads N           trials run at once (default: one per core)
   --report FILE         where to write the HTML report (default SOURCE-automl.html)
+  --no-register         do not register the winner (by default it becomes the next version
+                        of --register NAME, else of a model named after the file)
   --json                print the result as JSON on stdout
 
 Ctrl-C stops the search cleanly: the best model so far is refitted, registered
@@ -75,6 +77,7 @@ export const automlCommand: Command = {
       seed: { type: 'string' },
       threads: { type: 'string' },
       report: { type: 'string' },
+      'no-register': { type: 'boolean' },
       json: { type: 'boolean' },
     });
     const source = onePositional('automl', positionals, 'table to learn from (a file or a database URL)');
@@ -103,7 +106,8 @@ export const automlCommand: Command = {
       ...(values.algorithms === undefined ? {} : { algorithms: listOption([values.algorithms]) }),
       exclude: values['allow-sensitive-features'] ? [] : sensitive,
     };
-    const tracked = await startAutomlRun(values, frame, redactPassword(source), options);
+    const tracking = { ...values, register: registerName(values, source) };
+    const tracked = await startAutomlRun(tracking, frame, redactPassword(source), options);
     const stop = stopOnSignal();
     const ticker = budgetTicker(progress, budget);
     let result: Awaited<ReturnType<typeof automl>>;
@@ -117,7 +121,7 @@ export const automlCommand: Command = {
     }
     ticker.stop();
     stop.dispose();
-    const recorded = tracked === null ? null : await recordAutoml(tracked, values, result, frame);
+    const recorded = tracked === null ? null : await recordAutoml(tracked, tracking, result, frame);
     progress.start('explaining the model and writing the report');
     const report = await buildAndWriteReport({
       result,
@@ -142,9 +146,30 @@ export const automlCommand: Command = {
   },
 };
 
+function sourceName(source: string): string {
+  return /^[a-z]+:\/\//i.test(source) ? 'query' : basename(source, extname(source));
+}
+
 function defaultReportPath(source: string): string {
-  const name = /^[a-z]+:\/\//i.test(source) ? 'query' : basename(source, extname(source));
-  return `${name}-automl.html`;
+  return `${sourceName(source)}-automl.html`;
+}
+
+/**
+ * AutoML's point is a model ready to serve, so the winner is registered by
+ * default, under --register NAME or else the file's name (made a valid model
+ * name); --no-register or --no-track keep the store's model list as it was.
+ */
+function registerName(
+  values: { register?: string; 'no-register'?: boolean; 'no-track'?: boolean },
+  source: string,
+): string | undefined {
+  if (values.register !== undefined) return values.register;
+  if (values['no-register'] || values['no-track']) return undefined;
+  const name = sourceName(source)
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 128);
+  return name === '' ? 'automl' : name;
 }
 
 function listOption(values: readonly string[]): string[] {

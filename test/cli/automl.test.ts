@@ -122,7 +122,7 @@ describe('keel automl', () => {
     expect(readFileSync(again, 'utf8')).toBe(html);
   });
 
-  it('stops on Ctrl-C, keeping, registering and reporting the best model so far', async () => {
+  it('stops on Ctrl-C, keeping, registering (under the file name by default) and reporting the best model so far', async () => {
     const child = spawn(
       'node',
       [
@@ -133,8 +133,6 @@ describe('keel automl', () => {
         'diabetes',
         '--time',
         '10m',
-        '--register',
-        'stopped',
         '--report',
         join(dir, 'stopped.html'),
         '--json',
@@ -166,7 +164,7 @@ describe('keel automl', () => {
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.stopped).toBe('aborted');
-    expect(out.best).toMatchObject({ name: 'stopped', version: 1 });
+    expect(out.best).toMatchObject({ name: 'pima-band', version: 1 }); // registered by default, named after the file
     expect(out.leaderboard.length).toBeGreaterThan(0);
   }, 120_000);
 

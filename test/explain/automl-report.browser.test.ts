@@ -1,0 +1,107 @@
+/**
+ * The report of real AutoML runs (not fixtures), one per task, opened in
+ * Chromium: every chart is laid out with data marks, nothing fails, and the
+ * figures agree with the search (the leaderboard's best is the summary's).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTable } from '../../src/data/read.js';
+import { automlReport } from '../../src/explain/automl-report.js';
+import { renderModelReportHtml } from '../../src/explain/report/index.js';
+import type { ModelReport } from '../../src/explain/report/types.js';
+import { automl } from '../../src/tune/automl/index.js';
+import { SHARED_DATASETS } from '../helpers.js';
+
+let browser: Browser;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'keel-automl-report-'));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function reportOf(file: string, target: string, sensitive: string[] = []): Promise<ModelReport> {
+  const frame = await readTable(join(SHARED_DATASETS, file));
+  const result = await automl(frame, {
+    target,
+    maxTrials: 6,
+    threads: 1,
+    exclude: sensitive,
+  });
+  return automlReport({
+    result,
+    frame,
+    source: file,
+    sensitive,
+    budgetSeconds: 10,
+    seed: 0,
+    keelVersion: 'test',
+    explainSeconds: 2,
+  });
+}
+
+async function openAndCheck(report: ModelReport, name: string) {
+  const file = join(dir, `${name}.html`);
+  writeFileSync(file, renderModelReportHtml(report));
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  const charts = await page.$$eval('svg.chart', (svgs) =>
+    svgs.map((svg) => {
+      const box = svg.getBoundingClientRect();
+      return {
+        kind: svg.getAttribute('class') ?? '',
+        area: box.width * box.height,
+        marks: svg.querySelector('g.marks')?.querySelectorAll('rect, path, circle, line').length ?? 0,
+      };
+    }),
+  );
+  const summary = await page.$eval('#summary', (el) => el.textContent ?? '');
+  await page.close();
+  return { problems, charts, summary };
+}
+
+describe('reports of real automl runs render in Chromium', () => {
+  it('binary (pima, with missing values)', async () => {
+    const report = await reportOf('pima_indians_diabetes2.csv', 'diabetes');
+    const opened = await openAndCheck(report, 'pima');
+    expect(opened.problems).toEqual([]);
+    expect(opened.charts.length).toBeGreaterThanOrEqual(9);
+    for (const chart of opened.charts) {
+      expect(chart.area, chart.kind).toBeGreaterThan(0);
+      expect(chart.marks, chart.kind).toBeGreaterThan(0);
+    }
+    expect(report.classification?.roc?.auc).toBeGreaterThan(0.75);
+    expect(opened.summary).toContain(report.leaderboard.find((r) => r.chosen)!.model);
+  }, 120_000);
+
+  it('regression (diabetes) and multiclass (iris)', async () => {
+    for (const [file, target] of [
+      ['diabetes.csv', 'target'],
+      ['iris.csv', 'target'],
+    ] as const) {
+      const report = await reportOf(file, target);
+      const opened = await openAndCheck(report, file);
+      expect(opened.problems).toEqual([]);
+      for (const chart of opened.charts) expect(chart.marks, `${file} ${chart.kind}`).toBeGreaterThan(0);
+      if (file === 'diabetes.csv') expect(report.regression?.predicted.length).toBe(442);
+      else expect(report.classification?.confusion.matrix.flat().reduce((a, b) => a + b, 0)).toBe(150);
+    }
+  }, 120_000);
+});
