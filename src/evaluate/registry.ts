@@ -123,3 +123,30 @@ export function metricByName(name: string): MetricDefinition {
     hint: `choose one of: ${METRIC_NAMES.join(', ')}`,
   });
 }
+
+/** The metrics of each task a user is pointed to when a metric does not fit. */
+const SUGGESTED: Readonly<Record<SupervisedMetric['task'], string>> = {
+  binary: 'roc_auc, accuracy, log_loss, f1',
+  multiclass: 'accuracy, balanced_accuracy, f1_macro, log_loss',
+  regression: 'rmse, mae, r2',
+};
+
+/**
+ * The metric `name` for a supervised task, refused (naming the task) when it
+ * scores another kind of problem; a multiclass metric scores two classes too.
+ */
+export function supervisedMetricFor(name: string, task: SupervisedMetric['task']): SupervisedMetric {
+  const metric = metricByName(name);
+  const fits = metric.task === task || (metric.task === 'multiclass' && task === 'binary');
+  if (metric.task === 'clustering' || !fits) {
+    throw new UsageError(
+      'metric.wrong-task',
+      `the metric "${name}" is for ${metric.task}, and this is ${task}`,
+      {
+        location: { field: 'metric' },
+        hint: `for ${task}, try: ${SUGGESTED[task]}`,
+      },
+    );
+  }
+  return metric;
+}

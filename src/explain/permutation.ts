@@ -2,7 +2,7 @@ import { takeRows } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import { UsageError } from '../errors.js';
 import type { Model, SupervisedTask, Target } from '../estimator.js';
-import { metricByName, type SupervisedMetric } from '../evaluate/registry.js';
+import { type SupervisedMetric, supervisedMetricFor } from '../evaluate/registry.js';
 import { checkNumber } from '../params.js';
 import { Rng } from '../random.js';
 
@@ -94,7 +94,7 @@ export function importanceFromPermutations(
 ): PermutationImportance {
   checkTargetLength(frame, target);
   const metricName = options.metric ?? DEFAULT_METRIC[target.task];
-  const metric = supervisedMetric(metricName, target.task);
+  const metric = supervisedMetricFor(metricName, target.task);
   const score = (X: Frame) => metric.compute(target.values, metricInput(model, metric, target, X));
   const baseline = score(frame);
   // Oriented as scikit-learn's scorers (which negate losses): a fall in quality is positive either way.
@@ -143,23 +143,6 @@ function checkTargetLength(frame: Frame, target: Target): void {
       { location: { column: target.name }, hint: 'pass the target of the same rows as the frame' },
     );
   }
-}
-
-/** The registry's metric, refused when it does not score this task. */
-function supervisedMetric(name: string, task: SupervisedTask): SupervisedMetric {
-  const metric = metricByName(name);
-  const fits = metric.task === task || (metric.task === 'multiclass' && task === 'binary');
-  if (metric.task === 'clustering' || !fits) {
-    throw new UsageError(
-      'metric.wrong-task',
-      `the metric "${name}" is for ${metric.task}, and this is ${task}`,
-      {
-        location: { field: 'metric' },
-        hint: `for ${task}, try ${DEFAULT_METRIC[task]}`,
-      },
-    );
-  }
-  return metric;
 }
 
 /** What the metric scores: labels or values from `predict`, probabilities (P(class 1) for two classes) otherwise. */

@@ -1,7 +1,7 @@
 import type { Frame } from '../data/frame.js';
 import { UsageError } from '../errors.js';
 import type { Estimator, Model, SupervisedTask, Target } from '../estimator.js';
-import { type MetricName, metricByName, type SupervisedMetric } from '../evaluate/registry.js';
+import { type MetricName, type SupervisedMetric, supervisedMetricFor } from '../evaluate/registry.js';
 import type { Splitter } from './splitters.js';
 
 /**
@@ -58,9 +58,10 @@ export function crossValidate(
   target: Target,
   options: CrossValidateOptions,
 ): CrossValidationResult {
-  const metrics = (options.metrics ?? DEFAULT_METRICS[target.task]).map((name) =>
-    supervisedMetric(name, target.task),
-  );
+  const metrics = (options.metrics ?? DEFAULT_METRICS[target.task]).map((name) => ({
+    name,
+    metric: supervisedMetricFor(name, target.task),
+  }));
   const k = target.classes.length;
   const n = frame.rowCount;
   const predictions = new Float64Array(n).fill(Number.NaN);
@@ -110,26 +111,10 @@ export function holdoutScores(
   const probabilities = target.task === 'regression' ? undefined : model.predictProba?.(frame);
   return Object.fromEntries(
     metricNames.map((name) => {
-      const { metric } = supervisedMetric(name, target.task);
+      const metric = supervisedMetricFor(name, target.task);
       return [name, metric.compute(target.values, metricInput(metric, target, predictions, probabilities))];
     }),
   );
-}
-
-function supervisedMetric(name: string, task: SupervisedTask): { name: string; metric: SupervisedMetric } {
-  const metric = metricByName(name);
-  const fits = metric.task === task || (metric.task === 'multiclass' && task === 'binary');
-  if (metric.task === 'clustering' || !fits) {
-    throw new UsageError(
-      'metric.wrong-task',
-      `the metric "${name}" is for ${metric.task}, and this is ${task}`,
-      {
-        location: { field: 'metric' },
-        hint: `for ${task}, try: ${DEFAULT_METRICS[task].join(', ')}`,
-      },
-    );
-  }
-  return { name, metric };
 }
 
 /** What a metric is computed from: labels, values, or probabilities (P(class 1) for binary). */

@@ -1,7 +1,7 @@
 import type { Frame } from '../../data/frame.js';
 import { UsageError } from '../../errors.js';
 import type { Estimator, Params, SupervisedTask, Target } from '../../estimator.js';
-import { metricByName, type SupervisedMetric } from '../../evaluate/registry.js';
+import { type SupervisedMetric, supervisedMetricFor } from '../../evaluate/registry.js';
 import { catalogEntry } from '../../models/catalog.js';
 import { defaultPreprocessing } from '../../prep/defaults.js';
 import { pipeline } from '../../prep/pipeline.js';
@@ -130,19 +130,9 @@ export function failedOutcome(
 }
 
 /** The metric called `name`, checked to score this task (multiclass metrics also score binary tasks). */
+/** The search's metric; refused when it does not score this task. */
 export function selectionMetric(name: string, task: SupervisedTask): SupervisedMetric {
-  const metric = metricByName(name);
-  const fits = metric.task === task || (metric.task === 'multiclass' && task === 'binary');
-  if (metric.task === 'clustering' || !fits) {
-    throw new UsageError(
-      'metric.wrong-task',
-      `the metric "${name}" is for ${metric.task}, and this is ${task}`,
-      {
-        location: { field: 'metric' },
-      },
-    );
-  }
-  return metric as SupervisedMetric;
+  return supervisedMetricFor(name, task);
 }
 
 /**
