@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { openStore } from '../registry/open.js';
+import { type OpenStoreOptions, openStore } from '../registry/open.js';
 import type { Store } from '../registry/types.js';
 import { SERVER_DEFAULTS } from '../serve/options.js';
 import { PredictionLog } from '../serve/prediction-log.js';
@@ -62,7 +62,9 @@ export const serveCommand: Command = {
     });
     const sampleRate = rateOption(values['log-sample-rate'] ?? '1');
     const logInputs = booleanOption(values['log-inputs'] ?? 'true', 'log-inputs');
-    const store = await openStore(values.store === undefined ? {} : { url: values.store });
+    const storeOptions: OpenStoreOptions = values.store === undefined ? {} : { url: values.store };
+    const store = await openStore(storeOptions);
+    const log = sampleRate > 0 ? await predictionLog(storeOptions, sampleRate, logInputs) : undefined;
     let server: RunningServer;
     try {
       server = await serve({
@@ -88,11 +90,12 @@ export const serveCommand: Command = {
           0,
         ),
         pollMs: integerOption(values.poll ?? String(SERVER_DEFAULTS.pollMs), 'poll', 0),
-        log: sampleRate > 0 ? predictionLog(store, sampleRate, logInputs) : undefined,
+        log,
         logInputs,
         onEvent: (message) => process.stderr.write(`keel serve: ${message}\n`),
       });
     } catch (error) {
+      await log?.close();
       await store.close();
       throw error;
     }
@@ -101,8 +104,13 @@ export const serveCommand: Command = {
   },
 };
 
-function predictionLog(store: Store, sampleRate: number, logInputs: boolean): PredictionLog {
-  return new PredictionLog(store, {
+/** Written by a thread of its own (its own connection to the same store), so SQLite's commits stay off the thread that answers requests. */
+function predictionLog(
+  store: OpenStoreOptions,
+  sampleRate: number,
+  logInputs: boolean,
+): Promise<PredictionLog> {
+  return PredictionLog.withWriterThread(store, {
     sampleRate,
     logInputs,
     onError: (error) => process.stderr.write(`keel serve: prediction log: ${(error as Error).message}\n`),

@@ -1,7 +1,9 @@
 import { UsageError } from '../errors.js';
 import { Mutex } from '../registry/db.js';
+import type { OpenStoreOptions } from '../registry/open.js';
 import { checkPrediction } from '../registry/predictions.js';
 import type { PredictionRecord, ServingRecords } from '../registry/types.js';
+import { ThreadWriter } from './prediction-log-thread.js';
 
 /**
  * The prediction log: served requests appended to the store off the request
@@ -34,6 +36,14 @@ import type { PredictionRecord, ServingRecords } from '../registry/types.js';
  * traffic. While the store is failing the tail grows up to `maxQueue`.
  * `flush()` and `close()` shrink it to nothing; a graceful shutdown calls
  * `close()`.
+ *
+ * Where the writes run: `new PredictionLog(store)` calls the store on this
+ * thread; `PredictionLog.withWriterThread(storeOptions)` (what `keel serve`
+ * uses) sends each batch to a thread with its own connection to the store
+ * (see prediction-log-thread.ts), so a synchronous SQLite commit never
+ * holds up the requests this thread answers. Everything above holds for
+ * both: the queue, its bound and the counters stay here, and a batch counts
+ * as written once it is committed.
  */
 
 export interface PredictionLogOptions {
@@ -107,12 +117,34 @@ export class PredictionLog {
   private closed = false;
   private counts = { written: 0, dropped: 0, failedWrites: 0, sampledOut: 0, invalid: 0 };
   private lastError: string | null = null;
+  /** The writer thread this log started, and so ends when it closes (a store the caller passed stays open). */
+  private ownThread: ThreadWriter | undefined;
 
   constructor(
     private readonly store: Pick<ServingRecords, 'logPredictions'>,
     options: PredictionLogOptions = {},
   ) {
     this.settings = checkOptions({ ...DEFAULTS, ...definedOnly(options) });
+  }
+
+  /**
+   * A log whose batches are written by a thread of its own, over its own
+   * connection to the store that `store` opens (the same options as the
+   * caller's `openStore`: same database, same project); `close()` ends the
+   * thread. Resolves once the thread has opened the store, so the loss
+   * bound holds from the first record. If it cannot, `onError` hears why and
+   * the log is returned all the same: its first batch starts a new thread
+   * (and keeps doing so after each backoff), as it retries a failing store.
+   */
+  static async withWriterThread(
+    store: OpenStoreOptions,
+    options: PredictionLogOptions = {},
+  ): Promise<PredictionLog> {
+    const writer = new ThreadWriter(store);
+    const log = new PredictionLog(writer, options);
+    log.ownThread = writer;
+    await writer.start().catch((error: unknown) => log.settings.onError?.(error));
+    return log;
   }
 
   /** Samples, checks and queues one served request; returns at once, never throws. */
@@ -164,7 +196,7 @@ export class PredictionLog {
     for (;;) {
       try {
         await this.writer.run(() => this.writeBatches('all'));
-        return;
+        break;
       } catch {
         const wait = Math.min(this.retryDelay, deadline - Date.now());
         if (wait <= 0) break;
@@ -173,6 +205,7 @@ export class PredictionLog {
     }
     this.counts.dropped += this.queue.length;
     this.queue = [];
+    await this.ownThread?.close();
   }
 
   get stats(): PredictionLogStats {

@@ -209,20 +209,20 @@ interface Crash {
   readonly store: SqlStore;
 }
 
+/** Where the child's log writes: on its own thread through an open store, or on the log's writer thread. */
+type Writer = 'store' | 'thread';
+const WRITERS: readonly Writer[] = ['store', 'thread'];
+
 /** Runs the child until it has recorded `count` predictions, kills it with SIGKILL, and opens the store. */
 async function recordThenKill(
   target: Target,
+  writer: Writer,
   batchSize: number,
   flushMs: number,
   count: number,
 ): Promise<Crash> {
-  const child = spawn(
-    'node',
-    ['--import', 'tsx', CHILD, target.url, target.artifacts, String(batchSize), String(flushMs)],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args = [target.url, target.artifacts, String(batchSize), String(flushMs), writer];
+  const child = spawn('node', ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const recorded: number[] = [];
   let pending = '';
   let stderr = '';
@@ -263,44 +263,50 @@ async function committedPrefix(crash: Crash): Promise<number> {
 
 function crashSuite(title: string, target: () => Promise<Target>): void {
   describe(title, () => {
-    it('kill -9 with size-driven batches: a prefix of whole batches, losing under 2 × batchSize', async () => {
-      const batchSize = 25;
-      const crash = await recordThenKill(await target(), batchSize, 60_000, 413);
-      const k = await committedPrefix(crash);
-      const lost = crash.recorded.length - k;
-      console.info(
-        `prediction log, size-driven: recorded ${crash.recorded.length}, stored ${k}, lost ${lost}`,
-      );
-      expect(k % batchSize).toBe(0); // never part of a batch
-      expect(k).toBeGreaterThan(0);
-      expect(lost).toBeLessThan(2 * batchSize);
-    });
+    it.each(WRITERS)(
+      'kill -9 with size-driven batches (%s writer): a prefix of whole batches, losing under 2 × batchSize',
+      async (writer) => {
+        const batchSize = 25;
+        const crash = await recordThenKill(await target(), writer, batchSize, 60_000, 413);
+        const k = await committedPrefix(crash);
+        const lost = crash.recorded.length - k;
+        console.info(
+          `prediction log, size-driven, ${writer} writer: recorded ${crash.recorded.length}, stored ${k}, lost ${lost}`,
+        );
+        expect(k % batchSize).toBe(0); // never part of a batch
+        expect(k).toBeGreaterThan(0);
+        expect(lost).toBeLessThan(2 * batchSize);
+      },
+    );
   });
 }
 
 crashSuite('PredictionLog crash bound on SQLite', async () => sqliteTarget());
 
 describe('PredictionLog crash bound on SQLite, time-driven', () => {
-  it('kill -9 with flushMs-driven batches: a prefix, losing only the last flushMs of traffic (+ commit time)', async () => {
-    const flushMs = 100;
-    const target = sqliteTarget();
-    const crash = await recordThenKill(target, 5000, flushMs, 637);
-    const k = await committedPrefix(crash);
-    const last = crash.recorded.at(-1)!;
-    const lostAges = crash.recorded.slice(k).map((at) => last - at);
-    console.info(
-      `prediction log, time-driven: recorded ${crash.recorded.length}, stored ${k}, lost ${lostAges.length} (oldest lost ${Math.max(0, ...lostAges)} ms before the kill)`,
-    );
-    expect(k).toBeGreaterThan(0);
-    // Slack over flushMs for the commit and a busy machine's timer lateness.
-    expect(Math.max(0, ...lostAges)).toBeLessThan(flushMs + 400);
-    const db = await openDatabase(target.url);
-    try {
-      expect(await db.query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-    } finally {
-      await db.close();
-    }
-  });
+  it.each(WRITERS)(
+    'kill -9 with flushMs-driven batches (%s writer): a prefix, losing only the last flushMs of traffic (+ commit time)',
+    async (writer) => {
+      const flushMs = 100;
+      const target = sqliteTarget();
+      const crash = await recordThenKill(target, writer, 5000, flushMs, 637);
+      const k = await committedPrefix(crash);
+      const last = crash.recorded.at(-1)!;
+      const lostAges = crash.recorded.slice(k).map((at) => last - at);
+      console.info(
+        `prediction log, time-driven, ${writer} writer: recorded ${crash.recorded.length}, stored ${k}, lost ${lostAges.length} (oldest lost ${Math.max(0, ...lostAges)} ms before the kill)`,
+      );
+      expect(k).toBeGreaterThan(0);
+      // Slack over flushMs for the commit and a busy machine's timer lateness.
+      expect(Math.max(0, ...lostAges)).toBeLessThan(flushMs + 400);
+      const db = await openDatabase(target.url);
+      try {
+        expect(await db.query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+      } finally {
+        await db.close();
+      }
+    },
+  );
 });
 
 if (!SKIP_POSTGRES) {
