@@ -5,7 +5,8 @@
  * - Kolmogorov–Smirnov: `scipy.stats.ks_2samp` with its default
  *   method='auto' — the exact p-value when neither sample has more than
  *   10,000 values, else the asymptotic one, `kstwo.sf(D, round(n1 n2 / (n1 + n2)))`;
- * - chi-squared: `scipy.stats.chisquare`, and the chi-squared survival function;
+ * - chi-squared: `scipy.stats.chisquare` and `chi2.sf`, and for drift the
+ *   two-sample form, `scipy.stats.chi2_contingency` on the 2 × k table;
  * - Wasserstein-1: `scipy.stats.wasserstein_distance`, and Evidently's
  *   normalised form (divided by the reference's population std, at least 0.001);
  * - Jensen–Shannon distance: `scipy.spatial.distance.jensenshannon` with its
@@ -406,20 +407,23 @@ export function chiSquareTest(observed: ArrayLike<number>, expected: ArrayLike<n
   return { statistic, pValue: chiSquareSurvival(statistic, k - 1), df: k - 1 };
 }
 
-/** Pseudo-count given to a category the reference never saw, so one stray value does not make p = 0. */
-export const UNSEEN_PSEUDO_COUNT = 0.5;
-
 /**
- * The chi-squared drift test on category counts, as Evidently builds it on
- * scipy.stats.chisquare: the current counts are observed, the expected counts
- * are the reference's shares times the current total, over the categories
- * seen in either sample. Where Evidently (and scipy) would divide by an
- * expected 0 for a category the reference never saw, giving p = 0 however
- * rare the newcomer, that category gets a reference pseudo-count of 0.5
- * (Jeffreys' prior) and the shares are renormalised: one new value in a
- * thousand leaves p near its old value, a new category holding a tenth of
- * the window still drifts. Categories absent from both are left out.
- * Fewer than two categories in all: statistic 0, p = 1.
+ * The chi-squared drift test on category counts: the test of homogeneity of
+ * the 2 × k table (reference counts, current counts), as
+ * scipy.stats.chi2_contingency with its defaults (Yates' continuity
+ * correction when there are two categories), categories empty in both
+ * samples left out. Fewer than two categories in all: statistic 0, p = 1.
+ *
+ * Why not Evidently's form, scipy.stats.chisquare of the current counts
+ * against the reference's shares: it takes those shares as exact, while a
+ * reference of 1,000 rows is as noisy as the window it is compared with,
+ * which doubles the statistic's spread. On diamonds (reference 1,000 rows,
+ * twenty 1,000-row windows of the same distribution) it called "clarity"
+ * drifted in 13 of 20 windows at p < 0.05; the two-sample test holds the
+ * nominal 5%, as the two-sample KS test does for numbers. It also needs no
+ * special case for a category the reference never saw (expected counts come
+ * from both samples, so none is 0): one new value in a window adds about 1
+ * to the statistic, a new category holding a tenth of the window drifts.
  */
 export function chiSquareDrift(
   referenceCounts: ArrayLike<number>,
@@ -431,15 +435,29 @@ export function chiSquareDrift(
     const r = referenceCounts[i]!;
     const c = currentCounts[i]!;
     if (r === 0 && c === 0) continue;
-    reference.push(r === 0 ? UNSEEN_PSEUDO_COUNT : r);
+    reference.push(r);
     current.push(c);
   }
-  if (reference.length < 2) return { statistic: 0, pValue: 1, df: 0 };
+  const k = reference.length;
+  if (k < 2) return { statistic: 0, pValue: 1, df: 0 };
   const referenceTotal = reference.reduce((a, b) => a + b, 0);
   const currentTotal = current.reduce((a, b) => a + b, 0);
   requireValues(referenceTotal, currentTotal, 'the chi-squared test');
-  const expected = reference.map((r) => (r / referenceTotal) * currentTotal);
-  return chiSquareTest(current, expected);
+  const total = referenceTotal + currentTotal;
+  let statistic = 0;
+  for (const [observed, rowTotal] of [
+    [reference, referenceTotal],
+    [current, currentTotal],
+  ] as const) {
+    for (let j = 0; j < k; j++) {
+      const expected = (rowTotal * (reference[j]! + current[j]!)) / total;
+      let o = observed[j]!;
+      // Yates: move each count half a unit towards its expectation (no further than it).
+      if (k === 2) o += Math.sign(expected - o) * Math.min(0.5, Math.abs(expected - o));
+      statistic += (o - expected) ** 2 / expected;
+    }
+  }
+  return { statistic, pValue: chiSquareSurvival(statistic, k - 1), df: k - 1 };
 }
 
 /** P(χ²_df ≥ x), scipy.stats.chi2.sf: the regularised upper incomplete gamma Q(df/2, x/2). */
