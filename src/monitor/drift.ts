@@ -184,6 +184,7 @@ export function detectDrift(
     });
   }
   const settings = { ...DRIFT_DEFAULTS, ...withoutUndefined(options) };
+  checkTestColumns(reference, settings.tests);
   const quality: QualityIssue[] = [];
   const targetName = typeof options.target === 'string' ? options.target : undefined;
   const features = reference.features.map((ref) => {
@@ -211,6 +212,31 @@ export function detectDrift(
 }
 
 type Settings = DriftOptions & Required<Pick<DriftOptions, Tunable>>;
+
+/** A test chosen for a column the reference does not compare is a typo or a misunderstanding: say so. */
+function checkTestColumns(reference: ReferenceProfile, tests: DriftOptions['tests']): void {
+  if (tests === undefined) return;
+  const compared = [
+    ...reference.features,
+    ...reference.outputs,
+    ...(reference.target ? [reference.target] : []),
+  ];
+  const names = compared.map((f) => f.name);
+  for (const name of Object.keys(tests)) {
+    if (names.includes(name)) continue;
+    const skipped = reference.skipped.find((s) => s.name === name);
+    throw new UsageError(
+      'monitor.unknown-column',
+      skipped === undefined
+        ? 'no such column in the reference'
+        : `the reference does not compare it (${skipped.reason})`,
+      {
+        location: { field: `tests.${name}` },
+        hint: `the compared columns are: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}`,
+      },
+    );
+  }
+}
 
 function withoutUndefined<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -116,12 +116,18 @@ describe('detectDrift picks the test as Evidently does', () => {
     expect(byColumn(binned, 'num').message).toMatch(/quantile bins/);
   });
 
-  it('refuses a numeric-only test on a category, and an unknown test', () => {
+  it('refuses a numeric-only test on a category, an unknown test, and a test for an unknown column', () => {
     const reference = referenceProfile(table(100, 7));
     const current = table(100, 8);
     expect(() => detectDrift(reference, current, { tests: { cat: { test: 'ks' } } })).toThrow(UsageError);
     expect(() => detectDrift(reference, current, { tests: { num: { test: 'nope' as 'ks' } } })).toThrow(
       /unknown drift test/,
+    );
+    expect(() => detectDrift(reference, current, { tests: { nmu: { test: 'psi' } } })).toThrow(
+      expect.objectContaining({
+        message: 'no such column in the reference',
+        hint: expect.stringMatching(/num, other, cat/),
+      }),
     );
   });
 });
