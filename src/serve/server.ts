@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -12,6 +11,7 @@ import { ModelSet } from './model-set.js';
 import { openApiDocument } from './openapi.js';
 import { type ServerOptions, serverSettings } from './options.js';
 import { CsvBody, Deferred, predictHandler } from './predict-route.js';
+import { requestId } from './request-id.js';
 import { isClassifier } from './score.js';
 
 const PREDICT_ROUTE = '/v1/models/:name/predict';
@@ -60,7 +60,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     logger: settings.logger,
     bodyLimit: settings.bodyLimitBytes,
     requestTimeout: settings.requestTimeoutMs,
-    genReqId: () => randomUUID(),
+    genReqId: () => requestId(),
   });
   let closing = false;
   let document = openApiDocument(models.list(), settings.requireKeys);
