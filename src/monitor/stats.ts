@@ -129,42 +129,65 @@ function outsideSquare(n: number, h: number): number {
  * without replacement, column by column, keeping the probability mass of the
  * paths still inside the band; mass that steps onto the boundary is added to
  * the answer. Every term is a probability, so nothing overflows and small
- * p-values keep their relative accuracy. Work: the cells inside the band,
- * about 2·D·n1·n2.
+ * p-values keep their relative accuracy (down to ~1e-270). Work: the cells
+ * inside the band, about 2·D·n1·n2.
  */
+/** Path mass below this is dropped: p-values under ~1e-270 lose their relative accuracy (scipy returns 0 there). */
+const NEGLIGIBLE_MASS = 1e-280;
+
 function outsideBand(n1: number, n2: number, g: number, h: number): number {
   const m = Math.max(n1, n2);
   const n = Math.min(n1, n2);
   const mg = m / g;
   const ng = n / g;
   const total = m + n;
-  // Column i holds the cells j with |i·ng − j·mg| < h (integer arithmetic: i/m − j/n = (i·ng − j·mg) / lcm).
-  const lowest = (i: number): number => Math.max(0, Math.floor((i * ng - h) / mg) + 1);
-  const highest = (i: number): number => Math.min(n, Math.ceil((i * ng + h) / mg) - 1);
+  // 1 / (draws left): a step from a cell with r draws left is an x-step with chance (x left)/r.
+  const perLeft = new Float64Array(total + 1);
+  for (let r = 1; r <= total; r++) perLeft[r] = 1 / r;
   let previous = new Float64Array(n + 1);
   let current = new Float64Array(n + 1);
   let outside = 0;
-  let lo = 0;
-  let hi = highest(0);
+  // Column 0: cells j with j·mg < h. [low, high] is where a column holds any mass (all else is 0).
+  const firstHi = Math.min(n, Math.ceil(h / mg) - 1);
   previous[0] = 1;
-  for (let j = 1; j <= hi; j++) previous[j] = (previous[j - 1]! * (n - j + 1)) / (total - j + 1);
-  if (hi < n) outside += (previous[hi]! * (n - hi)) / (total - hi);
+  for (let j = 1; j <= firstHi; j++) previous[j] = previous[j - 1]! * (n - j + 1) * perLeft[total - j + 1]!;
+  if (firstHi < n) outside += previous[firstHi]! * (n - firstHi) * perLeft[total - firstHi]!;
+  let low = 0;
+  let high = firstHi;
   for (let i = 1; i <= m; i++) {
-    const newLo = lowest(i);
-    const newHi = highest(i);
-    current.fill(0, newLo, Math.max(newLo, newHi + 1));
-    for (let j = lo; j <= hi; j++) {
-      const flow = (previous[j]! * (m - i + 1)) / (total - i + 1 - j);
-      if (j < newLo || j > newHi) outside += flow;
-      else current[j] = flow;
+    // Column i's band: |i·ng − j·mg| < h (integer arithmetic: i/m − j/n = (i·ng − j·mg) / lcm).
+    const bandLo = Math.max(0, Math.floor((i * ng - h) / mg) + 1);
+    const bandHi = Math.min(n, Math.ceil((i * ng + h) / mg) - 1);
+    const xLeft = m - i + 1;
+    // x-steps from the previous column that land outside the band.
+    for (let j = low; j <= Math.min(high, bandLo - 1); j++) {
+      outside += previous[j]! * xLeft * perLeft[total - i + 1 - j]!;
     }
-    for (let j = newLo + 1; j <= newHi; j++) {
-      current[j]! += (current[j - 1]! * (n - j + 1)) / (total - i - j + 1);
+    for (let j = Math.max(low, bandHi + 1); j <= high; j++) {
+      outside += previous[j]! * xLeft * perLeft[total - i + 1 - j]!;
     }
-    if (newHi >= newLo && newHi < n) outside += (current[newHi]! * (n - newHi)) / (total - i - newHi);
+    // Inside: mass from the left (x-step) plus from below (y-step within the column).
+    let mass = 0;
+    let newLow = -1;
+    let newHigh = -1;
+    let j = Math.max(bandLo, low);
+    for (; j <= bandHi; j++) {
+      if (j > high && mass === 0) break;
+      const fromLeft = j <= high ? previous[j]! * xLeft * perLeft[total - i + 1 - j]! : 0;
+      mass = fromLeft + mass * (n - j + 1) * perLeft[total - i - j + 1]!;
+      // Far from the diagonal the mass sinks to subnormal numbers, whose arithmetic is ~100× slower.
+      if (mass < NEGLIGIBLE_MASS) mass = 0;
+      current[j] = mass;
+      if (mass > 0) {
+        if (newLow < 0) newLow = j;
+        newHigh = j;
+      }
+    }
+    if (j > bandHi && bandHi < n) outside += mass * (n - bandHi) * perLeft[total - i - bandHi]!;
+    if (newLow < 0) return outside;
     [previous, current] = [current, previous];
-    lo = newLo;
-    hi = newHi;
+    low = newLow;
+    high = newHigh;
   }
   return outside;
 }
