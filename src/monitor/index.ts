@@ -36,6 +36,7 @@ export {
   ksTwoSample,
   ksTwoSampleSorted,
   normalizedWasserstein,
+  populationStd,
   psi,
   quantileBinEdges,
   wassersteinDistance,
