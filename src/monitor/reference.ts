@@ -13,9 +13,9 @@
  * values says little that category shares do not say better.
  *
  * Size: a numeric feature costs its sample (DEFAULT_SAMPLE_SIZE values) plus
- * a few dozen numbers; measured sizes are in the report of issue 8 (about
- * 19 kB per column of full-precision random doubles, 6 kB for values with
- * a few digits such as the diamonds table).
+ * a few dozen numbers, a categorical one its levels. Measured as JSON: 50
+ * numeric columns of full-precision random doubles, 799 kB (16 kB a column);
+ * the diamonds table (7 numeric columns with few digits, 3 categorical), 35 kB.
  */
 import type { Column, ColumnKind, NumberColumn } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
