@@ -100,6 +100,7 @@ export { importOnnx, type OnnxImportOptions, registerOnnx } from './export/onnx/
 export { type InputLayout, OnnxModel, type OnnxModelSpec } from './export/onnx/onnx-model.js';
 export { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from './models/catalog.js';
 export * from './models/index.js';
+export * from './monitor/index.js';
 export { loadTransformer } from './persist.js';
 export * from './prep/index.js';
 export * from './profile/index.js';

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { type AutomlReportInput, automlReport } from '../explain/automl-report.js';
 import { renderModelReportHtml } from '../explain/report/index.js';
 import type { ModelReport } from '../explain/report/types.js';
+import { modelReference } from '../monitor/model-reference.js';
 import { datasetHash } from '../registry/dataset-hash.js';
 import { registerModel } from '../registry/model-registry.js';
 import { openStore } from '../registry/open.js';
@@ -121,8 +122,16 @@ export async function recordAutoml(
   await store.endRun(runId, { status: 'finished', timings: { search: result.elapsedSeconds } });
   if (flags.register === undefined) return { runId, registered: null };
   // The schema a server checks requests against: the columns the winner reads, as they were read.
+  const training = frame.take(result.rows);
+  const reference = modelReference({
+    model: result.model,
+    features: training,
+    target: result.target,
+    outputs: result.oof,
+  });
   const version = await registerModel(store, flags.register, result.model, {
     schema: schemaOf(frame.select(result.model.inputNames)),
+    reference: reference as unknown as JsonObject,
     metrics: { [result.metric]: best.score, [`${result.metric}_std`]: best.std },
     runId,
     datasetHash: tracked.datasetHash,

@@ -1,7 +1,8 @@
 import type { Frame } from '../data/frame.js';
 import { schemaOf } from '../data/schema.js';
 import { UsageError } from '../errors.js';
-import type { Model } from '../estimator.js';
+import type { Model, Target } from '../estimator.js';
+import { modelReference } from '../monitor/model-reference.js';
 import { datasetHash } from '../registry/dataset-hash.js';
 import { registerModel } from '../registry/model-registry.js';
 import { openStore } from '../registry/open.js';
@@ -94,6 +95,10 @@ export interface Outcome {
   readonly model: Model;
   /** The frame the model was fitted on, without the target: its schema is what the model accepts. */
   readonly features: Frame;
+  /** What the model learned to predict (kept in the version's reference for monitoring). */
+  readonly target?: Target;
+  /** Out-of-fold predictions, when cross-validation made them (the reference's outputs). */
+  readonly outOfFold?: { readonly predictions: Float64Array; readonly probabilities?: Float64Array };
 }
 
 export interface Recorded {
@@ -115,11 +120,18 @@ export async function finishTracking(
     const metrics = Object.fromEntries(
       outcome.points.filter((p) => p.fold == null && p.step == null).map((p) => [p.name, p.value]),
     );
+    const reference = modelReference({
+      model: outcome.model,
+      features: outcome.features,
+      ...(outcome.target === undefined ? {} : { target: outcome.target }),
+      ...(outcome.outOfFold === undefined ? {} : { outputs: outcome.outOfFold }),
+    });
     const version = await registerModel(store, flags.register, outcome.model, {
       schema: schemaOf(outcome.features.select(outcome.model.inputNames)),
       metrics,
       runId,
       datasetHash: tracked.datasetHash,
+      reference: reference as unknown as JsonObject,
     });
     return { runId, registered: { model: version.model, version: version.version } };
   } finally {

@@ -178,6 +178,17 @@ export const trainCommand: Command = {
             timings: { fit: fitSeconds, ...(trained.cvSeconds === null ? {} : { cv: trained.cvSeconds }) },
             model: fitted,
             features,
+            target,
+            ...(validation.kind === 'cv'
+              ? {
+                  outOfFold: {
+                    predictions: validation.result.predictions,
+                    ...(validation.result.probabilities === undefined
+                      ? {}
+                      : { probabilities: validation.result.probabilities }),
+                  },
+                }
+              : {}),
           });
 
     const report = {

@@ -10,6 +10,7 @@ export {
   type QualityIssue,
   type TestChoice,
 } from './drift.js';
+export { type ModelReferenceInput, modelReference } from './model-reference.js';
 export {
   type CategoricalReference,
   type FeatureReference,

@@ -73,9 +73,12 @@ function predictPath(served: ServedModel, requireKeys: boolean): JsonSchema {
         content: {
           'application/json': {
             schema: { oneOf: [{ type: 'array', items: row }, columnar, row] },
-            example: [exampleRow(columns)],
+            example: [exampleRow(columns, typicalValues(served.version.reference))],
           },
-          'text/csv': { schema: { type: 'string' }, example: exampleCsv(columns) },
+          'text/csv': {
+            schema: { type: 'string' },
+            example: exampleCsv(columns, typicalValues(served.version.reference)),
+          },
         },
       },
       responses: {
@@ -193,12 +196,44 @@ function exampleValue(c: InputColumn): Json {
   return c.kind === 'integer' ? Math.round(mid) : Number(mid.toPrecision(4));
 }
 
-function exampleRow(columns: readonly InputColumn[]): JsonSchema {
-  return Object.fromEntries(columns.map((c) => [c.name, exampleValue(c)]));
+function exampleRow(columns: readonly InputColumn[], typical: ReadonlyMap<string, Json>): JsonSchema {
+  return Object.fromEntries(columns.map((c) => [c.name, typical.get(c.name) ?? exampleValue(c)]));
 }
 
-function exampleCsv(columns: readonly InputColumn[]): string {
+/**
+ * A typical training row from the version's monitoring reference (when it
+ * has one): each number's median and each category's most frequent level, so
+ * the example a user copies first asks about an ordinary case rather than the
+ * middle of each column's range, which can be far from any real row.
+ */
+function typicalValues(reference: unknown): ReadonlyMap<string, Json> {
+  const features = (reference as { features?: unknown } | null)?.features;
+  const typical = new Map<string, Json>();
+  if (!Array.isArray(features)) return typical;
+  for (const f of features as ReferenceFeature[]) {
+    if (f.kind === 'numeric' && Array.isArray(f.sample) && f.sample.length > 0) {
+      typical.set(f.name, f.sample[Math.floor((f.sample.length - 1) / 2)]!);
+    } else if (f.kind === 'categorical' && Array.isArray(f.levels) && Array.isArray(f.counts)) {
+      const top = f.counts.indexOf(Math.max(...f.counts));
+      const level = f.levels[top];
+      if (level !== undefined) typical.set(f.name, f.fromNumbers ? Number(level) : level);
+    }
+  }
+  return typical;
+}
+
+/** The parts of a stored reference profile (src/monitor/reference.ts) the example reads. */
+interface ReferenceFeature {
+  readonly name: string;
+  readonly kind: string;
+  readonly sample?: number[];
+  readonly levels?: string[];
+  readonly counts?: number[];
+  readonly fromNumbers?: boolean;
+}
+
+function exampleCsv(columns: readonly InputColumn[], typical: ReadonlyMap<string, Json>): string {
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const values = columns.map((c) => exampleValue(c));
+  const values = columns.map((c) => typical.get(c.name) ?? exampleValue(c));
   return `${columns.map((c) => quote(c.name)).join(',')}\n${values.map((v) => quote(v === null ? '' : String(v))).join(',')}\n`;
 }

@@ -43,6 +43,12 @@ describe('keel train records runs and registers models (SQLite under KEEL_HOME)'
     expect(v1.schema.columns.map((c: { name: string }) => c.name)).toHaveLength(13);
     expect(v1.schema.columns.map((c: { name: string }) => c.name)).not.toContain('target');
     expect(v1.schema.columns[0]).toMatchObject({ name: 'alcohol', kind: 'numeric', min: 11.03, max: 14.83 });
+    // The monitoring reference: every input column, the out-of-fold outputs and the target.
+    expect(v1.reference.rows).toBe(178);
+    expect(v1.reference.features).toHaveLength(13);
+    expect(v1.reference.features[0]).toMatchObject({ name: 'alcohol', kind: 'numeric', count: 178 });
+    expect(v1.reference.outputs.map((o: { name: string }) => o.name)).toContain('prediction');
+    expect(v1.reference.target).toMatchObject({ name: 'target', kind: 'categorical', counts: [59, 71, 48] });
     expect(existsSync(join(home, 'keel.db'))).toBe(true);
   });
 

@@ -69,6 +69,9 @@ describe('keel serve', () => {
       'petal length (cm)',
       'petal width (cm)',
     ]);
+    // A typical training row (medians, from the version's reference), not the middle of each range.
+    expect(example[0]['sepal length (cm)']).toBe(5.8);
+    expect(example[0]['petal width (cm)']).toBe(1.3);
 
     // A request whose body is only half sent when SIGTERM arrives.
     const body = JSON.stringify(example);
