@@ -8,12 +8,12 @@ import { KEEL_VERSION } from '../registry/version.js';
 import { type AutomlEvent, type AutomlOptions, automl } from '../tune/automl/index.js';
 import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
 import { automlJson, renderAutomlSummary } from './automl-output.js';
-import { buildAndWriteReport, recordAutoml, startAutomlRun } from './automl-tracking.js';
+import { buildAndWriteReport, recordAutoml, startAutomlRun, type WrittenReport } from './automl-tracking.js';
 import { parseDuration } from './duration.js';
 import type { Command } from './main.js';
 import { Progress } from './progress.js';
 import { fmt, integerOption, required } from './train-options.js';
-import { TRACKING_HELP, TRACKING_OPTIONS } from './train-tracking.js';
+import { type Recorded, TRACKING_HELP, TRACKING_OPTIONS } from './train-tracking.js';
 
 const USAGE = `Usage: keel automl SOURCE --target COL [--time 5m] [--metric NAME] [--cv K]
                   [--time-column COL] [--group-column COL] [--sensitive COL …]
@@ -50,7 +50,7 @@ Options:
   --json                print the result as JSON on stdout
 
 Ctrl-C stops the search cleanly: the best model so far is refitted, registered
-(with --register) and reported. A second Ctrl-C quits at once.
+and reported. A second Ctrl-C quits at once.
 
 ${TRACKING_HELP}
 
@@ -93,19 +93,7 @@ export const automlCommand: Command = {
     progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${frame.columnCount} columns`);
     for (const column of [target, ...sensitive]) frame.column(column); // unknown names fail before the search
 
-    const options: AutomlOptions = {
-      target,
-      timeBudgetSeconds: budget,
-      seed,
-      threads: integerOption(values.threads ?? String(availableParallelism()), 'threads', 1),
-      ...(values.task === undefined ? {} : { task: taskOption(values.task) }),
-      ...(values.metric === undefined ? {} : { metric: values.metric }),
-      ...(values.cv === undefined ? {} : { folds: integerOption(values.cv, 'cv', 2) }),
-      ...(values['time-column'] === undefined ? {} : { timeColumn: values['time-column'] }),
-      ...(values['group-column'] === undefined ? {} : { groupColumn: values['group-column'] }),
-      ...(values.algorithms === undefined ? {} : { algorithms: listOption([values.algorithms]) }),
-      exclude: values['allow-sensitive-features'] ? [] : sensitive,
-    };
+    const options = searchOptions(values, target, budget, seed, sensitive);
     const tracking = { ...values, register: registerName(values, source) };
     const tracked = await startAutomlRun(tracking, frame, redactPassword(source), options);
     const stop = stopOnSignal();
@@ -121,22 +109,27 @@ export const automlCommand: Command = {
     }
     ticker.stop();
     stop.dispose();
-    const recorded = tracked === null ? null : await recordAutoml(tracked, tracking, result, frame);
-    progress.start('explaining the model and writing the report');
-    const report = await buildAndWriteReport({
-      result,
-      frame,
-      source: redactPassword(source),
-      sensitive,
-      budgetSeconds: budget,
-      keelVersion: KEEL_VERSION,
-      seed,
-      recorded,
-      path: reportPath,
-      tracked,
-    });
-    progress.finish(report.path);
-    await tracked?.close();
+    let recorded: Recorded | null = null;
+    let report: WrittenReport;
+    try {
+      recorded = tracked === null ? null : await recordAutoml(tracked, tracking, result, frame);
+      progress.start('explaining the model and writing the report');
+      report = await buildAndWriteReport({
+        result,
+        frame,
+        source: redactPassword(source),
+        sensitive,
+        budgetSeconds: budget,
+        keelVersion: KEEL_VERSION,
+        seed,
+        recorded,
+        path: reportPath,
+        tracked,
+      });
+      progress.finish(report.path);
+    } finally {
+      await tracked?.close();
+    }
     process.stdout.write(
       values.json
         ? `${JSON.stringify(automlJson(result, recorded, report), null, 2)}\n`
@@ -145,6 +138,39 @@ export const automlCommand: Command = {
     return 0;
   },
 };
+
+type AutomlFlags = {
+  task?: string;
+  metric?: string;
+  cv?: string;
+  threads?: string;
+  algorithms?: string;
+  'time-column'?: string;
+  'group-column'?: string;
+  'allow-sensitive-features'?: boolean;
+};
+
+function searchOptions(
+  values: AutomlFlags,
+  target: string,
+  budget: number,
+  seed: number,
+  sensitive: readonly string[],
+): AutomlOptions {
+  return {
+    target,
+    timeBudgetSeconds: budget,
+    seed,
+    threads: integerOption(values.threads ?? String(availableParallelism()), 'threads', 1),
+    ...(values.task === undefined ? {} : { task: taskOption(values.task) }),
+    ...(values.metric === undefined ? {} : { metric: values.metric }),
+    ...(values.cv === undefined ? {} : { folds: integerOption(values.cv, 'cv', 2) }),
+    ...(values['time-column'] === undefined ? {} : { timeColumn: values['time-column'] }),
+    ...(values['group-column'] === undefined ? {} : { groupColumn: values['group-column'] }),
+    ...(values.algorithms === undefined ? {} : { algorithms: listOption([values.algorithms]) }),
+    exclude: values['allow-sensitive-features'] ? [] : [...sensitive],
+  };
+}
 
 function sourceName(source: string): string {
   return /^[a-z]+:\/\//i.test(source) ? 'query' : basename(source, extname(source));
