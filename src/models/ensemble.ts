@@ -32,7 +32,8 @@ export class EnsembleModel implements Model {
     checkMembers(members);
     const first = members[0]!.model;
     this.task = first.task;
-    this.classes = first.classes;
+    // Decided by the task: regressors may carry an empty class list rather than none.
+    this.classes = first.task === 'regression' ? undefined : first.classes;
     this.inputNames = [...new Set(members.flatMap((m) => m.model.inputNames))];
     const total = members.reduce((sum, m) => sum + m.weight, 0);
     this.shares = members.map((m) => m.weight / total);

@@ -97,6 +97,16 @@ describe('ensembleModel', () => {
     expect(ensemble.classes).toBeUndefined();
     expect(() => ensemble.predictProba(x)).toThrow(UsageError);
     expect(loadModel(saveModel(ensemble)).predict(x)).toEqual(ensemble.predict(x));
+    // A forest first: tree regressors carry an empty class list, and the ensemble still regresses.
+    const forestFirst = ensembleModel([
+      { model: forest, weight: 0.25 },
+      { model: ridge, weight: 0.75 },
+    ]);
+    expect(forestFirst.classes).toBeUndefined();
+    forestFirst.predict(x).forEach((value, i) => {
+      expect(value).toBeCloseTo(0.75 * a[i]! + 0.25 * b[i]!, 9);
+    });
+    expect(loadModel(saveModel(forestFirst)).predict(x)).toEqual(forestFirst.predict(x));
   });
 
   it('refuses members that cannot be blended', () => {

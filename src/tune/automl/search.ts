@@ -482,7 +482,8 @@ async function runSearch(
   };
   const stopReason = (): StopReason | undefined => {
     if (options.signal?.aborted) return 'aborted';
-    if (best !== undefined && elapsed() >= settings.budgetSeconds) return 'budget';
+    // The deadline timer may fire a moment before elapsed() reaches the budget; either says it is spent.
+    if (best !== undefined && (wake.budgetSpent() || elapsed() >= settings.budgetSeconds)) return 'budget';
     if (trials.length >= settings.maxTrials) return 'max-trials';
     return undefined;
   };
