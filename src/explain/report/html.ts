@@ -6,9 +6,12 @@
  * Content-Security-Policy refuses to run anything else even if some slipped through.
  */
 
-import { createHash } from 'node:crypto';
 import { escapeHtml } from '../../profile/report/format.js';
-import { SORT_SCRIPT } from '../../profile/report/page-assets.js';
+import {
+  reportContentSecurityPolicy,
+  SORT_SCRIPT,
+  scriptSafeJson,
+} from '../../profile/report/page-assets.js';
 import { calibrationSection, confusionSection, curvesSection } from './sections/classification.js';
 import { cvSection } from './sections/cv.js';
 import { dataSection } from './sections/data.js';
@@ -72,7 +75,7 @@ export function renderModelReportHtml(report: ModelReport): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
+<meta http-equiv="Content-Security-Policy" content="${reportContentSecurityPolicy()}">
 <title>${escapeHtml(reportTitle(report))}</title>
 <style>${MODEL_REPORT_CSS}</style>
 </head>
@@ -88,17 +91,7 @@ ${body}
 `;
 }
 
-/** Nothing may load from anywhere, and only the table sorter may run. */
-function contentSecurityPolicy(): string {
-  const hash = createHash('sha256').update(SORT_SCRIPT).digest('base64');
-  return `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'`;
-}
-
-/**
- * The report as JSON safe inside a script element: `<` becomes `\u003c`,
- * which JSON.parse reads back unchanged, so no `</script>` or `<!--` in user
- * text can end or bend the block. (The profile report does the same.)
- */
+/** The report as JSON safe inside a script element (as the profile report embeds its data). */
 export function embeddedReportJson(report: ModelReport): string {
-  return JSON.stringify(report).replace(/</g, '\\u003c');
+  return scriptSafeJson(report);
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The inline stylesheet and script of the HTML report. They live apart from
  * the markup so the page builder reads as structure; both are constants, so a
@@ -106,3 +108,22 @@ for (const button of document.querySelectorAll('table.sortable th button')) {
   });
 }
 `;
+
+/**
+ * Nothing may load from anywhere, and only the table sorter may run: even if
+ * some user text slipped past escaping, the browser would refuse to execute it.
+ * Every keel report page (profile, model report) uses this policy.
+ */
+export function reportContentSecurityPolicy(): string {
+  const hash = createHash('sha256').update(SORT_SCRIPT).digest('base64');
+  return `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'`;
+}
+
+/**
+ * Data as JSON safe inside a script element: `<` becomes `\u003c`, which
+ * JSON.parse reads back unchanged, so no `</script>` or `<!--` in user text can
+ * end or bend the block.
+ */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
