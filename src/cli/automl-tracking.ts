@@ -2,17 +2,14 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Frame } from '../data/frame.js';
 import { schemaOf } from '../data/schema.js';
-import { UsageError } from '../errors.js';
 import { type AutomlReportInput, automlReport } from '../explain/automl-report.js';
 import { renderModelReportHtml } from '../explain/report/index.js';
 import type { ModelReport } from '../explain/report/types.js';
 import { modelReference } from '../monitor/model-reference.js';
-import { datasetHash } from '../registry/dataset-hash.js';
 import { registerModel } from '../registry/model-registry.js';
-import { openStore } from '../registry/open.js';
 import type { JsonObject, MetricPoint, Store } from '../registry/types.js';
 import type { AutomlOptions, AutomlResult } from '../tune/automl/index.js';
-import type { Recorded, TrackingFlags } from './train-tracking.js';
+import { beginTracking, failTracking, type Recorded, type TrackingFlags } from './train-tracking.js';
 
 /**
  * What `keel automl` records: one parent run for the search (its settings,
@@ -38,57 +35,26 @@ export async function startAutomlRun(
   source: string,
   options: AutomlOptions,
 ): Promise<AutomlTracking | null> {
-  if (flags['no-track']) {
-    if (flags.register !== undefined) {
-      throw new UsageError('usage.conflict', '--register needs the store, which --no-track turns off', {
-        location: { field: 'register' },
-        hint: 'drop --no-track to register the model',
-      });
-    }
-    return null;
-  }
-  const store = await openStore(flags.store === undefined ? {} : { url: flags.store });
-  const experiment = flags.experiment ?? 'default';
-  try {
-    const hash = datasetHash(frame);
-    await store.recordDataset({ hash, source, schema: schemaOf(frame) });
-    const params: JsonObject = {
-      model: 'automl',
-      source,
-      target: options.target,
-      timeBudgetSeconds: options.timeBudgetSeconds ?? null,
-      ...(options.metric === undefined ? {} : { metric: options.metric }),
-      ...(options.folds === undefined ? {} : { cv: options.folds }),
-      ...(options.timeColumn === undefined ? {} : { timeColumn: options.timeColumn }),
-      ...(options.groupColumn === undefined ? {} : { groupColumn: options.groupColumn }),
-      ...(options.algorithms === undefined ? {} : { algorithms: [...options.algorithms] }),
-      exclude: [...(options.exclude ?? [])],
-    };
-    const run = await store.startRun({
-      experiment,
-      name: 'automl',
-      params,
-      seed: options.seed ?? 0,
-      datasetHash: hash,
-    });
-    return {
-      store,
-      runId: run.id,
-      datasetHash: hash,
-      experiment,
-      async fail(error) {
-        try {
-          await store.endRun(run.id, { status: 'failed', error: (error as Error).message ?? String(error) });
-        } finally {
-          await store.close();
-        }
-      },
-      close: () => store.close(),
-    };
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
+  const params: JsonObject = {
+    model: 'automl',
+    source,
+    target: options.target,
+    timeBudgetSeconds: options.timeBudgetSeconds ?? null,
+    ...(options.metric === undefined ? {} : { metric: options.metric }),
+    ...(options.folds === undefined ? {} : { cv: options.folds }),
+    ...(options.timeColumn === undefined ? {} : { timeColumn: options.timeColumn }),
+    ...(options.groupColumn === undefined ? {} : { groupColumn: options.groupColumn }),
+    ...(options.algorithms === undefined ? {} : { algorithms: [...options.algorithms] }),
+    exclude: [...(options.exclude ?? [])],
+  };
+  const tracked = await beginTracking(flags, frame, source, params, options.seed ?? 0);
+  if (tracked === null) return null;
+  return {
+    ...tracked,
+    experiment: flags.experiment ?? 'default',
+    fail: (error) => failTracking(tracked, error),
+    close: () => tracked.store.close(),
+  };
 }
 
 /** Child runs for every trial, the parent's scores, and the registered winner. */
