@@ -1,0 +1,258 @@
+import { valueAt } from '../data/column.js';
+import type { Frame } from '../data/frame.js';
+import { type ReadOptions, readTable } from '../data/read.js';
+import { UsageError } from '../errors.js';
+import type { Model, SupervisedTask } from '../estimator.js';
+import { loadModel } from '../registry/model-registry.js';
+import type { ModelVersionRecord, PredictionRecord, Store } from '../registry/types.js';
+import type { DriftOptions } from './drift.js';
+import { type CurrentWindow, monitorReport } from './monitor.js';
+import type { MonitorReport } from './monitor-report.js';
+import { monitoredMetric } from './performance.js';
+import { type ReferenceProfile, referenceProfile } from './reference.js';
+import { modelFrame, predictionSensitivity } from './sensitivity.js';
+import { type CurrentData, currentData, describeWindow, splitWindows, type WindowSpec } from './window.js';
+
+/**
+ * `keel monitor` as a library call: the version a reference names, its
+ * stored reference profile (or one made from a file), and the current data
+ * from the prediction log cut into windows (or from a file), into one
+ * MonitorReport.
+ */
+export interface MonitorRequest {
+  /** `NAME`, `NAME@ALIAS` or `NAME@VERSION`. */
+  readonly ref: string;
+  /** How to cut the log; default one hour. */
+  readonly window?: WindowSpec;
+  /** Windows kept, newest last; default 24. */
+  readonly windows?: number;
+  /** A file of training-like data to compare against instead of the stored reference. */
+  readonly referenceFile?: string;
+  /** A file of recent inputs (with the target column, for performance) instead of the log. */
+  readonly currentFile?: string;
+  readonly readOptions?: ReadOptions;
+  readonly metric?: string;
+  /** Relative fall from the validation score counted as decay; default 0.05. */
+  readonly tolerance?: number;
+  readonly drift?: MonitorDriftOptions;
+  readonly now?: number;
+  readonly seed?: number;
+}
+
+export type MonitorDriftOptions = Omit<
+  DriftOptions,
+  'predictions' | 'probabilities' | 'target' | 'importances'
+>;
+
+export const DEFAULT_WINDOW: WindowSpec = { kind: 'time', ms: 3_600_000 };
+export const DEFAULT_WINDOWS = 24;
+
+export async function monitorModel(store: Store, request: MonitorRequest): Promise<MonitorReport> {
+  const loaded = await loadModel(store, request.ref);
+  const { model, version } = loaded;
+  const reference = await referenceFor(model, version, request);
+  const spec = request.window ?? DEFAULT_WINDOW;
+  const now = request.now ?? Date.now();
+  const windows =
+    request.currentFile === undefined
+      ? await logWindows(store, version, reference, spec, request.windows ?? DEFAULT_WINDOWS, now)
+      : [await fileWindow(model, version, reference, request.currentFile, request.readOptions)];
+  const latest = windows[windows.length - 1]!.data;
+  const importances = predictionSensitivity(model, version.schema, latest.frame, reference, {
+    seed: request.seed ?? 0,
+  });
+  return monitorReport({
+    model: {
+      name: version.model,
+      version: version.version,
+      ref: request.ref,
+      task: version.task,
+      ...(reference.classes === undefined ? {} : { classes: reference.classes }),
+    },
+    reference,
+    windows,
+    sources: {
+      reference: request.referenceFile ?? 'stored',
+      current: request.currentFile ?? 'prediction log',
+      window: request.currentFile === undefined ? describeWindow(spec) : null,
+    },
+    importances,
+    ...(request.drift === undefined ? {} : { drift: request.drift }),
+    performance: performanceSettings(version, request),
+    seed: request.seed ?? 0,
+    now,
+  });
+}
+
+function performanceSettings(version: ModelVersionRecord, request: MonitorRequest) {
+  if (!['regression', 'binary', 'multiclass'].includes(version.task)) return null;
+  const metric = monitoredMetric(version.metrics, version.task as SupervisedTask, request.metric);
+  if (metric === null) return null;
+  return {
+    metric,
+    validation: version.metrics[metric] ?? null,
+    validationStd: version.metrics[`${metric}_std`] ?? null,
+    ...(request.tolerance === undefined ? {} : { tolerance: request.tolerance }),
+  };
+}
+
+async function referenceFor(
+  model: Model,
+  version: ModelVersionRecord,
+  request: MonitorRequest,
+): Promise<ReferenceProfile> {
+  if (request.referenceFile !== undefined) {
+    const frame = await readTable(request.referenceFile, request.readOptions);
+    const { data } = scoreFile(model, version, frame, undefined, request.referenceFile);
+    const target = targetName(version, frame);
+    return referenceProfile(data.frame, {
+      predictions: data.predictions,
+      ...(data.probabilities === undefined ? {} : { probabilities: data.probabilities }),
+      ...(model.classes === undefined || model.classes.length === 0 ? {} : { classes: model.classes }),
+      ...(target === undefined ? {} : { target: frame.column(target) }),
+      seed: request.seed ?? 0,
+    });
+  }
+  if (version.reference === null) {
+    throw new UsageError(
+      'monitor.no-reference',
+      `${version.model} version ${version.version} has no stored reference profile`,
+      {
+        location: { field: 'ref' },
+        hint: 'versions registered by keel train and keel automl keep one; for others give --reference FILE (the training data)',
+      },
+    );
+  }
+  return version.reference as unknown as ReferenceProfile;
+}
+
+/** The reference's target column name when the frame has it (feedback labels for a file). */
+function targetName(version: ModelVersionRecord, frame: Frame): string | undefined {
+  const name = (version.reference as { target?: { name?: string } } | null)?.target?.name;
+  return name !== undefined && frame.has(name) ? name : undefined;
+}
+
+async function fileWindow(
+  model: Model,
+  version: ModelVersionRecord,
+  reference: ReferenceProfile,
+  path: string,
+  readOptions: ReadOptions | undefined,
+): Promise<CurrentWindow> {
+  const frame = await readTable(path, readOptions);
+  const target = reference.target?.name;
+  const { data } = scoreFile(
+    model,
+    version,
+    frame,
+    target !== undefined && frame.has(target) ? target : undefined,
+    path,
+  );
+  return { from: null, to: null, requests: null, data };
+}
+
+/**
+ * A file's rows as current data: the features, the model's outputs on them
+ * (every row must be one the model can read: a file is checked, not
+ * filtered), and the target as labels when the file has it.
+ */
+function scoreFile(
+  model: Model,
+  version: ModelVersionRecord,
+  frame: Frame,
+  target: string | undefined,
+  source: string,
+): { data: CurrentData } {
+  const inModel = modelFrame(model, version.schema, frame, { source, dropBad: false, firstLine: 2 });
+  const predictions = model.predict(inModel.frame);
+  const classifier =
+    (model.task === 'binary' || model.task === 'multiclass') && (model.classes?.length ?? 0) > 0;
+  const probabilities = classifier ? model.predictProba?.(inModel.frame) : undefined;
+  const features = frame.select(model.inputNames.filter((n) => frame.has(n)));
+  return {
+    data: {
+      frame: features,
+      predictions,
+      ...(probabilities === undefined ? {} : { probabilities }),
+      ...labelsOf(frame, target, classifier ? model.classes! : undefined),
+    },
+  };
+}
+
+function labelsOf(
+  frame: Frame,
+  target: string | undefined,
+  classes: readonly string[] | undefined,
+): Pick<CurrentData, 'labelled' | 'unusableLabels'> {
+  const empty = { labelled: { rows: new Int32Array(0), values: new Float64Array(0) }, unusableLabels: 0 };
+  if (target === undefined) return empty;
+  const column = frame.column(target);
+  const index = classes === undefined ? undefined : new Map(classes.map((c, i) => [c, i]));
+  const rows: number[] = [];
+  const values: number[] = [];
+  let unusable = 0;
+  for (let i = 0; i < frame.rowCount; i++) {
+    const raw = valueAt(column, i);
+    if (raw === null) continue;
+    const value = index === undefined ? Number(raw) : (index.get(String(raw)) ?? Number.NaN);
+    if (Number.isNaN(value)) unusable++;
+    else {
+      rows.push(i);
+      values.push(value);
+    }
+  }
+  return {
+    labelled: { rows: Int32Array.from(rows), values: Float64Array.from(values) },
+    unusableLabels: unusable,
+  };
+}
+
+/**
+ * The version's logged requests, cut into windows. Row windows read back in
+ * doubling spans of time until they hold enough rows (the log is read
+ * oldest first, so "the last N rows" needs a starting time).
+ */
+async function logWindows(
+  store: Store,
+  version: ModelVersionRecord,
+  reference: ReferenceProfile,
+  spec: WindowSpec,
+  count: number,
+  now: number,
+): Promise<CurrentWindow[]> {
+  const query = { model: version.model, version: version.version };
+  let records: readonly PredictionRecord[];
+  if (spec.kind === 'time') {
+    records = await store.listPredictions({ ...query, since: now - count * spec.ms, until: now });
+  } else {
+    const wanted = spec.rows * count;
+    let span = 3_600_000;
+    for (;;) {
+      records = await store.listPredictions({ ...query, since: now - span, until: now });
+      const rows = records.reduce((n, r) => n + r.rows, 0);
+      if (rows >= wanted || span > 400 * 86_400_000) break;
+      span *= 4;
+    }
+  }
+  const cut = splitWindows(records, spec, count, now);
+  if (cut.length === 0) {
+    throw new UsageError(
+      'monitor.no-traffic',
+      `the prediction log holds no requests for ${version.model} version ${version.version} ${
+        spec.kind === 'time'
+          ? `in the last ${describeWindow({ kind: 'time', ms: spec.ms * count })}`
+          : 'in the last 400 days'
+      }`,
+      {
+        location: { field: 'ref' },
+        hint: 'serve the model with keel serve (the log is on by default), or compare a file: --current FILE',
+      },
+    );
+  }
+  return cut.map((w) => ({
+    from: w[0]!.at,
+    to: w[w.length - 1]!.at,
+    requests: w.length,
+    data: currentData(w, reference),
+  }));
+}
