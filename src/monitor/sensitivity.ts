@@ -57,7 +57,10 @@ function drawFromReference(ref: FeatureReference, n: number, rng: Rng): Column {
   const total = ref.counts.reduce((s, c) => s + c, 0);
   const pick = () => {
     let u = rng.next() * total;
-    for (let l = 0; l < ref.counts.length; l++) if ((u -= ref.counts[l]!) < 0) return l;
+    for (let l = 0; l < ref.counts.length; l++) {
+      u -= ref.counts[l]!;
+      if (u < 0) return l;
+    }
     return ref.counts.length - 1;
   };
   const codes = Int32Array.from({ length: n }, pick);
