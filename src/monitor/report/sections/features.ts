@@ -1,0 +1,110 @@
+/**
+ * The features ranked by how much their drift should worry: importance (how
+ * much the model leans on a feature) times its drift statistic. A drifted
+ * feature the model ignores matters less than a small shift in the one it
+ * leans on most. The model's outputs follow in a table of their own.
+ */
+
+import { absentNote, formatScore, panel } from '../../../explain/report/sections/common.js';
+import { escapeHtml, formatPercent } from '../../../profile/report/format.js';
+import type { ColumnDrift } from '../../drift.js';
+import type { MonitorReport, RankedFeature } from '../../monitor-report.js';
+import { driftRule, formatPValue, testLabel } from '../wording.js';
+
+function sortableHead(headers: readonly string[]): string {
+  const cells = headers.map((h) => `<th scope="col"><button type="button">${escapeHtml(h)}</button></th>`);
+  return `<thead><tr>${cells.join('')}</tr></thead>`;
+}
+
+/** A number cell that sorts by its raw value. */
+function numberCell(text: string, raw: number | null): string {
+  const sort = raw === null || !Number.isFinite(raw) ? '' : String(raw);
+  return `<td class="num" data-sort="${sort}">${escapeHtml(text)}</td>`;
+}
+
+function driftedCell(drifted: boolean, tested: boolean): string {
+  if (!tested) return '<td data-sort="0">not tested</td>';
+  return drifted
+    ? '<td class="flag" data-sort="2"><span class="tag tag-drift">drifted</span></td>'
+    : '<td data-sort="1">no</td>';
+}
+
+function featureRow(rank: number, feature: RankedFeature, drift: ColumnDrift | undefined): string {
+  const test = drift?.test ?? feature.test;
+  const cls = feature.drifted ? ' class="drifted"' : '';
+  return `<tr${cls}>${[
+    numberCell(String(rank), rank),
+    `<td class="name">${escapeHtml(feature.column)}</td>`,
+    numberCell(formatPercent(feature.importance), feature.importance),
+    `<td>${escapeHtml(testLabel(test))}</td>`,
+    numberCell(formatScore(drift?.statistic ?? null), drift?.statistic ?? null),
+    numberCell(formatPValue(drift?.pValue), drift?.pValue ?? null),
+    `<td class="num">${escapeHtml(driftRule(test, drift?.threshold ?? null))}</td>`,
+    numberCell(formatScore(feature.score), feature.score),
+    driftedCell(feature.drifted, test !== null),
+  ].join('')}</tr>`;
+}
+
+function outputRow(drift: ColumnDrift): string {
+  const cls = drift.drifted ? ' class="drifted"' : '';
+  return `<tr${cls}>${[
+    `<td class="name">${escapeHtml(drift.column)}</td>`,
+    `<td>${escapeHtml(testLabel(drift.test))}</td>`,
+    numberCell(formatScore(drift.statistic), drift.statistic),
+    numberCell(formatPValue(drift.pValue), drift.pValue),
+    `<td class="num">${escapeHtml(driftRule(drift.test, drift.threshold))}</td>`,
+    driftedCell(drift.drifted, drift.test !== null),
+  ].join('')}</tr>`;
+}
+
+function outputsTable(outputs: readonly ColumnDrift[]): string {
+  if (!outputs.length) return '';
+  const head = sortableHead(['Output', 'Test', 'Statistic', 'p-value', 'Drifts when', 'Drifted']);
+  const rows = outputs.map(outputRow).join('\n');
+  return `<h3>Model outputs</h3>
+<p class="how">When feedback labels are slow to arrive, drift in what the model predicts is the earliest sign that its inputs changed in a way it reacts to.</p>
+<div class="table-wrap"><table class="data sortable outputs">${head}<tbody>
+${rows}
+</tbody></table></div>`;
+}
+
+/** Columns the drift test could not run on, with the reason each gives. */
+function untestedList(report: MonitorReport): string {
+  const untested = report.latest.features.filter((f) => f.test === null);
+  if (!untested.length) return '';
+  const items = untested.map((f) => `<li>${escapeHtml(f.message)}</li>`).join('');
+  return `<h3>Not tested</h3><ul class="plain">${items}</ul>`;
+}
+
+export function featuresSection(report: MonitorReport): string {
+  const byColumn = new Map(report.latest.features.map((f) => [f.column, f]));
+  const title = 'Features ranked by drift × importance';
+  if (!report.ranking.length) {
+    return panel('features', title, absentNote('features', 'No feature was compared with the reference.'));
+  }
+  const head = sortableHead([
+    '#',
+    'Feature',
+    'Importance',
+    'Test',
+    'Statistic',
+    'p-value',
+    'Drifts when',
+    'Importance × drift',
+    'Drifted',
+  ]);
+  const rows = report.ranking.map((f, i) => featureRow(i + 1, f, byColumn.get(f.column))).join('\n');
+  const table = `<div class="table-wrap"><table class="data sortable ranking">${head}<tbody>
+${rows}
+</tbody></table></div>`;
+  const lead =
+    "The latest window's features, most worrying first. Importance is the share of the model's reliance on each feature (how much its predictions move when the feature is shuffled); " +
+    'the statistic comes from the drift test named beside it, and a feature drifts when it passes the rule under "Drifts when". ' +
+    'For p-value tests the ranking uses 1 − p, so larger always means more drift. Click a heading to sort.';
+  return panel(
+    'features',
+    title,
+    `${table}\n${outputsTable(report.latest.outputs)}\n${untestedList(report)}`,
+    lead,
+  );
+}
