@@ -5,6 +5,7 @@ import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { keysCommand } from './keys.js';
 import { modelsCommand } from './models.js';
+import { monitorCommand } from './monitor.js';
 import { predictCommand } from './predict.js';
 import { profileCommand } from './profile.js';
 import { reportCommand } from './report.js';
@@ -31,6 +32,7 @@ const COMMANDS: readonly Command[] = [
   storeCommand,
   serveCommand,
   predictCommand,
+  monitorCommand,
   keysCommand,
   exportCommand,
   importCommand,
