@@ -1,6 +1,6 @@
 import { DataError } from '../errors.js';
 import type { Db, Dialect, Queryable } from './db.js';
-import { SCHEMA_V1, SCHEMA_V2 } from './schema.js';
+import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from './schema.js';
 
 /**
  * Versioned schema changes, applied when a store is opened. Each one runs in
@@ -20,6 +20,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: SCHEMA_V1 },
   { version: 2, name: 'prediction log, feedback, API keys', sql: SCHEMA_V2 },
+  { version: 3, name: 'monitoring alerts', sql: SCHEMA_V3 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

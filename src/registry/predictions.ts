@@ -2,7 +2,14 @@ import type { Json } from '../artifact.js';
 import { UsageError } from '../errors.js';
 import type { SqlValue } from './db.js';
 import type { StoreContext } from './runs.js';
-import type { FeedbackInput, JsonObject, PredictionQuery, PredictionRecord } from './types.js';
+import type {
+  FeedbackInput,
+  JsonObject,
+  PredictionQuery,
+  PredictionRecord,
+  PruneOptions,
+  PruneResult,
+} from './types.js';
 
 /**
  * The prediction log and its feedback (tables in schema.ts, migration 2).
@@ -191,6 +198,77 @@ export async function listPredictions(
   }
   const rows = await ctx.db.query<PredictionRow>(sql, params);
   return rows.map(predictionRecord);
+}
+
+/** Predictions per prune transaction: short enough not to hold the writers of a busy log for long. */
+const PRUNE_BATCH = 1000;
+
+/**
+ * Retention: deletes this project's predictions logged strictly before
+ * `before`, and their feedback, oldest first, one transaction per batch.
+ * A prune stopped halfway (a crash, Ctrl-C) leaves whole batches deleted
+ * and the rest intact; running it again finishes the job. The serving log
+ * keeps writing meanwhile: its new rows are newer than `before`.
+ */
+export async function prunePredictions(ctx: StoreContext, options: PruneOptions): Promise<PruneResult> {
+  const { before, batchSize } = checkPrune(options);
+  if (options.dryRun === true)
+    return { before, dryRun: true, ...(await countBefore(ctx, before)), batches: 0 };
+  let predictions = 0;
+  let feedback = 0;
+  let batches = 0;
+  for (;;) {
+    const deleted = await ctx.db.transaction(async (tx) => {
+      const ids = await tx.query<{ request_id: string }>(
+        'SELECT request_id FROM keel_predictions WHERE project = ? AND at < ? ORDER BY at LIMIT ?',
+        [ctx.project, before, batchSize],
+      );
+      let rows = 0;
+      let labels = 0;
+      for (let i = 0; i < ids.length; i += ID_BATCH) {
+        const chunk = ids.slice(i, i + ID_BATCH).map((r) => r.request_id);
+        const marks = chunk.map(() => '?').join(', ');
+        // Feedback first, counted: the cascade would delete it too, but silently.
+        labels += await tx.run(`DELETE FROM keel_feedback WHERE request_id IN (${marks})`, chunk);
+        rows += await tx.run(`DELETE FROM keel_predictions WHERE request_id IN (${marks})`, chunk);
+      }
+      return { found: ids.length, rows, labels };
+    });
+    if (deleted.found > 0) batches++;
+    predictions += deleted.rows;
+    feedback += deleted.labels;
+    if (deleted.found < batchSize) return { before, dryRun: false, predictions, feedback, batches };
+  }
+}
+
+function checkPrune(options: PruneOptions): { before: number; batchSize: number } {
+  const before = options?.before;
+  if (typeof before !== 'number' || !Number.isFinite(before)) {
+    throw new UsageError('registry.bad-prune', `before ${JSON.stringify(before)} is not a time`, {
+      location: { field: 'before' },
+      hint: 'pass before as epoch milliseconds, e.g. Date.now() - 30 * 86_400_000 for 30 days ago',
+    });
+  }
+  const batchSize = options.batchSize ?? PRUNE_BATCH;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new UsageError('registry.bad-prune', `batchSize must be a whole number ≥ 1, not ${batchSize}`, {
+      location: { field: 'batchSize' },
+    });
+  }
+  return { before, batchSize };
+}
+
+async function countBefore(
+  ctx: StoreContext,
+  before: number,
+): Promise<{ predictions: number; feedback: number }> {
+  const [row] = await ctx.db.query<{ predictions: number; feedback: number }>(
+    `SELECT COUNT(*) AS predictions, COUNT(f.request_id) AS feedback
+     FROM keel_predictions p LEFT JOIN keel_feedback f ON f.request_id = p.request_id
+     WHERE p.project = ? AND p.at < ?`,
+    [ctx.project, before],
+  );
+  return { predictions: row!.predictions, feedback: row!.feedback };
 }
 
 function predictionRecord(row: PredictionRow): PredictionRecord {

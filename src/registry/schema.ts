@@ -220,6 +220,34 @@ CREATE TABLE keel_api_keys (
 CREATE INDEX keel_api_keys_by_prefix ON keel_api_keys (prefix);
 `;
 
+/**
+ * Migration 3: monitoring alerts (issue 8).
+ *
+ * - keel_alerts: what monitoring found about a model version (drift, a
+ *   decaying metric, a data-quality problem, a retraining decision), newest
+ *   read first through (project, model, at). Like the prediction log it has
+ *   no foreign key to keel_model_versions: an alert is history, and outlives
+ *   the version it is about. `severity` is checked by the table; `kind` only
+ *   by the store (alerts.ts), so a later keel can add a kind without
+ *   rebuilding the table, which is what changing a CHECK costs on SQLite.
+ *   `details_json` is a JSON object, `{}` when there are none.
+ */
+export const SCHEMA_V3 = `
+CREATE TABLE keel_alerts (
+  id TEXT PRIMARY KEY,
+  project TEXT NOT NULL,
+  model TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  at BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  severity TEXT NOT NULL CHECK (severity IN ('warning', 'critical')),
+  message TEXT NOT NULL,
+  details_json TEXT NOT NULL
+);
+CREATE INDEX keel_alerts_by_model ON keel_alerts (project, model, at);
+CREATE INDEX keel_alerts_by_time ON keel_alerts (project, at);
+`;
+
 /** Every table the store owns except keel_migrations, parents before children (export and import order). */
 export const TABLES = [
   'keel_projects',
@@ -239,6 +267,7 @@ export const TABLES = [
   'keel_predictions',
   'keel_feedback',
   'keel_api_keys',
+  'keel_alerts',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];
@@ -262,4 +291,5 @@ export const PRIMARY_KEYS: { readonly [table in TableName]: readonly string[] } 
   keel_predictions: ['request_id'],
   keel_feedback: ['request_id'],
   keel_api_keys: ['name'],
+  keel_alerts: ['id'],
 };

@@ -1,3 +1,4 @@
+import * as alerts from './alerts.js';
 import * as apiKeys from './api-keys.js';
 import { checkName } from './checks.js';
 import * as datasets from './datasets.js';
@@ -12,6 +13,8 @@ import * as runs from './runs.js';
 import { TABLES } from './schema.js';
 import { setTag } from './tags.js';
 import type {
+  AlertInput,
+  AlertQuery,
   ArtifactStore,
   DatasetInput,
   ExperimentRecord,
@@ -20,6 +23,7 @@ import type {
   MetricPoint,
   PredictionQuery,
   PredictionRecord,
+  PruneOptions,
   RunEnd,
   RunQuery,
   RunStart,
@@ -40,7 +44,7 @@ const TEN_MINUTES = 10 * 60 * 1000;
 /**
  * The Store, written once over a `Db`: the SQL is the same on SQLite and
  * PostgreSQL, so both backends behave the same. The work is in runs.ts,
- * models.ts, datasets.ts, tags.ts, predictions.ts and api-keys.ts; this
+ * models.ts, datasets.ts, tags.ts, predictions.ts, api-keys.ts and alerts.ts; this
  * class binds it to one database, artifact folder and project.
  */
 export class SqlStore implements Store {
@@ -192,6 +196,16 @@ export class SqlStore implements Store {
   }
   listPredictions(query?: PredictionQuery) {
     return predictions.listPredictions(this.ctx, query);
+  }
+  prunePredictions(options: PruneOptions) {
+    return predictions.prunePredictions(this.ctx, options);
+  }
+
+  recordAlert(input: AlertInput) {
+    return alerts.recordAlert(this.ctx, input);
+  }
+  listAlerts(query?: AlertQuery) {
+    return alerts.listAlerts(this.ctx, query);
   }
 
   createApiKey(name: string) {

@@ -275,6 +275,7 @@ const RECORD_TABLES = [
   ['keel_experiments', 'experiment'],
   ['keel_predictions', 'logged prediction'],
   ['keel_api_keys', 'API key'],
+  ['keel_alerts', 'alert'],
 ] as const;
 
 export async function importStore(

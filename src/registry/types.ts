@@ -212,7 +212,7 @@ export interface ArtifactStore {
  * one transaction; a record is either fully stored or not at all.
  * Methods that name a project default to `default`.
  */
-export interface Store extends ServingRecords {
+export interface Store extends ServingRecords, MonitoringRecords {
   readonly backend: 'sqlite' | 'postgres';
   /** Where it is (file path, or URL without its password), for messages. */
   readonly location: string;
@@ -275,6 +275,11 @@ export interface ServingRecords {
   ): Promise<{ readonly stored: number; readonly unknown: readonly string[] }>;
   /** Logged predictions, oldest first, each with its feedback when there is some. */
   listPredictions(query?: PredictionQuery): Promise<readonly PredictionRecord[]>;
+  /**
+   * Retention: deletes this project's predictions logged before `before`
+   * (epoch ms), with their feedback, a batch per transaction.
+   */
+  prunePredictions(options: PruneOptions): Promise<PruneResult>;
 
   /** A new API key: the token is returned once and stored only as a hash. */
   createApiKey(name: string): Promise<{ readonly key: ApiKeyRecord; readonly token: string }>;
@@ -325,4 +330,71 @@ export interface ApiKeyRecord {
   readonly revokedAt: number | null;
   /** The first characters of the token, to recognise it (never enough to use it). */
   readonly prefix: string;
+}
+
+export interface PruneOptions {
+  /** Epoch ms: predictions logged strictly before this time go. */
+  readonly before: number;
+  /** Count what would go, delete nothing. */
+  readonly dryRun?: boolean;
+  /** Predictions per transaction (default 1,000): a huge log is never one giant transaction. */
+  readonly batchSize?: number;
+}
+
+export interface PruneResult {
+  readonly before: number;
+  readonly dryRun: boolean;
+  /** Predictions deleted (or, in a dry run, that would be). */
+  readonly predictions: number;
+  /** Feedback records deleted with them. */
+  readonly feedback: number;
+  /** Transactions it took (0 in a dry run). */
+  readonly batches: number;
+}
+
+/** What monitoring keeps in the store: its alerts (table in schema.ts, migration 3). */
+export interface MonitoringRecords {
+  /** Stores one alert (checked field by field: a UsageError names the bad one). */
+  recordAlert(input: AlertInput): Promise<AlertRecord>;
+  /** This project's alerts, newest first. */
+  listAlerts(query?: AlertQuery): Promise<readonly AlertRecord[]>;
+}
+
+/** What the alert is about: the inputs drifted, a metric decayed, bad data arrived, a retrain was decided. */
+export type AlertKind = 'drift' | 'decay' | 'quality' | 'retrain';
+
+export type AlertSeverity = 'warning' | 'critical';
+
+export interface AlertInput {
+  readonly model: string;
+  readonly version: number;
+  readonly kind: AlertKind;
+  readonly severity: AlertSeverity;
+  /** One sentence a person reads in a terminal or a chat message. */
+  readonly message: string;
+  /** What a program needs to act on it (the drifted columns, the metric and its threshold…). */
+  readonly details?: JsonObject;
+  /** Epoch ms; default now. */
+  readonly at?: number;
+}
+
+export interface AlertRecord {
+  readonly id: string;
+  readonly project: string;
+  readonly model: string;
+  readonly version: number;
+  readonly kind: AlertKind;
+  readonly severity: AlertSeverity;
+  readonly message: string;
+  /** `{}` when the alert was recorded without details. */
+  readonly details: JsonObject;
+  readonly at: number;
+}
+
+export interface AlertQuery {
+  readonly model?: string;
+  readonly kind?: AlertKind;
+  /** Epoch ms, inclusive. */
+  readonly since?: number;
+  readonly limit?: number;
 }
