@@ -1,6 +1,23 @@
 import { UsageError } from '../errors.js';
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1, '': 1 };
+const UNIT_SECONDS: Readonly<Record<string, number>> = { d: 86_400, h: 3600, m: 60, s: 1, '': 1 };
+
+/**
+ * The seconds in `90s`, `1h30m` or `7d`: every part a number and one of
+ * `units` ('' for a bare number of seconds); undefined when `text` is
+ * anything else or not positive.
+ */
+function sumParts(text: string, units: readonly string[]): number | undefined {
+  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)\s*([a-z]?)/gi)];
+  const consumed = parts.map((p) => p[0]).join('');
+  if (parts.length === 0 || consumed.replace(/\s/g, '') !== text.replace(/\s/g, '')) return undefined;
+  let seconds = 0;
+  for (const [, amount, unit = ''] of parts) {
+    if (!units.includes(unit.toLowerCase())) return undefined;
+    seconds += Number(amount) * UNIT_SECONDS[unit.toLowerCase()]!;
+  }
+  return seconds > 0 ? seconds : undefined;
+}
 
 /**
  * `--time 5m`, `90s`, `1h`, `1m30s` or a bare number of seconds. A budget
@@ -8,10 +25,8 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1, '
  * precision; anything else is refused with the forms that work.
  */
 export function parseDuration(text: string, field: string): number {
-  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)\s*([hms]?)/gi)];
-  const consumed = parts.map((p) => p[0]).join('');
-  const seconds = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_SECONDS[(p[2] ?? '').toLowerCase()]!, 0);
-  if (parts.length === 0 || consumed.replace(/\s/g, '') !== text.replace(/\s/g, '') || !(seconds > 0)) {
+  const seconds = sumParts(text, ['h', 'm', 's', '']);
+  if (seconds === undefined) {
     throw new UsageError(
       'usage.bad-option',
       `--${field} must be a duration such as 60s, 5m or 1h, not "${text}"`,
@@ -21,4 +36,32 @@ export function parseDuration(text: string, field: string): number {
     );
   }
   return seconds;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * `--since 7d`, `--predictions-before 30d`: a moment given as how long
+ * before `now` (days, hours, minutes, seconds; a unit is required, since a
+ * bare "30" could mean any of them) or as an ISO date or date-time. A date
+ * alone is midnight UTC, a date-time without an offset is local time, as
+ * JavaScript reads them. Returns epoch milliseconds.
+ */
+export function parseMoment(text: string, field: string, now = Date.now()): number {
+  const seconds = sumParts(text, ['d', 'h', 'm', 's']);
+  if (seconds !== undefined) return now - seconds * 1000;
+  const date = ISO_DATE.exec(text.trim());
+  const ms = date === null ? Number.NaN : Date.parse(text.trim());
+  if (date !== null && Number.isFinite(ms) && isCalendarDay(date[1]!, date[2]!, date[3]!)) return ms;
+  throw new UsageError(
+    'usage.bad-option',
+    `--${field} must be a time ago such as 30d, 12h or 90m, or a date such as 2025-01-31, not "${text}"`,
+    { location: { field }, hint: 'a date-time works too: 2025-01-31T14:00 (local) or 2025-01-31T14:00Z' },
+  );
+}
+
+/** JavaScript reads 2025-02-30 as 2 March: refuse a day the month does not have. */
+function isCalendarDay(year: string, month: string, day: string): boolean {
+  const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return d.getUTCMonth() === Number(month) - 1 && d.getUTCDate() === Number(day);
 }

@@ -2,7 +2,9 @@ import { UsageError } from '../errors.js';
 import { openStore } from '../registry/open.js';
 import type { SqlStore } from '../registry/sql-store.js';
 import { type ExportReport, exportStore, type ImportReport, importStore } from '../registry/transfer.js';
+import type { PruneResult } from '../registry/types.js';
 import { parseCommandArgs } from './args.js';
+import { parseMoment } from './duration.js';
 import type { Command } from './main.js';
 import { STORE_OPTION, STORE_OPTION_HELP } from './store-option.js';
 import { renderTable, shortTime } from './table.js';
@@ -10,6 +12,7 @@ import { renderTable, shortTime } from './table.js';
 const USAGE = `Usage: keel store migrate [--json]
        keel store export FILE [--json]
        keel store import FILE [--merge] [--json]
+       keel store prune --predictions-before 30d|DATE [--yes] [--json]
 
 The store itself: its schema, and moving everything it holds (runs, metrics,
 logs, datasets, models, versions, aliases and their history, tags, and the
@@ -21,10 +24,17 @@ artifact files) between stores — SQLite to PostgreSQL and back.
   keel store import FILE    load FILE into the store in one transaction, then check
                             every table against the file; refused if the file was
                             changed or cut short, or if the store already holds records
+  keel store prune          retention: delete logged predictions older than a time,
+                            with their feedback, in batches of 1,000 (one transaction
+                            each); without --yes, only count what would go
 
 Options:
   --merge            import into a store that holds records: add what it lacks, keep
                      what it has (reported per table)
+  --predictions-before T
+                     prune the predictions logged before T: a time ago (30d, 12h) or
+                     a date (2025-01-31 is midnight UTC; 2025-01-31T14:00 local time)
+  --yes              prune for real (without it, prune only reports what it would delete)
   --json             print the report as JSON
 ${STORE_OPTION_HELP}
 
@@ -40,6 +50,8 @@ export const storeCommand: Command = {
     const { values, positionals } = parseCommandArgs('store', args, {
       ...STORE_OPTION,
       merge: { type: 'boolean' },
+      'predictions-before': { type: 'string' },
+      yes: { type: 'boolean' },
       json: { type: 'boolean' },
     });
     const [sub, ...rest] = positionals;
@@ -49,11 +61,12 @@ export const storeCommand: Command = {
         hint: 'keel store --help',
       });
     }
+    const prune = pruneFlags(sub, values['predictions-before'], values.yes === true);
     const openedAt = Date.now();
     const store = await openStore(values.store === undefined ? {} : { url: values.store });
     try {
       process.stdout.write(
-        await dispatch(store, sub, rest, { json, merge: values.merge === true, openedAt }),
+        await dispatch(store, sub, rest, { json, merge: values.merge === true, openedAt, prune }),
       );
       return 0;
     } finally {
@@ -66,6 +79,7 @@ interface Flags {
   readonly json: boolean;
   readonly merge: boolean;
   readonly openedAt: number;
+  readonly prune: { readonly before: number; readonly yes: boolean } | undefined;
 }
 
 async function dispatch(
@@ -86,15 +100,52 @@ async function dispatch(
       const report = await importStore(store, arity(rest, ['FILE'])[0]!, { merge: flags.merge });
       return flags.json ? `${JSON.stringify(report, null, 2)}\n` : importText(report);
     }
+    case 'prune': {
+      arity(rest, []);
+      const { before, yes } = flags.prune!;
+      const result = await store.prunePredictions({ before, dryRun: !yes });
+      return flags.json ? `${JSON.stringify(result, null, 2)}\n` : pruneText(store, result);
+    }
     default:
       throw new UsageError(
         'usage.positional',
         sub === undefined
-          ? 'say what to do: migrate, export FILE or import FILE'
+          ? 'say what to do: migrate, export FILE, import FILE or prune'
           : `unknown subcommand "${sub}"`,
         { hint: 'keel store --help' },
       );
   }
+}
+
+/** `--predictions-before` and `--yes` belong to prune, and prune needs the first (read before opening the store). */
+function pruneFlags(sub: string | undefined, before: string | undefined, yes: boolean): Flags['prune'] {
+  if (sub !== 'prune') {
+    if (before === undefined && !yes) return undefined;
+    const message = '--predictions-before and --yes apply to keel store prune only';
+    throw new UsageError('usage.bad-option', message, { hint: 'keel store --help' });
+  }
+  if (before === undefined) {
+    throw new UsageError('usage.missing-option', 'say what to prune: --predictions-before 30d (or a date)', {
+      location: { field: 'predictions-before' },
+      hint: 'keel store prune --predictions-before 30d deletes the predictions logged more than 30 days ago',
+    });
+  }
+  return { before: parseMoment(before, 'predictions-before'), yes };
+}
+
+function pruneText(store: SqlStore, result: PruneResult): string {
+  const when = `before ${shortTime(result.before)}`;
+  if (result.predictions === 0)
+    return `Nothing to prune: no prediction in ${store.location} was logged ${when}.\n`;
+  const what = `${plural(result.predictions, 'logged prediction')} (${result.feedback.toLocaleString('en-US')} with feedback)`;
+  if (result.dryRun) {
+    return `Would delete ${what} logged ${when} from ${store.location}.\nRun again with --yes to delete them.\n`;
+  }
+  return `Deleted ${what} logged ${when} from ${store.location}, in ${plural(result.batches, 'transaction')}.\n`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function arity(args: string[], names: readonly string[]): string[] {
