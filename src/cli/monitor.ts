@@ -1,9 +1,11 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { alertsFrom, type Raised, raiseAlerts } from '../monitor/alerting.js';
 import type { MonitorReport } from '../monitor/monitor-report.js';
 import { renderMonitorHtml } from '../monitor/report/index.js';
 import { DEFAULT_WINDOWS, type MonitorRequest, monitorModel } from '../monitor/sources.js';
+import { checkWebhookUrl } from '../monitor/webhook.js';
 import { parseWindow } from '../monitor/window.js';
 import { openStore } from '../registry/open.js';
 import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
@@ -36,6 +38,8 @@ Options:
   --metric NAME        the metric to watch (default: the one the version was chosen by)
   --tolerance F        relative fall from the validation score counted as decay
                        (default 0.05; the whole 95% interval must be worse too)
+  --webhook URL        POST the alerts (drift, decay, data quality) as JSON to this URL
+  --no-alerts          do not record alerts in the store (keel alerts lists them)
   --out FILE           write the HTML report (histograms per feature, drift and score
                        over time)
   --json               print the report as JSON
@@ -59,7 +63,10 @@ export const monitorCommand: Command = {
       tolerance: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      webhook: { type: 'string' },
+      'no-alerts': { type: 'boolean' },
     });
+    if (values.webhook !== undefined) checkWebhookUrl(values.webhook);
     const ref = onePositional('monitor', positionals, 'model name');
     const request: MonitorRequest = {
       ref,
@@ -73,17 +80,33 @@ export const monitorCommand: Command = {
     };
     const store = await openStore(values.store === undefined ? {} : { url: values.store });
     let report: MonitorReport;
+    let raised: Raised | null = null;
     try {
       report = await monitorModel(store, request);
+      if (!values['no-alerts']) raised = await raiseAlerts(store, alertsFrom(report), values.webhook);
     } finally {
       await store.close();
     }
     if (values.out !== undefined) writeReport(values.out, report);
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : renderMonitorSummary(report));
-    if (values.out !== undefined && !values.json) process.stdout.write(`report: ${resolve(values.out)}\n`);
+    if (!values.json) {
+      if (raised !== null && raised.alerts.length > 0) process.stdout.write(`${describeAlerts(raised)}\n`);
+      if (values.out !== undefined) process.stdout.write(`report: ${resolve(values.out)}\n`);
+    }
+    if (raised?.webhook?.ok === false) {
+      process.stderr.write(
+        `keel: the webhook did not take the alerts: ${raised.webhook.error ?? raised.webhook.status}\n`,
+      );
+    }
     return report.verdict.drifted || report.verdict.decayed ? 1 : 0;
   },
 };
+
+function describeAlerts(raised: Raised): string {
+  const kinds = raised.alerts.map((a) => `${a.kind} (${a.severity})`).join(', ');
+  const hook = raised.webhook === null ? '' : raised.webhook.ok ? '; webhook delivered' : '; webhook FAILED';
+  return `alerts recorded: ${kinds}${hook} (keel alerts ${raised.alerts[0]!.model})`;
+}
 
 function fraction(text: string): number {
   const value = Number(text);

@@ -38,7 +38,7 @@ export async function postAlert(
   payload: Json,
   options: WebhookOptions = {},
 ): Promise<WebhookResult> {
-  const target = checkUrl(url);
+  const target = checkWebhookUrl(url);
   const timeoutMs = checkCount(options.timeoutMs ?? 5000, 'timeoutMs', 1);
   const retries = checkCount(options.retries ?? 2, 'retries', 0);
   const backoffMs = checkCount(options.backoffMs ?? 500, 'backoffMs', 0);
@@ -85,7 +85,8 @@ function networkError(error: unknown, timeoutMs: number): string {
 }
 
 /** The URL's own text is never in a message: webhook URLs often carry their secret token. */
-function checkUrl(url: string): URL {
+/** Refuses (UsageError) a URL that could never take a POST, before any work is done. */
+export function checkWebhookUrl(url: string): URL {
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);

@@ -99,7 +99,7 @@ describe('currentData', () => {
       Number.NaN,
       7,
     ]);
-    const cut = data.frame.column('cut') as { codes: Int32Array; levels: string[] };
+    const cut = data.frame.column('cut') as unknown as { codes: Int32Array; levels: string[] };
     expect(cut.levels).toEqual(['Ideal', 'Premium']);
     expect(Array.from(cut.codes)).toEqual([0, 1, -1]);
     expect(Array.from(data.predictions)).toEqual([1, 0, 0]);

@@ -267,7 +267,7 @@ function servingSuite(title: string, fresh: () => Promise<Target>): void {
       }
       const store = await openStore(target);
       try {
-        expect(await store.migrations()).toEqual([1, 2]);
+        expect(await store.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
         expect((await store.listExperiments()).map((e) => e.name)).toEqual(['old']);
         await store.logPredictions([prediction('r1')]);
         expect(await store.recordFeedback([{ requestId: 'r1', labels: [1, 0] }])).toEqual({
