@@ -56,11 +56,18 @@ export function alertsFrom(report: MonitorReport): AlertInput[] {
       ...base,
       kind: 'quality',
       severity: 'warning',
-      message: `${latest.quality.length} data-quality issue(s): ${shown.join(' ')}`,
+      message: clip(`${latest.quality.length} data-quality issue(s): ${shown.join(' ')}`),
       details: { issues: latest.quality as unknown as Json[], window: windowDetails(window) },
     });
   }
   return alerts;
+}
+
+/** Messages are for a chat line; the details hold everything (and the store refuses very long messages). */
+const MAX_MESSAGE = 600;
+
+function clip(text: string): string {
+  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
 }
 
 function windowDetails(w: MonitorReport['windows'][number]): JsonObject {
