@@ -37,6 +37,9 @@ Options:
   --poll MS             how often to check the store for alias moves (default ${SERVER_DEFAULTS.pollMs}; 0 = never)
   --log-sample-rate R   share of requests written to the prediction log (default 1; 0 = no log)
   --log-inputs=false    leave the request's input values out of the log (private data)
+  --drift-window ROWS   recent request rows kept per served version; /metrics
+                        shows their drift against the version's reference
+                        (keel_drift_*, keel_dataset_drift; default ${SERVER_DEFAULTS.driftWindow}; 0 = off)
 ${STORE_OPTION_HELP}
 
 SIGTERM or SIGINT stops it gracefully: no new requests, those in flight are
@@ -59,6 +62,7 @@ export const serveCommand: Command = {
       poll: { type: 'string' },
       'log-sample-rate': { type: 'string' },
       'log-inputs': { type: 'string' },
+      'drift-window': { type: 'string' },
     });
     const sampleRate = rateOption(values['log-sample-rate'] ?? '1');
     const logInputs = booleanOption(values['log-inputs'] ?? 'true', 'log-inputs');
@@ -92,6 +96,11 @@ export const serveCommand: Command = {
         pollMs: integerOption(values.poll ?? String(SERVER_DEFAULTS.pollMs), 'poll', 0),
         log,
         logInputs,
+        driftWindow: integerOption(
+          values['drift-window'] ?? String(SERVER_DEFAULTS.driftWindow),
+          'drift-window',
+          0,
+        ),
         onEvent: (message) => process.stderr.write(`keel serve: ${message}\n`),
       });
     } catch (error) {

@@ -1,8 +1,10 @@
 /**
  * The server's metrics in the Prometheus text format (version 0.0.4):
- * counters and histograms keyed by label values, rendered on each scrape.
- * Small and dependency-free; a scrape costs a walk over a few maps.
+ * counters, histograms and gauges keyed by label values, rendered on each
+ * scrape. Small and dependency-free; a scrape costs a walk over a few maps
+ * (plus, with live drift on, the drift tests of windows that took new rows).
  */
+import type { LiveDrift } from './drift-window.js';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -79,6 +81,83 @@ class Histogram {
   }
 }
 
+/** Prometheus spells the infinities +Inf and -Inf. */
+function sampleText(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value);
+}
+
+/** A value per label set, replaced wholesale when it is measured again. */
+class Gauge {
+  private readonly values = new Map<string, number>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+
+  set(labels: Labels, value: number): void {
+    this.values.set(labelText(labels), value);
+  }
+
+  clear(): void {
+    this.values.clear();
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    for (const [key, value] of this.values) lines.push(`${this.name}${key} ${sampleText(value)}`);
+    return lines.join('\n');
+  }
+}
+
+/** Live drift of each served version against its reference profile (see drift-window.ts). */
+export class DriftGauges {
+  readonly statistic = new Gauge(
+    'keel_drift_statistic',
+    "Drift test statistic of a feature or model output, recent requests against the version's reference (test: ks, chi2, wasserstein, jensenshannon or psi).",
+  );
+  readonly detected = new Gauge(
+    'keel_drift_detected',
+    'Whether a feature or model output drifted (1) or not (0), by its test and threshold.',
+  );
+  readonly dataset = new Gauge(
+    'keel_dataset_drift',
+    'Whether the share of drifted features reached the dataset threshold (1) or not (0).',
+  );
+  readonly share = new Gauge('keel_drift_share', 'Share of tested features that drifted.');
+  readonly windowRows = new Gauge(
+    'keel_drift_window_rows',
+    'Recent request rows held for drift measurement, by model and version.',
+  );
+
+  /** Replaces every series: a version no longer served drops out. */
+  update(measured: readonly LiveDrift[]): void {
+    const all = [this.statistic, this.detected, this.dataset, this.share, this.windowRows];
+    for (const gauge of all) gauge.clear();
+    for (const { model, version, rows, report } of measured) {
+      const labels = { model, version: String(version) };
+      this.windowRows.set(labels, rows);
+      if (report === undefined) continue;
+      this.dataset.set(labels, report.dataset.drifted ? 1 : 0);
+      this.share.set(labels, report.dataset.share);
+      // Untested columns (absent, all missing) have no figure: a 0 would read as "no drift".
+      for (const c of [...report.features, ...report.outputs]) {
+        if (c.test === null || c.statistic === null) continue;
+        this.statistic.set({ ...labels, column: c.column, role: c.role, test: c.test }, c.statistic);
+        this.detected.set({ ...labels, column: c.column }, c.drifted ? 1 : 0);
+      }
+    }
+  }
+
+  render(): string {
+    return [this.statistic, this.detected, this.dataset, this.share, this.windowRows]
+      .map((g) => g.render())
+      .join('\n');
+  }
+}
+
 const LATENCY_BOUNDS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const PROBABILITY_BOUNDS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
 
@@ -128,6 +207,12 @@ export class ServerMetrics {
     'keel_model_swaps_total',
     'Versions swapped in after an alias moved, by model.',
   );
+  /** Absent when live drift is off (no window): then no drift series at all. */
+  readonly drift: DriftGauges | undefined;
+
+  constructor(options: { readonly drift?: boolean } = {}) {
+    this.drift = options.drift === true ? new DriftGauges() : undefined;
+  }
 
   render(): string {
     const all = [
@@ -139,6 +224,7 @@ export class ServerMetrics {
       this.values,
       this.batches,
       this.swaps,
+      ...(this.drift === undefined ? [] : [this.drift]),
     ];
     return `${all.map((m) => m.render()).join('\n')}\n`;
   }

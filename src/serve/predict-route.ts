@@ -5,7 +5,9 @@ import type { Frame } from '../data/frame.js';
 import { UsageError } from '../errors.js';
 import { canExplain, explainRows, type RowExplanation } from '../explain/contributions.js';
 import type { PredictionRecord } from '../registry/types.js';
+import type { Scored } from './batcher.js';
 import { type RequestTable, tableFromCsv, tableFromJson } from './body.js';
+import { type DriftWindows, NO_SENT_CATEGORIES, type SentCategories } from './drift-window.js';
 import { unknownModel } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelSet, ServedModel } from './model-set.js';
@@ -23,6 +25,8 @@ export interface PredictContext {
   readonly settings: ServerSettings;
   readonly metrics: ServerMetrics;
   readonly afterAnswer: Deferred;
+  /** Live drift windows; undefined when off. */
+  readonly drift: DriftWindows | undefined;
 }
 
 /**
@@ -86,9 +90,9 @@ export function predictHandler(context: PredictContext) {
     }
     const frame = checked.frame;
     const explain = request.query.explain === 'true' || request.query.explain === '1';
-    const { answer, explanations } = explain
+    const { answer, explanations, scored } = explain
       ? explainedAnswer(served, frame, topOption(request.query.top))
-      : { answer: await batchedAnswer(served, frame), explanations: undefined };
+      : { ...(await batchedAnswer(served, frame)), explanations: undefined };
     record(context.metrics, served, answer);
     const body = {
       model: served.name,
@@ -98,13 +102,15 @@ export function predictHandler(context: PredictContext) {
       ...(checked.warningCount > 0 ? { warnings: checked.warnings, warningCount: checked.warningCount } : {}),
       ...(explanations === undefined ? {} : { explanations }),
     };
-    const log = context.settings.log;
-    if (log !== undefined) {
+    const { log, logInputs } = context.settings;
+    const drift = context.drift;
+    if (log !== undefined || drift !== undefined) {
       const latencyMs = performance.now() - started;
-      const inputs = context.settings.logInputs;
-      context.afterAnswer.add(() =>
-        log.record(logRecord(request.id, served, frame, answer, latencyMs, inputs)),
-      );
+      context.afterAnswer.add(() => {
+        const sent = sentCategories(table, frame);
+        if (drift !== undefined) feedWindow(drift, served, frame, scored, sent, context.settings.onEvent);
+        log?.record(logRecord(request.id, served, frame, answer, latencyMs, logInputs ? sent : undefined));
+      });
     }
     return reply.send(body);
   };
@@ -115,9 +121,10 @@ function requestTable(body: unknown): RequestTable {
   return tableFromJson(body);
 }
 
-async function batchedAnswer(served: ServedModel, frame: Frame): Promise<Answer> {
-  const { scores, offset } = await served.batcher.submit(frame);
-  return answerRows(served.model, scores, offset, offset + frame.rowCount);
+async function batchedAnswer(served: ServedModel, frame: Frame): Promise<{ answer: Answer; scored: Scored }> {
+  const scored = await served.batcher.submit(frame);
+  const { scores, offset } = scored;
+  return { answer: answerRows(served.model, scores, offset, offset + frame.rowCount), scored };
 }
 
 /** Explained requests are scored alone: their rows are explained by the same model that answered them. */
@@ -125,7 +132,7 @@ function explainedAnswer(
   served: ServedModel,
   frame: Frame,
   top: number,
-): { answer: Answer; explanations: RowExplanation[] } {
+): { answer: Answer; explanations: RowExplanation[]; scored: Scored } {
   if (!canExplain(served.model)) {
     throw new UsageError(
       'serve.cannot-explain',
@@ -140,6 +147,7 @@ function explainedAnswer(
   return {
     answer: answerRows(served.model, scores, 0, frame.rowCount),
     explanations: explainRows(served.model, frame, { top }),
+    scored: { scores, offset: 0 },
   };
 }
 
@@ -157,19 +165,68 @@ function record(metrics: ServerMetrics, served: ServedModel, answer: Answer): vo
   }
 }
 
+/**
+ * Runs after the answer, outside any request: an error here would reach no
+ * error handler and stop the process, so it is reported and the rows dropped.
+ */
+function feedWindow(
+  drift: DriftWindows,
+  served: ServedModel,
+  frame: Frame,
+  scored: Scored,
+  sent: SentCategories,
+  onEvent: ((message: string) => void) | undefined,
+): void {
+  try {
+    drift.windowOf(served)?.add(frame, scored.scores, scored.offset, sent);
+  } catch (error) {
+    onEvent?.(`${served.name}: drift window: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Validation reads a category the model never saw as missing (with a
+ * warning), so the frame holds -1 where the client sent, say, "Superb". The
+ * log and the drift window keep what was sent, or the new category would be
+ * invisible to monitoring. Costs a scan of the categorical codes.
+ */
+function sentCategories(table: RequestTable, frame: Frame): SentCategories {
+  const sent = new Map<string, (string | null)[]>();
+  for (const column of frame.columns) {
+    if (column.storage !== 'categorical') continue;
+    let raw: readonly unknown[] | undefined;
+    let labels: (string | null)[] | undefined;
+    for (let i = 0; i < column.codes.length; i++) {
+      if (column.codes[i]! >= 0) continue;
+      raw ??= table.values[table.names.indexOf(column.name)] ?? [];
+      const label = sentLabel(raw[i]);
+      if (label === null) continue;
+      labels ??= new Array<string | null>(column.codes.length).fill(null);
+      labels[i] = label;
+    }
+    if (labels !== undefined) sent.set(column.name, labels);
+  }
+  return sent.size === 0 ? NO_SENT_CATEGORIES : sent;
+}
+
+/** A category as validation reads it (`String(raw)`); null for what stands for missing. */
+function sentLabel(raw: unknown): string | null {
+  if (typeof raw === 'string') return raw.trim() === '' ? null : raw;
+  if (typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : null;
+  if (typeof raw === 'boolean') return String(raw);
+  return null;
+}
+
 function logRecord(
   requestId: string,
   served: ServedModel,
   frame: Frame,
   answer: Answer,
   latencyMs: number,
-  withInputs: boolean,
+  /** The categories clients sent, when the log keeps inputs; undefined = no inputs. */
+  sent: SentCategories | undefined,
 ): PredictionRecord {
-  const inputs = withInputs
-    ? Object.fromEntries(
-        frame.columns.map((c) => [c.name, Array.from({ length: frame.rowCount }, (_, i) => valueAt(c, i))]),
-      )
-    : null;
+  const inputs = sent === undefined ? null : logInputs(frame, sent);
   const outputs: { [key: string]: Json } = { predictions: answer.predictions };
   if (answer.probabilities !== undefined) outputs['probabilities'] = answer.probabilities;
   return {
@@ -182,4 +239,14 @@ function logRecord(
     inputs,
     outputs,
   };
+}
+
+function logInputs(frame: Frame, sent: SentCategories): PredictionRecord['inputs'] {
+  return Object.fromEntries(
+    frame.columns.map((c) => {
+      const labels = sent.get(c.name);
+      const values = Array.from({ length: frame.rowCount }, (_, i) => labels?.[i] ?? valueAt(c, i));
+      return [c.name, values];
+    }),
+  );
 }

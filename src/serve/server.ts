@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import type { FeedbackInput, ServingRecords, Store } from '../registry/types.js';
 import { apiKeyCheck } from './auth.js';
 import { parseJsonBody } from './body.js';
+import { DriftWindows } from './drift-window.js';
 import { errorHandler } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelSet } from './model-set.js';
@@ -47,7 +48,11 @@ const OPEN_ROUTES = /^\/(health|ready|openapi\.json|docs)(\/|$)/;
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const settings = serverSettings(options);
-  const metrics = new ServerMetrics();
+  const drift =
+    settings.driftWindow > 0
+      ? new DriftWindows(settings.driftWindow, settings.driftMinRows, settings.onEvent)
+      : undefined;
+  const metrics = new ServerMetrics({ drift: drift !== undefined });
   const arrivals = new Arrivals();
   const models = await ModelSet.open(settings.store, settings.models, {
     waitMs: settings.batchWaitMs,
@@ -121,7 +126,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
   });
 
-  app.post(PREDICT_ROUTE, predictHandler({ models, settings, metrics, afterAnswer }));
+  app.post(PREDICT_ROUTE, predictHandler({ models, settings, metrics, afterAnswer, drift }));
   app.get('/v1/models', async () => ({ models: await describeModels(settings.store, models) }));
   app.post('/v1/feedback', feedbackHandler(settings.store));
   app.get('/health', async () => ({ status: 'ok' }));
@@ -130,9 +135,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       ? reply.code(503).send({ status: 'closing' })
       : { status: 'ready', models: models.list().map((m) => ({ name: m.name, version: m.version.version })) },
   );
-  app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
-  );
+  app.get('/metrics', async (_request, reply) => {
+    if (drift !== undefined) metrics.drift?.update(drift.measure(models.list()));
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render());
+  });
   app.get('/openapi.json', async () => document);
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });
   await app.register(swaggerUi, {
