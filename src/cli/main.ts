@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { formatError, KeelError, UsageError } from '../errors.js';
+import { alertsCommand } from './alerts.js';
 import { automlCommand } from './automl.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -9,10 +10,12 @@ import { monitorCommand } from './monitor.js';
 import { predictCommand } from './predict.js';
 import { profileCommand } from './profile.js';
 import { reportCommand } from './report.js';
+import { retrainCommand } from './retrain.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { storeCommand } from './store.js';
 import { trainCommand } from './train.js';
+import { watchCommand } from './watch.js';
 
 /** A verb of the CLI: parses its own arguments, returns the process exit code. */
 export interface Command {
@@ -26,13 +29,16 @@ const COMMANDS: readonly Command[] = [
   profileCommand,
   trainCommand,
   automlCommand,
+  retrainCommand,
   reportCommand,
   runsCommand,
   modelsCommand,
   storeCommand,
+  alertsCommand,
   serveCommand,
   predictCommand,
   monitorCommand,
+  watchCommand,
   keysCommand,
   exportCommand,
   importCommand,

@@ -1,3 +1,4 @@
+export { alertsFrom, type Raised, raiseAlerts } from './alerting.js';
 export {
   type ColumnDrift,
   type DatasetDrift,
@@ -11,6 +12,9 @@ export {
   type TestChoice,
 } from './drift.js';
 export { type ModelReferenceInput, modelReference } from './model-reference.js';
+export { type CurrentWindow, type MonitorInput, monitorReport } from './monitor.js';
+export type * from './monitor-report.js';
+export { monitoredMetric, type PerformanceSettings, windowPerformance } from './performance.js';
 export {
   type CategoricalReference,
   type FeatureReference,
@@ -24,6 +28,10 @@ export {
   referenceProfile,
   type SkippedColumn,
 } from './reference.js';
+export { MONITOR_REPORT_JSON_ID, MONITOR_SECTION_IDS, renderMonitorHtml } from './report/index.js';
+export { type RetrainDecision, type RetrainOptions, retrain } from './retrain.js';
+export { modelFrame, predictionSensitivity } from './sensitivity.js';
+export { DEFAULT_WINDOW, DEFAULT_WINDOWS, type MonitorRequest, monitorModel } from './sources.js';
 export {
   binCounts,
   type ChiSquareResult,
@@ -43,3 +51,6 @@ export {
   wassersteinDistance,
   wassersteinSorted,
 } from './stats.js';
+export { type WatchCycle, type WatchOptions, type WatchPolicy, watchModel } from './watch.js';
+export { checkWebhookUrl, postAlert, type WebhookOptions, type WebhookResult } from './webhook.js';
+export { type CurrentData, currentData, parseWindow, splitWindows, type WindowSpec } from './window.js';

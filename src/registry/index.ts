@@ -1,4 +1,5 @@
 /** Experiment tracking and the model registry: one Store, on SQLite or PostgreSQL. */
+export { ALERT_KINDS, ALERT_SEVERITIES } from './alerts.js';
 export { createArtifactStore } from './artifacts.js';
 export type { Db, Dialect, Queryable, Row, SqlValue } from './db.js';
 export { LATEST_VERSION as STORE_SCHEMA_VERSION } from './migrations.js';
