@@ -45,6 +45,11 @@ const COMMANDS: readonly Command[] = [
 ];
 
 export async function main(argv: string[]): Promise<void> {
+  // `keel models show x --json | head`: the reader left, which is no error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   try {

@@ -1,0 +1,164 @@
+/**
+ * `keel watch` from the command line, on a store whose prediction log is
+ * written directly (the server's part is covered by shift-loop.test.ts):
+ * a check with no traffic, a check that finds drift and alerts only, and a
+ * check that retrains on new data and promotes.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { valueAt } from '../../src/data/column.js';
+import type { Frame } from '../../src/data/frame.js';
+import { readTable } from '../../src/data/read.js';
+import { Rng } from '../../src/random.js';
+import { loadModel } from '../../src/registry/model-registry.js';
+import { openStore } from '../../src/registry/open.js';
+import type { PredictionRecord } from '../../src/registry/types.js';
+import { SHARED_DATASETS, tempDir } from '../helpers.js';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const home = tempDir('keel-watch-');
+const env = { ...process.env, KEEL_HOME: home, KEEL_STORE: '' };
+
+function keel(...args: string[]) {
+  const script = `import(${JSON.stringify(MAIN)}).then((cli) => cli.main(${JSON.stringify(args)}))`;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', env });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeCsv(path: string, frame: Frame): void {
+  const lines = [frame.names.join(',')];
+  for (let i = 0; i < frame.rowCount; i++)
+    lines.push(frame.columns.map((c) => String(valueAt(c, i) ?? '')).join(','));
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+/** Every stone 'Ideal' and carats × 1.5. */
+function shift(frame: Frame): Frame {
+  const carat = frame.column('carat') as { values: Float64Array };
+  const cut = frame.column('cut') as { codes: Int32Array; levels: readonly string[] };
+  const ideal = cut.levels.indexOf('Ideal');
+  return frame
+    .withColumn({
+      storage: 'number',
+      name: 'carat',
+      kind: 'numeric',
+      values: carat.values.map((c) => c * 1.5),
+    })
+    .withColumn({
+      storage: 'categorical',
+      name: 'cut',
+      kind: 'categorical',
+      codes: cut.codes.map(() => ideal),
+      levels: cut.levels,
+    });
+}
+
+/** Logs the frame's rows as served by version 1, in requests of 100 rows, ending a minute ago. */
+async function logTraffic(frame: Frame): Promise<void> {
+  const store = await openStore({ home });
+  try {
+    const { model } = await loadModel(store, 'diamonds@1');
+    const inputs = frame.select(model.inputNames);
+    const predictions = model.predict(inputs);
+    const records: PredictionRecord[] = [];
+    const now = Date.now() - 60_000;
+    for (let from = 0; from < frame.rowCount; from += 100) {
+      const to = Math.min(frame.rowCount, from + 100);
+      const columns = Object.fromEntries(
+        inputs.columns.map((c) => [
+          c.name,
+          Array.from({ length: to - from }, (_, i) => valueAt(c, from + i)),
+        ]),
+      );
+      records.push({
+        requestId: `req-${from}`,
+        model: 'diamonds',
+        version: 1,
+        at: now - (frame.rowCount - from),
+        latencyMs: 1,
+        rows: to - from,
+        inputs: columns,
+        outputs: { predictions: Array.from(predictions.subarray(from, to)) },
+      });
+    }
+    await store.logPredictions(records);
+  } finally {
+    await store.close();
+  }
+}
+
+beforeAll(async () => {
+  const all = await readTable(join(SHARED_DATASETS, 'diamonds.csv'));
+  const order = new Rng(5).permutation(all.rowCount);
+  const part = (from: number, rows: number) => all.take(order.subarray(from, from + rows));
+  writeCsv(join(home, 'train.csv'), part(0, 5000));
+  writeCsv(join(home, 'new.csv'), shift(part(5000, 5000)));
+  const trained = keel(
+    'train',
+    join(home, 'train.csv'),
+    '--target',
+    'price',
+    '--model',
+    'gbdt',
+    '--register',
+    'diamonds',
+  );
+  expect(trained.code).toBe(0);
+  expect(keel('models', 'alias', 'diamonds', '1', 'champion').code).toBe(0);
+  await logTraffic(shift(part(10_000, 1000)));
+}, 120_000);
+
+describe('keel watch', () => {
+  it('alerts on drift without --data, then retrains on --data and promotes the challenger', async () => {
+    const alertOnly = keel('watch', 'diamonds', '--once');
+    expect(alertOnly.stderr).not.toContain('keel:');
+    expect(alertOnly.code).toBe(0);
+    expect(alertOnly.stdout).toMatch(/check 1 · diamonds version 1 · DRIFT \(carat, cut\)/);
+    expect(alertOnly.stdout).toContain('alerts recorded: drift');
+    expect(alertOnly.stdout).toContain('drift detected → no --data to retrain on: alerting only');
+
+    const retrained = keel(
+      'watch',
+      'diamonds',
+      '--once',
+      '--data',
+      join(home, 'new.csv'),
+      '--policy',
+      'drift',
+    );
+    expect(retrained.code).toBe(0);
+    expect(retrained.stdout).toMatch(
+      /drift detected → promoted version 2 to champion \(rmse \S+ vs \S+ on 1000 holdout rows\)/,
+    );
+
+    const store = await openStore({ home });
+    try {
+      expect((await store.getModel('diamonds'))!.aliases['champion']).toBe(2);
+      const alerts = await store.listAlerts({ model: 'diamonds' });
+      expect(alerts.map((a) => a.kind)).toEqual(['retrain', 'drift', 'drift']);
+      expect(alerts[0]!.details['promoted']).toBe(true);
+      expect(alerts[1]!.details['driftedFeatures']).toEqual(['carat', 'cut']);
+    } finally {
+      await store.close();
+    }
+
+    // The new champion has served nothing yet: the check says so and does not retrain on drift.
+    const idle = keel('watch', 'diamonds', '--once', '--data', join(home, 'new.csv'));
+    expect(idle.code).toBe(0);
+    expect(idle.stdout).toMatch(
+      /check 1 · diamonds · the prediction log holds no requests for diamonds version 2/,
+    );
+    expect(idle.stdout).not.toContain('→');
+  });
+
+  it('refuses an unknown policy and a webhook that is not http(s), before doing anything', () => {
+    const policy = keel('watch', 'diamonds', '--once', '--policy', 'sometimes');
+    expect(policy.code).toBe(2);
+    expect(policy.stderr).toContain('unknown policy "sometimes"');
+    const hook = keel('watch', 'diamonds', '--once', '--webhook', 'ftp://example.com/x');
+    expect(hook.code).toBe(2);
+    expect(hook.stderr).toContain('webhook');
+  });
+});
