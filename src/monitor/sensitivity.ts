@@ -124,7 +124,9 @@ function unusable(
   const field = first.row === null && first.field !== null ? { column: first.field } : {};
   return new DataError(
     'monitor.unusable-rows',
-    `the model cannot read ${count === 1 ? 'a row' : `${count} rows or columns`} of the current data: ${first.problem}`,
+    first.row === null
+      ? `the model cannot read the current data: ${first.problem}`
+      : `the model cannot read ${count === 1 ? 'a row' : `${count} rows`} of the current data: ${first.problem}`,
     {
       location: { source: options.source, ...where, ...field },
       hint: 'the data must have the columns the model was trained on, with values it accepts',

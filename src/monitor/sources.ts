@@ -1,7 +1,7 @@
 import { valueAt } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import { type ReadOptions, readTable } from '../data/read.js';
-import { UsageError } from '../errors.js';
+import { KeelError, UsageError } from '../errors.js';
 import type { Model, SupervisedTask } from '../estimator.js';
 import { loadModel } from '../registry/model-registry.js';
 import type { ModelVersionRecord, PredictionRecord, Store } from '../registry/types.js';
@@ -102,7 +102,7 @@ async function referenceFor(
   request: MonitorRequest,
 ): Promise<ReferenceProfile> {
   if (request.referenceFile !== undefined) {
-    const frame = await readTable(request.referenceFile, request.readOptions);
+    const frame = await readWithSchema(request.referenceFile, version, request.readOptions);
     const { data } = scoreFile(model, version, frame, undefined, request.referenceFile);
     const target = targetName(version, frame);
     return referenceProfile(data.frame, {
@@ -139,7 +139,7 @@ async function fileWindow(
   path: string,
   readOptions: ReadOptions | undefined,
 ): Promise<CurrentWindow> {
-  const frame = await readTable(path, readOptions);
+  const frame = await readWithSchema(path, version, readOptions);
   const target = reference.target?.name;
   const { data } = scoreFile(
     model,
@@ -149,6 +149,34 @@ async function fileWindow(
     path,
   );
   return { from: null, to: null, requests: null, data };
+}
+
+/**
+ * Reads a file with the model's numeric columns forced to numbers, so one
+ * stray text value is reported at its line and column rather than turning
+ * the whole column into text that the model then cannot read anywhere.
+ */
+async function readWithSchema(
+  path: string,
+  version: ModelVersionRecord,
+  options: ReadOptions | undefined,
+): Promise<Frame> {
+  const forced = version.schema.columns
+    .filter((c) => c.kind === 'numeric' || c.kind === 'integer')
+    .map((c) => [c.name, c.kind] as const);
+  try {
+    return await readTable(path, { ...options, kinds: { ...Object.fromEntries(forced), ...options?.kinds } });
+  } catch (error) {
+    // A model column the file lacks: read it as it is, and let the model's check name what is missing.
+    if (
+      error instanceof KeelError &&
+      error.code === 'schema.unknown-column' &&
+      options?.kinds === undefined
+    ) {
+      return readTable(path, options);
+    }
+    throw error;
+  }
 }
 
 /**

@@ -6,8 +6,7 @@
  * decay; `keel retrain` on labelled new data promotes a challenger and the
  * running server answers with it without a restart.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { valueAt } from '../../src/data/column.js';
@@ -17,11 +16,12 @@ import type { MonitorReport } from '../../src/monitor/monitor-report.js';
 import { Rng } from '../../src/random.js';
 import { openStore } from '../../src/registry/open.js';
 import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { keelIn, shiftDiamonds, writeCsv } from './shift-helpers.js';
 
 const CHILD = new URL('../serve/serve-child.ts', import.meta.url).pathname;
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const home = tempDir('keel-shift-loop-');
 const env = { ...process.env, KEEL_HOME: home, KEEL_STORE: '' };
+const keel = keelIn(env);
 const TRAIN_ROWS = 6000;
 const SAME_WINDOWS = 10;
 const WINDOW_ROWS = 500;
@@ -39,44 +39,10 @@ afterAll(() => {
   if (server !== undefined && server.exitCode === null) server.kill('SIGKILL');
 });
 
-function keel(...args: string[]) {
-  const script = `import(${JSON.stringify(MAIN)}).then((cli) => cli.main(${JSON.stringify(args)}))`;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', env });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 function monitor(...args: string[]): { code: number | null; report: MonitorReport } {
   const result = keel('monitor', 'diamonds@champion', '--json', ...args);
   expect(result.stderr).not.toContain('keel:');
   return { code: result.code, report: JSON.parse(result.stdout) as MonitorReport };
-}
-
-/** Carats × 1.5 and every stone 'Ideal': the new regime, with the prices it had. */
-function shift(frame: Frame): Frame {
-  const carat = frame.column('carat') as { values: Float64Array };
-  const cut = frame.column('cut') as { codes: Int32Array; levels: readonly string[] };
-  const ideal = cut.levels.indexOf('Ideal');
-  return frame
-    .withColumn({
-      storage: 'number',
-      name: 'carat',
-      kind: 'numeric',
-      values: carat.values.map((c) => c * 1.5),
-    })
-    .withColumn({
-      storage: 'categorical',
-      name: 'cut',
-      kind: 'categorical',
-      codes: cut.codes.map(() => ideal),
-      levels: cut.levels,
-    });
-}
-
-function writeCsv(path: string, frame: Frame): void {
-  const lines = [frame.names.join(',')];
-  for (let i = 0; i < frame.rowCount; i++)
-    lines.push(frame.columns.map((c) => String(valueAt(c, i) ?? '')).join(','));
-  writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
 function rowsOf(frame: Frame, from: number, to: number): Record<string, number | string | null>[] {
@@ -124,8 +90,8 @@ beforeAll(async () => {
   const part = (from: number, rows: number) => all.take(order.subarray(from, from + rows));
   writeCsv(join(home, 'train.csv'), part(0, TRAIN_ROWS));
   same = part(TRAIN_ROWS, SAME_WINDOWS * WINDOW_ROWS);
-  shifted = shift(part(TRAIN_ROWS + same.rowCount, SHIFTED_ROWS));
-  writeCsv(join(home, 'new.csv'), shift(part(TRAIN_ROWS + same.rowCount + SHIFTED_ROWS, NEW_ROWS)));
+  shifted = shiftDiamonds(part(TRAIN_ROWS + same.rowCount, SHIFTED_ROWS));
+  writeCsv(join(home, 'new.csv'), shiftDiamonds(part(TRAIN_ROWS + same.rowCount + SHIFTED_ROWS, NEW_ROWS)));
 
   const trained = keel(
     'train',

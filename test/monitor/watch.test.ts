@@ -4,8 +4,6 @@
  * a check with no traffic, a check that finds drift and alerts only, and a
  * check that retrains on new data and promotes.
  */
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { valueAt } from '../../src/data/column.js';
@@ -16,44 +14,11 @@ import { loadModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
 import type { PredictionRecord } from '../../src/registry/types.js';
 import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { keelIn, shiftDiamonds, writeCsv } from './shift-helpers.js';
 
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const home = tempDir('keel-watch-');
 const env = { ...process.env, KEEL_HOME: home, KEEL_STORE: '' };
-
-function keel(...args: string[]) {
-  const script = `import(${JSON.stringify(MAIN)}).then((cli) => cli.main(${JSON.stringify(args)}))`;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', env });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function writeCsv(path: string, frame: Frame): void {
-  const lines = [frame.names.join(',')];
-  for (let i = 0; i < frame.rowCount; i++)
-    lines.push(frame.columns.map((c) => String(valueAt(c, i) ?? '')).join(','));
-  writeFileSync(path, `${lines.join('\n')}\n`);
-}
-
-/** Every stone 'Ideal' and carats × 1.5. */
-function shift(frame: Frame): Frame {
-  const carat = frame.column('carat') as { values: Float64Array };
-  const cut = frame.column('cut') as { codes: Int32Array; levels: readonly string[] };
-  const ideal = cut.levels.indexOf('Ideal');
-  return frame
-    .withColumn({
-      storage: 'number',
-      name: 'carat',
-      kind: 'numeric',
-      values: carat.values.map((c) => c * 1.5),
-    })
-    .withColumn({
-      storage: 'categorical',
-      name: 'cut',
-      kind: 'categorical',
-      codes: cut.codes.map(() => ideal),
-      levels: cut.levels,
-    });
-}
+const keel = keelIn(env);
 
 /** Logs the frame's rows as served by version 1, in requests of 100 rows, ending a minute ago. */
 async function logTraffic(frame: Frame): Promise<void> {
@@ -94,7 +59,7 @@ beforeAll(async () => {
   const order = new Rng(5).permutation(all.rowCount);
   const part = (from: number, rows: number) => all.take(order.subarray(from, from + rows));
   writeCsv(join(home, 'train.csv'), part(0, 5000));
-  writeCsv(join(home, 'new.csv'), shift(part(5000, 5000)));
+  writeCsv(join(home, 'new.csv'), shiftDiamonds(part(5000, 5000)));
   const trained = keel(
     'train',
     join(home, 'train.csv'),
@@ -107,7 +72,7 @@ beforeAll(async () => {
   );
   expect(trained.code).toBe(0);
   expect(keel('models', 'alias', 'diamonds', '1', 'champion').code).toBe(0);
-  await logTraffic(shift(part(10_000, 1000)));
+  await logTraffic(shiftDiamonds(part(10_000, 1000)));
 }, 120_000);
 
 describe('keel watch', () => {
