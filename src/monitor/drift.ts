@@ -89,6 +89,15 @@ export const DRIFT_DEFAULTS: Readonly<Required<Pick<DriftOptions, Tunable>>> = {
   outOfRangeShare: 0.01,
 };
 
+/**
+ * Current rows below which a window gets no drift verdict. The distances'
+ * threshold (0.1) assumes the window is not tiny: on diamonds (8,000-row
+ * reference, windows drawn from the same rows), 200-row windows were called
+ * drifted in 21% of feature-windows, 400-row ones in 4.4%, 1,000-row ones in
+ * none (the reference's sample size, 1,000 or 5,000, changed nothing).
+ */
+export const MIN_DRIFT_ROWS = 500;
+
 export interface ColumnDrift {
   readonly column: string;
   readonly role: 'feature' | 'output' | 'target';

@@ -5,7 +5,7 @@ import { KeelError, UsageError } from '../errors.js';
 import type { Model, SupervisedTask } from '../estimator.js';
 import { loadModel } from '../registry/model-registry.js';
 import type { ModelVersionRecord, PredictionRecord, Store } from '../registry/types.js';
-import type { DriftOptions } from './drift.js';
+import { type DriftOptions, MIN_DRIFT_ROWS } from './drift.js';
 import { type CurrentWindow, monitorReport } from './monitor.js';
 import type { MonitorReport } from './monitor-report.js';
 import { monitoredMetric } from './performance.js';
@@ -277,7 +277,20 @@ async function logWindows(
       },
     );
   }
-  return cut.map((w) => ({
+  // Smaller windows are left out: their distances are mostly sampling noise (see MIN_DRIFT_ROWS).
+  const rowsOf = (w: readonly PredictionRecord[]) => w.reduce((n, r) => n + r.rows, 0);
+  const full = cut.filter((w) => rowsOf(w) >= MIN_DRIFT_ROWS);
+  if (full.length === 0) {
+    throw new UsageError(
+      'monitor.small-windows',
+      `no window holds ${MIN_DRIFT_ROWS} rows (the largest has ${Math.max(...cut.map(rowsOf))}): too few for a drift verdict worth reading`,
+      {
+        location: { field: 'window' },
+        hint: `widen the window (--window 1d, or --window ${MIN_DRIFT_ROWS}rows)`,
+      },
+    );
+  }
+  return full.map((w) => ({
     from: w[0]!.at,
     to: w[w.length - 1]!.at,
     requests: w.length,

@@ -1,3 +1,4 @@
+import { MIN_DRIFT_ROWS } from '../monitor/drift.js';
 import type { PredictionRecord, Store } from '../registry/types.js';
 
 /**
@@ -63,8 +64,8 @@ export type ServerSettings = Required<Omit<ServerOptions, 'log' | 'onEvent' | 'm
  * 0.015–0.02 against thresholds of 0.1 — yet recent enough to follow the
  * traffic, at 8 bytes a row a column at most (400 kB for ten columns; a
  * classifier's probabilities add 8 a class). Measuring it
- * took 5–7 ms a scrape. `driftMinRows` 200: on fewer rows a handful of odd
- * requests swings a verdict.
+ * took 5–7 ms a scrape. `driftMinRows` MIN_DRIFT_ROWS (500): on fewer rows the
+ * distances are mostly sampling noise.
  */
 export const SERVER_DEFAULTS = {
   bodyLimitBytes: 4 * 1024 * 1024,
@@ -77,7 +78,7 @@ export const SERVER_DEFAULTS = {
   keyCacheMs: 10_000,
   logInputs: true,
   driftWindow: 5000,
-  driftMinRows: 200,
+  driftMinRows: MIN_DRIFT_ROWS,
   logger: false,
 } as const;
 
