@@ -45,7 +45,14 @@ export function performanceSvg(input: PerformanceChartInput): string {
   let band = '';
   if (input.validation) {
     const { score, std } = input.validation;
-    lines.push({ value: score, label: `validation ${formatScore(score)}`, colour: '#5b6472', dash: '6 4' });
+    // Left-labelled: the decay line sits just beside it, labelled at the right.
+    lines.push({
+      value: score,
+      label: `validation ${formatScore(score)}`,
+      colour: '#5b6472',
+      dash: '6 4',
+      labelAt: 'left',
+    });
     if (std !== null && std > 0) {
       const top = frame.y(score + std);
       band = rectAt(frame.left, top, frame.right - frame.left, frame.y(score - std) - top, '#eceff3');

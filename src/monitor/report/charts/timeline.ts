@@ -48,18 +48,21 @@ export interface HorizontalLine {
   readonly colour: string;
   /** SVG dash pattern, e.g. "5 4". */
   readonly dash: string;
+  /** Where the label sits; default the right end (two close lines label opposite ends). */
+  readonly labelAt?: 'left' | 'right';
 }
 
-/** Dashed lines across the plot with their label at the right end, above the line. */
+/** Dashed lines across the plot with their label at one end, above the line. */
 export function horizontalLines(frame: XyFrame, lines: readonly HorizontalLine[]): string {
   return lines
     .map((line) => {
       const y = frame.y(line.value);
       const attrs = `stroke-dasharray="${line.dash}" stroke-width="1.4" class="threshold"`;
-      return (
-        lineAt(frame.left, y, frame.right, y, line.colour, attrs, line.label) +
-        textAt(frame.right - 4, y - 4, line.label, 'text-anchor="end" font-size="10"', line.colour)
-      );
+      const label =
+        line.labelAt === 'left'
+          ? textAt(frame.left + 4, y - 4, line.label, 'text-anchor="start" font-size="10"', line.colour)
+          : textAt(frame.right - 4, y - 4, line.label, 'text-anchor="end" font-size="10"', line.colour);
+      return lineAt(frame.left, y, frame.right, y, line.colour, attrs, line.label) + label;
     })
     .join('');
 }
