@@ -103,7 +103,7 @@ async function referenceFor(
 ): Promise<ReferenceProfile> {
   if (request.referenceFile !== undefined) {
     const frame = await readWithSchema(request.referenceFile, version, request.readOptions);
-    const { data } = scoreFile(model, version, frame, undefined, request.referenceFile);
+    const data = fileData(model, version, frame, undefined, request.referenceFile);
     const target = targetName(version, frame);
     return referenceProfile(data.frame, {
       predictions: data.predictions,
@@ -141,14 +141,8 @@ async function fileWindow(
 ): Promise<CurrentWindow> {
   const frame = await readWithSchema(path, version, readOptions);
   const target = reference.target?.name;
-  const { data } = scoreFile(
-    model,
-    version,
-    frame,
-    target !== undefined && frame.has(target) ? target : undefined,
-    path,
-  );
-  return { from: null, to: null, requests: null, data };
+  const labels = target !== undefined && frame.has(target) ? target : undefined;
+  return { from: null, to: null, requests: null, data: fileData(model, version, frame, labels, path) };
 }
 
 /**
@@ -184,13 +178,13 @@ async function readWithSchema(
  * (every row must be one the model can read: a file is checked, not
  * filtered), and the target as labels when the file has it.
  */
-function scoreFile(
+function fileData(
   model: Model,
   version: ModelVersionRecord,
   frame: Frame,
   target: string | undefined,
   source: string,
-): { data: CurrentData } {
+): CurrentData {
   const inModel = modelFrame(model, version.schema, frame, { source, dropBad: false, firstLine: 2 });
   const predictions = model.predict(inModel.frame);
   const classifier =
@@ -198,12 +192,10 @@ function scoreFile(
   const probabilities = classifier ? model.predictProba?.(inModel.frame) : undefined;
   const features = frame.select(model.inputNames.filter((n) => frame.has(n)));
   return {
-    data: {
-      frame: features,
-      predictions,
-      ...(probabilities === undefined ? {} : { probabilities }),
-      ...labelsOf(frame, target, classifier ? model.classes! : undefined),
-    },
+    frame: features,
+    predictions,
+    ...(probabilities === undefined ? {} : { probabilities }),
+    ...labelsOf(frame, target, classifier ? model.classes! : undefined),
   };
 }
 

@@ -94,6 +94,30 @@ describe('keel monitor with files', () => {
     ]);
   });
 
+  it('compares against a --reference file instead of the stored profile', () => {
+    const { code, stdout } = keel(
+      'monitor',
+      'gems',
+      '--reference',
+      file('train.csv'),
+      '--current',
+      file('shifted.csv'),
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain(`reference: ${file('train.csv')} (4,000 rows)`);
+    expect(stdout).toContain('DRIFT AND DECAY: 2 of 9 features drifted');
+    const same = keel(
+      'monitor',
+      'gems',
+      '--reference',
+      file('train.csv'),
+      '--current',
+      file('same.csv'),
+      '--no-alerts',
+    );
+    expect(same.code).toBe(0);
+  });
+
   it('names the file, line and column of data the model cannot read, and the field of a bad option', () => {
     const badValue = keel('monitor', 'gems', '--current', file('bad-value.csv'));
     expect(badValue.code).toBe(2);
