@@ -3,11 +3,7 @@
  * Chromium: every chart is laid out with data marks, nothing fails, and the
  * figures agree with the search (the leaderboard's best is the summary's).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/read.js';
 import { automlReport } from '../../src/explain/automl-report.js';
@@ -15,22 +11,16 @@ import { renderModelReportHtml } from '../../src/explain/report/index.js';
 import type { ModelReport } from '../../src/explain/report/types.js';
 import { automl } from '../../src/tune/automl/index.js';
 import { SHARED_DATASETS } from '../helpers.js';
+import { chartBoxes, openBrowser, openHtml, type ReportBrowser } from '../report-browser.js';
 
-let browser: Browser;
-let dir: string;
+let browser: ReportBrowser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'keel-automl-report-'));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  // Playwright's default page size, kept from when this test launched a browser of its own.
+  browser = await openBrowser('keel-automl-report-', { width: 1280, height: 720 });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => browser?.close());
 
 async function reportOf(file: string, target: string, sensitive: string[] = []): Promise<ModelReport> {
   const frame = await readTable(join(SHARED_DATASETS, file));
@@ -52,29 +42,17 @@ async function reportOf(file: string, target: string, sensitive: string[] = []):
   });
 }
 
+/** A real run's report is held to no console errors; warnings, unlike in the fixture reports' test, do not count. */
 async function openAndCheck(report: ModelReport, name: string) {
-  const file = join(dir, `${name}.html`);
-  writeFileSync(file, renderModelReportHtml(report));
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  const charts = await page.$$eval('svg.chart', (svgs) =>
-    svgs.map((svg) => {
-      const box = svg.getBoundingClientRect();
-      return {
-        kind: svg.getAttribute('class') ?? '',
-        area: box.width * box.height,
-        marks: svg.querySelector('g.marks')?.querySelectorAll('rect, path, circle, line').length ?? 0,
-      };
-    }),
-  );
+  const { page, errors } = await openHtml(browser, name, renderModelReportHtml(report));
+  const charts = (await chartBoxes(page)).map((chart) => ({
+    kind: chart.className,
+    area: chart.width * chart.height,
+    marks: chart.marks,
+  }));
   const summary = await page.$eval('#summary', (el) => el.textContent ?? '');
   await page.close();
-  return { problems, charts, summary };
+  return { problems: errors, charts, summary };
 }
 
 describe('reports of real automl runs render in Chromium', () => {

@@ -5,102 +5,30 @@
  * none of the markup hidden in its data.
  */
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_JSON_ID, renderModelReportHtml } from '../../src/explain/report/index.js';
 import type { ModelReport } from '../../src/explain/report/types.js';
 import { HOSTILE_NAME, hostileReport, sampleReports } from '../fixtures/explain/sample-report.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { chartBoxes, type OpenedPage, openBrowser, openHtml, type ReportBrowser } from '../report-browser.js';
 
 /** Where the screenshots go, so a person can look at them after a run. */
 const SCREENSHOT_DIR = join(tmpdir(), 'keel-model-report-screenshots');
 
-interface OpenedReport {
-  readonly page: Page;
-  readonly url: string;
-  readonly problems: string[];
-  readonly requests: string[];
-  readonly dialogs: string[];
-}
-
-let workDir: string;
-let context: BrowserContext;
+let browser: ReportBrowser;
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'keel-model-report-'));
+  browser = await openBrowser('keel-model-report-');
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
 });
 
-afterAll(async () => {
-  await context?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => browser?.close());
 
-async function openReport(report: ModelReport, name: string): Promise<OpenedReport> {
-  const file = join(workDir, `${name}.html`);
-  writeFileSync(file, renderModelReportHtml(report));
-  const url = pathToFileURL(file).href;
-  const page = await context.newPage();
-  const opened: OpenedReport = { page, url, problems: [], requests: [], dialogs: [] };
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') opened.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => opened.problems.push(error.message));
-  page.on('request', (request) => opened.requests.push(request.url()));
-  page.on('dialog', (dialog) => {
-    opened.dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  return opened;
-}
-
-interface ChartBox {
-  readonly kind: string;
-  readonly width: number;
-  readonly height: number;
-  /** Data marks: children of the chart's `g.marks`, not axes or legends. */
-  readonly marks: number;
-  /** The drawn extent of the marks, so marks squashed to nothing count as missing. */
-  readonly marksWidth: number;
-  readonly marksHeight: number;
-}
-
-function chartBoxes(page: Page): Promise<ChartBox[]> {
-  return page.$$eval('svg.chart', (charts) =>
-    charts.map((chart) => {
-      const box = chart.getBoundingClientRect();
-      const marks = chart.querySelector('g.marks');
-      const marksBox = marks?.getBoundingClientRect();
-      return {
-        kind: chart.getAttribute('class') ?? '',
-        width: box.width,
-        height: box.height,
-        marks: marks?.querySelectorAll('rect, path, circle, line').length ?? 0,
-        marksWidth: marksBox?.width ?? 0,
-        marksHeight: marksBox?.height ?? 0,
-      };
-    }),
-  );
+function openReport(report: ModelReport, name: string): Promise<OpenedPage> {
+  return openHtml(browser, name, renderModelReportHtml(report));
 }
 
 /** The sections where the tasks differ; a full-page capture of a tall page takes seconds, a section a fraction of one. */
@@ -147,14 +75,14 @@ describe('the AutoML report in Chromium', () => {
     it(`draws every chart of the ${name} report with visible marks, without errors or network requests`, async () => {
       const { page, url, problems, requests } = await openReport(report, name);
       const charts = await chartBoxes(page);
-      const kinds = new Set(charts.map((c) => /chart-([\w-]+)/.exec(c.kind)?.[1]));
+      const kinds = new Set(charts.map((c) => c.kind));
       for (const kind of EXPECTED_CHARTS[name]!) expect(kinds, kind).toContain(kind);
       for (const chart of charts) {
-        expect(chart.width, chart.kind).toBeGreaterThan(100);
-        expect(chart.height, chart.kind).toBeGreaterThan(40);
-        expect(chart.marks, chart.kind).toBeGreaterThan(0);
-        expect(chart.marksWidth, chart.kind).toBeGreaterThan(1);
-        expect(chart.marksHeight, chart.kind).toBeGreaterThan(1);
+        expect(chart.width, chart.className).toBeGreaterThan(100);
+        expect(chart.height, chart.className).toBeGreaterThan(40);
+        expect(chart.marks, chart.className).toBeGreaterThan(0);
+        expect(chart.marksWidth, chart.className).toBeGreaterThan(1);
+        expect(chart.marksHeight, chart.className).toBeGreaterThan(1);
       }
       expect(problems).toEqual([]);
       expect(requests).toEqual([url]);
@@ -168,7 +96,7 @@ describe('the AutoML report in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 800 });
     const overflow = await page.$eval('html', (root) => root.scrollWidth - root.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    for (const chart of await chartBoxes(page)) expect(chart.width, chart.kind).toBeLessThanOrEqual(390);
+    for (const chart of await chartBoxes(page)) expect(chart.width, chart.className).toBeLessThanOrEqual(390);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -5,11 +5,10 @@
  * hostile report must run none of the markup hidden in its data.
  */
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorReport } from '../../src/monitor/monitor-report.js';
 import {
@@ -23,94 +22,22 @@ import {
   hostileMonitorReport,
   sampleMonitorReports,
 } from '../fixtures/monitor/sample-monitor-report.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { chartBoxes, type OpenedPage, openBrowser, openHtml, type ReportBrowser } from '../report-browser.js';
 
 /** Where the screenshots go, so a person can look at them after a run. */
 const SCREENSHOT_DIR = join(tmpdir(), 'keel-monitor-report-screenshots');
 
-interface OpenedReport {
-  readonly page: Page;
-  readonly url: string;
-  readonly problems: string[];
-  readonly requests: string[];
-  readonly dialogs: string[];
-}
-
-let workDir: string;
-let context: BrowserContext;
+let browser: ReportBrowser;
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'keel-monitor-report-'));
+  browser = await openBrowser('keel-monitor-report-');
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
 });
 
-afterAll(async () => {
-  await context?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => browser?.close());
 
-async function openReport(report: MonitorReport, name: string): Promise<OpenedReport> {
-  const file = join(workDir, `${name}.html`);
-  writeFileSync(file, renderMonitorHtml(report));
-  const url = pathToFileURL(file).href;
-  const page = await context.newPage();
-  const opened: OpenedReport = { page, url, problems: [], requests: [], dialogs: [] };
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') opened.problems.push(message.text());
-  });
-  page.on('pageerror', (error) => opened.problems.push(error.message));
-  page.on('request', (request) => opened.requests.push(request.url()));
-  page.on('dialog', (dialog) => {
-    opened.dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  return opened;
-}
-
-interface ChartBox {
-  readonly kind: string;
-  readonly label: string;
-  readonly width: number;
-  readonly height: number;
-  /** Data marks: shapes inside the chart's `g.marks`, not axes or legends. */
-  readonly marks: number;
-  readonly marksWidth: number;
-  readonly marksHeight: number;
-}
-
-function chartBoxes(page: Page): Promise<ChartBox[]> {
-  return page.$$eval('svg.chart', (charts) =>
-    charts.map((chart) => {
-      const box = chart.getBoundingClientRect();
-      const marks = chart.querySelector('g.marks');
-      const marksBox = marks?.getBoundingClientRect();
-      return {
-        kind: /chart-([\w-]+)/.exec(chart.getAttribute('class') ?? '')?.[1] ?? '',
-        label: chart.getAttribute('aria-label') ?? '',
-        width: box.width,
-        height: box.height,
-        marks: marks?.querySelectorAll('rect, path, circle, line').length ?? 0,
-        marksWidth: marksBox?.width ?? 0,
-        marksHeight: marksBox?.height ?? 0,
-      };
-    }),
-  );
+function openReport(report: MonitorReport, name: string): Promise<OpenedPage> {
+  return openHtml(browser, name, renderMonitorHtml(report));
 }
 
 const EXPECTED_CHARTS: Readonly<Record<string, readonly string[]>> = {
