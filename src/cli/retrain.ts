@@ -1,7 +1,12 @@
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
 import { UsageError } from '../errors.js';
-import { RETRAIN_DEFAULTS, type RetrainDecision, type RetrainEvent, retrain } from '../monitor/retrain.js';
+import {
+  RETRAIN_DEFAULTS,
+  type RetrainDecision,
+  type RetrainEvent,
+  retrain,
+} from '../monitor/retrain/index.js';
 import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
 import { parseDuration } from './duration.js';
 import type { Command } from './main.js';

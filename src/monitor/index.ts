@@ -29,7 +29,7 @@ export {
   type SkippedColumn,
 } from './reference.js';
 export { MONITOR_REPORT_JSON_ID, MONITOR_SECTION_IDS, renderMonitorHtml } from './report/index.js';
-export { type RetrainDecision, type RetrainOptions, retrain } from './retrain.js';
+export { type RetrainDecision, type RetrainOptions, retrain } from './retrain/index.js';
 export { modelFrame, predictionSensitivity } from './sensitivity.js';
 export { DEFAULT_WINDOW, DEFAULT_WINDOWS, type MonitorRequest, monitorModel } from './sources.js';
 export {

@@ -3,7 +3,7 @@ import { KeelError } from '../errors.js';
 import type { Store } from '../registry/types.js';
 import { alertsFrom, type Raised, raiseAlerts } from './alerting.js';
 import type { MonitorReport } from './monitor-report.js';
-import { RETRAIN_DEFAULTS, type RetrainDecision, type RetrainOptions, retrain } from './retrain.js';
+import { RETRAIN_DEFAULTS, type RetrainDecision, type RetrainOptions, retrain } from './retrain/index.js';
 import { type MonitorRequest, monitorModel } from './sources.js';
 
 /**

@@ -6,7 +6,7 @@ import { trainCommand } from '../../src/cli/train.js';
 import { readTable } from '../../src/data/read.js';
 import { schemaOf } from '../../src/data/schema.js';
 import { UsageError } from '../../src/errors.js';
-import { retrain } from '../../src/monitor/retrain.js';
+import { retrain } from '../../src/monitor/retrain/index.js';
 import type { PipelineModel } from '../../src/prep/pipeline.js';
 import { loadModel, registerModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
