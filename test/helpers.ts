@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,23 @@ export function tempDir(prefix = 'keel-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
+
+export interface Ran {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `keel ARGS…` from the sources (no build needed), in a process with this environment. */
+export function keelIn(env: NodeJS.ProcessEnv): (...args: string[]) => Ran {
+  return (...args) => {
+    const script = `import(${JSON.stringify(MAIN)}).then((cli) => cli.main(${JSON.stringify(args)}))`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', env });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
 }
 
 /** Writes `content` (text or bytes) to `name` inside `dir` and returns the path. */

@@ -1,25 +1,9 @@
-/** What the monitoring tests share: keel run from the sources, CSV writing, and the diamonds shift. */
-import { spawnSync } from 'node:child_process';
+/** What the monitoring tests share: CSV writing and the diamonds shift (and keel from the sources). */
 import { writeFileSync } from 'node:fs';
 import { valueAt } from '../../src/data/column.js';
 import type { Frame } from '../../src/data/frame.js';
 
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-
-export interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `keel ARGS…` from the sources (no build needed), with the given environment. */
-export function keelIn(env: NodeJS.ProcessEnv): (...args: string[]) => Ran {
-  return (...args) => {
-    const script = `import(${JSON.stringify(MAIN)}).then((cli) => cli.main(${JSON.stringify(args)}))`;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', env });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
-}
+export { keelIn } from '../helpers.js';
 
 export function writeCsv(path: string, frame: Frame): void {
   const lines = [frame.names.join(',')];
