@@ -31,6 +31,9 @@ Options:
   --window W           cut the log into spans of time (30m, 1h, 1d) or of rows
                        (5000rows); default 1h
   --windows N          how many windows back from now (default ${DEFAULT_WINDOWS})
+  --min-rows N         rows a window needs for a verdict (default 1000 against a reference of
+                       over 1,000 rows, whose distance tests are noise on fewer; smaller windows
+                       are left out)
   --reference FILE     compare against this file (training-like data) instead of the
                        stored reference
   --current FILE       compare this file (with the target column for performance)
@@ -57,6 +60,7 @@ export const monitorCommand: Command = {
       ...STORE_OPTION,
       window: { type: 'string' },
       windows: { type: 'string' },
+      'min-rows': { type: 'string' },
       reference: { type: 'string' },
       current: { type: 'string' },
       metric: { type: 'string' },
@@ -72,6 +76,9 @@ export const monitorCommand: Command = {
       ref,
       ...(values.window === undefined ? {} : { window: parseWindow(values.window) }),
       ...(values.windows === undefined ? {} : { windows: integerOption(values.windows, 'windows', 1) }),
+      ...(values['min-rows'] === undefined
+        ? {}
+        : { minRows: integerOption(values['min-rows'], 'min-rows', 1) }),
       ...(values.reference === undefined ? {} : { referenceFile: values.reference }),
       ...(values.current === undefined ? {} : { currentFile: values.current }),
       ...(values.metric === undefined ? {} : { metric: values.metric }),

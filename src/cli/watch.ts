@@ -38,6 +38,7 @@ Options:
   --holdout SHARE      the share of the newest rows held out to compare the models (default 0.2)
   --window W           monitoring windows: 1h, 30m, 5000rows (default 1h)
   --windows N          windows back from now (default ${DEFAULT_WINDOWS})
+  --min-rows N         rows a window needs for a verdict (default 1000 against a large reference)
   --webhook URL        POST every alert as JSON to this URL
   --no-alerts          do not record alerts in the store
   --once               one check, then exit (for cron)
@@ -63,6 +64,7 @@ export const watchCommand: Command = {
       holdout: { type: 'string' },
       window: { type: 'string' },
       windows: { type: 'string' },
+      'min-rows': { type: 'string' },
       webhook: { type: 'string' },
       'no-alerts': { type: 'boolean' },
       once: { type: 'boolean' },
@@ -93,6 +95,9 @@ export const watchCommand: Command = {
         monitor: {
           ...(values.window === undefined ? {} : { window: parseWindow(values.window) }),
           ...(values.windows === undefined ? {} : { windows: integerOption(values.windows, 'windows', 1) }),
+          ...(values['min-rows'] === undefined
+            ? {}
+            : { minRows: integerOption(values['min-rows'], 'min-rows', 1) }),
         },
         ...(data === undefined
           ? {}

@@ -90,13 +90,24 @@ export const DRIFT_DEFAULTS: Readonly<Required<Pick<DriftOptions, Tunable>>> = {
 };
 
 /**
- * Current rows below which a window gets no drift verdict. The distances'
- * threshold (0.1) assumes the window is not tiny: on diamonds (8,000-row
- * reference, windows drawn from the same rows), 200-row windows were called
- * drifted in 21% of feature-windows, 400-row ones in 4.4%, 1,000-row ones in
- * none (the reference's sample size, 1,000 or 5,000, changed nothing).
+ * Current rows below which a window gets no drift verdict when the distances
+ * judge it (a reference over `smallReference` rows). Their threshold (0.1)
+ * assumes the window is not small: on diamonds (8,000-row reference, windows
+ * drawn from the same rows), windows of 200 rows were called drifted in 21%
+ * of feature-windows, 400–500 rows in 4–7%, 600 in 3.3%, 800 in 1.1%, 1,000
+ * in none of 405 (the reference's sample size, 1,000 or 5,000, changed
+ * nothing). The p-value tests of small references need no such floor: their
+ * p-values already account for the window's size.
  */
-export const MIN_DRIFT_ROWS = 500;
+export const MIN_DRIFT_ROWS = 1000;
+
+/** The fewest current rows worth a verdict against this reference (see MIN_DRIFT_ROWS). */
+export function minDriftRows(
+  reference: ReferenceProfile,
+  smallReference = DRIFT_DEFAULTS.smallReference,
+): number {
+  return reference.rows > smallReference ? MIN_DRIFT_ROWS : 1;
+}
 
 export interface ColumnDrift {
   readonly column: string;

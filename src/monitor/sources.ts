@@ -5,7 +5,7 @@ import { KeelError, UsageError } from '../errors.js';
 import type { Model, SupervisedTask } from '../estimator.js';
 import { loadModel } from '../registry/model-registry.js';
 import type { ModelVersionRecord, PredictionRecord, Store } from '../registry/types.js';
-import { type DriftOptions, MIN_DRIFT_ROWS } from './drift.js';
+import { type DriftOptions, minDriftRows } from './drift.js';
 import { type CurrentWindow, monitorReport } from './monitor.js';
 import type { MonitorReport } from './monitor-report.js';
 import { monitoredMetric } from './performance.js';
@@ -35,6 +35,8 @@ export interface MonitorRequest {
   /** Relative fall from the validation score counted as decay; default 0.05. */
   readonly tolerance?: number;
   readonly drift?: MonitorDriftOptions;
+  /** Rows a window needs for a verdict; default `minDriftRows` (1,000 against a large reference, else 1). */
+  readonly minRows?: number;
   readonly now?: number;
   readonly seed?: number;
 }
@@ -53,10 +55,16 @@ export async function monitorModel(store: Store, request: MonitorRequest): Promi
   const reference = await referenceFor(model, version, request);
   const spec = request.window ?? DEFAULT_WINDOW;
   const now = request.now ?? Date.now();
+  const minRows = request.minRows ?? minDriftRows(reference, request.drift?.smallReference);
   const windows =
     request.currentFile === undefined
-      ? await logWindows(store, version, reference, spec, request.windows ?? DEFAULT_WINDOWS, now)
-      : [await fileWindow(model, version, reference, request.currentFile, request.readOptions)];
+      ? await logWindows(store, version, reference, {
+          spec,
+          count: request.windows ?? DEFAULT_WINDOWS,
+          now,
+          minRows,
+        })
+      : [await fileWindow(model, version, reference, request.currentFile, request.readOptions, minRows)];
   const latest = windows[windows.length - 1]!.data;
   const importances = predictionSensitivity(model, version.schema, latest.frame, reference, {
     seed: request.seed ?? 0,
@@ -138,11 +146,14 @@ async function fileWindow(
   reference: ReferenceProfile,
   path: string,
   readOptions: ReadOptions | undefined,
+  minRows: number,
 ): Promise<CurrentWindow> {
   const frame = await readWithSchema(path, version, readOptions);
   const target = reference.target?.name;
   const labels = target !== undefined && frame.has(target) ? target : undefined;
-  return { from: null, to: null, requests: null, data: fileData(model, version, frame, labels, path) };
+  const data = fileData(model, version, frame, labels, path);
+  if (frame.rowCount < minRows) throw tooFewRows(frame.rowCount, minRows, path);
+  return { from: null, to: null, requests: null, data };
 }
 
 /**
@@ -236,9 +247,7 @@ async function logWindows(
   store: Store,
   version: ModelVersionRecord,
   reference: ReferenceProfile,
-  spec: WindowSpec,
-  count: number,
-  now: number,
+  { spec, count, now, minRows }: { spec: WindowSpec; count: number; now: number; minRows: number },
 ): Promise<CurrentWindow[]> {
   const query = { model: version.model, version: version.version };
   let records: readonly PredictionRecord[];
@@ -269,23 +278,25 @@ async function logWindows(
       },
     );
   }
-  // Smaller windows are left out: their distances are mostly sampling noise (see MIN_DRIFT_ROWS).
+  // Smaller windows are left out: against a large reference their distances are mostly noise (MIN_DRIFT_ROWS).
   const rowsOf = (w: readonly PredictionRecord[]) => w.reduce((n, r) => n + r.rows, 0);
-  const full = cut.filter((w) => rowsOf(w) >= MIN_DRIFT_ROWS);
-  if (full.length === 0) {
-    throw new UsageError(
-      'monitor.small-windows',
-      `no window holds ${MIN_DRIFT_ROWS} rows (the largest has ${Math.max(...cut.map(rowsOf))}): too few for a drift verdict worth reading`,
-      {
-        location: { field: 'window' },
-        hint: `widen the window (--window 1d, or --window ${MIN_DRIFT_ROWS}rows)`,
-      },
-    );
-  }
+  const full = cut.filter((w) => rowsOf(w) >= minRows);
+  if (full.length === 0) throw tooFewRows(Math.max(...cut.map(rowsOf)), minRows, 'prediction log');
   return full.map((w) => ({
     from: w[0]!.at,
     to: w[w.length - 1]!.at,
     requests: w.length,
     data: currentData(w, reference),
   }));
+}
+
+function tooFewRows(rows: number, minRows: number, source: string): UsageError {
+  return new UsageError(
+    'monitor.small-windows',
+    `${rows} rows is too few for a drift verdict against this reference (it takes ${minRows}: distances on fewer rows are mostly sampling noise)`,
+    {
+      location: { source, field: 'window' },
+      hint: `widen the window (--window 1d, or --window ${minRows}rows), or accept the noise with --min-rows`,
+    },
+  );
 }

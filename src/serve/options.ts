@@ -64,7 +64,7 @@ export type ServerSettings = Required<Omit<ServerOptions, 'log' | 'onEvent' | 'm
  * 0.015–0.02 against thresholds of 0.1 — yet recent enough to follow the
  * traffic, at 8 bytes a row a column at most (400 kB for ten columns; a
  * classifier's probabilities add 8 a class). Measuring it
- * took 5–7 ms a scrape. `driftMinRows` MIN_DRIFT_ROWS (500): on fewer rows the
+ * took 5–7 ms a scrape. `driftMinRows` MIN_DRIFT_ROWS (1,000): on fewer rows the
  * distances are mostly sampling noise.
  */
 export const SERVER_DEFAULTS = {

@@ -94,6 +94,17 @@ describe('keel monitor with files', () => {
     ]);
   });
 
+  it('gives no verdict on fewer rows than a distance test needs, unless told to', () => {
+    const small = file('small.csv');
+    writeFileSync(small, readFileSync(file('same.csv'), 'utf8').split('\n').slice(0, 301).join('\n'));
+    const refused = keel('monitor', 'gems', '--current', small);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      '300 rows is too few for a drift verdict against this reference (it takes 1000',
+    );
+    expect(keel('monitor', 'gems', '--current', small, '--min-rows', '300', '--no-alerts').code).toBe(0);
+  });
+
   it('compares against a --reference file instead of the stored profile', () => {
     const { code, stdout } = keel(
       'monitor',
@@ -134,6 +145,7 @@ describe('keel monitor with files', () => {
       [['gems', '--webhook', 'ftp://example.com'], 'not http: or https:'],
       [['gems', '--metric', 'roc_auc', '--current', file('same.csv')], 'the metric "roc_auc" is for binary'],
       [['gems'], 'the prediction log holds no requests for gems version 1'],
+      [['gems', '--current', file('no-depth.csv'), '--min-rows', 'x'], '--min-rows must be a whole number'],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = keel('monitor', ...args);

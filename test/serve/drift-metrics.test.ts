@@ -242,7 +242,7 @@ describe('categories the model never saw', () => {
 
   it('shows a new category as drift of its column, where a missing value would leave it untested', async () => {
     await withServer({ models: ['diamonds@champion'] }, async (server) => {
-      const rows = rowsOf(traffic, 0, 600).map((r) => ({ ...r, cut: 'Superb' }));
+      const rows = rowsOf(traffic, 0, 1000).map((r) => ({ ...r, cut: 'Superb' }));
       await send(server, 'diamonds', rows);
       const cut = (await scrape(server, 'keel_drift_statistic')).find((s) => s.labels['column'] === 'cut');
       expect(cut?.labels['test']).toBe('jensenshannon');
