@@ -38,6 +38,8 @@ Options:
                        stored reference
   --current FILE       compare this file (with the target column for performance)
                        instead of the prediction log
+  --target COL         the files' column of true outcomes (default: the target the model
+                       learned, when the file has it)
   --metric NAME        the metric to watch (default: the one the version was chosen by)
   --tolerance F        relative fall from the validation score counted as decay
                        (default 0.05; the whole 95% interval must be worse too)
@@ -64,6 +66,7 @@ export const monitorCommand: Command = {
       reference: { type: 'string' },
       current: { type: 'string' },
       metric: { type: 'string' },
+      target: { type: 'string' },
       tolerance: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
@@ -82,6 +85,7 @@ export const monitorCommand: Command = {
       ...(values.reference === undefined ? {} : { referenceFile: values.reference }),
       ...(values.current === undefined ? {} : { currentFile: values.current }),
       ...(values.metric === undefined ? {} : { metric: values.metric }),
+      ...(values.target === undefined ? {} : { target: values.target }),
       ...(values.tolerance === undefined ? {} : { tolerance: fraction(values.tolerance) }),
       readOptions: readOptionsFrom(values),
     };

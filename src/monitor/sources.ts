@@ -30,6 +30,8 @@ export interface MonitorRequest {
   readonly referenceFile?: string;
   /** A file of recent inputs (with the target column, for performance) instead of the log. */
   readonly currentFile?: string;
+  /** The files' column of true outcomes; default the stored reference's target, when a file has it. */
+  readonly target?: string;
   readonly readOptions?: ReadOptions;
   readonly metric?: string;
   /** Relative fall from the validation score counted as decay; default 0.05. */
@@ -64,7 +66,7 @@ export async function monitorModel(store: Store, request: MonitorRequest): Promi
           now,
           minRows,
         })
-      : [await fileWindow(model, version, reference, request.currentFile, request.readOptions, minRows)];
+      : [await fileWindow(model, version, reference, request.currentFile, request, minRows)];
   const latest = windows[windows.length - 1]!.data;
   const importances = predictionSensitivity(model, version.schema, latest.frame, reference, {
     seed: request.seed ?? 0,
@@ -112,7 +114,8 @@ async function referenceFor(
   if (request.referenceFile !== undefined) {
     const frame = await readWithSchema(request.referenceFile, version, request.readOptions);
     const data = fileData(model, version, frame, undefined, request.referenceFile);
-    const target = targetName(version, frame);
+    const stored = (version.reference as { target?: { name?: string } } | null)?.target?.name;
+    const target = targetIn(frame, request.target, stored, request.referenceFile);
     return referenceProfile(data.frame, {
       predictions: data.predictions,
       ...(data.probabilities === undefined ? {} : { probabilities: data.probabilities }),
@@ -134,10 +137,17 @@ async function referenceFor(
   return version.reference as unknown as ReferenceProfile;
 }
 
-/** The reference's target column name when the frame has it (feedback labels for a file). */
-function targetName(version: ModelVersionRecord, frame: Frame): string | undefined {
-  const name = (version.reference as { target?: { name?: string } } | null)?.target?.name;
-  return name !== undefined && frame.has(name) ? name : undefined;
+/**
+ * The column of a file that holds the true outcome: the one asked for (which
+ * must be there), else the reference's target when the file has it.
+ */
+function targetIn(frame: Frame, asked: string | undefined, known: string | undefined, source: string) {
+  if (asked === undefined) return known !== undefined && frame.has(known) ? known : undefined;
+  if (frame.has(asked)) return asked;
+  throw new UsageError('monitor.unknown-target', `no column "${asked}" to read the true outcome from`, {
+    location: { source, field: 'target' },
+    hint: `the columns are: ${frame.names.slice(0, 12).join(', ')}${frame.names.length > 12 ? ', …' : ''}`,
+  });
 }
 
 async function fileWindow(
@@ -145,12 +155,11 @@ async function fileWindow(
   version: ModelVersionRecord,
   reference: ReferenceProfile,
   path: string,
-  readOptions: ReadOptions | undefined,
+  request: MonitorRequest,
   minRows: number,
 ): Promise<CurrentWindow> {
-  const frame = await readWithSchema(path, version, readOptions);
-  const target = reference.target?.name;
-  const labels = target !== undefined && frame.has(target) ? target : undefined;
+  const frame = await readWithSchema(path, version, request.readOptions);
+  const labels = targetIn(frame, request.target, reference.target?.name, path);
   const data = fileData(model, version, frame, labels, path);
   if (frame.rowCount < minRows) throw tooFewRows(frame.rowCount, minRows, path);
   return { from: null, to: null, requests: null, data };

@@ -145,6 +145,10 @@ describe('keel monitor with files', () => {
       [['gems', '--webhook', 'ftp://example.com'], 'not http: or https:'],
       [['gems', '--metric', 'roc_auc', '--current', file('same.csv')], 'the metric "roc_auc" is for binary'],
       [['gems'], 'the prediction log holds no requests for gems version 1'],
+      [
+        ['gems', '--current', file('same.csv'), '--target', 'cost'],
+        'no column "cost" to read the true outcome from',
+      ],
       [['gems', '--current', file('no-depth.csv'), '--min-rows', 'x'], '--min-rows must be a whole number'],
     ];
     for (const [args, message] of cases) {
