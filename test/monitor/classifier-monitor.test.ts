@@ -24,7 +24,7 @@ import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
 const home = tempDir('keel-classifier-monitor-');
 const env = { ...process.env, KEEL_HOME: home, KEEL_STORE: '' };
 const keel = keelIn(env);
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
 const HOUR = 3_600_000;
 
 let data: Frame;
@@ -150,12 +150,7 @@ describe('monitoring a classifier from its log', () => {
     // Spawned without blocking: this process's server has to answer the child's POST.
     const child: ChildProcess = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        `import(${JSON.stringify(MAIN)}).then((c) => c.main(${JSON.stringify(['monitor', 'cancer', '--windows', '1', '--webhook', url])}))`,
-      ],
+      [KEEL, 'monitor', 'cancer', '--windows', '1', '--webhook', url],
       { env, stdio: 'pipe' },
     );
     let stdout = '';
