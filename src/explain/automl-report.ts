@@ -1,4 +1,5 @@
 import type { Frame } from '../data/frame.js';
+import { UsageError } from '../errors.js';
 import type { Model } from '../estimator.js';
 import { confusionMatrix } from '../evaluate/classification.js';
 import { calibrationCurve, precisionRecallCurve, rocCurve } from '../evaluate/curves.js';
@@ -8,7 +9,11 @@ import { meanAndStd, scoreFold, selectionMetric } from '../tune/automl/trial.js'
 import { DEFAULT_METRICS } from '../tune/cross-validate.js';
 import { canExplain } from './contributions.js';
 import { type FairnessAudit, fairnessAudit } from './fairness.js';
-import { partialDependence } from './partial-dependence.js';
+import {
+  type PartialDependence,
+  type PartialDependenceOptions,
+  partialDependence,
+} from './partial-dependence.js';
 import { permutationImportance } from './permutation.js';
 import type {
   ClassificationDiagnostics,
@@ -335,6 +340,32 @@ function colourValues(frame: Frame, name: string): (number | null)[] {
   return Array.from(values, (v) => (Number.isNaN(v) ? null : max > min ? (v - min) / (max - min) : 0.5));
 }
 
+/**
+ * Partial dependence for the report. A column where most rows share one
+ * value (spam's word frequencies: 0 in nine rows of ten) has its 5th and
+ * 95th percentiles on that value, a grid scikit-learn refuses too; the
+ * report then spans the whole range instead, and leaves out a column with
+ * one value (or none) rather than failing the run that made the model.
+ */
+function reportPartialDependence(
+  model: Model,
+  features: Frame,
+  column: string,
+  options: PartialDependenceOptions,
+): PartialDependence | undefined {
+  for (const percentiles of [undefined, [0, 1] as const]) {
+    try {
+      return partialDependence(model, features, column, {
+        ...options,
+        ...(percentiles === undefined ? {} : { percentiles }),
+      });
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+    }
+  }
+  return undefined;
+}
+
 function pdpSection(
   model: Model,
   features: Frame,
@@ -347,12 +378,13 @@ function pdpSection(
   const drawn = columns.flatMap((column): PdpFeature[] => {
     const kind = features.column(column).storage;
     if (kind !== 'number' && kind !== 'categorical') return [];
-    const pd = partialDependence(model, features, column, {
+    const pd = reportPartialDependence(model, features, column, {
       kind: kind === 'number' ? 'both' : 'average',
       iceRows: Math.min(ICE_ROWS, maxRows),
       gridResolution: PDP_GRID,
       maxRows,
     });
+    if (pd === undefined) return [];
     const curve = pd.curves[pd.curves.length === 1 ? 0 : Math.min(1, pd.curves.length - 1)]!;
     output = pd.scale === 'probability' ? `probability of ${curve.output}` : 'predicted value';
     const average = Array.from(curve.average ?? []);
