@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Column } from '../../data/column.js';
 import { workerEntry } from '../../worker-entry.js';
 import {
+  CANCELLED,
   failedOutcome,
   runTrial,
   selectionMetric,
@@ -9,7 +10,15 @@ import {
   type TrialOutcome,
   type TrialSpec,
 } from './trial.js';
-import type { FromWorker, SharedTrialData, ToWorker } from './trial-worker.js';
+import type { FromWorker, SharedTrialData, ToWorker, WorkerInput } from './trial-worker.js';
+
+/**
+ * How long a trial told to stop may take to reach its next fold before its
+ * worker is terminated. Terminating a thread that is running (and so may be
+ * compiling) can abort the whole process in Node 20 (a V8 platform
+ * assertion), so stopping is asked first and forcing is the last resort.
+ */
+const STOP_WAIT_MS = 3000;
 
 /**
  * Runs trials side by side. With one thread, trials run here, one per turn
@@ -41,7 +50,13 @@ export class TrialPool {
     const shared = shareData(data);
     const slots = Array.from(
       { length: count },
-      (): Slot => ({ worker: undefined, ready: Promise.resolve(), running: undefined, stopping: undefined }),
+      (): Slot => ({
+        worker: undefined,
+        ready: Promise.resolve(),
+        running: undefined,
+        stopping: undefined,
+        stop: new Int32Array(new SharedArrayBuffer(4)),
+      }),
     );
     const pool = new TrialPool(data, slots, shared);
     for (const slot of slots) pool.spawn(slot);
@@ -79,14 +94,20 @@ export class TrialPool {
     clearTimeout(timer);
     // Only the trials running when cancel was called: a slot may have taken a new one since.
     const late = running.filter(({ slot, trial }) => slot.running === trial);
-    await Promise.all(late.map(({ slot }) => this.stop(slot)));
+    for (const { slot } of late) Atomics.store(slot.stop, 0, 1);
+    await settledWithin(
+      late.map(({ trial }) => trial.settled),
+      STOP_WAIT_MS,
+    );
+    const stuck = late.filter(({ slot, trial }) => slot.running === trial);
+    await Promise.all(stuck.map(({ slot }) => this.stop(slot)));
   }
 
   /** Cancels everything and ends the workers; the pool cannot run trials after this. */
   async close(): Promise<void> {
     await this.cancel(0);
     this.closed = true;
-    await Promise.all(this.slots.map((slot) => this.stop(slot)));
+    await Promise.all(this.slots.map((slot) => this.release(slot)));
   }
 
   private dispatch(): void {
@@ -115,6 +136,7 @@ export class TrialPool {
         },
       };
       slot.worker!.ref();
+      Atomics.store(slot.stop, 0, 0);
       try {
         slot.worker!.postMessage({ spec } satisfies ToWorker);
       } catch (error) {
@@ -139,7 +161,8 @@ export class TrialPool {
 
   /** Starts the slot's worker; `slot.ready` resolves once it has loaded (rejects if it cannot). */
   private spawn(slot: Slot): void {
-    const worker = new Worker(workerEntry(import.meta.url, 'trial-worker'), { workerData: this.shared });
+    const input: WorkerInput = { data: this.shared!, stop: slot.stop };
+    const worker = new Worker(workerEntry(import.meta.url, 'trial-worker'), { workerData: input });
     slot.worker = worker;
     let lastError: Error | undefined;
     let started = false;
@@ -174,7 +197,25 @@ export class TrialPool {
     slot.ready.catch(() => undefined);
   }
 
-  /** Ends a slot's worker; its running trial (if any) resolves as cancelled. */
+  /**
+   * Ends an idle slot's worker the safe way: it is asked to close its port
+   * and its thread ends by itself; terminated only if it has not within
+   * STOP_WAIT_MS.
+   */
+  private async release(slot: Slot): Promise<void> {
+    const worker = slot.worker;
+    if (worker === undefined) return;
+    slot.stopping = CANCELLED;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    try {
+      worker.postMessage({ exit: true } satisfies ToWorker);
+    } catch {
+      // Already gone: the exit event has fired or is about to.
+    }
+    if (!(await settledWithin([exited], STOP_WAIT_MS))) await this.stop(slot);
+  }
+
+  /** Ends a slot's worker at once; its running trial (if any) resolves as cancelled. */
   private async stop(slot: Slot): Promise<void> {
     const worker = slot.worker;
     if (worker === undefined) return;
@@ -183,7 +224,17 @@ export class TrialPool {
   }
 }
 
-const CANCELLED = 'cancelled';
+/** Whether every promise settled within `ms`. */
+async function settledWithin(promises: readonly Promise<unknown>[], ms: number): Promise<boolean> {
+  if (promises.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const done = await Promise.race([Promise.all(promises).then(() => true as const), late]);
+  clearTimeout(timer);
+  return done;
+}
 
 interface Queued {
   readonly spec: TrialSpec;
@@ -196,6 +247,8 @@ interface Slot {
   running: { spec: TrialSpec; settled: Promise<void>; finish: (outcome: TrialOutcome) => void } | undefined;
   /** Why the worker is being ended on purpose (its trial's error), if it is. */
   stopping: string | undefined;
+  /** Shared with the worker: 1 asks its running trial to stop at the next fold. */
+  readonly stop: Int32Array;
 }
 
 /** The data on SharedArrayBuffers: copied once here, then read by every worker without copying. */

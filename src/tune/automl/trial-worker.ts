@@ -21,13 +21,20 @@ export interface SharedTrialData {
   readonly seed: number;
 }
 
-export type ToWorker = { readonly spec: TrialSpec };
+/** What a worker is started with: the search's data, and its slot's stop flag (1 = stop the trial at the next fold). */
+export interface WorkerInput {
+  readonly data: SharedTrialData;
+  readonly stop: Int32Array;
+}
+
+/** A trial to run, or the word to end: the worker closes its port and its thread ends by itself. */
+export type ToWorker = { readonly spec: TrialSpec } | { readonly exit: true };
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'outcome'; readonly outcome: TrialOutcome };
 
 const port = parentPort!;
-const input = workerData as SharedTrialData;
+const { data: input, stop } = workerData as WorkerInput;
 // Imported here, not at the top, so that a module that fails to load surfaces as a worker error
 // before 'ready', which the pool reports when it opens.
 const { Frame } = await import('../../data/frame.js');
@@ -40,10 +47,18 @@ const data = {
   seed: input.seed,
 };
 
-port.on('message', ({ spec }: ToWorker) => {
+const stopAsked = () => Atomics.load(stop, 0) === 1;
+
+port.on('message', (message: ToWorker) => {
+  if ('exit' in message) {
+    // Ending by itself, between trials: terminate() could interrupt V8 mid-compilation.
+    port.close();
+    return;
+  }
+  const { spec } = message;
   let outcome: TrialOutcome;
   try {
-    outcome = runTrial(singleThreaded(spec), data);
+    outcome = runTrial(singleThreaded(spec), data, stopAsked);
   } catch (error) {
     outcome = failedOutcome(spec.id, error instanceof Error ? error.message : String(error));
   }

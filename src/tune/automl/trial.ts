@@ -78,8 +78,20 @@ export function trialEstimator(spec: TrialSpec, features: Frame, task: Supervise
   return pipeline([defaultPreprocessing(features, entry).transformer], model);
 }
 
-/** Runs one trial in this thread: fits and scores every fold. Only a bad metric throws; model errors fail the trial. */
-export function runTrial(spec: TrialSpec, data: TrialData): TrialOutcome {
+/** What a trial cancelled between folds fails with. */
+export const CANCELLED = 'cancelled';
+
+/**
+ * Runs one trial in this thread: fits and scores every fold. Only a bad
+ * metric throws; model errors fail the trial. `shouldStop` is asked before
+ * each fold: a trial told to stop fails as cancelled there, so a worker
+ * thread can be stopped without being terminated mid-computation.
+ */
+export function runTrial(
+  spec: TrialSpec,
+  data: TrialData,
+  shouldStop: () => boolean = () => false,
+): TrialOutcome {
   const metric = selectionMetric(data.metric, data.target.task);
   let fitSeconds = 0;
   let predictSeconds = 0;
@@ -89,6 +101,7 @@ export function runTrial(spec: TrialSpec, data: TrialData): TrialOutcome {
     const estimator = trialEstimator(spec, features, target.task);
     const oof = share === 1 ? new OutOfFold(features.rowCount, target) : undefined;
     const foldScores = folds.map((fold, f) => {
+      if (shouldStop()) throw new Error(CANCELLED);
       const train = share === 1 ? fold.train : subsampleRows(fold.train, target, share, data.seed, f);
       const started = performance.now();
       const model = estimator.fit(features.take(train), subsetTarget(target, train));

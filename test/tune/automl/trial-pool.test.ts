@@ -114,6 +114,13 @@ describe('runTrial', () => {
     );
   });
 
+  it('fails as cancelled, before its next fold, a trial told to stop', () => {
+    let asked = 0;
+    const stopped = runTrial(SPECS[0]!, pima, () => ++asked > 2);
+    expect(stopped).toMatchObject({ status: 'failed', error: 'cancelled', foldScores: [] });
+    expect(asked).toBe(3);
+  });
+
   it('throws on a metric that does not fit the task, rather than failing every trial', () => {
     expect(() => runTrial(SPECS[0]!, { ...pima, metric: 'rmse' })).toThrow(/regression/);
   });
@@ -167,6 +174,19 @@ describe('TrialPool', () => {
     expect(outcomes.map((o) => [o.status, o.error])).toEqual(outcomes.map(() => ['failed', 'cancelled']));
     const after = await twoThreads.run({ id: 5, algorithm: 'logistic', params: {} });
     expect(after.status).toBe('ok');
+  });
+
+  it('stops a running trial at its next fold, keeping its thread (terminating a busy thread can abort Node)', async () => {
+    const slots = (twoThreads as unknown as { slots: { worker: Worker | undefined }[] }).slots;
+    const running = twoThreads.run({ id: 40, algorithm: 'random-forest', params: { trees: 300 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const busy = slots.find((s) => s.worker !== undefined)!;
+    const workers = slots.map((s) => s.worker);
+    await twoThreads.cancel(0);
+    expect(await running).toMatchObject({ id: 40, status: 'failed', error: 'cancelled' });
+    expect(slots.map((s) => s.worker)).toEqual(workers);
+    expect(busy.worker).toBeDefined();
+    expect((await twoThreads.run({ id: 41, algorithm: 'logistic', params: {} })).status).toBe('ok');
   });
 
   it('lets running trials finish within the grace period', async () => {
