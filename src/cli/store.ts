@@ -44,7 +44,7 @@ Example, from the embedded store to PostgreSQL:
 
 export const storeCommand: Command = {
   name: 'store',
-  summary: 'migrate the store; export and import everything it holds',
+  summary: 'migrate the store; export and import everything it holds; prune the prediction log',
   usage: USAGE,
   async run(args) {
     const { values, positionals } = parseCommandArgs('store', args, {
