@@ -4,6 +4,7 @@
  * a check with no traffic, a check that finds drift and alerts only, and a
  * check that retrains on new data and promotes.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { valueAt } from '../../src/data/column.js';
@@ -19,6 +20,7 @@ import { keelIn, shiftDiamonds, writeCsv } from './shift-helpers.js';
 const home = tempDir('keel-watch-');
 const env = { ...process.env, KEEL_HOME: home, KEEL_STORE: '' };
 const keel = keelIn(env);
+const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
 
 /** Logs the frame's rows as served by version 1, in requests of 100 rows, ending a minute ago. */
 async function logTraffic(frame: Frame): Promise<void> {
@@ -116,6 +118,27 @@ describe('keel watch', () => {
       /check 1 · diamonds · the prediction log holds no requests for diamonds version 2/,
     );
     expect(idle.stdout).not.toContain('→');
+
+    // As one process: checks every --every, until --cycles (or a signal) ends it.
+    const loop = keel('watch', 'diamonds', '--every', '1s', '--cycles', '2');
+    expect(loop.code).toBe(0);
+    expect(loop.stdout.match(/check \d/g)).toEqual(['check 1', 'check 2']);
+  });
+
+  it('ends cleanly on SIGTERM while waiting for its next check', async () => {
+    const child = spawn(process.execPath, [KEEL, 'watch', 'diamonds', '--every', '1h'], {
+      env,
+      stdio: 'pipe',
+    });
+    let stdout = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    for (let tries = 0; tries < 200 && !stdout.includes('check 1'); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(stdout).toContain('check 1');
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
   });
 
   it('refuses an unknown policy and a webhook that is not http(s), before doing anything', () => {
