@@ -1,5 +1,6 @@
 import type { Frame } from '../data/frame.js';
 import { KeelError } from '../errors.js';
+import { datasetHash } from '../registry/dataset-hash.js';
 import type { Store } from '../registry/types.js';
 import { alertsFrom, type Raised, raiseAlerts } from './alerting.js';
 import type { MonitorReport } from './monitor-report.js';
@@ -15,7 +16,8 @@ import { type MonitorRequest, monitorModel } from './sources.js';
  * drifted or decayed), `performance` (it decayed: labels say the model got
  * worse), `schedule` (every cycle, whatever monitoring says). Retraining
  * needs new labelled data (`data`), read again each cycle so a file or
- * query that grows is seen as it is now.
+ * query that grows is seen as it is now; data that has not changed since the
+ * last retrain of the same champion is not retrained on again.
  */
 export type WatchPolicy = 'drift' | 'performance' | 'schedule';
 export const WATCH_POLICIES: readonly WatchPolicy[] = ['drift', 'performance', 'schedule'];
@@ -93,15 +95,22 @@ async function runCycle(store: Store, options: WatchOptions, cycle: number): Pro
     return { ...base, decision: null, retrainError: 'no --data to retrain on: alerting only' };
   }
   try {
+    const data = await options.data.read();
+    const dataHash = datasetHash(data);
+    const champion = model?.aliases[alias] ?? model?.latestVersion;
+    const repeat = await sameAsLastRetrain(store, options.model, champion, dataHash);
+    if (repeat !== null) return { ...base, decision: null, retrainError: repeat };
     const decision = await retrain(store, {
       ...options.retrain,
       model: options.model,
       alias,
-      data: await options.data.read(),
+      data,
       source: options.data.source,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    if (options.alerts !== false && !decision.dryRun) await recordDecision(store, decision, options.webhook);
+    if (options.alerts !== false && !decision.dryRun) {
+      await recordDecision(store, decision, dataHash, options.webhook);
+    }
     return { ...base, decision, retrainError: null };
   } catch (error) {
     // A bad batch of new data must not end the watch: say why and try again next cycle.
@@ -119,7 +128,31 @@ function triggerOf(policy: WatchPolicy, report: MonitorReport | null): string | 
   return null;
 }
 
-async function recordDecision(store: Store, d: RetrainDecision, webhook: string | undefined): Promise<void> {
+/**
+ * Why not to retrain when the last retrain (by its alert) already judged this
+ * champion on this very data: the same seed would give the same challenger
+ * and the same verdict, so a drift that lasts would otherwise retrain at
+ * every check for nothing. Null when a retrain is worth running.
+ */
+async function sameAsLastRetrain(
+  store: Store,
+  model: string,
+  champion: number | undefined,
+  dataHash: string,
+): Promise<string | null> {
+  const [last] = await store.listAlerts({ model, kind: 'retrain', limit: 1 });
+  const judged = last?.details['champion'] as { version?: number } | undefined;
+  if (last === undefined || last.details['dataHash'] !== dataHash || judged?.version !== champion)
+    return null;
+  return `not retrained: the data has not changed since the last retrain judged version ${champion} on it`;
+}
+
+async function recordDecision(
+  store: Store,
+  d: RetrainDecision,
+  dataHash: string,
+  webhook: string | undefined,
+): Promise<void> {
   const version = d.promoted ? d.challenger.version! : d.champion.version;
   const outcome = d.promoted
     ? `promoted version ${d.challenger.version} to ${d.alias}`
@@ -139,6 +172,7 @@ async function recordDecision(store: Store, d: RetrainDecision, webhook: string 
           challenger: d.challenger,
           metric: d.metric,
           runId: d.runId,
+          dataHash,
         },
       },
     ],

@@ -119,6 +119,30 @@ describe('keel watch', () => {
     );
     expect(idle.stdout).not.toContain('→');
 
+    // On a schedule, the new champion is retrained on the data once; the same data again is skipped.
+    const scheduled = keel(
+      'watch',
+      'diamonds',
+      '--once',
+      '--policy',
+      'schedule',
+      '--data',
+      join(home, 'new.csv'),
+    );
+    expect(scheduled.stdout).toMatch(/scheduled retrain → (kept version 2|promoted version 3)/);
+    const again = keel(
+      'watch',
+      'diamonds',
+      '--once',
+      '--policy',
+      'schedule',
+      '--data',
+      join(home, 'new.csv'),
+    );
+    expect(again.stdout).toMatch(
+      /scheduled retrain → not retrained: the data has not changed since the last retrain judged version \d on it/,
+    );
+
     // As one process: checks every --every, until --cycles (or a signal) ends it.
     const loop = keel('watch', 'diamonds', '--every', '1s', '--cycles', '2');
     expect(loop.code).toBe(0);
