@@ -91,15 +91,26 @@ async function runCycle(store: Store, options: WatchOptions, cycle: number): Pro
   const trigger = triggerOf(options.policy, report);
   const base = { cycle, at, version: report?.model.version ?? null, report, skipped, raised, trigger };
   if (trigger === null) return { ...base, decision: null, retrainError: null };
-  if (options.data === undefined) {
-    return { ...base, decision: null, retrainError: 'no --data to retrain on: alerting only' };
-  }
+  return {
+    ...base,
+    ...(await retrainStep(store, options, alias, model?.aliases[alias] ?? model?.latestVersion)),
+  };
+}
+
+/** The retrain a trigger called for, or why it did not run. */
+async function retrainStep(
+  store: Store,
+  options: WatchOptions,
+  alias: string,
+  champion: number | undefined,
+): Promise<Pick<WatchCycle, 'decision' | 'retrainError'>> {
+  if (options.data === undefined)
+    return { decision: null, retrainError: 'no --data to retrain on: alerting only' };
   try {
     const data = await options.data.read();
     const dataHash = datasetHash(data);
-    const champion = model?.aliases[alias] ?? model?.latestVersion;
     const repeat = await sameAsLastRetrain(store, options.model, champion, dataHash);
-    if (repeat !== null) return { ...base, decision: null, retrainError: repeat };
+    if (repeat !== null) return { decision: null, retrainError: repeat };
     const decision = await retrain(store, {
       ...options.retrain,
       model: options.model,
@@ -111,11 +122,11 @@ async function runCycle(store: Store, options: WatchOptions, cycle: number): Pro
     if (options.alerts !== false && !decision.dryRun) {
       await recordDecision(store, decision, dataHash, options.webhook);
     }
-    return { ...base, decision, retrainError: null };
+    return { decision, retrainError: null };
   } catch (error) {
     // A bad batch of new data must not end the watch: say why and try again next cycle.
     if (!(error instanceof KeelError)) throw error;
-    return { ...base, decision: null, retrainError: error.message };
+    return { decision: null, retrainError: error.message };
   }
 }
 
