@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from './format.js';
 
 /**
  * The inline stylesheet and script of the HTML report. They live apart from
@@ -126,4 +127,41 @@ export function reportContentSecurityPolicy(): string {
  */
 export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+/** What a one-page report is made of; the page around it is the same for every report. */
+export interface ReportPageParts {
+  /** Plain text (escaped here). */
+  readonly title: string;
+  readonly css: string;
+  /** The sections, as HTML. */
+  readonly body: string;
+  /** Plain text (escaped here). */
+  readonly footer: string;
+  /** The id of the script element that carries the report's data, and that data as script-safe JSON. */
+  readonly jsonId: string;
+  readonly json: string;
+}
+
+/** A self-contained report page: strict content-security policy, inline styles, embedded data, the table sorter. */
+export function reportPage(parts: ReportPageParts): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${reportContentSecurityPolicy()}">
+<title>${escapeHtml(parts.title)}</title>
+<style>${parts.css}</style>
+</head>
+<body>
+<main>
+${parts.body}
+<footer>${escapeHtml(parts.footer)}</footer>
+</main>
+<script type="application/json" id="${parts.jsonId}">${parts.json}</script>
+<script>${SORT_SCRIPT}</script>
+</body>
+</html>
+`;
 }
