@@ -42,7 +42,7 @@ export const READ_OPTIONS_HELP = `Reading options:
 
 const FORMATS: readonly SourceFormat[] = ['csv', 'tsv', 'parquet', 'jsonl', 'duckdb', 'sqlite', 'postgres'];
 
-interface ReadFlags {
+export interface ReadFlags {
   delimiter?: string;
   header?: boolean;
   'no-header'?: boolean;

@@ -8,7 +8,14 @@ import { DEFAULT_WINDOWS, type MonitorRequest, monitorModel } from '../monitor/s
 import { checkWebhookUrl } from '../monitor/webhook.js';
 import { parseWindow } from '../monitor/window.js';
 import { openStore } from '../registry/open.js';
-import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
+import {
+  onePositional,
+  parseCommandArgs,
+  READ_OPTIONS,
+  READ_OPTIONS_HELP,
+  type ReadFlags,
+  readOptionsFrom,
+} from './args.js';
 import type { Command } from './main.js';
 import { renderMonitorSummary } from './monitor-output.js';
 import { STORE_OPTION, STORE_OPTION_HELP } from './store-option.js';
@@ -74,21 +81,7 @@ export const monitorCommand: Command = {
       'no-alerts': { type: 'boolean' },
     });
     if (values.webhook !== undefined) checkWebhookUrl(values.webhook);
-    const ref = onePositional('monitor', positionals, 'model name');
-    const request: MonitorRequest = {
-      ref,
-      ...(values.window === undefined ? {} : { window: parseWindow(values.window) }),
-      ...(values.windows === undefined ? {} : { windows: integerOption(values.windows, 'windows', 1) }),
-      ...(values['min-rows'] === undefined
-        ? {}
-        : { minRows: integerOption(values['min-rows'], 'min-rows', 1) }),
-      ...(values.reference === undefined ? {} : { referenceFile: values.reference }),
-      ...(values.current === undefined ? {} : { currentFile: values.current }),
-      ...(values.metric === undefined ? {} : { metric: values.metric }),
-      ...(values.target === undefined ? {} : { target: values.target }),
-      ...(values.tolerance === undefined ? {} : { tolerance: fraction(values.tolerance) }),
-      readOptions: readOptionsFrom(values),
-    };
+    const request = requestFrom(onePositional('monitor', positionals, 'model name'), values);
     const store = await openStore(values.store === undefined ? {} : { url: values.store });
     let report: MonitorReport;
     let raised: Raised | null = null;
@@ -112,6 +105,34 @@ export const monitorCommand: Command = {
     return report.verdict.drifted || report.verdict.decayed ? 1 : 0;
   },
 };
+
+type MonitorFlags = ReadFlags & {
+  readonly window?: string;
+  readonly windows?: string;
+  readonly 'min-rows'?: string;
+  readonly reference?: string;
+  readonly current?: string;
+  readonly metric?: string;
+  readonly target?: string;
+  readonly tolerance?: string;
+};
+
+function requestFrom(ref: string, values: MonitorFlags): MonitorRequest {
+  return {
+    ref,
+    ...(values.window === undefined ? {} : { window: parseWindow(values.window) }),
+    ...(values.windows === undefined ? {} : { windows: integerOption(values.windows, 'windows', 1) }),
+    ...(values['min-rows'] === undefined
+      ? {}
+      : { minRows: integerOption(values['min-rows'], 'min-rows', 1) }),
+    ...(values.reference === undefined ? {} : { referenceFile: values.reference }),
+    ...(values.current === undefined ? {} : { currentFile: values.current }),
+    ...(values.metric === undefined ? {} : { metric: values.metric }),
+    ...(values.target === undefined ? {} : { target: values.target }),
+    ...(values.tolerance === undefined ? {} : { tolerance: fraction(values.tolerance) }),
+    readOptions: readOptionsFrom(values),
+  };
+}
 
 function describeAlerts(raised: Raised): string {
   const kinds = raised.alerts.map((a) => `${a.kind} (${a.severity})`).join(', ');
