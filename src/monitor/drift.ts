@@ -20,37 +20,20 @@
 import type { Column } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import { UsageError } from '../errors.js';
-import { sortedPresent } from '../profile/stats.js';
-import {
-  type CategoricalReference,
-  type FeatureReference,
-  type NumericReference,
-  type OutputValues,
-  outputColumns,
-  type ReferenceProfile,
-} from './reference.js';
-import {
-  binCounts,
-  chiSquareDrift,
-  jensenShannonDistance,
-  ksTwoSampleSorted,
-  normalizedWasserstein,
-  psi,
-  wassersteinSorted,
-} from './stats.js';
+import { type ColumnDrift, compareColumn, type DriftTest } from './column-drift.js';
+import { percent } from './drift-wording.js';
+import { type QualityIssue, schemaIssues } from './quality.js';
+import { type OutputValues, outputColumns, type ReferenceProfile } from './reference.js';
 
-export type DriftTest = 'ks' | 'chi2' | 'wasserstein' | 'jensenshannon' | 'psi';
-
-/** p-value tests drift below their threshold; distances at or above it. */
-export const DEFAULT_THRESHOLDS: Readonly<Record<DriftTest, number>> = {
-  ks: 0.05,
-  chi2: 0.05,
-  wasserstein: 0.1,
-  jensenshannon: 0.1,
-  psi: 0.1,
-};
-
-const NUMERIC_ONLY: ReadonlySet<DriftTest> = new Set(['ks', 'wasserstein']);
+// The per-column test (its choice, thresholds and result) and the data-quality
+// checks live in column-drift.ts and quality.ts; their public names are
+// re-exported here so that callers import everything about drift from one place.
+export {
+  type ColumnDrift,
+  DEFAULT_THRESHOLDS,
+  type DriftTest,
+} from './column-drift.js';
+export type { QualityIssue } from './quality.js';
 
 export interface TestChoice {
   readonly test?: DriftTest;
@@ -108,62 +91,6 @@ export function minDriftRows(
 ): number {
   return reference.rows > smallReference ? MIN_DRIFT_ROWS : 1;
 }
-
-export interface ColumnDrift {
-  readonly column: string;
-  readonly role: 'feature' | 'output' | 'target';
-  readonly kind: 'numeric' | 'categorical';
-  /** Null when the column could not be tested (absent, empty, or of the wrong kind); `message` says why. */
-  readonly test: DriftTest | null;
-  readonly statistic: number | null;
-  /** KS and chi-squared only. */
-  readonly pValue: number | null;
-  readonly threshold: number | null;
-  readonly drifted: boolean;
-  /** Reference values the test used (KS and Wasserstein: the stored sample). */
-  readonly referenceCount: number;
-  /** Present current values the test used. */
-  readonly currentCount: number;
-  readonly importance?: number;
-  readonly message: string;
-}
-
-export type QualityIssue =
-  | {
-      readonly check: 'schema';
-      readonly column: string;
-      readonly problem: 'missing' | 'kind' | 'unexpected';
-      readonly expected?: string;
-      readonly actual?: string;
-      readonly message: string;
-    }
-  | {
-      readonly check: 'new-categories';
-      readonly column: string;
-      /** The most frequent new values, at most 20, commonest first. */
-      readonly categories: { readonly value: string; readonly count: number }[];
-      /** Current rows holding any new value, and their share of present values. */
-      readonly count: number;
-      readonly share: number;
-      readonly message: string;
-    }
-  | {
-      readonly check: 'missing-rate';
-      readonly column: string;
-      readonly reference: number;
-      readonly current: number;
-      readonly message: string;
-    }
-  | {
-      readonly check: 'out-of-range';
-      readonly column: string;
-      readonly below: number;
-      readonly above: number;
-      readonly share: number;
-      readonly min: number;
-      readonly max: number;
-      readonly message: string;
-    };
 
 export interface DatasetDrift {
   readonly drifted: boolean;
@@ -231,7 +158,8 @@ export function detectDrift(
   };
 }
 
-type Settings = DriftOptions & Required<Pick<DriftOptions, Tunable>>;
+/** The options merged with DRIFT_DEFAULTS, once, as every check receives them. */
+export type DriftSettings = DriftOptions & Required<Pick<DriftOptions, Tunable>>;
 
 /** A test chosen for a column the reference does not compare is a typo or a misunderstanding: say so. */
 function checkTestColumns(reference: ReferenceProfile, tests: DriftOptions['tests']): void {
@@ -266,7 +194,7 @@ function compareOutputs(
   reference: ReferenceProfile,
   rows: number,
   options: DriftOptions,
-  settings: Settings,
+  settings: DriftSettings,
 ): ColumnDrift[] {
   if (options.predictions === undefined && options.probabilities === undefined) return [];
   const columns = outputColumns(rows, {
@@ -284,374 +212,14 @@ function compareTarget(
   reference: ReferenceProfile,
   current: Frame,
   options: DriftOptions,
-  settings: Settings,
+  settings: DriftSettings,
 ): ColumnDrift | undefined {
   if (reference.target === undefined || options.target === undefined) return undefined;
   const column = typeof options.target === 'string' ? current.column(options.target) : options.target;
   return compareColumn(reference.target, column, 'target', reference.rows, settings, []);
 }
 
-/** A current column seen through the reference's kind. */
-type CurrentValues =
-  | { readonly kind: 'numeric'; readonly sorted: Float64Array; readonly rows: number }
-  | {
-      readonly kind: 'categorical';
-      /** Counts per reference level, then per new value (in `newLevels` order). */
-      readonly counts: Float64Array;
-      readonly newLevels: string[];
-      readonly rows: number;
-      readonly present: number;
-    };
-
-function compareColumn(
-  ref: FeatureReference,
-  column: Column | undefined,
-  role: ColumnDrift['role'],
-  referenceRows: number,
-  settings: Settings,
-  quality: QualityIssue[],
-): ColumnDrift {
-  const { test, threshold } = chooseTest(ref, referenceRows, settings);
-  const untested = (message: string, currentCount = 0): ColumnDrift => ({
-    ...blank(ref, role),
-    currentCount,
-    message: `"${ref.name}" was not tested: ${message}.`,
-  });
-  if (column === undefined) return untested('it is not in the current data');
-  const values = currentValues(ref, column);
-  if (values === undefined)
-    return untested(`it holds ${column.kind} values where the reference had ${ref.kind} ones`);
-  if (role === 'feature') quality.push(...qualityIssues(ref, values, settings));
-  const currentCount = values.kind === 'numeric' ? values.sorted.length : values.present;
-  if (currentCount === 0) return untested('every current value is missing');
-  if (ref.count === 0) return untested('every reference value was missing', currentCount);
-  const { statistic, pValue, referenceCount } = runTest(test, ref, values);
-  const drifted = pValue === null ? statistic >= threshold : pValue < threshold;
-  const result = {
-    ...blank(ref, role),
-    test,
-    statistic,
-    pValue,
-    threshold,
-    drifted,
-    referenceCount,
-    currentCount,
-  };
-  return { ...result, message: describe(result, ref) };
-}
-
-function blank(ref: FeatureReference, role: ColumnDrift['role']): ColumnDrift {
-  return {
-    column: ref.name,
-    role,
-    kind: ref.kind,
-    test: null,
-    statistic: null,
-    pValue: null,
-    threshold: null,
-    drifted: false,
-    referenceCount: 0,
-    currentCount: 0,
-    message: '',
-  };
-}
-
-function chooseTest(ref: FeatureReference, referenceRows: number, settings: Settings) {
-  const choice = settings.tests?.[ref.name] ?? {};
-  const small = referenceRows <= settings.smallReference;
-  const fallback: DriftTest =
-    ref.kind === 'numeric' ? (small ? 'ks' : 'wasserstein') : small ? 'chi2' : 'jensenshannon';
-  const test = choice.test ?? fallback;
-  if (!(test in DEFAULT_THRESHOLDS)) {
-    throw new UsageError('monitor.unknown-test', `unknown drift test "${test}" for column "${ref.name}"`, {
-      location: { field: `tests.${ref.name}` },
-      hint: `use one of ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}`,
-    });
-  }
-  if (ref.kind === 'categorical' && NUMERIC_ONLY.has(test)) {
-    throw new UsageError(
-      'monitor.test-kind',
-      `the ${test} test needs numbers, but "${ref.name}" is categorical`,
-      {
-        location: { field: `tests.${ref.name}` },
-        hint: 'use chi2, jensenshannon or psi for categories',
-      },
-    );
-  }
-  return { test, threshold: choice.threshold ?? DEFAULT_THRESHOLDS[test] };
-}
-
-function currentValues(ref: FeatureReference, column: Column): CurrentValues | undefined {
-  if (ref.kind === 'numeric') {
-    const numbers = asNumbers(column);
-    return numbers === undefined
-      ? undefined
-      : { kind: 'numeric', sorted: sortedPresent(numbers), rows: numbers.length };
-  }
-  return categoryCounts(ref, column);
-}
-
-/** Number storage as it is; categories whose labels all read as numbers, converted. */
-function asNumbers(column: Column): Float64Array | undefined {
-  if (column.storage === 'number') return column.values;
-  if (column.storage === 'string') return undefined;
-  const parsed = column.levels.map((level) => (level.trim() === '' ? Number.NaN : Number(level)));
-  if (parsed.some((v) => Number.isNaN(v))) return undefined;
-  return Float64Array.from(column.codes, (code) => (code < 0 ? Number.NaN : parsed[code]!));
-}
-
-/** Current counts over the reference's levels, new values after them, from any storage by label. */
-function categoryCounts(ref: CategoricalReference, column: Column): CurrentValues {
-  const index = new Map(ref.levels.map((level, i) => [level, i]));
-  const newLevels: string[] = [];
-  const slotOf = (label: string): number => {
-    let slot = index.get(label);
-    if (slot === undefined) {
-      slot = ref.levels.length + newLevels.length;
-      index.set(label, slot);
-      newLevels.push(label);
-    }
-    return slot;
-  };
-  const slots: number[] = [];
-  let rows = 0;
-  if (column.storage === 'categorical') {
-    const codeSlots = column.levels.map(() => -1);
-    rows = column.codes.length;
-    for (const code of column.codes) {
-      if (code < 0) continue;
-      if (codeSlots[code] === -1) codeSlots[code] = slotOf(column.levels[code]!);
-      slots.push(codeSlots[code]!);
-    }
-  } else {
-    rows = column.values.length;
-    for (const v of column.values) {
-      if (v === null || (typeof v === 'number' && Number.isNaN(v))) continue;
-      slots.push(slotOf(String(v)));
-    }
-  }
-  const counts = new Float64Array(ref.levels.length + newLevels.length);
-  for (const slot of slots) counts[slot]!++;
-  return { kind: 'categorical', counts, newLevels, rows, present: slots.length };
-}
-
-interface TestOutcome {
-  readonly statistic: number;
-  readonly pValue: number | null;
-  readonly referenceCount: number;
-}
-
-function runTest(test: DriftTest, ref: FeatureReference, values: CurrentValues): TestOutcome {
-  if (ref.kind === 'numeric' && values.kind === 'numeric' && NUMERIC_ONLY.has(test)) {
-    const sample = Float64Array.from(ref.sample);
-    if (test === 'ks') {
-      const ks = ksTwoSampleSorted(sample, values.sorted);
-      return { statistic: ks.statistic, pValue: ks.pValue, referenceCount: sample.length };
-    }
-    const distance = wassersteinSorted(sample, values.sorted);
-    return {
-      statistic: normalizedWasserstein(distance, ref.std),
-      pValue: null,
-      referenceCount: sample.length,
-    };
-  }
-  const [referenceCounts, currentCounts] = distributions(ref, values);
-  const referenceCount = ref.count;
-  if (test === 'chi2') {
-    const chi2 = chiSquareDrift(referenceCounts, currentCounts);
-    return { statistic: chi2.statistic, pValue: chi2.pValue, referenceCount };
-  }
-  const statistic =
-    test === 'psi'
-      ? psi(referenceCounts, currentCounts)
-      : jensenShannonDistance(referenceCounts, currentCounts);
-  return { statistic, pValue: null, referenceCount };
-}
-
-/** Reference and current counts over the same cells: quantile bins for numbers, levels (new ones last) for categories. */
-function distributions(ref: FeatureReference, values: CurrentValues): [Float64Array, Float64Array] {
-  if (ref.kind === 'numeric' && values.kind === 'numeric') {
-    return [Float64Array.from(ref.counts), binCounts(values.sorted, ref.edges)];
-  }
-  if (ref.kind === 'categorical' && values.kind === 'categorical') {
-    const referenceCounts = new Float64Array(values.counts.length);
-    referenceCounts.set(ref.counts);
-    return [referenceCounts, values.counts];
-  }
-  throw new Error(`reference and current kinds differ for "${ref.name}"`);
-}
-
-const TEST_NAMES: Readonly<Record<DriftTest, string>> = {
-  ks: 'Kolmogorov–Smirnov',
-  chi2: 'chi-squared',
-  wasserstein: 'normalised Wasserstein distance',
-  jensenshannon: 'Jensen–Shannon distance',
-  psi: 'PSI',
-};
-
-function formatNumber(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(3))) : String(x);
-}
-
-function formatP(p: number): string {
-  return p < 1e-4 ? 'p < 0.0001' : `p = ${formatNumber(p)}`;
-}
-
-/** One sentence: the verdict, the figure against its threshold, and what the figure means. */
-function describe(result: ColumnDrift, ref: FeatureReference): string {
-  const test = result.test!;
-  const verdict = `"${result.column}" ${result.drifted ? 'drifted' : 'did not drift'}`;
-  const threshold = formatNumber(result.threshold!);
-  const statistic = formatNumber(result.statistic!);
-  const cells = ref.kind === 'numeric' ? "the reference's quantile bins" : 'the categories';
-  if (test === 'ks' || test === 'chi2') {
-    const p = result.pValue!;
-    const against = p < 1e-4 ? `(threshold ${threshold})` : `${result.drifted ? '<' : '≥'} ${threshold}`;
-    const meaning =
-      test === 'ks'
-        ? `the cumulative distributions differ by up to ${statistic}`
-        : `counts over ${cells}, statistic ${statistic}`;
-    return `${verdict}: ${TEST_NAMES[test]} ${formatP(p)} ${against} (${meaning}).`;
-  }
-  const compare = result.drifted ? '≥' : '<';
-  const figure = `${TEST_NAMES[test]} ${statistic} ${compare} ${threshold}`;
-  if (test === 'wasserstein') {
-    return `${verdict}: ${figure} (values moved by ${statistic} reference standard deviations on average).`;
-  }
-  return `${verdict}: ${figure} between the shares over ${cells}.`;
-}
-
-function qualityIssues(ref: FeatureReference, values: CurrentValues, settings: Settings): QualityIssue[] {
-  const issues: QualityIssue[] = [];
-  const present = values.kind === 'numeric' ? values.sorted.length : values.present;
-  const missingRate = values.rows === 0 ? 0 : (values.rows - present) / values.rows;
-  if (missingRate - ref.missingRate >= settings.missingRateJump) {
-    issues.push({
-      check: 'missing-rate',
-      column: ref.name,
-      reference: ref.missingRate,
-      current: missingRate,
-      message: `"${ref.name}" is missing in ${percent(missingRate)} of current rows, against ${percent(ref.missingRate)} in the reference.`,
-    });
-  }
-  if (ref.kind === 'numeric' && values.kind === 'numeric') {
-    const issue = outOfRange(ref, values.sorted, settings.outOfRangeShare);
-    if (issue !== undefined) issues.push(issue);
-  }
-  if (ref.kind === 'categorical' && values.kind === 'categorical' && values.newLevels.length > 0) {
-    issues.push(newCategories(ref, values));
-  }
-  return issues;
-}
-
-function outOfRange(ref: NumericReference, sorted: Float64Array, limit: number): QualityIssue | undefined {
-  let below = 0;
-  while (below < sorted.length && sorted[below]! < ref.min) below++;
-  let above = 0;
-  while (above < sorted.length - below && sorted[sorted.length - 1 - above]! > ref.max) above++;
-  const share = sorted.length === 0 ? 0 : (below + above) / sorted.length;
-  if (share === 0 || share < limit) return undefined;
-  return {
-    check: 'out-of-range',
-    column: ref.name,
-    below,
-    above,
-    share,
-    min: ref.min,
-    max: ref.max,
-    message: `${percent(share)} of current "${ref.name}" values lie outside the reference range [${formatNumber(ref.min)}, ${formatNumber(ref.max)}] (${below} below, ${above} above).`,
-  };
-}
-
-const MAX_LISTED_CATEGORIES = 20;
-
-function newCategories(
-  ref: CategoricalReference,
-  values: CurrentValues & { kind: 'categorical' },
-): QualityIssue {
-  const offset = ref.levels.length;
-  const all = values.newLevels.map((value, i) => ({ value, count: values.counts[offset + i]! }));
-  all.sort((a, b) => b.count - a.count);
-  const count = all.reduce((sum, c) => sum + c.count, 0);
-  const share = count / values.present;
-  const listed = all
-    .slice(0, 3)
-    .map((c) => `"${c.value}" (${c.count})`)
-    .join(', ');
-  const more = all.length > 3 ? ` and ${all.length - 3} more` : '';
-  return {
-    check: 'new-categories',
-    column: ref.name,
-    categories: all.slice(0, MAX_LISTED_CATEGORIES),
-    count,
-    share,
-    message: `"${ref.name}" has values the reference never had: ${listed}${more}, ${percent(share)} of current values.`,
-  };
-}
-
-function percent(share: number): string {
-  return `${formatNumber(share * 100)}%`;
-}
-
-function schemaIssues(
-  reference: ReferenceProfile,
-  current: Frame,
-  targetName: string | undefined,
-): QualityIssue[] {
-  const issues: QualityIssue[] = [];
-  const known = new Set<string>();
-  for (const ref of reference.features) {
-    known.add(ref.name);
-    if (!current.has(ref.name)) {
-      issues.push(missingColumn(ref.name, ref.kind));
-      continue;
-    }
-    const column = current.column(ref.name);
-    const fits =
-      ref.kind === 'numeric' ? column.storage === 'number' : column.storage !== 'number' || ref.fromNumbers;
-    if (!fits) issues.push(wrongKind(ref.name, ref.kind, column.kind));
-  }
-  for (const skipped of reference.skipped) {
-    known.add(skipped.name);
-    if (!current.has(skipped.name)) issues.push(missingColumn(skipped.name, skipped.columnKind));
-  }
-  if (reference.target !== undefined) known.add(reference.target.name);
-  if (targetName !== undefined) known.add(targetName);
-  for (const name of current.names) {
-    if (known.has(name)) continue;
-    issues.push({
-      check: 'schema',
-      column: name,
-      problem: 'unexpected',
-      actual: current.column(name).kind,
-      message: `"${name}" is in the current data but was not in the reference.`,
-    });
-  }
-  return issues;
-}
-
-function missingColumn(name: string, expected: string): QualityIssue {
-  return {
-    check: 'schema',
-    column: name,
-    problem: 'missing',
-    expected,
-    message: `"${name}" (${expected}) is missing from the current data.`,
-  };
-}
-
-function wrongKind(name: string, expected: string, actual: string): QualityIssue {
-  return {
-    check: 'schema',
-    column: name,
-    problem: 'kind',
-    expected,
-    actual,
-    message: `"${name}" holds ${actual} values in the current data; the reference had ${expected} ones.`,
-  };
-}
-
-function datasetDrift(features: readonly ColumnDrift[], settings: Settings): DatasetDrift {
+function datasetDrift(features: readonly ColumnDrift[], settings: DriftSettings): DatasetDrift {
   const tested = features.filter((f) => f.test !== null);
   const driftedFeatures = tested.filter((f) => f.drifted).map((f) => f.column);
   const share = tested.length === 0 ? 0 : driftedFeatures.length / tested.length;
@@ -677,7 +245,7 @@ function datasetDrift(features: readonly ColumnDrift[], settings: Settings): Dat
   };
 }
 
-function mostImportant(features: readonly ColumnDrift[], settings: Settings): string[] {
+function mostImportant(features: readonly ColumnDrift[], settings: DriftSettings): string[] {
   const importances = settings.importances;
   if (importances === undefined) return [];
   return features
