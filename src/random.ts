@@ -78,6 +78,11 @@ export class Rng {
     return this.shuffle(order);
   }
 
+  /** `k` distinct indices of 0..n-1 drawn uniformly, ascending (the first k of a permutation). */
+  sampleIndices(n: number, k: number): Int32Array {
+    return this.permutation(n).subarray(0, k).sort();
+  }
+
   /** An independent generator derived from this one (for a worker, a tree, a fold). */
   fork(): Rng {
     return new Rng(this.nextUint32());

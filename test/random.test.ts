@@ -46,4 +46,12 @@ describe('Rng', () => {
     expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(Array.from(p.slice(0, 10))).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
+
+  it('samples distinct indices in ascending order, the first k of the same permutation', () => {
+    const sample = new Rng(9).sampleIndices(1000, 50);
+    expect(sample).toHaveLength(50);
+    expect(new Set(sample).size).toBe(50);
+    expect([...sample]).toEqual([...sample].sort((a, b) => a - b));
+    expect([...sample]).toEqual([...new Rng(9).permutation(1000).subarray(0, 50)].sort((a, b) => a - b));
+  });
 });

@@ -122,7 +122,7 @@ export function importanceFromPermutations(
 /** Sorted row indices of a sample without replacement, or null when every row is kept. */
 function sampleRows(n: number, maxRows: number, rng: Rng): Int32Array | null {
   if (n <= maxRows) return null;
-  return rng.permutation(n).subarray(0, maxRows).sort();
+  return rng.sampleIndices(n, maxRows);
 }
 
 function takeValues(values: Float64Array, rows: Int32Array): Float64Array {

@@ -46,7 +46,7 @@ export function shapSummary(model: Model, frame: Frame, options: ShapSummaryOpti
   const rows =
     n <= maxRows
       ? Int32Array.from({ length: n }, (_, i) => i)
-      : new Rng(options.seed ?? 0).permutation(n).slice(0, maxRows).sort();
+      : new Rng(options.seed ?? 0).sampleIndices(n, maxRows);
   const explained = explainRows(model, rows.length === n ? frame : frame.take(rows));
   const columns = model.inputNames;
   const index = new Map(columns.map((name, j) => [name, j]));

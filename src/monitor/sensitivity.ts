@@ -29,8 +29,7 @@ export function predictionSensitivity(
 ): Record<string, number> {
   const rng = new Rng(options.seed ?? 0);
   const maxRows = options.maxRows ?? 500;
-  let sample =
-    frame.rowCount > maxRows ? frame.take(firstOfPermutation(rng, frame.rowCount, maxRows)) : frame;
+  let sample = frame.rowCount > maxRows ? frame.take(rng.sampleIndices(frame.rowCount, maxRows)) : frame;
   const checked = modelFrame(model, schema, sample, { source: 'current data', dropBad: true });
   if (checked.kept !== null) sample = sample.take(checked.kept);
   const outputs = (X: Frame) => {
@@ -141,8 +140,4 @@ function meanChange(a: Float64Array, b: Float64Array, rows: number, probabilitie
     if (!Number.isNaN(d)) total += probabilities ? d / 2 : d;
   }
   return total / rows;
-}
-
-function firstOfPermutation(rng: Rng, n: number, k: number): Int32Array {
-  return rng.permutation(n).subarray(0, k).sort();
 }
