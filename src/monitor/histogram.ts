@@ -1,4 +1,5 @@
 import { type Column, valueAt } from '../data/column.js';
+import { sortedPresent } from '../profile/stats.js';
 import type { ColumnDrift } from './drift.js';
 import type { ColumnHistogram } from './monitor-report.js';
 import type { CategoricalReference, FeatureReference, NumericReference } from './reference.js';
@@ -35,7 +36,7 @@ export function columnHistogram(
 }
 
 function numericBins(ref: NumericReference, column: Column | undefined) {
-  const current = column?.storage === 'number' ? presentSorted(column.values) : new Float64Array(0);
+  const current = column?.storage === 'number' ? sortedPresent(column.values) : new Float64Array(0);
   const reference = Float64Array.from(ref.sample);
   let lo = Math.min(tail(reference, TAIL), tail(current, TAIL));
   let hi = Math.max(tail(reference, 1 - TAIL), tail(current, 1 - TAIL));
@@ -77,10 +78,6 @@ function categoricalBins(ref: CategoricalReference, column: Column | undefined) 
     reference: toShares(pool(refCount)),
     current: toShares(pool((l) => counts.get(l) ?? 0)),
   };
-}
-
-function presentSorted(values: Float64Array): Float64Array {
-  return values.filter((v) => !Number.isNaN(v)).sort();
 }
 
 /** The q-quantile of sorted values; ±Infinity for none, which the other sample's bound then outweighs. */

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { SupervisedTask } from '../estimator.js';
 import { type SupervisedMetric, supervisedMetricFor } from '../evaluate/registry.js';
+import { quantileSorted } from '../profile/stats.js';
 import { Rng } from '../random.js';
 import type { PerformancePoint } from './monitor-report.js';
 import type { CurrentData } from './window.js';
@@ -133,16 +134,8 @@ function bootstrap(
     if (s !== null) scores.push(s);
   }
   if (scores.length < resamples / 2) return null;
-  scores.sort((a, b) => a - b);
-  return [quantile(scores, 0.025), quantile(scores, 0.975)];
-}
-
-/** Linear interpolation between order statistics (numpy's default). */
-function quantile(sorted: readonly number[], q: number): number {
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
+  const sorted = Float64Array.from(scores).sort();
+  return [quantileSorted(sorted, 0.025), quantileSorted(sorted, 0.975)];
 }
 
 function identity(n: number): Int32Array {
