@@ -11,7 +11,14 @@ import type { MonitorReport } from './monitor-report.js';
 import { monitoredMetric } from './performance.js';
 import { type ReferenceProfile, referenceProfile } from './reference.js';
 import { modelFrame, predictionSensitivity } from './sensitivity.js';
-import { type CurrentData, currentData, describeWindow, splitWindows, type WindowSpec } from './window.js';
+import {
+  type CurrentData,
+  currentData,
+  describeWindow,
+  labelsFrom,
+  splitWindows,
+  type WindowSpec,
+} from './window.js';
 
 /**
  * `keel monitor` as a library call: the version a reference names, its
@@ -224,27 +231,12 @@ function labelsOf(
   target: string | undefined,
   classes: readonly string[] | undefined,
 ): Pick<CurrentData, 'labelled' | 'unusableLabels'> {
-  const empty = { labelled: { rows: new Int32Array(0), values: new Float64Array(0) }, unusableLabels: 0 };
-  if (target === undefined) return empty;
+  if (target === undefined) return labelsFrom([], classes);
   const column = frame.column(target);
-  const index = classes === undefined ? undefined : new Map(classes.map((c, i) => [c, i]));
-  const rows: number[] = [];
-  const values: number[] = [];
-  let unusable = 0;
-  for (let i = 0; i < frame.rowCount; i++) {
-    const raw = valueAt(column, i);
-    if (raw === null) continue;
-    const value = index === undefined ? Number(raw) : (index.get(String(raw)) ?? Number.NaN);
-    if (Number.isNaN(value)) unusable++;
-    else {
-      rows.push(i);
-      values.push(value);
-    }
-  }
-  return {
-    labelled: { rows: Int32Array.from(rows), values: Float64Array.from(values) },
-    unusableLabels: unusable,
-  };
+  return labelsFrom(
+    Array.from({ length: frame.rowCount }, (_, i) => valueAt(column, i)),
+    classes,
+  );
 }
 
 /**

@@ -193,7 +193,21 @@ function readLabels(
   rows: number,
   classes: readonly string[] | undefined,
 ): Pick<CurrentData, 'labelled' | 'unusableLabels'> {
-  const labels = gather(records, rows, (r) => r.feedback?.labels);
+  return labelsFrom(
+    gather(records, rows, (r) => r.feedback?.labels),
+    classes,
+  );
+}
+
+/**
+ * True outcomes by row (missing ones left out) as the metrics read them:
+ * class indices into `classes`, or numbers for regression. A label that is
+ * neither is counted, not scored.
+ */
+export function labelsFrom(
+  labels: readonly (Json | undefined)[],
+  classes: readonly string[] | undefined,
+): Pick<CurrentData, 'labelled' | 'unusableLabels'> {
   const toValue = classes === undefined ? toNumber : classIndex(classes);
   const at: number[] = [];
   const values: number[] = [];
