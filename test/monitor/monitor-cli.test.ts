@@ -7,12 +7,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/read.js';
+import { writeCsv } from '../../src/data/write.js';
 import type { MonitorReport } from '../../src/monitor/monitor-report.js';
 import { MONITOR_REPORT_JSON_ID } from '../../src/monitor/report/index.js';
 import { Rng } from '../../src/random.js';
 import { openStore } from '../../src/registry/open.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
-import { keelIn, shiftDiamonds, writeCsv } from './shift-helpers.js';
+import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
+import { shiftDiamonds } from './shift-helpers.js';
 
 const home = tempDir('keel-monitor-cli-');
 const keel = keelIn({ ...process.env, KEEL_HOME: home, KEEL_STORE: '' });
@@ -22,9 +23,9 @@ beforeAll(async () => {
   const all = await readTable(join(SHARED_DATASETS, 'diamonds.csv'));
   const order = new Rng(3).permutation(all.rowCount);
   const part = (from: number, rows: number) => all.take(order.subarray(from, from + rows));
-  writeCsv(file('train.csv'), part(0, 4000));
-  writeCsv(file('same.csv'), part(4000, 2000));
-  writeCsv(file('shifted.csv'), shiftDiamonds(part(6000, 2000)));
+  await writeCsv(part(0, 4000), file('train.csv'));
+  await writeCsv(part(4000, 2000), file('same.csv'));
+  await writeCsv(shiftDiamonds(part(6000, 2000)), file('shifted.csv'));
   const lines = readFileSync(file('same.csv'), 'utf8').split('\n');
   writeFileSync(
     file('bad-value.csv'),

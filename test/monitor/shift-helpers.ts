@@ -1,17 +1,5 @@
-/** What the monitoring tests share: CSV writing and the diamonds shift (and keel from the sources). */
-import { writeFileSync } from 'node:fs';
-import { valueAt } from '../../src/data/column.js';
+/** The diamonds shift the monitoring tests share. */
 import type { Frame } from '../../src/data/frame.js';
-
-export { keelIn } from '../helpers.js';
-
-export function writeCsv(path: string, frame: Frame): void {
-  const lines = [frame.names.join(',')];
-  for (let i = 0; i < frame.rowCount; i++) {
-    lines.push(frame.columns.map((c) => String(valueAt(c, i) ?? '')).join(','));
-  }
-  writeFileSync(path, `${lines.join('\n')}\n`);
-}
 
 /** The new regime: every stone 'Ideal' and carats × 1.5, with the prices they had. */
 export function shiftDiamonds(frame: Frame): Frame {

@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { valueAt } from '../../src/data/column.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
+import { writeCsv } from '../../src/data/write.js';
 import type { MonitorReport } from '../../src/monitor/monitor-report.js';
 import { Rng } from '../../src/random.js';
 import { openStore } from '../../src/registry/open.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
-import { keelIn, shiftDiamonds, writeCsv } from './shift-helpers.js';
+import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
+import { shiftDiamonds } from './shift-helpers.js';
 
 const CHILD = new URL('../serve/serve-child.ts', import.meta.url).pathname;
 const home = tempDir('keel-shift-loop-');
@@ -88,10 +89,13 @@ beforeAll(async () => {
   const all = await readTable(join(SHARED_DATASETS, 'diamonds.csv'));
   const order = new Rng(11).permutation(all.rowCount);
   const part = (from: number, rows: number) => all.take(order.subarray(from, from + rows));
-  writeCsv(join(home, 'train.csv'), part(0, TRAIN_ROWS));
+  await writeCsv(part(0, TRAIN_ROWS), join(home, 'train.csv'));
   same = part(TRAIN_ROWS, SAME_WINDOWS * WINDOW_ROWS);
   shifted = shiftDiamonds(part(TRAIN_ROWS + same.rowCount, SHIFTED_ROWS));
-  writeCsv(join(home, 'new.csv'), shiftDiamonds(part(TRAIN_ROWS + same.rowCount + SHIFTED_ROWS, NEW_ROWS)));
+  await writeCsv(
+    shiftDiamonds(part(TRAIN_ROWS + same.rowCount + SHIFTED_ROWS, NEW_ROWS)),
+    join(home, 'new.csv'),
+  );
 
   const trained = keel(
     'train',

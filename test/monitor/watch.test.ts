@@ -10,12 +10,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { valueAt } from '../../src/data/column.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
+import { writeCsv } from '../../src/data/write.js';
 import { Rng } from '../../src/random.js';
 import { loadModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
 import type { PredictionRecord } from '../../src/registry/types.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
-import { keelIn, shiftDiamonds, writeCsv } from './shift-helpers.js';
+import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
+import { shiftDiamonds } from './shift-helpers.js';
 
 const home = tempDir('keel-watch-');
 const env = { ...process.env, KEEL_HOME: home, KEEL_STORE: '' };
@@ -60,8 +61,8 @@ beforeAll(async () => {
   const all = await readTable(join(SHARED_DATASETS, 'diamonds.csv'));
   const order = new Rng(5).permutation(all.rowCount);
   const part = (from: number, rows: number) => all.take(order.subarray(from, from + rows));
-  writeCsv(join(home, 'train.csv'), part(0, 5000));
-  writeCsv(join(home, 'new.csv'), shiftDiamonds(part(5000, 5000)));
+  await writeCsv(part(0, 5000), join(home, 'train.csv'));
+  await writeCsv(shiftDiamonds(part(5000, 5000)), join(home, 'new.csv'));
   const trained = keel(
     'train',
     join(home, 'train.csv'),
