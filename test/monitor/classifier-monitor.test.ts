@@ -10,16 +10,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Column, valueAt } from '../../src/data/column.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { rocAuc } from '../../src/evaluate/probabilistic.js';
 import { monitorModel } from '../../src/monitor/sources.js';
 import { loadModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
-import type { PredictionRecord, Store } from '../../src/registry/types.js';
-import { answerRows, scoreFrame } from '../../src/serve/score.js';
+import type { Store } from '../../src/registry/types.js';
 import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
+import { servedRequests } from './shift-helpers.js';
 
 const home = tempDir('keel-classifier-monitor-');
 const env = { ...process.env, KEEL_HOME: home, KEEL_STORE: '' };
@@ -34,37 +33,17 @@ const received: unknown[] = [];
 /** Logs the frame's rows as the server would answer them, `hoursAgo` back, with the true labels as feedback. */
 async function logAnswers(store: Store, frame: Frame, hoursAgo: number, prefix: string): Promise<void> {
   const { model } = await loadModel(store, 'cancer@1');
-  const inputs = frame.select(model.inputNames);
-  const scores = scoreFrame(model, inputs);
-  const target = frame.column('target') as Column;
-  const records: PredictionRecord[] = [];
-  const feedback = [];
-  for (let from = 0; from < frame.rowCount; from += 25) {
-    const to = Math.min(frame.rowCount, from + 25);
-    const answer = answerRows(model, scores, from, to);
-    const requestId = `${prefix}-${from}`;
-    records.push({
-      requestId,
-      model: 'cancer',
-      version: 1,
-      at: Date.now() - hoursAgo * HOUR + from,
-      latencyMs: 1,
-      rows: to - from,
-      inputs: Object.fromEntries(
-        inputs.columns.map((c) => [
-          c.name,
-          Array.from({ length: to - from }, (_, i) => valueAt(c, from + i)),
-        ]),
-      ),
-      outputs: { predictions: answer.predictions, probabilities: answer.probabilities! },
-    });
-    feedback.push({
-      requestId,
-      labels: Array.from({ length: to - from }, (_, i) => valueAt(target, from + i)),
-    });
-  }
-  await store.logPredictions(records);
-  await store.recordFeedback(feedback);
+  const at = Date.now() - hoursAgo * HOUR;
+  const served = servedRequests(model, frame, {
+    name: 'cancer',
+    version: 1,
+    at,
+    size: 25,
+    prefix,
+    target: 'target',
+  });
+  await store.logPredictions(served.records);
+  await store.recordFeedback(served.feedback);
 }
 
 /** `frame` with every value of the named columns × factor. */

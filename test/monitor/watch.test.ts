@@ -7,16 +7,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { valueAt } from '../../src/data/column.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { writeCsv } from '../../src/data/write.js';
 import { Rng } from '../../src/random.js';
 import { loadModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
-import type { PredictionRecord } from '../../src/registry/types.js';
 import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
-import { shiftDiamonds } from './shift-helpers.js';
+import { servedRequests, shiftDiamonds } from './shift-helpers.js';
 
 const home = tempDir('keel-watch-');
 const env = { ...process.env, KEEL_HOME: home, KEEL_STORE: '' };
@@ -28,30 +26,10 @@ async function logTraffic(frame: Frame): Promise<void> {
   const store = await openStore({ home });
   try {
     const { model } = await loadModel(store, 'diamonds@1');
-    const inputs = frame.select(model.inputNames);
-    const predictions = model.predict(inputs);
-    const records: PredictionRecord[] = [];
-    const now = Date.now() - 60_000;
-    for (let from = 0; from < frame.rowCount; from += 100) {
-      const to = Math.min(frame.rowCount, from + 100);
-      const columns = Object.fromEntries(
-        inputs.columns.map((c) => [
-          c.name,
-          Array.from({ length: to - from }, (_, i) => valueAt(c, from + i)),
-        ]),
-      );
-      records.push({
-        requestId: `req-${from}`,
-        model: 'diamonds',
-        version: 1,
-        at: now - (frame.rowCount - from),
-        latencyMs: 1,
-        rows: to - from,
-        inputs: columns,
-        outputs: { predictions: Array.from(predictions.subarray(from, to)) },
-      });
-    }
-    await store.logPredictions(records);
+    const at = Date.now() - 60_000 - frame.rowCount;
+    await store.logPredictions(
+      servedRequests(model, frame, { name: 'diamonds', version: 1, at, size: 100, prefix: 'req' }).records,
+    );
   } finally {
     await store.close();
   }
