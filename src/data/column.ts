@@ -88,6 +88,11 @@ export function valueAt(column: Column, row: number): number | string | null {
   }
 }
 
+/** Every value as a plain JS value (`valueAt` row by row): for JSON, validation, printing. */
+export function plainValues(column: Column): (number | string | null)[] {
+  return Array.from({ length: columnLength(column) }, (_, i) => valueAt(column, i));
+}
+
 /** A compact copy holding the given rows, in the given order. */
 export function takeRows(column: Column, rows: ArrayLike<number>): Column {
   const n = rows.length;

@@ -1,4 +1,4 @@
-import { type Column, valueAt } from '../data/column.js';
+import { type Column, plainValues } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import type { Schema } from '../data/schema.js';
 import { DataError } from '../errors.js';
@@ -86,7 +86,7 @@ export function modelFrame(
   const names = spec.columns.map((c) => c.name).filter((n) => frame.has(n));
   const table: RequestTable = {
     names,
-    values: names.map((n) => columnValues(frame.column(n))),
+    values: names.map((n) => plainValues(frame.column(n))),
     rows: frame.rowCount,
     textual: false,
     problems: [],
@@ -101,11 +101,6 @@ export function modelFrame(
   const kept = Int32Array.from({ length: frame.rowCount }, (_, i) => i).filter((i) => !bad.has(i));
   if (kept.length === 0) throw unusable(checked.problems[0]!, checked.problemCount, options);
   return { frame: modelFrame(model, schema, frame.take(kept), { ...options, dropBad: false }).frame, kept };
-}
-
-function columnValues(column: Column): unknown[] {
-  const n = column.storage === 'categorical' ? column.codes.length : column.values.length;
-  return Array.from({ length: n }, (_, i) => valueAt(column, i));
 }
 
 function unusable(

@@ -1,4 +1,4 @@
-import { valueAt } from '../data/column.js';
+import { plainValues } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import { type ReadOptions, readTable } from '../data/read.js';
 import { KeelError, UsageError } from '../errors.js';
@@ -232,11 +232,7 @@ function labelsOf(
   classes: readonly string[] | undefined,
 ): Pick<CurrentData, 'labelled' | 'unusableLabels'> {
   if (target === undefined) return labelsFrom([], classes);
-  const column = frame.column(target);
-  return labelsFrom(
-    Array.from({ length: frame.rowCount }, (_, i) => valueAt(column, i)),
-    classes,
-  );
+  return labelsFrom(plainValues(frame.column(target)), classes);
 }
 
 /**
