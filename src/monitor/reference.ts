@@ -121,6 +121,24 @@ export interface ReferenceOptions extends OutputValues {
   readonly seed?: number;
 }
 
+/**
+ * The reference profile a model version stores (`ModelVersionRecord.reference`),
+ * or undefined when it holds none or something else (a version registered
+ * by hand, or by a keel whose profile format this one does not read).
+ */
+export function storedReference(stored: unknown): ReferenceProfile | undefined {
+  const profile = stored as Partial<ReferenceProfile> | null | undefined;
+  if (
+    profile?.format === REFERENCE_FORMAT &&
+    profile.version === REFERENCE_VERSION &&
+    Array.isArray(profile.features) &&
+    Array.isArray(profile.outputs)
+  ) {
+    return profile as ReferenceProfile;
+  }
+  return undefined;
+}
+
 /** Profiles a model's training (or validation) data as the baseline for drift. */
 export function referenceProfile(frame: Frame, options: ReferenceOptions = {}): ReferenceProfile {
   const sampleSize = positiveInteger(options.sampleSize ?? DEFAULT_SAMPLE_SIZE, 'sampleSize');

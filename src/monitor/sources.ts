@@ -9,7 +9,7 @@ import { type DriftOptions, minDriftRows } from './drift.js';
 import { type CurrentWindow, monitorReport } from './monitor.js';
 import type { MonitorReport } from './monitor-report.js';
 import { monitoredMetric } from './performance.js';
-import { type ReferenceProfile, referenceProfile } from './reference.js';
+import { type ReferenceProfile, referenceProfile, storedReference } from './reference.js';
 import { modelFrame, predictionSensitivity } from './sensitivity.js';
 import {
   type CurrentData,
@@ -121,7 +121,7 @@ async function referenceFor(
   if (request.referenceFile !== undefined) {
     const frame = await readWithSchema(request.referenceFile, version, request.readOptions);
     const data = fileData(model, version, frame, undefined, request.referenceFile);
-    const stored = (version.reference as { target?: { name?: string } } | null)?.target?.name;
+    const stored = storedReference(version.reference)?.target?.name;
     const target = targetIn(frame, request.target, stored, request.referenceFile);
     return referenceProfile(data.frame, {
       predictions: data.predictions,
@@ -131,17 +131,18 @@ async function referenceFor(
       seed: request.seed ?? 0,
     });
   }
-  if (version.reference === null) {
-    throw new UsageError(
-      'monitor.no-reference',
-      `${version.model} version ${version.version} has no stored reference profile`,
-      {
-        location: { field: 'ref' },
-        hint: 'versions registered by keel train and keel automl keep one; for others give --reference FILE (the training data)',
-      },
-    );
-  }
-  return version.reference as unknown as ReferenceProfile;
+  const stored = storedReference(version.reference);
+  if (stored !== undefined) return stored;
+  throw new UsageError(
+    'monitor.no-reference',
+    `${version.model} version ${version.version} has ${
+      version.reference === null ? 'no stored reference profile' : 'a stored reference this keel cannot read'
+    }`,
+    {
+      location: { field: 'ref' },
+      hint: 'versions registered by keel train and keel automl keep one; for others give --reference FILE (the training data)',
+    },
+  );
 }
 
 /**

@@ -18,7 +18,7 @@
 import { Frame } from '../data/frame.js';
 import { UsageError } from '../errors.js';
 import { type DriftReport, detectDrift } from '../monitor/drift.js';
-import { REFERENCE_FORMAT, REFERENCE_VERSION, type ReferenceProfile } from '../monitor/reference.js';
+import { REFERENCE_VERSION, type ReferenceProfile, storedReference } from '../monitor/reference.js';
 import type { InputSpec } from './input-spec.js';
 import type { ServedModel } from './model-set.js';
 import { isClassifier, type Scores } from './score.js';
@@ -368,15 +368,8 @@ function readReference(
 ): ReferenceProfile | undefined {
   const stored = served.version.reference;
   if (stored === null || stored === undefined) return undefined;
-  const profile = stored as unknown as Partial<ReferenceProfile>;
-  if (
-    profile.format === REFERENCE_FORMAT &&
-    profile.version === REFERENCE_VERSION &&
-    Array.isArray(profile.features) &&
-    Array.isArray(profile.outputs)
-  ) {
-    return profile as ReferenceProfile;
-  }
+  const profile = storedReference(stored);
+  if (profile !== undefined) return profile;
   onEvent?.(
     `${served.name} version ${served.version.version}: its stored reference is not a keel reference profile (version ${REFERENCE_VERSION}): no drift metrics for it`,
   );

@@ -1,4 +1,5 @@
 import type { Json } from '../artifact.js';
+import { storedReference } from '../monitor/reference.js';
 import type { InputColumn } from './input-spec.js';
 import type { ServedModel } from './model-set.js';
 import { isClassifier } from './score.js';
@@ -206,30 +207,17 @@ function exampleRow(columns: readonly InputColumn[], typical: ReadonlyMap<string
  * the example a user copies first asks about an ordinary case rather than the
  * middle of each column's range, which can be far from any real row.
  */
-function typicalValues(reference: unknown): ReadonlyMap<string, Json> {
-  const features = (reference as { features?: unknown } | null)?.features;
+function typicalValues(stored: unknown): ReadonlyMap<string, Json> {
   const typical = new Map<string, Json>();
-  if (!Array.isArray(features)) return typical;
-  for (const f of features as ReferenceFeature[]) {
-    if (f.kind === 'numeric' && Array.isArray(f.sample) && f.sample.length > 0) {
+  for (const f of storedReference(stored)?.features ?? []) {
+    if (f.kind === 'numeric' && f.sample.length > 0) {
       typical.set(f.name, f.sample[Math.floor((f.sample.length - 1) / 2)]!);
-    } else if (f.kind === 'categorical' && Array.isArray(f.levels) && Array.isArray(f.counts)) {
-      const top = f.counts.indexOf(Math.max(...f.counts));
-      const level = f.levels[top];
+    } else if (f.kind === 'categorical') {
+      const level = f.levels[f.counts.indexOf(Math.max(...f.counts))];
       if (level !== undefined) typical.set(f.name, f.fromNumbers ? Number(level) : level);
     }
   }
   return typical;
-}
-
-/** The parts of a stored reference profile (src/monitor/reference.ts) the example reads. */
-interface ReferenceFeature {
-  readonly name: string;
-  readonly kind: string;
-  readonly sample?: number[];
-  readonly levels?: string[];
-  readonly counts?: number[];
-  readonly fromNumbers?: boolean;
 }
 
 function exampleCsv(columns: readonly InputColumn[], typical: ReadonlyMap<string, Json>): string {

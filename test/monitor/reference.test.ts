@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type Column, categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { UsageError } from '../../src/errors.js';
-import { type FeatureReference, probabilityName, referenceProfile } from '../../src/monitor/reference.js';
+import {
+  type FeatureReference,
+  probabilityName,
+  referenceProfile,
+  storedReference,
+} from '../../src/monitor/reference.js';
 import { Rng } from '../../src/random.js';
 
 function numbers(
@@ -159,5 +164,18 @@ describe('referenceProfile', () => {
     expect(() => referenceProfile(frame, { predictions: new Float64Array(3) })).toThrow(UsageError);
     expect(() => referenceProfile(frame, { probabilities: new Float64Array(n * 2) })).toThrow(/classes/);
     expect(() => referenceProfile(frame, { sampleSize: 0 })).toThrow(/sampleSize/);
+  });
+});
+
+describe('storedReference', () => {
+  it('reads back a stored profile, and nothing else', () => {
+    const frame = new Frame([
+      { storage: 'number', name: 'x', kind: 'numeric', values: Float64Array.from([1, 2, 3]) },
+    ]);
+    const stored = JSON.parse(JSON.stringify(referenceProfile(frame)));
+    expect(storedReference(stored)).toEqual(stored);
+    expect(storedReference(null)).toBeUndefined();
+    expect(storedReference({ features: [], outputs: [] })).toBeUndefined();
+    expect(storedReference({ ...stored, version: 99 })).toBeUndefined();
   });
 });
