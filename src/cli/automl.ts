@@ -29,7 +29,8 @@ that explains what it found. Every trial is recorded as a child run.
 
 Options:
   --target COL          the column to predict
-  --time T              the search budget: 60s, 5m, 1h (default 5m)
+  --time T              the search budget: 60s, 5m, 1h (default 5m, or none with --trials)
+  --trials N            stop after N trials: with a seed, the same search on any machine
   --metric NAME         what to optimise (default: roc_auc for two classes, log_loss
                         for more, rmse for numbers)
   --cv K                folds (default 5; fewer when a class is rarer than K rows)
@@ -66,6 +67,7 @@ export const automlCommand: Command = {
       ...TRACKING_OPTIONS,
       target: { type: 'string' },
       time: { type: 'string' },
+      trials: { type: 'string' },
       metric: { type: 'string' },
       cv: { type: 'string' },
       'time-column': { type: 'string' },
@@ -82,7 +84,12 @@ export const automlCommand: Command = {
     });
     const source = onePositional('automl', positionals, 'table to learn from (a file or a database URL)');
     const target = required(values.target, 'target', 'name the column to predict: --target COL');
-    const budget = parseDuration(values.time ?? '5m', 'time');
+    const trials = values.trials === undefined ? undefined : integerOption(values.trials, 'trials', 1);
+    // A trial count alone is an exact stopping rule; a clock would make the search depend on the machine.
+    const budget =
+      values.time === undefined && trials !== undefined
+        ? Number.POSITIVE_INFINITY
+        : parseDuration(values.time ?? '5m', 'time');
     const seed = integerOption(values.seed ?? '0', 'seed', 0);
     const sensitive = listOption(values.sensitive ?? []);
     const reportPath = resolve(values.report ?? defaultReportPath(source));
@@ -93,11 +100,11 @@ export const automlCommand: Command = {
     progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${frame.columnCount} columns`);
     for (const column of [target, ...sensitive]) frame.column(column); // unknown names fail before the search
 
-    const options = searchOptions(values, target, budget, seed, sensitive);
+    const options = searchOptions(values, target, budget, trials, seed, sensitive);
     const tracking = { ...values, register: registerName(values, source) };
     const tracked = await startAutomlRun(tracking, frame, redactPassword(source), options);
     const stop = stopOnSignal();
-    const ticker = budgetTicker(progress, budget);
+    const ticker = budgetTicker(progress, budget, trials);
     let result: Awaited<ReturnType<typeof automl>>;
     try {
       result = await automl(frame, { ...options, signal: stop.signal, onEvent: ticker.onEvent });
@@ -119,7 +126,7 @@ export const automlCommand: Command = {
         frame,
         source: redactPassword(source),
         sensitive,
-        budgetSeconds: budget,
+        budgetSeconds: Number.isFinite(budget) ? budget : null,
         keelVersion: KEEL_VERSION,
         seed,
         recorded,
@@ -154,12 +161,14 @@ function searchOptions(
   values: AutomlFlags,
   target: string,
   budget: number,
+  trials: number | undefined,
   seed: number,
   sensitive: readonly string[],
 ): AutomlOptions {
   return {
     target,
-    timeBudgetSeconds: budget,
+    ...(Number.isFinite(budget) ? { timeBudgetSeconds: budget } : {}),
+    ...(trials === undefined ? {} : { maxTrials: trials }),
     seed,
     threads: integerOption(values.threads ?? String(availableParallelism()), 'threads', 1),
     ...(values.task === undefined ? {} : { task: taskOption(values.task) }),
@@ -237,17 +246,22 @@ function stopOnSignal(): { signal: AbortSignal; dispose(): void } {
 
 /**
  * The bar measures the time budget (trials take unequal time, so their count
- * says little about what is left); the line also says how many trials are done
- * and the best score so far. Redrawn every second while trials run in workers.
+ * says little about what is left), or the trial count when there is no clock;
+ * the line also says how many trials are done and the best score so far.
+ * Redrawn every second while trials run in workers.
  */
-function budgetTicker(progress: Progress, budgetSeconds: number) {
+function budgetTicker(progress: Progress, budgetSeconds: number, maxTrials: number | undefined) {
   const started = Date.now();
   let detail = 'starting';
   let searching = true;
+  let trialsDone = 0;
   const draw = () => {
     if (!searching) return;
-    const elapsed = Math.min(budgetSeconds, (Date.now() - started) / 1000);
-    progress.update(elapsed, budgetSeconds, detail);
+    if (Number.isFinite(budgetSeconds) || maxTrials === undefined) {
+      progress.update(Math.min(budgetSeconds, (Date.now() - started) / 1000), budgetSeconds, detail);
+    } else {
+      progress.update(Math.min(maxTrials, trialsDone), maxTrials, detail);
+    }
   };
   progress.start('automl');
   const timer = setInterval(draw, 1000);
@@ -255,6 +269,7 @@ function budgetTicker(progress: Progress, budgetSeconds: number) {
   const onEvent = (event: AutomlEvent) => {
     if (event.type === 'trial') {
       const best = event.best;
+      trialsDone = event.trialsDone;
       const bestText = best === undefined ? 'no model yet' : `best ${fmt(best.score)} (${best.model})`;
       detail = `${event.trialsDone} trials · ${bestText}`;
       draw();

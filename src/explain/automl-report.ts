@@ -44,10 +44,11 @@ export interface AutomlReportInput {
   readonly frame: Frame;
   readonly source: string;
   readonly sensitive: readonly string[];
-  readonly budgetSeconds: number;
+  /** null: the search was bounded by a trial count only. */
+  readonly budgetSeconds: number | null;
   readonly seed: number;
   readonly keelVersion: string;
-  /** About how long the explanations may take (default: a tenth of the budget, 5–60 s); rows are sampled to fit. */
+  /** About how long the explanations may take (default: a tenth of the budget, or of the search's time, 5–60 s); rows are sampled to fit. */
   readonly explainSeconds?: number;
   readonly runId?: string;
   readonly registered?: { readonly model: string; readonly version: number };
@@ -75,7 +76,8 @@ function sampleSizes(
   input: AutomlReportInput,
   features: Frame,
 ): { permutationRows: number; pdpRows: number } {
-  const seconds = input.explainSeconds ?? Math.min(60, Math.max(5, input.budgetSeconds / 10));
+  const budget = input.budgetSeconds ?? input.result.elapsedSeconds;
+  const seconds = input.explainSeconds ?? Math.min(60, Math.max(5, budget / 10));
   const probe = features.take(Int32Array.from({ length: Math.min(500, features.rowCount) }, (_, i) => i));
   const started = performance.now();
   input.result.model.predict(probe);

@@ -168,6 +168,43 @@ describe('keel automl', () => {
     expect(out.leaderboard.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('stops after --trials N with no clock, and the same seed gives the same model twice', async () => {
+    const run = (name: string) =>
+      keel(
+        [
+          'automl',
+          file,
+          '--target',
+          'diabetes',
+          '--trials',
+          '5',
+          '--seed',
+          '3',
+          '--register',
+          name,
+          '--json',
+        ],
+        home,
+      );
+    const [first, second] = [run('trials-a'), run('trials-b')];
+    expect(first.code).toBe(0);
+    const out = JSON.parse(first.stdout);
+    expect(out.trials).toBe(5);
+    expect(out.stopped).toBe('max-trials');
+    const store = await openStore({ home });
+    try {
+      const [a] = await store.listVersions('trials-a');
+      const [b] = await store.listVersions('trials-b');
+      expect(second.code).toBe(0);
+      expect(a!.artifactHash).toBe(b!.artifactHash);
+    } finally {
+      await store.close();
+    }
+    const bad = keel(['automl', file, '--target', 'diabetes', '--trials', '0'], home);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--trials');
+  }, 120_000);
+
   it('refuses an unknown target or sensitive column and a bad budget, in one line', () => {
     const unknown = keel(['automl', file, '--target', 'diabetis', '--time', '5s'], home);
     expect(unknown.code).toBe(2);

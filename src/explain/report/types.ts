@@ -63,7 +63,8 @@ export interface ReportMeta {
   readonly createdAt: string;
   readonly keelVersion: string;
   readonly seed: number;
-  readonly timeBudgetSeconds: number;
+  /** null: the search was bounded by a trial count only. */
+  readonly timeBudgetSeconds: number | null;
   readonly elapsedSeconds: number;
   readonly trials: number;
   readonly stopped: ReportStop;

@@ -22,7 +22,7 @@ export function reportTitle(report: ModelReport): string {
   return given || `Predicting ${report.meta.target} from ${baseName(report.meta.source)}`;
 }
 
-function stopSentence(stopped: ReportStop, budgetSeconds: number): string {
+function stopSentence(stopped: ReportStop, budgetSeconds: number | null): string {
   const detail = stopped.detail ? ` (${stopped.detail})` : '';
   switch (stopped.reason) {
     case 'time-budget':
@@ -56,7 +56,12 @@ export function summaryHeader(report: ModelReport, toc: readonly (readonly [stri
     fact('Registered as', registered),
     fact('Rows', formatCount(report.data.rows)),
     fact('Trials', formatCount(meta.trials)),
-    fact('Time used', `${formatSeconds(meta.elapsedSeconds)} of ${formatSeconds(meta.timeBudgetSeconds)}`),
+    fact(
+      'Time used',
+      meta.timeBudgetSeconds === null
+        ? formatSeconds(meta.elapsedSeconds)
+        : `${formatSeconds(meta.elapsedSeconds)} of ${formatSeconds(meta.timeBudgetSeconds)}`,
+    ),
   ];
   const algorithm = best && best.algorithm !== best.model ? ` (${best.algorithm})` : '';
   const aliases = meta.registered?.aliases?.length ? ` with alias ${meta.registered.aliases.join(', ')}` : '';
