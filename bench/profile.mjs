@@ -33,7 +33,7 @@ const MISSING_SEED = 5;
 const { readTable } = await import(`${root}dist/data/read.js`);
 const { writeCsv } = await import(`${root}dist/data/write.js`);
 const { Frame } = await import(`${root}dist/data/frame.js`);
-const { Rng } = await import(`${root}dist/random.js`);
+const { Rng } = await import(`${root}dist/core/random.js`);
 const { profileFrame } = await import(`${root}dist/profile/profile.js`);
 const { profileFrameAsync } = await import(`${root}dist/profile/parallel.js`);
 

@@ -1,8 +1,7 @@
 /**
  * keel's library API. Every command of the CLI is a call here too.
  */
-export { type Artifact, decodeArtifact, encodeArtifact } from './artifact.js';
-export * from './data/index.js';
+export { type Artifact, decodeArtifact, encodeArtifact } from './core/artifact.js';
 export {
   ConnectionError,
   DataError,
@@ -11,7 +10,9 @@ export {
   KeelError,
   SchemaError,
   UsageError,
-} from './errors.js';
+} from './core/errors.js';
+export { Rng } from './core/random.js';
+export * from './data/index.js';
 export type {
   Estimator,
   FitOptions,
@@ -21,7 +22,8 @@ export type {
   SupervisedTask,
   Target,
   Transformer,
-} from './estimator.js';
+} from './estimator/contract.js';
+export { loadTransformer } from './estimator/persist.js';
 export * from './evaluate/index.js';
 export { type AutomlReportInput, automlReport } from './explain/automl-report.js';
 export {
@@ -101,10 +103,8 @@ export { type InputLayout, OnnxModel, type OnnxModelSpec } from './export/onnx/o
 export { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from './models/catalog.js';
 export * from './models/index.js';
 export * from './monitor/index.js';
-export { loadTransformer } from './persist.js';
 export * from './prep/index.js';
 export * from './profile/index.js';
-export { Rng } from './random.js';
 export { datasetHash } from './registry/dataset-hash.js';
 export * from './registry/index.js';
 export {
@@ -136,13 +136,10 @@ export {
   createServer,
   openApiDocument,
   type PredictionSink,
-  type Problem,
   type RunningServer,
   SERVER_DEFAULTS,
   type ServerOptions,
   serve,
-  validateRequest,
-  type Warning,
 } from './serve/index.js';
 export type { PredictionLogOptions, PredictionLogStats } from './serve/prediction-log.js';
 export { isSampled, PredictionLog } from './serve/prediction-log.js';

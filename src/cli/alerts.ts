@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { ALERT_KINDS } from '../registry/alerts.js';
 import { checkName, unknownModel } from '../registry/checks.js';
 import type { AlertKind, AlertQuery, AlertRecord, Store } from '../registry/types.js';

@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from '../core/errors.js';
 import { COLUMN_KINDS, type ColumnKind } from '../data/column.js';
 import type { ReadOptions, SourceFormat } from '../data/read.js';
-import { UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

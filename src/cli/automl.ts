@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
-import { UsageError } from '../errors.js';
-import type { SupervisedTask } from '../estimator.js';
+import type { SupervisedTask } from '../estimator/contract.js';
 import { KEEL_VERSION } from '../registry/version.js';
 import { type AutomlEvent, type AutomlOptions, automl } from '../tune/automl/index.js';
 import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { exportOnnxWithSignature } from '../export/onnx/index.js';
 import { loadModel } from '../registry/model-registry.js';
 import { parseCommandArgs } from './args.js';

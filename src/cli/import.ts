@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { DataError, UsageError } from '../core/errors.js';
 import { COLUMN_KINDS, type ColumnKind } from '../data/column.js';
 import type { Schema } from '../data/schema.js';
-import { DataError, UsageError } from '../errors.js';
-import type { SupervisedTask } from '../estimator.js';
+import type { SupervisedTask } from '../estimator/contract.js';
 import { registerOnnx } from '../export/onnx/onnx-import.js';
 import { parseCommandArgs } from './args.js';
 import type { Command } from './main.js';

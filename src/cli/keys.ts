@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { ApiKeyRecord, Store } from '../registry/types.js';
 import { parseCommandArgs } from './args.js';
 import type { Command } from './main.js';

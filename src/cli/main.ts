@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { formatError, KeelError, UsageError } from '../errors.js';
+import { formatError, KeelError, UsageError } from '../core/errors.js';
 import { alertsCommand } from './alerts.js';
 import { automlCommand } from './automl.js';
 import { exportCommand } from './export.js';
@@ -16,6 +16,7 @@ import { serveCommand } from './serve.js';
 import { storeCommand } from './store.js';
 import { trainCommand } from './train.js';
 import { watchCommand } from './watch.js';
+import '../serve/loaders.js';
 
 /** A verb of the CLI: parses its own arguments, returns the process exit code. */
 export interface Command {

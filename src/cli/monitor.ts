@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { alertsFrom, type Raised, raiseAlerts } from '../monitor/alerting.js';
 import type { MonitorReport } from '../monitor/monitor-report.js';
 import { renderMonitorHtml } from '../monitor/report/index.js';

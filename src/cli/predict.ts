@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { loadModel } from '../registry/model-registry.js';
 import { DEFAULT_CHUNK_ROWS, scoreFile } from '../serve/batch.js';
 import { parseCommandArgs } from './args.js';

@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { DataError } from '../core/errors.js';
 import { readTableWithNotes } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
 import { writeAtomically } from '../data/write.js';
-import { DataError } from '../errors.js';
 import { profileFrameAsync } from '../profile/parallel.js';
 import { renderProfileHtml, renderProfileText } from '../profile/report/index.js';
 import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { parseModelRef, resolveVersion } from '../registry/model-registry.js';
 import { openStore } from '../registry/open.js';
 import type { RunRecord, Store } from '../registry/types.js';

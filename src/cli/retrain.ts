@@ -1,6 +1,6 @@
+import { UsageError } from '../core/errors.js';
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
-import { UsageError } from '../errors.js';
 import {
   RETRAIN_DEFAULTS,
   type RetrainDecision,

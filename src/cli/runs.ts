@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { METRIC_NAMES, metricByName } from '../evaluate/registry.js';
 import type { MetricPoint, RunRecord, Store } from '../registry/types.js';
 import { parseCommandArgs } from './args.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { type OpenStoreOptions, openStore } from '../registry/open.js';
 import type { Store } from '../registry/types.js';
 import { SERVER_DEFAULTS } from '../serve/options.js';

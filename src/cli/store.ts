@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { openStore } from '../registry/open.js';
 import type { SqlStore } from '../registry/sql-store.js';
 import { type ExportReport, exportStore, type ImportReport, importStore } from '../registry/transfer.js';

@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
-import type { Params } from '../estimator.js';
+import { UsageError } from '../core/errors.js';
+import type { Params } from '../estimator/contract.js';
 import type { CatalogEntry } from '../models/catalog.js';
 
 /** Option parsing and number formatting that supervised and unsupervised `keel train` share. */

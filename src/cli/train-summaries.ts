@@ -1,11 +1,11 @@
+import { Rng } from '../core/random.js';
 import type { Matrix } from '../data/frame.js';
-import type { Model } from '../estimator.js';
+import type { Model } from '../estimator/contract.js';
 import { silhouetteScore } from '../evaluate/clustering.js';
 import { IsolationForestModel } from '../models/anomaly/isolation-forest.js';
 import { DbscanModel } from '../models/cluster/dbscan.js';
 import { KmeansModel } from '../models/cluster/kmeans.js';
 import { PcaModel } from '../models/decomposition/pca.js';
-import { Rng } from '../random.js';
 import { fmt } from './train-options.js';
 
 /**

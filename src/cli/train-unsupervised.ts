@@ -1,9 +1,9 @@
+import { UsageError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
 import { type ReadOptions, readTableWithNotes } from '../data/read.js';
 import type { CsvDialect } from '../data/sniff.js';
 import { redactPassword } from '../data/sql.js';
-import { UsageError } from '../errors.js';
-import type { Estimator, ModelTask, Params } from '../estimator.js';
+import type { Estimator, ModelTask, Params } from '../estimator/contract.js';
 import type { CatalogEntry } from '../models/catalog.js';
 import { defaultPreprocessing } from '../prep/defaults.js';
 import { type PipelineModel, pipeline } from '../prep/pipeline.js';

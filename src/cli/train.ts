@@ -1,8 +1,8 @@
+import { UsageError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
-import { UsageError } from '../errors.js';
-import type { Estimator, Model, Params, Target } from '../estimator.js';
+import type { Estimator, Model, Params, Target } from '../estimator/contract.js';
 import { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from '../models/catalog.js';
 import { targetFromFrame } from '../models/target.js';
 import { defaultPreprocessing } from '../prep/defaults.js';

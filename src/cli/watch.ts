@@ -1,6 +1,6 @@
+import { UsageError } from '../core/errors.js';
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
-import { UsageError } from '../errors.js';
 import { DEFAULT_WINDOWS } from '../monitor/sources.js';
 import { WATCH_POLICIES, type WatchCycle, type WatchPolicy, watchModel } from '../monitor/watch.js';
 import { checkWebhookUrl } from '../monitor/webhook.js';

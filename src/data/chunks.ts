@@ -30,7 +30,7 @@ import {
   DuckDBVector,
   INTEGER,
 } from '@duckdb/node-api';
-import { DataError, KeelError, SchemaError, UsageError } from '../errors.js';
+import { DataError, KeelError, SchemaError, UsageError } from '../core/errors.js';
 import type { Column } from './column.js';
 import { fromDuckDBError, rawTypeOf, sqlIdentifier, sqlString } from './duckdb.js';
 import { Frame } from './frame.js';

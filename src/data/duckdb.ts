@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { DataError, type KeelError } from '../errors.js';
+import { DataError, type KeelError } from '../core/errors.js';
 import type { RawColumn } from './raw.js';
 
 /** Runs `work` on a fresh in-memory DuckDB, closed afterwards whatever happens. */

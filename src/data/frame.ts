@@ -1,4 +1,4 @@
-import { SchemaError } from '../errors.js';
+import { SchemaError } from '../core/errors.js';
 import { type Column, columnLength, countMissing, takeRows } from './column.js';
 
 /** A dense row-major matrix: row i, column j is `data[i * cols + j]`. */

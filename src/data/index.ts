@@ -1,5 +1,6 @@
 export * from './column.js';
 export { Frame, type Matrix } from './frame.js';
+export { type InputColumn, type InputSpec, inputSpec, type Predictor } from './input-spec.js';
 export type { RawColumn, ReadNote } from './raw.js';
 export {
   DEFAULT_MISSING_MARKERS,
@@ -9,6 +10,7 @@ export {
   readTableWithNotes,
   type SourceFormat,
 } from './read.js';
+export type { RequestTable, ShapeProblem } from './request-table.js';
 export { type ColumnSchema, type Schema, schemaOf } from './schema.js';
 export type { CsvDialect } from './sniff.js';
 export {
@@ -21,4 +23,5 @@ export {
   type TimeSplitOptions,
   timeSplit,
 } from './split.js';
+export { MAX_LISTED, type Problem, type Validated, validateRequest, type Warning } from './validate.js';
 export { type CsvWriteOptions, writeCsv, writeParquet } from './write.js';

@@ -1,4 +1,4 @@
-import { SchemaError } from '../errors.js';
+import { SchemaError } from '../core/errors.js';
 import type { CategoricalColumn, Column, ColumnKind, NumberColumn, StringColumn } from './column.js';
 import type { RawColumn, ReadNote } from './raw.js';
 

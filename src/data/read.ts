@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { gunzipSync, constants as zlib } from 'node:zlib';
-import { DataError, KeelError, UsageError } from '../errors.js';
+import { DataError, KeelError, UsageError } from '../core/errors.js';
 import type { ColumnKind } from './column.js';
 import { fromDuckDBError, readRelation, sqlIdentifier, sqlString, withDuckDB } from './duckdb.js';
 import { Frame } from './frame.js';

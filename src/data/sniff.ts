@@ -1,4 +1,4 @@
-import { DataError } from '../errors.js';
+import { DataError } from '../core/errors.js';
 
 /**
  * keel reads the dialect of a delimited text file itself, from a sample of its

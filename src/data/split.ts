@@ -8,8 +8,8 @@
  * asks for ceil(testSize · n) test rows, a whole number ≥ 1 asks for exactly
  * that many.
  */
-import { SchemaError, UsageError } from '../errors.js';
-import { Rng } from '../random.js';
+import { SchemaError, UsageError } from '../core/errors.js';
+import { Rng } from '../core/random.js';
 import { type Column, countMissing } from './column.js';
 import type { Frame } from './frame.js';
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { ConnectionError, DataError } from '../errors.js';
+import { ConnectionError, DataError } from '../core/errors.js';
 import type { RawColumn } from './raw.js';
 
 /**

@@ -23,7 +23,7 @@ import {
   TIMESTAMP,
   VARCHAR,
 } from '@duckdb/node-api';
-import { DataError, KeelError, SchemaError, UsageError } from '../errors.js';
+import { DataError, KeelError, SchemaError, UsageError } from '../core/errors.js';
 import type { Column, NumberColumn } from './column.js';
 import { sqlIdentifier, sqlString, withDuckDB } from './duckdb.js';
 import type { Frame } from './frame.js';

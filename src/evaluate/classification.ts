@@ -7,7 +7,7 @@
  * that occur in yTrue or yPred (a class in neither is ignored by the macro
  * and weighted averages).
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { checkClassIndices, checkPairedRows, checkWeights, type WeightOptions, weightAt } from './inputs.js';
 
 export type Average = 'binary' | 'micro' | 'macro' | 'weighted';

@@ -3,8 +3,8 @@
  * scikit-learn's `silhouette_score` with the euclidean metric.
  */
 
+import { UsageError } from '../core/errors.js';
 import type { Matrix } from '../data/frame.js';
-import { UsageError } from '../errors.js';
 import { checkFinite, checkNotEmpty, checkSameLength } from './inputs.js';
 
 /** Points as a row-major matrix: row i, feature j is `data[i * cols + j]`. */

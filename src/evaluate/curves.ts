@@ -4,7 +4,7 @@
  * Labels are 0/1 with class 1 positive; scores are P(class 1) (or any score
  * that ranks class 1 higher), as a 1-D array or column 1 of an n×2 matrix.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import {
   checkBinaryLabels,
   checkClassesPresent,

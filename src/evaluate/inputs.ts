@@ -3,7 +3,7 @@
  * naming the argument (`location.field`) and, where it helps, the row, so a
  * user can find the bad value; nothing here is specific to one metric.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 /** Row weights, as scikit-learn's `sample_weight`. */
 export interface WeightOptions {

@@ -7,7 +7,7 @@
  * or for two classes as n values of P(class 1); a metric tells them apart by
  * length. Binary metrics also accept n×2 and read column 1.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import {
   binaryScoresInput,
   dropCollinear,

@@ -4,7 +4,7 @@
  * better. Names follow scikit-learn's scorer names without the `neg_`
  * prefix; `greaterIsBetter` carries the direction instead.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { accuracy, balancedAccuracy, f1, matthewsCorrelation, precision, recall } from './classification.js';
 import { type Points, silhouetteScore } from './clustering.js';
 import { averagePrecision, brierScore, logLoss, rocAuc } from './probabilistic.js';

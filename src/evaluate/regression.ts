@@ -2,7 +2,7 @@
  * Regression metrics, as scikit-learn 1.2 defines them (single output).
  * With `sampleWeight`, means are weighted means Σ w_i x_i / Σ w_i.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { checkPairedRows, checkWeights, type WeightOptions, weightAt } from './inputs.js';
 
 /** Mean absolute error. */

@@ -1,6 +1,6 @@
+import { UsageError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { Model } from '../estimator.js';
+import type { Model } from '../estimator/contract.js';
 import { confusionMatrix } from '../evaluate/classification.js';
 import { calibrationCurve, precisionRecallCurve, rocCurve } from '../evaluate/curves.js';
 import { averagePrecision, rocAuc } from '../evaluate/probabilistic.js';

@@ -1,6 +1,6 @@
+import { UsageError } from '../core/errors.js';
 import type { Frame, Matrix } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { Model } from '../estimator.js';
+import type { Model } from '../estimator/contract.js';
 import { GbdtModel } from '../models/boost/gbdt-model.js';
 import { CoordinateDescentModel } from '../models/linear/coordinate-descent.js';
 import { LogisticRegressionModel } from '../models/linear/logistic.js';

@@ -1,7 +1,7 @@
+import { UsageError } from '../core/errors.js';
+import { checkNumber } from '../core/params.js';
 import type { Column } from '../data/column.js';
-import { UsageError } from '../errors.js';
-import type { SupervisedTask } from '../estimator.js';
-import { checkNumber } from '../params.js';
+import type { SupervisedTask } from '../estimator/contract.js';
 
 /**
  * A fairness audit: how a model's predictions and errors differ between the

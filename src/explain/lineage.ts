@@ -1,4 +1,4 @@
-import type { FittedTransformer } from '../estimator.js';
+import type { FittedTransformer } from '../estimator/contract.js';
 import type { FittedChain } from '../prep/chain.js';
 import type { FittedColumnTransformer } from '../prep/column-transformer.js';
 

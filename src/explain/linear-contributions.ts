@@ -1,5 +1,5 @@
 import type { Frame, Matrix } from '../data/frame.js';
-import type { Model } from '../estimator.js';
+import type { Model } from '../estimator/contract.js';
 import { completeInput } from '../models/input.js';
 
 /**

@@ -1,9 +1,9 @@
+import { UsageError } from '../core/errors.js';
+import { checkNumber } from '../core/params.js';
+import { Rng } from '../core/random.js';
 import type { CategoricalColumn, Column, NumberColumn } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { Model } from '../estimator.js';
-import { checkNumber } from '../params.js';
-import { Rng } from '../random.js';
+import type { Model } from '../estimator/contract.js';
 
 /**
  * Partial dependence (Friedman 2001, "Greedy function approximation", §8.2)

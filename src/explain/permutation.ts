@@ -1,10 +1,10 @@
+import { UsageError } from '../core/errors.js';
+import { checkNumber } from '../core/params.js';
+import { Rng } from '../core/random.js';
 import { takeRows } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { Model, SupervisedTask, Target } from '../estimator.js';
+import type { Model, SupervisedTask, Target } from '../estimator/contract.js';
 import { type SupervisedMetric, supervisedMetricFor } from '../evaluate/registry.js';
-import { checkNumber } from '../params.js';
-import { Rng } from '../random.js';
 
 /**
  * Permutation importance (Breiman 2001, "Random forests", §10; Fisher, Rudin

@@ -1,7 +1,7 @@
+import { checkNumber } from '../core/params.js';
+import { Rng } from '../core/random.js';
 import type { Frame } from '../data/frame.js';
-import type { Model } from '../estimator.js';
-import { checkNumber } from '../params.js';
-import { Rng } from '../random.js';
+import type { Model } from '../estimator/contract.js';
 import { explainRows } from './contributions.js';
 
 /**

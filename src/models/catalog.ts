@@ -1,6 +1,6 @@
-import { UsageError } from '../errors.js';
-import type { Estimator, ModelTask, Params, SupervisedTask } from '../estimator.js';
-import { withDefaults } from '../params.js';
+import { UsageError } from '../core/errors.js';
+import { withDefaults } from '../core/params.js';
+import type { Estimator, ModelTask, Params, SupervisedTask } from '../estimator/contract.js';
 import { isolationForest } from './anomaly/isolation-forest.js';
 import { bernoulliNb, gaussianNb, multinomialNb } from './bayes/naive-bayes.js';
 import { gbdtClassifier, gbdtRegressor } from './boost/gbdt.js';

@@ -1,8 +1,8 @@
-import type { Artifact } from '../artifact.js';
+import type { Artifact } from '../core/artifact.js';
+import { UsageError } from '../core/errors.js';
 import type { Frame, Matrix } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { Model, ModelTask, Params } from '../estimator.js';
-import { fromArtifact, registerLoader } from '../persist.js';
+import type { Model, ModelTask, Params } from '../estimator/contract.js';
+import { fromArtifact, registerLoader } from '../estimator/persist.js';
 
 /**
  * A weighted average of fitted models (an ensemble chosen by AutoML's

@@ -11,8 +11,15 @@ export type {
   Params,
   SupervisedTask,
   Target,
-} from '../estimator.js';
-export { loadModel, saveModel } from '../persist.js';
+} from '../estimator/contract.js';
+export { loadModel, saveModel } from '../estimator/persist.js';
+export {
+  type LbfgsOptions,
+  type LbfgsResult,
+  minimizeLbfgs,
+  type Objective,
+} from '../numeric/lbfgs.js';
+export { minimizeOwlqn } from '../numeric/owlqn.js';
 export {
   IsolationForestModel,
   type IsolationForestParams,
@@ -54,13 +61,6 @@ export { KnnModel, type KnnParams, knn } from './neighbors/knn.js';
 export type { Activation } from './neural/activations.js';
 export { MlpModel, type MlpParams, mlpClassifier, mlpRegressor } from './neural/mlp.js';
 export type { TrainingHistory } from './neural/train.js';
-export {
-  type LbfgsOptions,
-  type LbfgsResult,
-  minimizeLbfgs,
-  type Objective,
-} from './optimize/lbfgs.js';
-export { minimizeOwlqn } from './optimize/owlqn.js';
 export { targetFromFrame } from './target.js';
 export {
   type DecisionTreeParams,

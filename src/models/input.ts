@@ -1,8 +1,8 @@
+import { KeelError, SchemaError, UsageError } from '../core/errors.js';
+import type { Rng } from '../core/random.js';
 import { Frame, type Matrix } from '../data/frame.js';
 import { randomSplit, type Split, stratifiedSplit } from '../data/split.js';
-import { KeelError, SchemaError, UsageError } from '../errors.js';
-import type { SupervisedTask, Target } from '../estimator.js';
-import type { Rng } from '../random.js';
+import type { SupervisedTask, Target } from '../estimator/contract.js';
 
 /**
  * Checks shared by every model, so each one's errors read the same:

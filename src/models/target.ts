@@ -1,7 +1,7 @@
+import { SchemaError } from '../core/errors.js';
 import type { Column } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { SchemaError } from '../errors.js';
-import type { SupervisedTask, Target } from '../estimator.js';
+import type { SupervisedTask, Target } from '../estimator/contract.js';
 
 /** An integer target with at most this many distinct values is taken as classes. */
 const MAX_INTEGER_CLASSES = 20;

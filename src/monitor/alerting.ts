@@ -1,4 +1,4 @@
-import type { Json } from '../artifact.js';
+import type { Json } from '../core/artifact.js';
 import type { AlertInput, AlertRecord, JsonObject, Store } from '../registry/types.js';
 import type { MonitorReport } from './monitor-report.js';
 import { postAlert, type WebhookResult } from './webhook.js';

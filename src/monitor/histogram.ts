@@ -1,8 +1,8 @@
 import { type Column, valueAt } from '../data/column.js';
+import type { ColumnDrift } from '../drift/drift.js';
+import type { CategoricalReference, FeatureReference, NumericReference } from '../drift/reference.js';
 import { sortedPresent } from '../profile/stats.js';
-import type { ColumnDrift } from './drift.js';
 import type { ColumnHistogram } from './monitor-report.js';
-import type { CategoricalReference, FeatureReference, NumericReference } from './reference.js';
 
 /** Bars per numeric histogram: enough to show a shape, few enough to read side by side. */
 const NUMERIC_BINS = 12;

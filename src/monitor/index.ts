@@ -1,4 +1,3 @@
-export { alertsFrom, type Raised, raiseAlerts } from './alerting.js';
 export {
   type ColumnDrift,
   type DatasetDrift,
@@ -10,11 +9,7 @@ export {
   detectDrift,
   type QualityIssue,
   type TestChoice,
-} from './drift.js';
-export { type ModelReferenceInput, modelReference } from './model-reference.js';
-export { type CurrentWindow, type MonitorInput, monitorReport } from './monitor.js';
-export type * from './monitor-report.js';
-export { monitoredMetric, type PerformanceSettings, windowPerformance } from './performance.js';
+} from '../drift/drift.js';
 export {
   type CategoricalReference,
   type FeatureReference,
@@ -27,11 +22,7 @@ export {
   type ReferenceProfile,
   referenceProfile,
   type SkippedColumn,
-} from './reference.js';
-export { MONITOR_REPORT_JSON_ID, MONITOR_SECTION_IDS, renderMonitorHtml } from './report/index.js';
-export { type RetrainDecision, type RetrainOptions, retrain } from './retrain/index.js';
-export { modelFrame, predictionSensitivity } from './sensitivity.js';
-export { DEFAULT_WINDOW, DEFAULT_WINDOWS, type MonitorRequest, monitorModel } from './sources.js';
+} from '../drift/reference.js';
 export {
   binCounts,
   type ChiSquareResult,
@@ -50,7 +41,16 @@ export {
   quantileBinEdges,
   wassersteinDistance,
   wassersteinSorted,
-} from './stats.js';
+} from '../drift/stats.js';
+export { alertsFrom, type Raised, raiseAlerts } from './alerting.js';
+export { type ModelReferenceInput, modelReference } from './model-reference.js';
+export { type CurrentWindow, type MonitorInput, monitorReport } from './monitor.js';
+export type * from './monitor-report.js';
+export { monitoredMetric, type PerformanceSettings, windowPerformance } from './performance.js';
+export { MONITOR_REPORT_JSON_ID, MONITOR_SECTION_IDS, renderMonitorHtml } from './report/index.js';
+export { type RetrainDecision, type RetrainOptions, retrain } from './retrain/index.js';
+export { modelFrame, predictionSensitivity } from './sensitivity.js';
+export { DEFAULT_WINDOW, DEFAULT_WINDOWS, type MonitorRequest, monitorModel } from './sources.js';
 export { type WatchCycle, type WatchOptions, type WatchPolicy, watchModel } from './watch.js';
 export { checkWebhookUrl, postAlert, type WebhookOptions, type WebhookResult } from './webhook.js';
 export { type CurrentData, currentData, parseWindow, splitWindows, type WindowSpec } from './window.js';

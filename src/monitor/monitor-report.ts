@@ -1,4 +1,4 @@
-import type { ColumnDrift, DriftReport, DriftTest } from './drift.js';
+import type { ColumnDrift, DriftReport, DriftTest } from '../drift/drift.js';
 
 /**
  * What `keel monitor` finds about a model version, as plain JSON: the

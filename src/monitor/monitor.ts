@@ -1,6 +1,7 @@
-import type { SupervisedTask } from '../estimator.js';
+import { type ColumnDrift, type DriftOptions, type DriftReport, detectDrift } from '../drift/drift.js';
+import { outputColumns, type ReferenceProfile } from '../drift/reference.js';
+import type { SupervisedTask } from '../estimator/contract.js';
 import { supervisedMetricFor } from '../evaluate/registry.js';
-import { type ColumnDrift, type DriftOptions, type DriftReport, detectDrift } from './drift.js';
 import { columnHistogram } from './histogram.js';
 import type {
   MonitoredModel,
@@ -13,7 +14,6 @@ import type {
   WindowSummary,
 } from './monitor-report.js';
 import { PERFORMANCE_DEFAULTS, windowPerformance } from './performance.js';
-import { outputColumns, type ReferenceProfile } from './reference.js';
 import type { CurrentData } from './window.js';
 
 /** One window of current data and where it came from. */

@@ -1,13 +1,13 @@
+import { DataError } from '../core/errors.js';
+import { Rng } from '../core/random.js';
 import { type Column, plainValues } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
+import { inputSpec } from '../data/input-spec.js';
+import type { RequestTable } from '../data/request-table.js';
 import type { Schema } from '../data/schema.js';
-import { DataError } from '../errors.js';
-import type { Model } from '../estimator.js';
-import { Rng } from '../random.js';
-import type { RequestTable } from '../serve/body.js';
-import { inputSpec } from '../serve/input-spec.js';
-import { type Problem, validateRequest } from '../serve/validate.js';
-import type { FeatureReference, ReferenceProfile } from './reference.js';
+import { type Problem, validateRequest } from '../data/validate.js';
+import type { FeatureReference, ReferenceProfile } from '../drift/reference.js';
+import type { Model } from '../estimator/contract.js';
 
 /**
  * How much a model relies on each input for the traffic it sees now, with

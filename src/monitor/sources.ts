@@ -1,15 +1,15 @@
+import { KeelError, UsageError } from '../core/errors.js';
 import { plainValues } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import { type ReadOptions, readTable } from '../data/read.js';
-import { KeelError, UsageError } from '../errors.js';
-import type { Model, SupervisedTask } from '../estimator.js';
+import { type DriftOptions, minDriftRows } from '../drift/drift.js';
+import { type ReferenceProfile, referenceProfile, storedReference } from '../drift/reference.js';
+import type { Model, SupervisedTask } from '../estimator/contract.js';
 import { loadModel } from '../registry/model-registry.js';
 import type { ModelVersionRecord, PredictionRecord, Store } from '../registry/types.js';
-import { type DriftOptions, minDriftRows } from './drift.js';
 import { type CurrentWindow, monitorReport } from './monitor.js';
 import type { MonitorReport } from './monitor-report.js';
 import { monitoredMetric } from './performance.js';
-import { type ReferenceProfile, referenceProfile, storedReference } from './reference.js';
 import { modelFrame, predictionSensitivity } from './sensitivity.js';
 import {
   type CurrentData,
@@ -19,6 +19,7 @@ import {
   splitWindows,
   type WindowSpec,
 } from './window.js';
+import '../serve/loaders.js';
 
 /**
  * `keel monitor` as a library call: the version a reference names, its

@@ -1,5 +1,5 @@
+import { KeelError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
-import { KeelError } from '../errors.js';
 import { datasetHash } from '../registry/dataset-hash.js';
 import type { Store } from '../registry/types.js';
 import { alertsFrom, type Raised, raiseAlerts } from './alerting.js';

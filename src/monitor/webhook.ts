@@ -1,5 +1,5 @@
-import type { Json } from '../artifact.js';
-import { UsageError } from '../errors.js';
+import type { Json } from '../core/artifact.js';
+import { UsageError } from '../core/errors.js';
 import { KEEL_VERSION } from '../registry/version.js';
 
 /**

@@ -1,9 +1,9 @@
-import type { Json } from '../artifact.js';
+import type { Json } from '../core/artifact.js';
+import { UsageError } from '../core/errors.js';
 import type { Column } from '../data/column.js';
 import { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
+import type { FeatureReference, ReferenceProfile } from '../drift/reference.js';
 import type { PredictionRecord } from '../registry/types.js';
-import type { FeatureReference, ReferenceProfile } from './reference.js';
 
 /**
  * Logged requests turned into what drift and performance read: the inputs

@@ -1,7 +1,7 @@
-import type { Artifact } from '../artifact.js';
+import type { Artifact } from '../core/artifact.js';
 import type { Frame } from '../data/frame.js';
-import type { FitOptions, FittedTransformer, Params, Target, Transformer } from '../estimator.js';
-import { fromArtifact, registerLoader } from '../persist.js';
+import type { FitOptions, FittedTransformer, Params, Target, Transformer } from '../estimator/contract.js';
+import { fromArtifact, registerLoader } from '../estimator/persist.js';
 
 /**
  * Transformers applied in turn as one transformer (a pipeline without a

@@ -1,9 +1,9 @@
-import type { Artifact } from '../artifact.js';
+import type { Artifact } from '../core/artifact.js';
+import { SchemaError } from '../core/errors.js';
 import type { ColumnKind } from '../data/column.js';
 import { Frame } from '../data/frame.js';
-import { SchemaError } from '../errors.js';
-import type { FitOptions, FittedTransformer, Params, Target, Transformer } from '../estimator.js';
-import { fromArtifact, registerLoader } from '../persist.js';
+import type { FitOptions, FittedTransformer, Params, Target, Transformer } from '../estimator/contract.js';
+import { fromArtifact, registerLoader } from '../estimator/persist.js';
 import { fitThenTransform } from './chain.js';
 
 /**

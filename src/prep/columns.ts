@@ -1,7 +1,7 @@
+import { SchemaError, UsageError } from '../core/errors.js';
 import type { Column, NumberColumn } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { SchemaError, UsageError } from '../errors.js';
-import type { Target } from '../estimator.js';
+import type { Target } from '../estimator/contract.js';
 
 /** Helpers shared by transformers for reading and writing columns. */
 

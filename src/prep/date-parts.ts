@@ -1,9 +1,9 @@
-import type { Artifact } from '../artifact.js';
+import type { Artifact } from '../core/artifact.js';
+import { SchemaError, UsageError } from '../core/errors.js';
+import { withDefaults } from '../core/params.js';
 import { Frame } from '../data/frame.js';
-import { SchemaError, UsageError } from '../errors.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator.js';
-import { withDefaults } from '../params.js';
-import { registerLoader } from '../persist.js';
+import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
+import { registerLoader } from '../estimator/persist.js';
 import { numberColumn } from './columns.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Frame } from '../data/frame.js';
-import type { Transformer } from '../estimator.js';
+import type { Transformer } from '../estimator/contract.js';
 import { chainTransformers } from './chain.js';
 import { byKind, type ColumnPart, columnTransformer } from './column-transformer.js';
 import { dateParts } from './date-parts.js';

@@ -1,3 +1,4 @@
+export { fSurvival } from '../numeric/special.js';
 export { chainTransformers, FittedChain } from './chain.js';
 export { type ClipParams, FittedClipper, outlierClipper } from './clip.js';
 export {
@@ -43,7 +44,6 @@ export {
   varianceThreshold,
 } from './select-variance.js';
 export { FittedSelector } from './selection.js';
-export { fSurvival } from './special.js';
 export { FittedTargetEncoder, type TargetEncoderParams, targetEncoder } from './target-encoder.js';
 export { FittedTfidf, type TfidfParams, tfidfVectorizer } from './tfidf.js';
 export { fClassif, fRegression, type UnivariateScores } from './univariate.js';

@@ -1,6 +1,6 @@
+import { Rng } from '../core/random.js';
+import { digamma } from '../numeric/special.js';
 import { mutualInformation } from '../profile/associations.js';
-import { Rng } from '../random.js';
-import { digamma } from './special.js';
 
 /**
  * Mutual information between each feature and the target, in nats, as

@@ -1,4 +1,4 @@
-import type { Artifact, Json } from '../artifact.js';
+import type { Artifact, Json } from '../core/artifact.js';
 import { Frame, type Matrix } from '../data/frame.js';
 import { type Schema, schemaOf } from '../data/schema.js';
 import type {
@@ -9,8 +9,8 @@ import type {
   Params,
   Target,
   Transformer,
-} from '../estimator.js';
-import { fromArtifact, registerLoader } from '../persist.js';
+} from '../estimator/contract.js';
+import { fromArtifact, registerLoader } from '../estimator/persist.js';
 import { fitThenTransform } from './chain.js';
 
 /**

@@ -1,10 +1,10 @@
-import type { Artifact } from '../artifact.js';
+import type { Artifact } from '../core/artifact.js';
+import { UsageError } from '../core/errors.js';
+import { withDefaults } from '../core/params.js';
 import { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator.js';
-import { withDefaults } from '../params.js';
-import { registerLoader } from '../persist.js';
-import { minimizeScalar } from './brent.js';
+import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
+import { registerLoader } from '../estimator/persist.js';
+import { minimizeScalar } from '../numeric/brent.js';
 import { numberColumn, numericValues } from './columns.js';
 
 /**

@@ -1,13 +1,13 @@
-import type { Artifact } from '../artifact.js';
+import type { Artifact } from '../core/artifact.js';
+import { UsageError } from '../core/errors.js';
+import { checkNumber, withDefaults } from '../core/params.js';
+import { Rng } from '../core/random.js';
 import { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { FitOptions, FittedTransformer, Params, Transformer } from '../estimator.js';
-import { checkNumber, withDefaults } from '../params.js';
-import { registerLoader } from '../persist.js';
+import type { FitOptions, FittedTransformer, Params, Transformer } from '../estimator/contract.js';
+import { registerLoader } from '../estimator/persist.js';
+import { normalQuantile } from '../numeric/normal.js';
 import { quantileSorted, sortedPresent, upperBound } from '../profile/stats.js';
-import { Rng } from '../random.js';
 import { numberColumn, numericValues } from './columns.js';
-import { normalQuantile } from './normal.js';
 
 /**
  * Maps each numeric column through its own empirical distribution function

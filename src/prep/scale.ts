@@ -1,9 +1,9 @@
-import type { Artifact } from '../artifact.js';
+import type { Artifact } from '../core/artifact.js';
+import { withDefaults } from '../core/params.js';
 import type { Frame } from '../data/frame.js';
 import { Frame as FrameClass } from '../data/frame.js';
-import type { FitOptions, Params } from '../estimator.js';
-import { withDefaults } from '../params.js';
-import { registerLoader } from '../persist.js';
+import type { FitOptions, Params } from '../estimator/contract.js';
+import { registerLoader } from '../estimator/persist.js';
 import { quantileSorted, sortedPresent } from '../profile/stats.js';
 import { numberColumn, numericValues } from './columns.js';
 import type { FittedTransformer, Transformer } from './transformer.js';

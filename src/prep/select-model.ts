@@ -1,9 +1,9 @@
-import type { Artifact, TypedArray } from '../artifact.js';
+import type { Artifact, TypedArray } from '../core/artifact.js';
+import { UsageError } from '../core/errors.js';
+import { checkNumber } from '../core/params.js';
 import type { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { Estimator, FitOptions, Model, Params, Target, Transformer } from '../estimator.js';
-import { checkNumber } from '../params.js';
-import { registerLoader } from '../persist.js';
+import type { Estimator, FitOptions, Model, Params, Target, Transformer } from '../estimator/contract.js';
+import { registerLoader } from '../estimator/persist.js';
 import { quantileSorted } from '../profile/stats.js';
 import {
   FittedSelector,

@@ -1,8 +1,8 @@
-import type { Artifact, TypedArray } from '../artifact.js';
+import type { Artifact, TypedArray } from '../core/artifact.js';
+import { checkNumber, withDefaults } from '../core/params.js';
 import type { Frame } from '../data/frame.js';
-import type { Params, Target, Transformer } from '../estimator.js';
-import { checkNumber, withDefaults } from '../params.js';
-import { registerLoader } from '../persist.js';
+import type { Params, Target, Transformer } from '../estimator/contract.js';
+import { registerLoader } from '../estimator/persist.js';
 import { FittedSelector, featureNames, numericFeatures, supportOf } from './selection.js';
 
 /**

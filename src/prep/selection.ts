@@ -1,7 +1,7 @@
-import type { Artifact, TypedArray } from '../artifact.js';
+import type { Artifact, TypedArray } from '../core/artifact.js';
+import { SchemaError, UsageError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
-import { SchemaError, UsageError } from '../errors.js';
-import type { FittedTransformer, Params, Target } from '../estimator.js';
+import type { FittedTransformer, Params, Target } from '../estimator/contract.js';
 import { checkTargetLength, numericValues } from './columns.js';
 
 /**

@@ -1,10 +1,10 @@
-import type { Artifact } from '../artifact.js';
+import type { Artifact } from '../core/artifact.js';
+import { UsageError } from '../core/errors.js';
+import { checkNumber, withDefaults } from '../core/params.js';
+import { Rng } from '../core/random.js';
 import { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { FitOptions, FittedTransformer, Params, Target, Transformer } from '../estimator.js';
-import { checkNumber, withDefaults } from '../params.js';
-import { registerLoader } from '../persist.js';
-import { Rng } from '../random.js';
+import type { FitOptions, FittedTransformer, Params, Target, Transformer } from '../estimator/contract.js';
+import { registerLoader } from '../estimator/persist.js';
 import { checkTargetLength, labelsOf, numberColumn } from './columns.js';
 
 /**

@@ -1,1 +1,1 @@
-export type { FittedTransformer, Transformer } from '../estimator.js';
+export type { FittedTransformer, Transformer } from '../estimator/contract.js';

@@ -1,4 +1,4 @@
-import { fSurvival } from './special.js';
+import { fSurvival } from '../numeric/special.js';
 
 /**
  * Univariate F tests of each feature against the target, as scikit-learn's

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../core/worker-entry.js';
 import type { Frame } from '../data/frame.js';
-import { workerEntry } from '../worker-entry.js';
 import { correlatedNumeric, matrixFromPairs, sampleSpearman } from './associations.js';
 import { type HashSource, hashSource, repeatedKeys } from './duplicates.js';
 import {

@@ -1,7 +1,7 @@
+import { SchemaError } from '../core/errors.js';
+import { Rng } from '../core/random.js';
 import type { Column, NumberColumn } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { SchemaError } from '../errors.js';
-import { Rng } from '../random.js';
 import {
   assembleCorrelations,
   correlatedNumeric,

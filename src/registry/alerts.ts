@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { checkJsonObject, checkName, checkVersionNumber } from './checks.js';
 import type { SqlValue } from './db.js';
 import type { StoreContext } from './runs.js';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { checkName } from './checks.js';
 import type { Db } from './db.js';
 import { byText } from './rows.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { DataError, UsageError } from '../errors.js';
+import { DataError, UsageError } from '../core/errors.js';
 import type { ArtifactStore } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { checkJsonObject } from './checks.js';
 import type { DatasetRow } from './rows.js';
 import { datasetRecord } from './rows.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Queryable, Row } from './db.js';
 import { byText } from './rows.js';
 import type { TableName } from './schema.js';

@@ -1,4 +1,4 @@
-import { DataError } from '../errors.js';
+import { DataError } from '../core/errors.js';
 import type { Db, Dialect, Queryable } from './db.js';
 import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from './schema.js';
 

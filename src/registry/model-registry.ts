@@ -1,18 +1,15 @@
+import { UsageError } from '../core/errors.js';
 import type { Schema } from '../data/schema.js';
-import { UsageError } from '../errors.js';
-import type { Model } from '../estimator.js';
-import { loadModel as modelFromBytes, saveModel } from '../persist.js';
+import type { Model } from '../estimator/contract.js';
+import { loadModel as modelFromBytes, saveModel } from '../estimator/persist.js';
 import type { JsonObject, ModelVersionRecord, Store } from './types.js';
-// Every model and transformer kind registers its loader on import, so any registered version loads.
-import '../models/index.js';
-import '../export/onnx/onnx-model.js';
-import '../prep/index.js';
 
 /**
  * Registering and loading models by name: `wine@champion` (an alias),
  * `wine@3` (a version) or `wine` (its latest version). The artifact bytes are
  * stored by their hash and checked when read back, so a loaded model is
- * exactly the one that was registered.
+ * exactly the one that was registered. Loading needs the loader of each kind
+ * in the artifact, which the layers above register (`serve/loaders.ts`).
  */
 
 export interface RegisterOptions {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
 import { redactPassword } from '../data/sql.js';
-import { UsageError } from '../errors.js';
 import { createArtifactStore } from './artifacts.js';
 import type { Db } from './db.js';
 import { openPostgres } from './postgres.js';

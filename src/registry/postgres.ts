@@ -1,6 +1,6 @@
 import pg from 'pg';
+import { ConnectionError } from '../core/errors.js';
 import { redactPassword } from '../data/sql.js';
-import { ConnectionError } from '../errors.js';
 import type { Db, Queryable, SqlValue } from './db.js';
 import { lockNumber } from './db.js';
 

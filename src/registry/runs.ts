@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { checkJsonObject, checkMetric, checkName, unknownRun } from './checks.js';
 import type { Db, Queryable, SqlValue } from './db.js';
 import { fromSqlNumber, toSqlNumber } from './db.js';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { ConnectionError, DataError } from '../errors.js';
+import { ConnectionError, DataError } from '../core/errors.js';
 import type { Db, Queryable, SqlValue } from './db.js';
 import { Mutex } from './db.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { unknownModel, unknownRun, unknownVersion } from './checks.js';
 import type { Queryable } from './db.js';
 import type { StoreContext } from './runs.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { JsonObject, MetricPoint, RunArtifact, RunRecord, RunStart, Store } from './types.js';
 
 /**

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { DataError } from '../errors.js';
+import { DataError } from '../core/errors.js';
 import type { Row, SqlValue } from './db.js';
 import { PRIMARY_KEYS, TABLES, type TableName } from './schema.js';
 

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DataError, KeelError, UsageError } from '../errors.js';
+import { DataError, KeelError, UsageError } from '../core/errors.js';
 import type { Db, Queryable, Row, SqlValue } from './db.js';
 import { dumpTable } from './dump.js';
 import { LATEST_VERSION } from './migrations.js';

@@ -1,4 +1,4 @@
-import type { Json } from '../artifact.js';
+import type { Json } from '../core/artifact.js';
 import type { Schema } from '../data/schema.js';
 
 /**

@@ -7,12 +7,12 @@
  * a temporary file renamed into place, so a failed run leaves no half file.
  */
 import { dirname, extname, resolve } from 'node:path';
+import { KeelError, SchemaError, UsageError } from '../core/errors.js';
 import { type ChunkedTable, withChunkedTable } from '../data/chunks.js';
 import type { Column } from '../data/column.js';
 import { Frame } from '../data/frame.js';
 import type { Schema } from '../data/schema.js';
-import { KeelError, SchemaError, UsageError } from '../errors.js';
-import type { Model } from '../estimator.js';
+import type { Model } from '../estimator/contract.js';
 import { PipelineModel } from '../prep/pipeline.js';
 import type { LoadedModel } from '../registry/model-registry.js';
 

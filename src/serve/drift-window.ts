@@ -15,11 +15,12 @@
  * an alias moves, the new version starts an empty window, since its
  * reference differs, and the old one is dropped with the old model.
  */
+
+import { UsageError } from '../core/errors.js';
 import { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import { type DriftReport, detectDrift } from '../monitor/drift.js';
-import { REFERENCE_VERSION, type ReferenceProfile, storedReference } from '../monitor/reference.js';
-import type { InputSpec } from './input-spec.js';
+import type { InputSpec } from '../data/input-spec.js';
+import { type DriftReport, detectDrift } from '../drift/drift.js';
+import { REFERENCE_VERSION, type ReferenceProfile, storedReference } from '../drift/reference.js';
 import type { ServedModel } from './model-set.js';
 import { isClassifier, type Scores } from './score.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DataError, KeelError, SchemaError, UsageError } from '../errors.js';
+import { DataError, KeelError, SchemaError, UsageError } from '../core/errors.js';
 
 /**
  * Every error answer has keel's error shape (`KeelError.toJSON()`: error

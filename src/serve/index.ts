@@ -1,11 +1,9 @@
 export { apiKeyCheck, type KeyCheck } from './auth.js';
 export { MicroBatcher } from './batcher.js';
-export { parseJsonBody, type RequestTable, tableFromCsv, tableFromJson } from './body.js';
-export { type InputColumn, type InputSpec, inputSpec } from './input-spec.js';
+export { parseJsonBody, tableFromCsv, tableFromJson } from './body.js';
 export { ServerMetrics } from './metrics.js';
 export { ModelSet, parseServeRef, type ServedModel } from './model-set.js';
 export { openApiDocument } from './openapi.js';
 export { type PredictionSink, SERVER_DEFAULTS, type ServerOptions } from './options.js';
 export { type Answer, answerRows, concatFrames, type Scores, scoreFrame } from './score.js';
 export { createServer, type RunningServer, serve } from './server.js';
-export { MAX_LISTED, type Problem, type Validated, validateRequest, type Warning } from './validate.js';

@@ -1,10 +1,11 @@
-import { UsageError } from '../errors.js';
-import type { Model } from '../estimator.js';
+import { UsageError } from '../core/errors.js';
+import { type InputSpec, inputSpec } from '../data/input-spec.js';
+import type { Model } from '../estimator/contract.js';
 import { loadModel, type ModelRef, parseModelRef, resolveVersion } from '../registry/model-registry.js';
 import type { ModelVersionRecord, Store } from '../registry/types.js';
 import { MicroBatcher } from './batcher.js';
-import { type InputSpec, inputSpec } from './input-spec.js';
 import { scoreFrame } from './score.js';
+import './loaders.js';
 
 /**
  * The models a server answers for, by name. Each follows a reference

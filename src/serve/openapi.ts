@@ -1,6 +1,6 @@
-import type { Json } from '../artifact.js';
-import { storedReference } from '../monitor/reference.js';
-import type { InputColumn } from './input-spec.js';
+import type { Json } from '../core/artifact.js';
+import type { InputColumn } from '../data/input-spec.js';
+import { storedReference } from '../drift/reference.js';
 import type { ServedModel } from './model-set.js';
 import { isClassifier } from './score.js';
 

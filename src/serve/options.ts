@@ -1,4 +1,4 @@
-import { MIN_DRIFT_ROWS } from '../monitor/drift.js';
+import { MIN_DRIFT_ROWS } from '../drift/drift.js';
 import type { PredictionRecord, Store } from '../registry/types.js';
 
 /**

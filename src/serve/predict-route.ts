@@ -1,19 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Json } from '../artifact.js';
+import type { Json } from '../core/artifact.js';
+import { UsageError } from '../core/errors.js';
 import { valueAt } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
+import type { RequestTable } from '../data/request-table.js';
+import { validateRequest } from '../data/validate.js';
 import { canExplain, explainRows, type RowExplanation } from '../explain/contributions.js';
 import type { PredictionRecord } from '../registry/types.js';
 import type { Scored } from './batcher.js';
-import { type RequestTable, tableFromCsv, tableFromJson } from './body.js';
+import { tableFromCsv, tableFromJson } from './body.js';
 import { type DriftWindows, NO_SENT_CATEGORIES, type SentCategories } from './drift-window.js';
 import { unknownModel } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelSet, ServedModel } from './model-set.js';
 import type { ServerSettings } from './options.js';
 import { type Answer, answerRows, isClassifier, type Scores, scoreFrame } from './score.js';
-import { validateRequest } from './validate.js';
 
 /** A CSV body, kept as text until the route knows it is a predict request. */
 export class CsvBody {

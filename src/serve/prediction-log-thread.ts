@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { KeelError, UsageError } from '../errors.js';
+import { KeelError, UsageError } from '../core/errors.js';
+import { workerEntry } from '../core/worker-entry.js';
 import type { OpenStoreOptions } from '../registry/open.js';
 import type { PredictionRecord, ServingRecords } from '../registry/types.js';
-import { workerEntry } from '../worker-entry.js';
 
 /**
  * The prediction log's writer thread. better-sqlite3 runs every statement on

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { Mutex } from '../registry/db.js';
 import type { OpenStoreOptions } from '../registry/open.js';
 import { checkPrediction } from '../registry/predictions.js';

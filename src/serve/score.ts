@@ -1,6 +1,6 @@
 import type { Column } from '../data/column.js';
 import { Frame } from '../data/frame.js';
-import type { Model } from '../estimator.js';
+import type { Model } from '../estimator/contract.js';
 
 /** A model's answers for a frame, as typed arrays, before they are cut into per-request responses. */
 export interface Scores {

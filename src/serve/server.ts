@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { FeedbackInput, ServingRecords, Store } from '../registry/types.js';
 import { apiKeyCheck } from './auth.js';
 import { parseJsonBody } from './body.js';

@@ -1,6 +1,6 @@
+import { UsageError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
-import type { Estimator, Model, SupervisedTask, Target } from '../estimator.js';
+import type { Estimator, Model, SupervisedTask, Target } from '../estimator/contract.js';
 import { type MetricName, type SupervisedMetric, supervisedMetricFor } from '../evaluate/registry.js';
 import type { Splitter } from './splitters.js';
 

@@ -8,9 +8,10 @@
  * from keel's seeded `Rng`, so they are reproducible under a seed but not
  * equal to numpy's.
  */
+
+import { UsageError } from '../core/errors.js';
+import { Rng } from '../core/random.js';
 import { resolveTestCount, type Split } from '../data/split.js';
-import { UsageError } from '../errors.js';
-import { Rng } from '../random.js';
 
 export type Fold = Split;
 

@@ -182,6 +182,8 @@ describe('keel automl', () => {
           '3',
           '--register',
           name,
+          '--report',
+          join(dir, `${name}.html`),
           '--json',
         ],
         home,

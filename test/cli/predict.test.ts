@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { valueAt } from '../../src/data/column.js';
 import { readTable } from '../../src/data/read.js';
 import { loadModel } from '../../src/registry/model-registry.js';
+import '../../src/serve/loaders.js';
 import { openStore } from '../../src/registry/open.js';
 import { SHARED_DATASETS, tempDir } from '../helpers.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { retrainCommand } from '../../src/cli/retrain.js';
 import { trainCommand } from '../../src/cli/train.js';
-import { type KeelError, UsageError } from '../../src/errors.js';
+import { type KeelError, UsageError } from '../../src/core/errors.js';
 import { openStore } from '../../src/registry/open.js';
 import type { Store } from '../../src/registry/types.js';
 import { SHARED_DATASETS, tempDir, writeFixture } from '../helpers.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Frame, Matrix } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import type { Estimator } from '../../src/estimator.js';
+import type { Estimator } from '../../src/estimator/contract.js';
 import { silhouetteScore } from '../../src/evaluate/clustering.js';
 import { type IsolationForestModel, isolationForest } from '../../src/models/anomaly/isolation-forest.js';
 import { catalogEntry } from '../../src/models/catalog.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SchemaError } from '../../src/core/errors.js';
 import { type Column, categoricalFromLabels, valueAt } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
-import { SchemaError } from '../../src/errors.js';
 
 const x: Column = {
   storage: 'number',

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readTable } from '../../src/data/read.js';
 import {
   ConnectionError,
   DataError,
@@ -9,7 +8,8 @@ import {
   KeelError,
   SchemaError,
   UsageError,
-} from '../../src/errors.js';
+} from '../../src/core/errors.js';
+import { readTable } from '../../src/data/read.js';
 import { tempDir, writeFixture } from '../helpers.js';
 
 const dir = tempDir();

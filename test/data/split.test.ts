@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type KeelError, SchemaError, UsageError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { type Column, categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import {
@@ -9,8 +11,6 @@ import {
   stratifiedSplit,
   timeSplit,
 } from '../../src/data/split.js';
-import { type KeelError, SchemaError, UsageError } from '../../src/errors.js';
-import { Rng } from '../../src/random.js';
 
 function numbers(name: string, values: ArrayLike<number>, kind: 'numeric' | 'datetime' = 'numeric'): Column {
   return { storage: 'number', name, kind, values: Float64Array.from(values) };

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataError, SchemaError, UsageError } from '../../src/core/errors.js';
 import { type Column, categoricalFromLabels, type NumberColumn } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { writeCsv, writeParquet } from '../../src/data/write.js';
-import { DataError, SchemaError, UsageError } from '../../src/errors.js';
 
 let folder: string;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { silhouetteScore } from '../../src/evaluate/clustering.js';
 import { expectClose, expectUsageError, ORACLE } from './oracle.js';
 

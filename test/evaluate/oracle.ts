@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { KeelError } from '../../src/errors.js';
+import type { KeelError } from '../../src/core/errors.js';
 
 export const TOLERANCE = 1e-9;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import { Frame } from '../../src/data/frame.js';
 import { automlReport } from '../../src/explain/automl-report.js';
-import { Rng } from '../../src/random.js';
 import { automl } from '../../src/tune/automl/index.js';
 
 describe('the AutoML report', () => {

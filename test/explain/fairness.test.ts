@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import { type CategoricalColumn, categoricalFromLabels, type NumberColumn } from '../../src/data/column.js';
 import { readTable } from '../../src/data/read.js';
-import { UsageError } from '../../src/errors.js';
 import { type ClassificationAudit, fairnessAudit, type RegressionAudit } from '../../src/explain/fairness.js';
 import { SHARED_DATASETS } from '../helpers.js';
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import { type CategoricalColumn, categoricalFromLabels, type NumberColumn } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import { UsageError } from '../../src/errors.js';
-import type { Model } from '../../src/estimator.js';
+import type { Model } from '../../src/estimator/contract.js';
 import { gridFor, partialDependence } from '../../src/explain/partial-dependence.js';
 import { gbdtRegressor } from '../../src/models/boost/gbdt.js';
 import { logistic } from '../../src/models/linear/logistic.js';

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Artifact } from '../../src/artifact.js';
+import type { Artifact } from '../../src/core/artifact.js';
+import { UsageError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { categoricalFromLabels, type NumberColumn } from '../../src/data/column.js';
 import { Frame, type Matrix } from '../../src/data/frame.js';
-import { UsageError } from '../../src/errors.js';
-import type { Model, SupervisedTask, Target } from '../../src/estimator.js';
+import type { Model, SupervisedTask, Target } from '../../src/estimator/contract.js';
 import { importanceFromPermutations, permutationImportance } from '../../src/explain/permutation.js';
 import { shapSummary } from '../../src/explain/shap-summary.js';
 import { gbdtClassifier, gbdtRegressor } from '../../src/models/boost/gbdt.js';
 import { logistic } from '../../src/models/linear/logistic.js';
 import { linearRegression } from '../../src/models/linear/ridge.js';
-import { Rng } from '../../src/random.js';
 
 interface PermutationCase {
   name: string;

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { errorBarAxis } from '../../src/explain/report/charts/bars.js';
 import { valueColour } from '../../src/explain/report/charts/beeswarm.js';
 import { confusionSvg } from '../../src/explain/report/charts/confusion.js';
-import { niceAxis, pathThrough } from '../../src/explain/report/charts/frame.js';
 import { binValues } from '../../src/explain/report/charts/scatter.js';
 import {
   fillModelCard,
@@ -12,8 +11,9 @@ import {
   renderModelReportHtml,
   sectionIds,
 } from '../../src/explain/report/index.js';
-import { escapeHtml } from '../../src/profile/report/format.js';
-import { SORT_SCRIPT } from '../../src/profile/report/page-assets.js';
+import { niceAxis, pathThrough } from '../../src/report/chart-frame.js';
+import { escapeHtml } from '../../src/report/format.js';
+import { SORT_SCRIPT } from '../../src/report/page.js';
 import {
   binaryReport,
   CONTROL_NAME,

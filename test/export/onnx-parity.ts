@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { Frame } from '../../src/data/frame.js';
-import type { Model } from '../../src/estimator.js';
+import type { Model } from '../../src/estimator/contract.js';
 import { exportOnnx } from '../../src/export/onnx/index.js';
 
 /** What keel and onnxruntime answered for the same rows, and how far apart they are. */

@@ -1,9 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
-import { UsageError } from '../../src/errors.js';
-import type { Target, Transformer } from '../../src/estimator.js';
+import type { Target, Transformer } from '../../src/estimator/contract.js';
 import { exportOnnx } from '../../src/export/onnx/index.js';
 import { gbdtClassifier, gbdtRegressor } from '../../src/models/boost/gbdt.js';
 import { logistic } from '../../src/models/linear/logistic.js';
@@ -19,7 +20,6 @@ import { pipeline } from '../../src/prep/pipeline.js';
 import { quantileTransformer } from '../../src/prep/quantile.js';
 import { minMaxScaler, robustScaler, standardScaler } from '../../src/prep/scale.js';
 import { varianceThreshold } from '../../src/prep/select-variance.js';
-import { Rng } from '../../src/random.js';
 import { onnxParity } from './onnx-parity.js';
 
 /**

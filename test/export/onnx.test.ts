@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import type { SupervisedTask, Target } from '../../src/estimator.js';
+import type { SupervisedTask, Target } from '../../src/estimator/contract.js';
 import { catalogEntry } from '../../src/models/catalog.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { pipeline } from '../../src/prep/pipeline.js';
-import { Rng } from '../../src/random.js';
 import { SHARED_DATASETS } from '../helpers.js';
 import { onnxParity } from './onnx-parity.js';
 

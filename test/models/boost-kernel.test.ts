@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import { fitArena, histogramViews } from '../../src/models/boost/arena.js';
 import { binGroups, binOf, fitBins } from '../../src/models/boost/bins.js';
 import {
@@ -8,7 +9,6 @@ import {
   LocalHistogramBuilder,
   SLOTS,
 } from '../../src/models/boost/histogram.js';
-import { Rng } from '../../src/random.js';
 
 /**
  * The WebAssembly histogram kernel against the plainest JavaScript: for each

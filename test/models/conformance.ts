@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeArtifact, encodeArtifact } from '../../src/artifact.js';
+import { decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
+import { formatError, KeelError, SchemaError, UsageError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import type { Matrix } from '../../src/data/frame.js';
-import { formatError, KeelError, SchemaError, UsageError } from '../../src/errors.js';
-import type { Estimator, Model, SupervisedTask, Target } from '../../src/estimator.js';
-import { loadModel, saveModel } from '../../src/persist.js';
-import { Rng } from '../../src/random.js';
+import type { Estimator, Model, SupervisedTask, Target } from '../../src/estimator/contract.js';
+import { loadModel, saveModel } from '../../src/estimator/persist.js';
 
 /**
  * One suite every estimator passes (STYLE.md: scikit-learn's check_estimator):

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import { UsageError } from '../../src/errors.js';
-import type { Model, Target } from '../../src/estimator.js';
+import type { Model, Target } from '../../src/estimator/contract.js';
+import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import { catalogEntry } from '../../src/models/catalog.js';
 import { ensembleModel } from '../../src/models/ensemble.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { loadModel, saveModel } from '../../src/persist.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 import { SHARED_DATASETS } from '../helpers.js';

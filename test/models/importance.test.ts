@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Frame } from '../../src/data/frame.js';
+import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { decisionTreeClassifier, decisionTreeRegressor } from '../../src/models/tree/cart.js';
 import {
@@ -8,7 +9,6 @@ import {
   randomForestRegressor,
 } from '../../src/models/tree/forest.js';
 import type { TreeModel } from '../../src/models/tree/tree-model.js';
-import { loadModel, saveModel } from '../../src/persist.js';
 import { sharedTable } from '../prep/more-fixture.js';
 import { selectionCases } from '../prep/selection-fixture.js';
 

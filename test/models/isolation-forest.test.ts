@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import type { Matrix } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import { UsageError } from '../../src/errors.js';
+import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import { rocAuc } from '../../src/evaluate/probabilistic.js';
 import { type IsolationForestModel, isolationForest } from '../../src/models/anomaly/isolation-forest.js';
 import { averagePathLength } from '../../src/models/anomaly/isolation-tree.js';
-import { loadModel, saveModel } from '../../src/persist.js';
 import { SHARED_DATASETS } from '../helpers.js';
 import { conformanceSuite } from './conformance.js';
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import { readTable } from '../../src/data/read.js';
 import { KdTree } from '../../src/models/neighbors/kd-tree.js';
 import { knn } from '../../src/models/neighbors/knn.js';
 import { bruteForceNeighbours, type Metric, reducedDistance } from '../../src/models/neighbors/search.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { Rng } from '../../src/random.js';
 import { SHARED_DATASETS } from '../helpers.js';
 import { conformanceSuite } from './conformance.js';
 

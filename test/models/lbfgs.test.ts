@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { minimizeLbfgs, type Objective } from '../../src/models/optimize/lbfgs.js';
-import { minimizeOwlqn } from '../../src/models/optimize/owlqn.js';
-import { Rng } from '../../src/random.js';
+import { Rng } from '../../src/core/random.js';
+import { minimizeLbfgs, type Objective } from '../../src/numeric/lbfgs.js';
+import { minimizeOwlqn } from '../../src/numeric/owlqn.js';
 
 /** Rosenbrock's valley in n dimensions: minimum 0 at (1, …, 1), a standard hard case for line searches. */
 const rosenbrock: Objective = (x, g) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import type { Target } from '../../src/estimator.js';
+import type { Target } from '../../src/estimator/contract.js';
 import { type LogisticParams, logistic } from '../../src/models/linear/logistic.js';
 import { LogisticLoss } from '../../src/models/linear/logistic-loss.js';
 import { targetFromFrame } from '../../src/models/target.js';

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SchemaError, UsageError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { readTable } from '../../src/data/read.js';
-import { SchemaError, UsageError } from '../../src/errors.js';
-import type { SupervisedTask, Target } from '../../src/estimator.js';
+import type { SupervisedTask, Target } from '../../src/estimator/contract.js';
+import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import type { Activation, OutputLink } from '../../src/models/neural/activations.js';
 import { outputErrors } from '../../src/models/neural/loss.js';
 import { type MlpModel, type MlpParams, mlpClassifier, mlpRegressor } from '../../src/models/neural/mlp.js';
@@ -16,11 +18,9 @@ import {
   Workspace,
 } from '../../src/models/neural/network.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { loadModel, saveModel } from '../../src/persist.js';
 import { simpleImputer } from '../../src/prep/impute.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 import { standardScaler } from '../../src/prep/scale.js';
-import { Rng } from '../../src/random.js';
 import { crossValidate } from '../../src/tune/cross-validate.js';
 import { kFold, type Splitter, stratifiedKFold } from '../../src/tune/splitters.js';
 import { SHARED_DATASETS } from '../helpers.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import type { Target } from '../../src/estimator.js';
+import type { Target } from '../../src/estimator/contract.js';
 import { bernoulliNb, gaussianNb, multinomialNb } from '../../src/models/bayes/naive-bayes.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { SHARED_DATASETS } from '../helpers.js';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SchemaError } from '../../src/core/errors.js';
 import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import { SchemaError } from '../../src/errors.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { SHARED_DATASETS } from '../helpers.js';
 

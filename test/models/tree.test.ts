@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import { readTable } from '../../src/data/read.js';
-import { UsageError } from '../../src/errors.js';
-import type { SupervisedTask } from '../../src/estimator.js';
+import type { SupervisedTask } from '../../src/estimator/contract.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { decisionTreeClassifier, decisionTreeRegressor } from '../../src/models/tree/cart.js';
 import { SHARED_DATASETS } from '../helpers.js';

@@ -1,21 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { type Column, categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
-import { UsageError } from '../../src/errors.js';
-import {
-  type ColumnDrift,
-  type DriftReport,
-  detectDrift,
-  type QualityIssue,
-} from '../../src/monitor/drift.js';
-import { referenceProfile } from '../../src/monitor/reference.js';
+import { type ColumnDrift, type DriftReport, detectDrift, type QualityIssue } from '../../src/drift/drift.js';
+import { referenceProfile } from '../../src/drift/reference.js';
 import {
   ksTwoSample,
   normalizedWasserstein,
   populationStd,
   wassersteinDistance,
-} from '../../src/monitor/stats.js';
-import { Rng } from '../../src/random.js';
+} from '../../src/drift/stats.js';
 
 function numbers(name: string, values: ArrayLike<number>): Column {
   return { storage: 'number', name, kind: 'numeric', values: Float64Array.from(values) };

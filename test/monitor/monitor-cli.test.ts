@@ -6,11 +6,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import { readTable } from '../../src/data/read.js';
 import { writeCsv } from '../../src/data/write.js';
 import type { MonitorReport } from '../../src/monitor/monitor-report.js';
 import { MONITOR_REPORT_JSON_ID } from '../../src/monitor/report/index.js';
-import { Rng } from '../../src/random.js';
 import { openStore } from '../../src/registry/open.js';
 import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
 import { shiftDiamonds } from './shift-helpers.js';

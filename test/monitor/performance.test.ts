@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import { Frame } from '../../src/data/frame.js';
 import { rootMeanSquaredError } from '../../src/evaluate/regression.js';
 import { monitoredMetric, windowPerformance } from '../../src/monitor/performance.js';
 import type { CurrentData } from '../../src/monitor/window.js';
-import { Rng } from '../../src/random.js';
 
 /** A regression window: predictions = truth + noise of the given spread, every row labelled. */
 function window(rows: number, noise: number, seed = 1): CurrentData {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { type Column, categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
-import { UsageError } from '../../src/errors.js';
 import {
   type FeatureReference,
   probabilityName,
   referenceProfile,
   storedReference,
-} from '../../src/monitor/reference.js';
-import { Rng } from '../../src/random.js';
+} from '../../src/drift/reference.js';
 
 function numbers(
   name: string,

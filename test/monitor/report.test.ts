@@ -8,7 +8,7 @@ import {
   renderMonitorHtml,
 } from '../../src/monitor/report/index.js';
 import { decayLine } from '../../src/monitor/report/sections/performance.js';
-import { escapeHtml } from '../../src/profile/report/format.js';
+import { escapeHtml } from '../../src/report/format.js';
 import {
   classifierMonitorReport,
   diamondsMonitorReport,

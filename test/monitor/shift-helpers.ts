@@ -1,7 +1,7 @@
 /** What the monitoring tests share: the diamonds shift, and a frame's rows as the server logs them. */
 import { type Column, valueAt } from '../../src/data/column.js';
 import type { Frame } from '../../src/data/frame.js';
-import type { Model } from '../../src/estimator.js';
+import type { Model } from '../../src/estimator/contract.js';
 import type { FeedbackInput, PredictionRecord } from '../../src/registry/types.js';
 import { answerRows, scoreFrame } from '../../src/serve/score.js';
 

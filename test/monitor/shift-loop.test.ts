@@ -9,12 +9,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import { valueAt } from '../../src/data/column.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { writeCsv } from '../../src/data/write.js';
 import type { MonitorReport } from '../../src/monitor/monitor-report.js';
-import { Rng } from '../../src/random.js';
 import { openStore } from '../../src/registry/open.js';
 import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
 import { shiftDiamonds } from './shift-helpers.js';

@@ -14,11 +14,11 @@
  * 0.67 on the whole table), and a changed mix of cuts changes them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import { detectDrift } from '../../src/monitor/drift.js';
-import { type ReferenceProfile, referenceProfile } from '../../src/monitor/reference.js';
-import { Rng } from '../../src/random.js';
+import { detectDrift } from '../../src/drift/drift.js';
+import { type ReferenceProfile, referenceProfile } from '../../src/drift/reference.js';
 
 const DIAMONDS = new URL('../../../shared/datasets/diamonds.csv', import.meta.url).pathname;
 const WINDOWS = 20;

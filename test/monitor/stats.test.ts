@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import {
   binCounts,
   chiSquareDrift,
@@ -24,7 +24,7 @@ import {
   psi,
   quantileBinEdges,
   wassersteinDistance,
-} from '../../src/monitor/stats.js';
+} from '../../src/drift/stats.js';
 import { sortedPresent } from '../../src/profile/stats.js';
 
 type Values = (number | null)[];

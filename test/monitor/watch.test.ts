@@ -7,11 +7,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { writeCsv } from '../../src/data/write.js';
-import { Rng } from '../../src/random.js';
 import { loadModel } from '../../src/registry/model-registry.js';
+import '../../src/serve/loaders.js';
 import { openStore } from '../../src/registry/open.js';
 import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
 import { servedRequests, shiftDiamonds } from './shift-helpers.js';

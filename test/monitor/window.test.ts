@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Frame } from '../../src/data/frame.js';
-import { referenceProfile } from '../../src/monitor/reference.js';
+import { referenceProfile } from '../../src/drift/reference.js';
 import { currentData, describeWindow, parseWindow, splitWindows } from '../../src/monitor/window.js';
 import type { PredictionRecord } from '../../src/registry/types.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
-import type { Target } from '../../src/estimator.js';
+import type { Target } from '../../src/estimator/contract.js';
+import { loadModel, loadTransformer, saveModel } from '../../src/estimator/persist.js';
 import { ridge } from '../../src/models/linear/ridge.js';
-import { loadModel, loadTransformer, saveModel } from '../../src/persist.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 

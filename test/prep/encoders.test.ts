@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { SchemaError, UsageError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
-import { SchemaError, UsageError } from '../../src/errors.js';
-import type { Estimator, Target } from '../../src/estimator.js';
+import type { Estimator, Target } from '../../src/estimator/contract.js';
+import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
 import { linearRegression } from '../../src/models/linear/ridge.js';
-import { loadTransformer, saveModel } from '../../src/persist.js';
 import { chainTransformers } from '../../src/prep/chain.js';
 import { columnTransformer } from '../../src/prep/column-transformer.js';
 import { ordinalEncoder } from '../../src/prep/ordinal.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 import { targetEncoder } from '../../src/prep/target-encoder.js';
-import { Rng } from '../../src/random.js';
 import { expectOracleMatrix, oracleCase, sharedTable } from './more-fixture.js';
 
 describe('ordinal encoder', () => {

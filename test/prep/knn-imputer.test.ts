@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SchemaError } from '../../src/core/errors.js';
 import { Frame } from '../../src/data/frame.js';
-import { SchemaError } from '../../src/errors.js';
-import { loadTransformer, saveModel } from '../../src/persist.js';
+import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
 import { knnImputer } from '../../src/prep/knn-imputer.js';
 import { expectOracleMatrix, oracleCase, sharedTable } from './more-fixture.js';
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import type { FittedTransformer } from '../../src/estimator.js';
-import { loadTransformer, saveModel } from '../../src/persist.js';
+import type { FittedTransformer } from '../../src/estimator/contract.js';
+import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
 import { SHARED_DATASETS } from '../helpers.js';
 
 /** A case of prep_more.json (written by test/fixtures/prep/make_prep_more.py). */

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SchemaError } from '../../src/core/errors.js';
 import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import { SchemaError } from '../../src/errors.js';
-import type { Transformer } from '../../src/estimator.js';
+import type { Transformer } from '../../src/estimator/contract.js';
+import { loadModel, loadTransformer, saveModel } from '../../src/estimator/persist.js';
 import { linearRegression, ridge } from '../../src/models/linear/ridge.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { loadModel, loadTransformer, saveModel } from '../../src/persist.js';
 import { chainTransformers } from '../../src/prep/chain.js';
 import { byKind, columnTransformer } from '../../src/prep/column-transformer.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';

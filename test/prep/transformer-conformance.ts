@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeArtifact, encodeArtifact } from '../../src/artifact.js';
+import { decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
+import { KeelError, SchemaError, UsageError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { type Column, categoricalFromLabels, countMissing, valueAt } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
-import { KeelError, SchemaError, UsageError } from '../../src/errors.js';
-import type { FittedTransformer, SupervisedTask, Target, Transformer } from '../../src/estimator.js';
-import { loadTransformer, saveModel } from '../../src/persist.js';
-import { Rng } from '../../src/random.js';
+import type { FittedTransformer, SupervisedTask, Target, Transformer } from '../../src/estimator/contract.js';
+import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
 
 /**
  * The transformer counterpart of test/models/conformance.ts: one suite every

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Frame } from '../../src/data/frame.js';
-import { loadTransformer, saveModel } from '../../src/persist.js';
+import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
 import { outlierClipper } from '../../src/prep/clip.js';
 import { polynomialFeatures } from '../../src/prep/polynomial.js';
 import { powerTransformer } from '../../src/prep/power.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import { categoricalFromLabels } from '../../src/data/column.js';
 import {
   averageRanks,
@@ -14,7 +15,6 @@ import {
   spearmanMatrix,
 } from '../../src/profile/associations.js';
 import { sortedPresent, sortWithRows } from '../../src/profile/stats.js';
-import { Rng } from '../../src/random.js';
 
 const NaN_ = Number.NaN;
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import { type Column, categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { countDuplicateRows, duplicateColumnGroups } from '../../src/profile/duplicates.js';
 import { groupAccuracy, populationStabilityIndex, timeShiftScores } from '../../src/profile/findings.js';
 import { profileFrame } from '../../src/profile/profile.js';
 import type { Finding } from '../../src/profile/types.js';
-import { Rng } from '../../src/random.js';
 
 function num(
   name: string,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { SchemaError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { type Column, categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
-import { SchemaError } from '../../src/errors.js';
 import { profileFrameAsync } from '../../src/profile/parallel.js';
 import { profileFrame, SAMPLE_ROWS } from '../../src/profile/profile.js';
 import type { Profile } from '../../src/profile/types.js';
-import { Rng } from '../../src/random.js';
 
 function num(name: string, values: Float64Array, kind: 'numeric' | 'integer' | 'id' = 'numeric'): Column {
   return { storage: 'number', name, kind, values };

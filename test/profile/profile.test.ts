@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SchemaError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { type Column, categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import { SchemaError } from '../../src/errors.js';
 import { spearman } from '../../src/profile/associations.js';
 import { profileFrame, SAMPLE_ROWS } from '../../src/profile/profile.js';
 import type { Profile } from '../../src/profile/types.js';
-import { Rng } from '../../src/random.js';
 
 interface ExpectedColumn {
   missing: number;

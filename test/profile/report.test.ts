@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, formatCompact, formatDate, formatPercent } from '../../src/profile/report/format.js';
 import { renderProfileHtml, renderProfileText } from '../../src/profile/report/index.js';
 import { rankFindings } from '../../src/profile/report/summary.js';
-import { barChartSvg, heatmapSvg, histogramSvg, niceTicks } from '../../src/profile/report/svg.js';
 import type { Profile } from '../../src/profile/types.js';
+import { escapeHtml, formatCompact, formatDate, formatPercent } from '../../src/report/format.js';
+import { barChartSvg, heatmapSvg, histogramSvg, niceTicks } from '../../src/report/svg.js';
 import {
   CONTROL_NAME,
   HOSTILE_LEVEL,

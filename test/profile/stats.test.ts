@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
 import { categoricalFromLabels, type NumberColumn } from '../../src/data/column.js';
 import {
   histogramBinCount,
@@ -9,7 +10,6 @@ import {
   sortedPresent,
   sortWithRows,
 } from '../../src/profile/stats.js';
-import { Rng } from '../../src/random.js';
 
 function numbers(
   name: string,

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { KeelError } from '../../src/errors.js';
+import { KeelError } from '../../src/core/errors.js';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/registry/migrations.js';
 import { openDatabase, openStore } from '../../src/registry/open.js';
 import type { SqlStore } from '../../src/registry/sql-store.js';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError, UsageError } from '../../src/errors.js';
+import { DataError, UsageError } from '../../src/core/errors.js';
 import { createArtifactStore, sha256 } from '../../src/registry/artifacts.js';
 import { tempDir } from '../helpers.js';
 import { fiveMegabytes } from './put-artifact-child.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeelError } from '../../src/errors.js';
+import { KeelError } from '../../src/core/errors.js';
 import { MIGRATIONS, migrate } from '../../src/registry/migrations.js';
 import { openDatabase, openStore } from '../../src/registry/open.js';
 import type { SqlStore } from '../../src/registry/sql-store.js';

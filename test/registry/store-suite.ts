@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { KeelError } from '../../src/core/errors.js';
 import type { Schema } from '../../src/data/schema.js';
-import { KeelError } from '../../src/errors.js';
 import { MIGRATIONS, migrate } from '../../src/registry/migrations.js';
 import { openDatabase, openStore } from '../../src/registry/open.js';
 import type { MetricPoint, Store } from '../../src/registry/types.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, UsageError } from '../../src/errors.js';
+import { ConnectionError, UsageError } from '../../src/core/errors.js';
 import { openStore } from '../../src/registry/open.js';
 import { SKIP_POSTGRES, tempDir } from '../helpers.js';
 import { freshPostgresDatabase } from '../postgres.js';

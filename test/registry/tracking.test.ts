@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { schemaOf } from '../../src/data/schema.js';
-import { UsageError } from '../../src/errors.js';
 import { logistic } from '../../src/models/linear/logistic.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { pipeline } from '../../src/prep/pipeline.js';

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { KeelError } from '../../src/core/errors.js';
 import { type Column, valueAt } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { writeCsv, writeParquet } from '../../src/data/write.js';
-import { KeelError } from '../../src/errors.js';
-import type { Model } from '../../src/estimator.js';
+import type { Model } from '../../src/estimator/contract.js';
 import { catalogEntry } from '../../src/models/catalog.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';

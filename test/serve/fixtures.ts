@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { schemaOf } from '../../src/data/schema.js';
-import type { Model } from '../../src/estimator.js';
+import type { Model } from '../../src/estimator/contract.js';
 import { catalogEntry } from '../../src/models/catalog.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/data/frame.js';
-import type { Model } from '../../src/estimator.js';
+import type { Model } from '../../src/estimator/contract.js';
 import type { PredictionRecord, Store } from '../../src/registry/types.js';
 import type { PredictionSink } from '../../src/serve/options.js';
 import { type RunningServer, serve } from '../../src/serve/server.js';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { openStore } from '../../src/registry/open.js';
 import type { SqlStore } from '../../src/registry/sql-store.js';
 import type { PredictionRecord } from '../../src/registry/types.js';

@@ -1,6 +1,6 @@
 // `keel serve ARGS…` from the sources, as bin/keel.js runs it from dist/ (the tests need no build).
 import { serveCommand } from '../../src/cli/serve.js';
-import { formatError, KeelError } from '../../src/errors.js';
+import { formatError, KeelError } from '../../src/core/errors.js';
 
 serveCommand.run(process.argv.slice(2)).then(
   (code) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/data/frame.js';
-import type { Model } from '../../src/estimator.js';
+import type { Model } from '../../src/estimator/contract.js';
 import { linearRegression } from '../../src/models/linear/ridge.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { pipeline } from '../../src/prep/pipeline.js';

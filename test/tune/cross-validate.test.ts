@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import { readTable } from '../../src/data/read.js';
-import { UsageError } from '../../src/errors.js';
 import { linearRegression, ridge } from '../../src/models/linear/ridge.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { pipeline } from '../../src/prep/pipeline.js';

@@ -6,7 +6,8 @@
  * Content-Security-Policy refuses to run anything else even if some slipped through.
  */
 
-import { reportPage, scriptSafeJson } from '../../profile/report/page-assets.js';
+import { reportPage, scriptSafeJson } from '../../report/page.js';
+import { MODEL_REPORT_CSS } from '../../report/styles.js';
 import { calibrationSection, confusionSection, curvesSection } from './sections/classification.js';
 import { cvSection } from './sections/cv.js';
 import { dataSection } from './sections/data.js';
@@ -18,7 +19,6 @@ import { pdpSection } from './sections/pdp.js';
 import { pipelineSection } from './sections/pipeline.js';
 import { residualsSection } from './sections/regression.js';
 import { reportTitle, summaryHeader } from './sections/summary.js';
-import { MODEL_REPORT_CSS } from './styles.js';
 import type { ModelReport, ReportTask } from './types.js';
 
 /** The element id of the embedded JSON, for programs that read a report back. */

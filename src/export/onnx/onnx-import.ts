@@ -1,7 +1,7 @@
+import { DataError, SchemaError, UsageError } from '../../core/errors.js';
 import type { ColumnSchema, Schema } from '../../data/schema.js';
-import { DataError, SchemaError, UsageError } from '../../errors.js';
-import type { SupervisedTask } from '../../estimator.js';
-import { saveModel } from '../../persist.js';
+import type { SupervisedTask } from '../../estimator/contract.js';
+import { saveModel } from '../../estimator/persist.js';
 import type { ModelVersionRecord, Store } from '../../registry/types.js';
 import { type InputLayout, OnnxModel, type OnnxValue, type OutputPlan } from './onnx-model.js';
 import type { TensorType } from './onnx-session.js';

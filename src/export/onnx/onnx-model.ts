@@ -1,9 +1,9 @@
-import type { Artifact, Json } from '../../artifact.js';
+import type { Artifact, Json } from '../../core/artifact.js';
+import { DataError, SchemaError } from '../../core/errors.js';
 import { Frame, type Matrix } from '../../data/frame.js';
-import { DataError, SchemaError } from '../../errors.js';
-import type { Model, Params, SupervisedTask } from '../../estimator.js';
+import type { Model, Params, SupervisedTask } from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
 import { inputMatrix } from '../../models/input.js';
-import { registerLoader } from '../../persist.js';
 import { SyncOnnxSession, type TensorData, type TensorType } from './onnx-session.js';
 
 /**

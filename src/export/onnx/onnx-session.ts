@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { DataError } from '../../errors.js';
-import { workerEntry } from '../../worker-entry.js';
+import { DataError } from '../../core/errors.js';
+import { workerEntry } from '../../core/worker-entry.js';
 
 /**
  * An ONNX session that answers synchronously, so an imported ONNX model keeps

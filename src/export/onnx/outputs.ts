@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { attr, type GraphBuilder, ML_DOMAIN } from './graph.js';
 import { DataType } from './onnx-proto.js';
 import type { GraphColumns } from './prep.js';

@@ -1,5 +1,5 @@
-import { UsageError } from '../../errors.js';
-import type { FittedTransformer } from '../../estimator.js';
+import { UsageError } from '../../core/errors.js';
+import type { FittedTransformer } from '../../estimator/contract.js';
 import { FittedChain } from '../../prep/chain.js';
 import { FittedColumnTransformer } from '../../prep/column-transformer.js';
 import { FittedImputer } from '../../prep/impute.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { GbdtModel } from '../../models/boost/gbdt-model.js';
 import { BITSET_WORDS, type BoostedTrees } from '../../models/boost/trees.js';
 import type { TreeModel } from '../../models/tree/tree-model.js';

@@ -1,10 +1,10 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
+import { UsageError } from '../../core/errors.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
+import { Rng } from '../../core/random.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import { UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { registerLoader } from '../../persist.js';
-import { Rng } from '../../random.js';
+import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
 import { resolveMaxFeatures } from '../tree/tree-params.js';
 import {

@@ -1,5 +1,5 @@
+import type { Rng } from '../../core/random.js';
 import type { Matrix } from '../../data/frame.js';
-import type { Rng } from '../../random.js';
 
 /**
  * Isolation trees (Liu, Ting & Zhou 2008), stored end to end as parallel

@@ -1,11 +1,18 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
+import { SchemaError } from '../../core/errors.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import { SchemaError } from '../../errors.js';
-import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { registerLoader } from '../../persist.js';
+import type {
+  Estimator,
+  FitOptions,
+  Model,
+  Params,
+  SupervisedTask,
+  Target,
+} from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
+import { columnVariances } from '../../numeric/linalg.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
-import { columnVariances } from '../linalg.js';
 
 /**
  * Naive Bayes classifiers, as scikit-learn's GaussianNB, MultinomialNB and

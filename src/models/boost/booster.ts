@@ -1,4 +1,4 @@
-import type { Rng } from '../../random.js';
+import type { Rng } from '../../core/random.js';
 import { type FitArena, histogramViews } from './arena.js';
 import type { BinMapper } from './bins.js';
 import { type GrownTree, type GrowSettings, growTree } from './grow.js';

@@ -1,5 +1,5 @@
+import { SchemaError } from '../../core/errors.js';
 import { Frame, type Matrix } from '../../data/frame.js';
-import { SchemaError } from '../../errors.js';
 import { inputMatrix } from '../input.js';
 import type { BinMapper, RawFeature } from './bins.js';
 

@@ -1,7 +1,7 @@
-import type { Artifact, Json } from '../../artifact.js';
+import type { Artifact, Json } from '../../core/artifact.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Model, SupervisedTask } from '../../estimator.js';
-import { registerLoader } from '../../persist.js';
+import type { Model, SupervisedTask } from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
 import { argmaxRows } from '../tree/flat-tree.js';
 import type { BinMapper } from './bins.js';
 import { categoryBinMaps, type FeatureSpec, predictionInput } from './features.js';

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
+import { withDefaults } from '../../core/params.js';
+import { Rng } from '../../core/random.js';
 import { Frame, type Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, SupervisedTask, Target } from '../../estimator.js';
-import { withDefaults } from '../../params.js';
-import { Rng } from '../../random.js';
+import type { Estimator, FitOptions, SupervisedTask, Target } from '../../estimator/contract.js';
 import { checkRows, earlyStoppingHoldOut, requireTarget, trainingNames } from '../input.js';
 import { fitArena } from './arena.js';
 import { binGroups, fitBins, type RawFeature } from './bins.js';

@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { workerEntry } from '../../worker-entry.js';
+import { workerEntry } from '../../core/worker-entry.js';
 import { waitForStart } from '../tree/parallel.js';
 import type { FitArena } from './arena.js';
 import { type GrowData, type HistogramBuilder, type OrderedGradients, sumGroupShare } from './histogram.js';

@@ -1,6 +1,6 @@
-import { UsageError } from '../../errors.js';
-import type { Params } from '../../estimator.js';
-import { checkNumber } from '../../params.js';
+import { UsageError } from '../../core/errors.js';
+import { checkNumber } from '../../core/params.js';
+import type { Params } from '../../estimator/contract.js';
 import { LOSS_NAMES, type LossName } from './loss.js';
 
 /**

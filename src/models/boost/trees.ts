@@ -1,4 +1,4 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
 import type { BinMapper } from './bins.js';
 import type { GrownTree } from './grow.js';
 

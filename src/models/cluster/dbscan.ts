@@ -1,8 +1,8 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { registerLoader } from '../../persist.js';
+import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
 import { KdTree } from '../neighbors/kd-tree.js';
 import { reducedDistance } from '../neighbors/search.js';

@@ -1,12 +1,12 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
+import { UsageError } from '../../core/errors.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
+import { Rng } from '../../core/random.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import { UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { registerLoader } from '../../persist.js';
-import { Rng } from '../../random.js';
+import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
+import { columnVariances } from '../../numeric/linalg.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
-import { columnVariances } from '../linalg.js';
 import { type LloydResult, lloyd, squaredDistance, squaredDistanceUpTo } from './lloyd.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Matrix } from '../../data/frame.js';
-import { partialSquaredDistance } from '../linalg.js';
+import { partialSquaredDistance } from '../../numeric/linalg.js';
 
 /**
  * Lloyd's iterations for k-means with Elkan's bounds (C. Elkan, "Using the

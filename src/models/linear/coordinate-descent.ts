@@ -1,11 +1,11 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
+import { UsageError } from '../../core/errors.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import { UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { registerLoader } from '../../persist.js';
+import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
+import { columnMeans, linearPredict } from '../../numeric/linalg.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
-import { columnMeans, linearPredict } from '../linalg.js';
 
 /**
  * Lasso and elastic net by cyclic coordinate descent (Friedman, Hastie &

@@ -1,13 +1,20 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
+import { UsageError } from '../../core/errors.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import { UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { registerLoader } from '../../persist.js';
+import type {
+  Estimator,
+  FitOptions,
+  Model,
+  Params,
+  SupervisedTask,
+  Target,
+} from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
+import { type LbfgsResult, minimizeLbfgs } from '../../numeric/lbfgs.js';
+import { columnMeans } from '../../numeric/linalg.js';
+import { minimizeOwlqn } from '../../numeric/owlqn.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
-import { columnMeans } from '../linalg.js';
-import { type LbfgsResult, minimizeLbfgs } from '../optimize/lbfgs.js';
-import { minimizeOwlqn } from '../optimize/owlqn.js';
 import { computeScores, LogisticLoss, sigmoid, toLogProbabilities } from './logistic-loss.js';
 
 /**

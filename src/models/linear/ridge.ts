@@ -1,10 +1,16 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { registerLoader } from '../../persist.js';
+import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
+import {
+  centredGram,
+  choleskySolve,
+  columnMeans,
+  linearPredict,
+  pseudoInverseSolve,
+} from '../../numeric/linalg.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
-import { centredGram, choleskySolve, columnMeans, linearPredict, pseudoInverseSolve } from '../linalg.js';
 
 /**
  * Least squares with an L2 penalty (ridge; alpha = 0 is ordinary least

@@ -1,9 +1,16 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
+import { UsageError } from '../../core/errors.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import { UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { registerLoader } from '../../persist.js';
+import type {
+  Estimator,
+  FitOptions,
+  Model,
+  Params,
+  SupervisedTask,
+  Target,
+} from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { KdTree } from './kd-tree.js';
 import { bruteForceNeighbours, type Metric, type Neighbours, type Points, trueDistance } from './search.js';

@@ -1,4 +1,4 @@
-import { partialSquaredDistance } from '../linalg.js';
+import { partialSquaredDistance } from '../../numeric/linalg.js';
 /**
  * Exact k-nearest-neighbour search by brute force, and the bounded buffer
  * both searches (this one and the k-d tree's) keep their k best in.

@@ -1,10 +1,17 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
+import { SchemaError, UsageError } from '../../core/errors.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
+import { Rng } from '../../core/random.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import { SchemaError, UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Model, Params, SupervisedTask, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { registerLoader } from '../../persist.js';
-import { Rng } from '../../random.js';
+import type {
+  Estimator,
+  FitOptions,
+  Model,
+  Params,
+  SupervisedTask,
+  Target,
+} from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
 import { checkRows, completeInput, earlyStoppingHoldOut, requireTarget, trainingNames } from '../input.js';
 import { ACTIVATIONS, type Activation, type OutputLink } from './activations.js';
 import { type Architecture, forward, initialNetwork, Network, Workspace } from './network.js';

@@ -1,6 +1,6 @@
+import { UsageError } from '../../core/errors.js';
+import type { Rng } from '../../core/random.js';
 import type { Matrix } from '../../data/frame.js';
-import { UsageError } from '../../errors.js';
-import type { Rng } from '../../random.js';
 import { Adam, type AdamSettings } from './adam.js';
 import { outputErrors } from './loss.js';
 import { backward, forward, Network, parameterCount, Workspace } from './network.js';

@@ -1,8 +1,8 @@
+import { UsageError } from '../../core/errors.js';
+import { withDefaults } from '../../core/params.js';
+import { Rng } from '../../core/random.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import { UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Params, SupervisedTask, Target } from '../../estimator.js';
-import { withDefaults } from '../../params.js';
-import { Rng } from '../../random.js';
+import type { Estimator, FitOptions, Params, SupervisedTask, Target } from '../../estimator/contract.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { CLASSIFICATION_CRITERIA, type Criterion } from './criterion.js';
 import { TreeGrower } from './grow.js';

@@ -1,4 +1,4 @@
-import { Rng } from '../../random.js';
+import { Rng } from '../../core/random.js';
 import type { TreeArrays } from './flat-tree.js';
 import { type GrowSettings, TreeGrower } from './grow.js';
 import type { TreeData } from './tree-data.js';

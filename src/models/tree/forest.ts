@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { UsageError } from '../../core/errors.js';
+import { checkNumber, withDefaults } from '../../core/params.js';
+import { Rng } from '../../core/random.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import { UsageError } from '../../errors.js';
-import type { Estimator, FitOptions, Params, SupervisedTask, Target } from '../../estimator.js';
-import { checkNumber, withDefaults } from '../../params.js';
-import { Rng } from '../../random.js';
+import type { Estimator, FitOptions, Params, SupervisedTask, Target } from '../../estimator/contract.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { checkCriterion } from './cart.js';
 import type { Criterion } from './criterion.js';

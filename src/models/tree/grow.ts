@@ -1,4 +1,4 @@
-import type { Rng } from '../../random.js';
+import type { Rng } from '../../core/random.js';
 import { addRow, type Criterion, impurity, nodeValue, splitProxy, statsSize } from './criterion.js';
 import { type TreeArrays, TreeBuilder } from './flat-tree.js';
 import type { TreeData } from './tree-data.js';

@@ -1,6 +1,6 @@
+import { Rng } from '../../core/random.js';
 import type { Matrix } from '../../data/frame.js';
-import type { Target } from '../../estimator.js';
-import { Rng } from '../../random.js';
+import type { Target } from '../../estimator/contract.js';
 import { argmaxRows, leafOf, type TreeArrays, treeCount } from './flat-tree.js';
 import { bootstrapCounts } from './forest-grow.js';
 

@@ -1,5 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { workerEntry } from '../../worker-entry.js';
+import { workerEntry } from '../../core/worker-entry.js';
 import type { TreeArrays } from './flat-tree.js';
 import type { ForestJob } from './forest-grow.js';
 import type { TreeData } from './tree-data.js';

@@ -1,7 +1,7 @@
-import type { Artifact } from '../../artifact.js';
+import type { Artifact } from '../../core/artifact.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Model, Params, SupervisedTask } from '../../estimator.js';
-import { registerLoader } from '../../persist.js';
+import type { Model, Params, SupervisedTask } from '../../estimator/contract.js';
+import { registerLoader } from '../../estimator/persist.js';
 import { completeInput } from '../input.js';
 import {
   argmaxRows,

@@ -1,5 +1,5 @@
-import { UsageError } from '../../errors.js';
-import { checkNumber } from '../../params.js';
+import { UsageError } from '../../core/errors.js';
+import { checkNumber } from '../../core/params.js';
 
 /**
  * Parameters shared by trees and forests, checked the same way everywhere.

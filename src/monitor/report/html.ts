@@ -6,8 +6,8 @@
  * escaped, and the Content-Security-Policy refuses to run anything else.
  */
 
-import { formatDate } from '../../profile/report/format.js';
-import { reportPage, scriptSafeJson } from '../../profile/report/page-assets.js';
+import { formatDate } from '../../report/format.js';
+import { reportPage, scriptSafeJson } from '../../report/page.js';
 import type { MonitorReport } from '../monitor-report.js';
 import { driftOverTimeSection } from './sections/drift-over-time.js';
 import { featuresSection } from './sections/features.js';

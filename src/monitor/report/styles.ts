@@ -4,7 +4,7 @@
  * grid of small multiples, with drifted columns marked in red.
  */
 
-import { MODEL_REPORT_CSS } from '../../explain/report/styles.js';
+import { MODEL_REPORT_CSS } from '../../report/styles.js';
 
 const MONITOR_EXTRA_CSS = `
 .verdict { display: flex; gap: 18px; align-items: flex-start; border-radius: 8px; padding: 12px 16px; margin: 6px 0 16px; border: 1px solid; }

@@ -3,9 +3,9 @@
  * windows, so every section says the same thing the same way.
  */
 
+import type { DriftTest } from '../../drift/drift.js';
 import { formatScore } from '../../explain/report/sections/common.js';
-import { formatDate, isFiniteNumber } from '../../profile/report/format.js';
-import type { DriftTest } from '../drift.js';
+import { formatDate, isFiniteNumber } from '../../report/format.js';
 import type { WindowSummary } from '../monitor-report.js';
 
 export const TEST_LABELS: Readonly<Record<DriftTest, string>> = {

@@ -3,7 +3,7 @@
  * champion was made: the same AutoML search within the time budget, or the
  * same model refitted with the champion's hyperparameters.
  */
-import type { Model } from '../../estimator.js';
+import type { Model } from '../../estimator/contract.js';
 import { targetFromFrame } from '../../models/target.js';
 import { defaultPreprocessing } from '../../prep/defaults.js';
 import { pipeline } from '../../prep/pipeline.js';

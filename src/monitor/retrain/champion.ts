@@ -5,13 +5,14 @@
  * same hyperparameters.
  */
 
-import { UsageError } from '../../errors.js';
-import type { Model, Params, SupervisedTask } from '../../estimator.js';
+import { UsageError } from '../../core/errors.js';
+import type { Model, Params, SupervisedTask } from '../../estimator/contract.js';
 import { METRICS, type SupervisedMetric, supervisedMetricFor } from '../../evaluate/registry.js';
 import { type CatalogEntry, catalogEntries, isSupervised } from '../../models/catalog.js';
 import { loadModel } from '../../registry/model-registry.js';
 import type { JsonObject, ModelVersionRecord, RunRecord, Store } from '../../registry/types.js';
 import { type AutomlOptions, DEFAULT_METRIC } from '../../tune/automl/index.js';
+import '../../serve/loaders.js';
 
 export interface Champion {
   readonly model: Model;

@@ -3,8 +3,9 @@
  * and (unless on a dry run) recording it all; the decision is what
  * `retrain` returns.
  */
+
+import { type DatasetDrift, detectDrift } from '../../drift/drift.js';
 import type { ActiveRun } from '../../registry/tracking.js';
-import { type DatasetDrift, detectDrift } from '../drift.js';
 import { fitChallenger, trainingMessage } from './challenger.js';
 import type { Plan } from './plan.js';
 import { type Recording, record, startTrainingRun } from './record.js';

@@ -3,11 +3,12 @@
  * rows and a recent holdout both models are scored on, with the checks that
  * there are enough of each and that the champion can read them.
  */
+
+import { UsageError } from '../../core/errors.js';
 import { isMissing } from '../../data/column.js';
 import type { Frame } from '../../data/frame.js';
 import { timeSplit } from '../../data/split.js';
-import { UsageError } from '../../errors.js';
-import type { Model } from '../../estimator.js';
+import type { Model } from '../../estimator/contract.js';
 import type { ModelVersionRecord } from '../../registry/types.js';
 import { RETRAIN_DEFAULTS } from './options.js';
 

@@ -5,8 +5,8 @@
  * holdout rows. The checks here refuse a bad request before anything is
  * written to the store or a minute is spent training.
  */
-import { UsageError } from '../../errors.js';
-import type { SupervisedTask } from '../../estimator.js';
+import { UsageError } from '../../core/errors.js';
+import type { SupervisedTask } from '../../estimator/contract.js';
 import type { Store } from '../../registry/types.js';
 import {
   type Champion,

@@ -3,11 +3,11 @@
  * whether the challenger takes the champion's place.
  */
 
-import { UsageError } from '../../errors.js';
-import type { Model, Target } from '../../estimator.js';
+import { UsageError } from '../../core/errors.js';
+import type { detectDrift } from '../../drift/drift.js';
+import type { Model, Target } from '../../estimator/contract.js';
 import { targetFromFrame } from '../../models/target.js';
 import { holdoutScores } from '../../tune/cross-validate.js';
-import type { detectDrift } from '../drift.js';
 import type { Plan } from './plan.js';
 
 export interface Verdict {

@@ -3,10 +3,16 @@
  * chart, the figures that matter for its kind, and a sentence on how to read it.
  */
 
+import {
+  escapeHtml,
+  formatCompact,
+  formatCount,
+  formatPercent,
+  isFiniteNumber,
+} from '../../report/format.js';
+import { barChartSvg, histogramSvg } from '../../report/svg.js';
 import type { ColumnProfile } from '../types.js';
-import { escapeHtml, formatCompact, formatCount, formatPercent, isFiniteNumber } from './format.js';
 import { summaryFigures } from './summary.js';
-import { barChartSvg, histogramSvg } from './svg.js';
 
 /** The chart for a column's distribution, or undefined when there is nothing to draw. */
 export function columnChart(column: ColumnProfile): string | undefined {

@@ -5,12 +5,18 @@
  * programs. All user data (column names, category values, messages) is escaped.
  */
 
+import {
+  escapeHtml,
+  formatCompact,
+  formatCount,
+  formatPercent,
+  isFiniteNumber,
+} from '../../report/format.js';
+import { REPORT_CSS, reportPage, scriptSafeJson } from '../../report/page.js';
+import { barChartSvg, type HeatmapScale, heatmapSvg, missingSvg } from '../../report/svg.js';
 import type { ColumnProfile, Finding, Profile } from '../types.js';
-import { escapeHtml, formatCompact, formatCount, formatPercent, isFiniteNumber } from './format.js';
 import { columnCard, columnChart } from './html-columns.js';
-import { REPORT_CSS, reportPage, scriptSafeJson } from './page-assets.js';
 import { rankFindings, SEVERITIES, summaryFigures } from './summary.js';
-import { barChartSvg, type HeatmapScale, heatmapSvg, missingSvg } from './svg.js';
 
 export function renderProfileHtml(profile: Profile): string {
   const title = `Profile of ${profile.source ?? 'a table'}`;

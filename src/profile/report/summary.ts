@@ -3,8 +3,8 @@
  * column's headline figures formatted for its kind.
  */
 
+import { formatCompact, formatDate, formatDuration, formatValue } from '../../report/format.js';
 import type { ColumnProfile, Finding, Severity } from '../types.js';
-import { formatCompact, formatDate, formatDuration, formatValue } from './format.js';
 
 export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'info'];
 

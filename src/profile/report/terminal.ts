@@ -4,8 +4,8 @@
  * Widths count code points, so wide (East Asian) characters may misalign.
  */
 
+import { formatCompact, formatCount, formatPercent, truncate } from '../../report/format.js';
 import type { ColumnProfile, Finding, Profile, Severity } from '../types.js';
-import { formatCompact, formatCount, formatPercent, truncate } from './format.js';
 import { rankFindings, summaryFigures } from './summary.js';
 
 export interface TextReportOptions {

@@ -1,5 +1,5 @@
-import { UsageError } from '../../errors.js';
-import type { Target } from '../../estimator.js';
+import { UsageError } from '../../core/errors.js';
+import type { Target } from '../../estimator/contract.js';
 import type { SupervisedMetric } from '../../evaluate/registry.js';
 import { argmaxRows } from '../../models/ensemble.js';
 import type { Fold } from '../splitters.js';

@@ -1,4 +1,4 @@
-import type { Model, Target } from '../../estimator.js';
+import type { Model, Target } from '../../estimator/contract.js';
 import { catalogEntry } from '../../models/catalog.js';
 import { argmaxRows, ensembleModel } from '../../models/ensemble.js';
 import { buildEnsemble } from './blend.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { UsageError } from '../../errors.js';
-import type { SupervisedTask } from '../../estimator.js';
+import { UsageError } from '../../core/errors.js';
+import type { SupervisedTask } from '../../estimator/contract.js';
 import { DEFAULT_ALGORITHMS } from './portfolio.js';
 import type { AutomlEvent } from './result.js';
 import { searchSpace } from './search-space.js';

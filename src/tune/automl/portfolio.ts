@@ -1,4 +1,4 @@
-import type { Params, SupervisedTask } from '../../estimator.js';
+import type { Params, SupervisedTask } from '../../estimator/contract.js';
 
 /**
  * The configurations AutoML tries before any model-based search: each

@@ -1,8 +1,8 @@
+import { SchemaError, UsageError } from '../../core/errors.js';
 import type { Column } from '../../data/column.js';
 import { isMissing } from '../../data/column.js';
 import type { Frame } from '../../data/frame.js';
-import { SchemaError, UsageError } from '../../errors.js';
-import type { SupervisedTask, Target } from '../../estimator.js';
+import type { SupervisedTask, Target } from '../../estimator/contract.js';
 import { targetFromFrame } from '../../models/target.js';
 import { profileFrame } from '../../profile/profile.js';
 import type { Profile } from '../../profile/types.js';

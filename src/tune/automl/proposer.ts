@@ -1,5 +1,5 @@
-import type { Params } from '../../estimator.js';
-import { Rng } from '../../random.js';
+import { Rng } from '../../core/random.js';
+import type { Params } from '../../estimator/contract.js';
 import type { PortfolioEntry } from './portfolio.js';
 import { configKey, type SearchSpace } from './search-space.js';
 import { type AlgorithmRecord, chooseAlgorithm, type Observation, proposeTpe } from './tpe.js';

@@ -1,4 +1,4 @@
-import type { Model, Params, SupervisedTask, Target } from '../../estimator.js';
+import type { Model, Params, SupervisedTask, Target } from '../../estimator/contract.js';
 import type { Profile } from '../../profile/types.js';
 import type { Fold } from '../splitters.js';
 import type { CvChoice, DroppedColumn } from './prepare.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { better, entryOf } from './leaderboard.js';
 import type { AutomlOptions, Settings } from './options.js';
 import type { Prepared } from './prepare.js';

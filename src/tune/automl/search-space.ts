@@ -1,7 +1,7 @@
-import { UsageError } from '../../errors.js';
-import type { Params, SupervisedTask } from '../../estimator.js';
+import { UsageError } from '../../core/errors.js';
+import type { Rng } from '../../core/random.js';
+import type { Params, SupervisedTask } from '../../estimator/contract.js';
 import { catalogEntry } from '../../models/catalog.js';
-import type { Rng } from '../../random.js';
 
 /**
  * Where AutoML looks for hyperparameters: per algorithm, a range for each

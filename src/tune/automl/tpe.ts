@@ -1,6 +1,6 @@
-import type { Params } from '../../estimator.js';
-import { normalCdf } from '../../prep/normal.js';
-import type { Rng } from '../../random.js';
+import type { Rng } from '../../core/random.js';
+import type { Params } from '../../estimator/contract.js';
+import { normalCdf } from '../../numeric/normal.js';
 import {
   type Choice,
   type Dimension,

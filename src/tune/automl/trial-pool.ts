@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../core/worker-entry.js';
 import type { Column } from '../../data/column.js';
-import { workerEntry } from '../../worker-entry.js';
 import {
   CANCELLED,
   failedOutcome,

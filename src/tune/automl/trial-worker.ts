@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Column } from '../../data/column.js';
-import type { Target } from '../../estimator.js';
+import type { Target } from '../../estimator/contract.js';
 import type { Fold } from '../splitters.js';
 import type { TrialOutcome, TrialSpec } from './trial.js';
 

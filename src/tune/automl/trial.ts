@@ -1,11 +1,11 @@
+import { UsageError } from '../../core/errors.js';
+import { Rng } from '../../core/random.js';
 import type { Frame } from '../../data/frame.js';
-import { UsageError } from '../../errors.js';
-import type { Estimator, Params, SupervisedTask, Target } from '../../estimator.js';
+import type { Estimator, Params, SupervisedTask, Target } from '../../estimator/contract.js';
 import { type SupervisedMetric, supervisedMetricFor } from '../../evaluate/registry.js';
 import { catalogEntry } from '../../models/catalog.js';
 import { defaultPreprocessing } from '../../prep/defaults.js';
 import { pipeline } from '../../prep/pipeline.js';
-import { Rng } from '../../random.js';
 import type { Fold } from '../splitters.js';
 
 /**

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/core/errors.js';
 import { readTable } from '../../../src/data/read.js';
-import { UsageError } from '../../../src/errors.js';
-import type { Target } from '../../../src/estimator.js';
+import type { Target } from '../../../src/estimator/contract.js';
 import { targetFromFrame } from '../../../src/models/target.js';
 import { selectEnsemble } from '../../../src/tune/automl/ensemble.js';
 import { runTrial, type TrialSpec } from '../../../src/tune/automl/trial.js';

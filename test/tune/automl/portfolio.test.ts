@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/errors.js';
-import type { SupervisedTask } from '../../../src/estimator.js';
+import { UsageError } from '../../../src/core/errors.js';
+import { Rng } from '../../../src/core/random.js';
+import type { SupervisedTask } from '../../../src/estimator/contract.js';
 import { catalogEntry } from '../../../src/models/catalog.js';
-import { Rng } from '../../../src/random.js';
 import { DEFAULT_ALGORITHMS, portfolio } from '../../../src/tune/automl/portfolio.js';
 import { samplePrior, searchableAlgorithms, searchSpace } from '../../../src/tune/automl/search-space.js';
 

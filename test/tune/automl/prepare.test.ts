@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/core/errors.js';
 import type { Column } from '../../../src/data/column.js';
 import { Frame } from '../../../src/data/frame.js';
 import { readTable } from '../../../src/data/read.js';
-import { UsageError } from '../../../src/errors.js';
 import { prepareAutoml } from '../../../src/tune/automl/prepare.js';
 import { SHARED_DATASETS } from '../../helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/random.js';
+import { Rng } from '../../../src/core/random.js';
 import type { SearchSpace } from '../../../src/tune/automl/search-space.js';
 import { samplePrior } from '../../../src/tune/automl/search-space.js';
 import { chooseAlgorithm, type Observation, proposeTpe, splitByLoss } from '../../../src/tune/automl/tpe.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoricalFromLabels, type NumberColumn } from '../../../src/data/column.js';
 import type { Frame } from '../../../src/data/frame.js';
 import { readTable } from '../../../src/data/read.js';
-import type { Target } from '../../../src/estimator.js';
+import type { Target } from '../../../src/estimator/contract.js';
 import { targetFromFrame } from '../../../src/models/target.js';
 import {
   runTrial,

@@ -4,7 +4,6 @@
  * dependence of a categorical column (one bar per level).
  */
 
-import { formatCompact, truncate } from '../../../profile/report/format.js';
 import {
   AXIS,
   type Axis,
@@ -19,7 +18,8 @@ import {
   rectAt,
   svgRoot,
   textAt,
-} from './frame.js';
+} from '../../../report/chart-frame.js';
+import { formatCompact, truncate } from '../../../report/format.js';
 
 export interface ErrorBarRow {
   readonly label: string;

@@ -5,7 +5,6 @@
  * colour against side tells the direction of an effect.
  */
 
-import { formatCompact, truncate } from '../../../profile/report/format.js';
 import {
   AXIS,
   type Axis,
@@ -18,7 +17,8 @@ import {
   svgRoot,
   textAt,
   tooltip,
-} from './frame.js';
+} from '../../../report/chart-frame.js';
+import { formatCompact, truncate } from '../../../report/format.js';
 
 export interface SwarmColumn {
   readonly column: string;

@@ -5,9 +5,9 @@
  * print the row count and that share when there is room.
  */
 
-import { formatCount, formatPercent, truncate } from '../../../profile/report/format.js';
-import { heatColour } from '../../../profile/report/svg.js';
-import { INK, labelWidthPx, marks, rectAt, round1, svgRoot, textAt } from './frame.js';
+import { INK, labelWidthPx, marks, rectAt, round1, svgRoot, textAt } from '../../../report/chart-frame.js';
+import { formatCount, formatPercent, truncate } from '../../../report/format.js';
+import { heatColour } from '../../../report/svg.js';
 
 export interface ConfusionInput {
   readonly labels: readonly string[];

@@ -5,7 +5,6 @@
  * or perfectly calibrated model, a baseline).
  */
 
-import { formatCompact } from '../../../profile/report/format.js';
 import {
   type Axis,
   drawAxes,
@@ -20,7 +19,8 @@ import {
   textAt,
   tooltip,
   xyFrame,
-} from './frame.js';
+} from '../../../report/chart-frame.js';
+import { formatCompact } from '../../../report/format.js';
 
 export interface CurveSeries {
   readonly xs: readonly number[];

@@ -5,7 +5,6 @@
  * stroke the mean, so the reader sees both the average and the spread.
  */
 
-import { formatCompact, truncate } from '../../../profile/report/format.js';
 import {
   AXIS,
   BLUE,
@@ -18,7 +17,8 @@ import {
   svgRoot,
   textAt,
   tooltip,
-} from './frame.js';
+} from '../../../report/chart-frame.js';
+import { formatCompact, truncate } from '../../../report/format.js';
 
 export interface FoldStrip {
   readonly label: string;

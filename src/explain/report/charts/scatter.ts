@@ -3,8 +3,6 @@
  * predictions, predictions against actual values, and the spread of residuals.
  */
 
-import { formatCompact, formatCount } from '../../../profile/report/format.js';
-import type { ReferenceLine } from './curves.js';
 import {
   type Axis,
   BLUE,
@@ -17,7 +15,9 @@ import {
   round1,
   svgRoot,
   xyFrame,
-} from './frame.js';
+} from '../../../report/chart-frame.js';
+import { formatCompact, formatCount } from '../../../report/format.js';
+import type { ReferenceLine } from './curves.js';
 
 export interface ScatterInput {
   readonly kind: string;

@@ -5,10 +5,10 @@
  * the rest) when given, and otherwise says why they are absent.
  */
 
-import { formatPercent } from '../../../profile/report/format.js';
+import { BLUE, ORANGE, PALETTE, unitAxis } from '../../../report/chart-frame.js';
+import { formatPercent } from '../../../report/format.js';
 import { confusionSvg } from '../charts/confusion.js';
 import { type CurveSeries, curveChartSvg } from '../charts/curves.js';
-import { BLUE, ORANGE, PALETTE, unitAxis } from '../charts/frame.js';
 import type { ClassificationDiagnostics, ModelReport } from '../types.js';
 import { absentPanel, figure, formatScore, panel, plots, reasonFor } from './common.js';
 

@@ -4,7 +4,7 @@
  * scores and metrics.
  */
 
-import { escapeHtml, formatCompact, isFiniteNumber } from '../../../profile/report/format.js';
+import { escapeHtml, formatCompact, isFiniteNumber } from '../../../report/format.js';
 import type { ModelReport, OptionalPart } from '../types.js';
 
 export function panel(id: string, title: string, body: string, lead = ''): string {

@@ -3,7 +3,7 @@
  * range per metric, and each fold's score as a dot, so the spread is seen.
  */
 
-import { escapeHtml } from '../../../profile/report/format.js';
+import { escapeHtml } from '../../../report/format.js';
 import { foldDotsSvg } from '../charts/dots.js';
 import type { ModelReport } from '../types.js';
 import { absentNote, direction, figure, formatScore, metricLabel, panel } from './common.js';

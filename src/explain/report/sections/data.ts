@@ -3,7 +3,7 @@
  * spread, what the profile warned about, and which columns were left out.
  */
 
-import { escapeHtml, formatCount, formatPercent } from '../../../profile/report/format.js';
+import { escapeHtml, formatCount, formatPercent } from '../../../report/format.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import type { DataSummary, ModelReport, ReportFinding, ReportSeverity } from '../types.js';
 import { fact, figure, formatScore, panel, plots } from './common.js';

@@ -3,7 +3,7 @@
  * summary (trees and linear models), each with a note when absent.
  */
 
-import { escapeHtml } from '../../../profile/report/format.js';
+import { escapeHtml } from '../../../report/format.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import { beeswarmSvg } from '../charts/beeswarm.js';
 import type { ModelReport } from '../types.js';

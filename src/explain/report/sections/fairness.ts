@@ -3,7 +3,7 @@
  * errors differ between groups, the summary gaps, and warnings in plain words.
  */
 
-import { escapeHtml, formatCount, formatPercent, isFiniteNumber } from '../../../profile/report/format.js';
+import { escapeHtml, formatCount, formatPercent, isFiniteNumber } from '../../../report/format.js';
 import type {
   ModelReport,
   ReportClassificationFairness,

@@ -4,7 +4,7 @@
  * which differences are real and which are noise.
  */
 
-import { escapeHtml, formatCompact, isFiniteNumber, truncate } from '../../../profile/report/format.js';
+import { escapeHtml, formatCompact, isFiniteNumber, truncate } from '../../../report/format.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import type { LeaderboardRow, ModelReport, ParamValue } from '../types.js';
 import {

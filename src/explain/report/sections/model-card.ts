@@ -5,7 +5,7 @@
  * the report, and marked as a draft for a person to finish.
  */
 
-import { escapeHtml, formatCount } from '../../../profile/report/format.js';
+import { escapeHtml, formatCount } from '../../../report/format.js';
 import type { ModelCardText, ModelReport } from '../types.js';
 import { baseName, describeTask, formatScore, metricLabel, panel, plural } from './common.js';
 

@@ -3,9 +3,9 @@
  * curve over faint individual (ICE) curves; for a categorical one, a bar per level.
  */
 
+import { BLUE, niceAxis } from '../../../report/chart-frame.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import { curveChartSvg } from '../charts/curves.js';
-import { BLUE, niceAxis } from '../charts/frame.js';
 import type { CategoricalPdp, ModelReport, NumericPdp } from '../types.js';
 import { absentPanel, figure, formatScore, panel, plots, reasonFor } from './common.js';
 

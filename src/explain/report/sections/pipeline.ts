@@ -3,7 +3,7 @@
  * preprocessing decisions, how it was validated and, for an ensemble, its members.
  */
 
-import { escapeHtml, formatPercent } from '../../../profile/report/format.js';
+import { escapeHtml, formatPercent } from '../../../report/format.js';
 import type { CvDescription, EnsembleDescription, ModelReport } from '../types.js';
 import { formatScore, panel, plural } from './common.js';
 

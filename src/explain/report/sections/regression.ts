@@ -3,8 +3,8 @@
  * predictions, predictions against actual values, and the residuals' spread.
  */
 
-import { formatCount } from '../../../profile/report/format.js';
-import { niceAxis } from '../charts/frame.js';
+import { niceAxis } from '../../../report/chart-frame.js';
+import { formatCount } from '../../../report/format.js';
 import { binValues, scatterSvg, valueHistogramSvg } from '../charts/scatter.js';
 import type { ModelReport } from '../types.js';
 import { absentPanel, figure, panel, plots, reasonFor } from './common.js';

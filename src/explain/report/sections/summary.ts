@@ -3,7 +3,7 @@
  * score, where it is registered, and how the search ended.
  */
 
-import { escapeHtml, formatCount } from '../../../profile/report/format.js';
+import { escapeHtml, formatCount } from '../../../report/format.js';
 import type { ModelReport, ReportStop } from '../types.js';
 import {
   baseName,

@@ -21,8 +21,8 @@ import {
   svgRoot,
   textAt,
   xyFrame,
-} from '../../../explain/report/charts/frame.js';
-import { formatPercent, truncate } from '../../../profile/report/format.js';
+} from '../../../report/chart-frame.js';
+import { formatPercent, truncate } from '../../../report/format.js';
 import type { ColumnHistogram } from '../../monitor-report.js';
 import { shareAxis } from './share-axis.js';
 

@@ -5,6 +5,7 @@
  * as decayed. Windows without labels keep their place on the axis, empty.
  */
 
+import { formatScore } from '../../../explain/report/sections/common.js';
 import {
   type Axis,
   BLUE,
@@ -16,8 +17,7 @@ import {
   rectAt,
   svgRoot,
   xyFrame,
-} from '../../../explain/report/charts/frame.js';
-import { formatScore } from '../../../explain/report/sections/common.js';
+} from '../../../report/chart-frame.js';
 import type { PerformancePoint } from '../../monitor-report.js';
 import { ALERT, dot, type HorizontalLine, horizontalLines, WIDTH } from './timeline.js';
 

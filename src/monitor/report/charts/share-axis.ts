@@ -1,8 +1,8 @@
 /** An axis for shares of rows or features (0 to a nice value above the largest), labelled in percent. */
 
-import type { Axis } from '../../../explain/report/charts/frame.js';
-import { formatPercent } from '../../../profile/report/format.js';
-import { niceTicks } from '../../../profile/report/svg.js';
+import type { Axis } from '../../../report/chart-frame.js';
+import { formatPercent } from '../../../report/format.js';
+import { niceTicks } from '../../../report/svg.js';
 
 export function shareAxis(values: readonly number[], title: string, atLeast = 0.01): Axis {
   const largest = Math.max(atLeast, ...values.filter(Number.isFinite));

@@ -21,8 +21,8 @@ import {
   tooltip,
   type XyFrame,
   xyFrame,
-} from '../../../explain/report/charts/frame.js';
-import { truncate } from '../../../profile/report/format.js';
+} from '../../../report/chart-frame.js';
+import { truncate } from '../../../report/format.js';
 
 export const ALERT = '#c0392b';
 export const WIDTH = 560;

@@ -5,10 +5,10 @@
  * the windows.
  */
 
-import { type LegendEntry, niceAxis, PALETTE } from '../../../explain/report/charts/frame.js';
+import type { DriftTest } from '../../../drift/drift.js';
 import { figure, formatScore, panel, plots } from '../../../explain/report/sections/common.js';
-import { escapeHtml, formatCount, formatPercent, truncate } from '../../../profile/report/format.js';
-import type { DriftTest } from '../../drift.js';
+import { type LegendEntry, niceAxis, PALETTE } from '../../../report/chart-frame.js';
+import { escapeHtml, formatCount, formatPercent, truncate } from '../../../report/format.js';
 import type { MonitorReport, WindowScore, WindowSummary } from '../../monitor-report.js';
 import { shareAxis } from '../charts/share-axis.js';
 import {

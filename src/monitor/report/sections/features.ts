@@ -5,9 +5,9 @@
  * leans on most. The model's outputs follow in a table of their own.
  */
 
+import type { ColumnDrift } from '../../../drift/drift.js';
 import { absentNote, formatScore, panel } from '../../../explain/report/sections/common.js';
-import { escapeHtml, formatPercent } from '../../../profile/report/format.js';
-import type { ColumnDrift } from '../../drift.js';
+import { escapeHtml, formatPercent } from '../../../report/format.js';
 import type { MonitorReport, RankedFeature } from '../../monitor-report.js';
 import { driftRule, formatPValue, testLabel } from '../wording.js';
 

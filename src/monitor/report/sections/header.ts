@@ -4,7 +4,7 @@
  */
 
 import { fact, plural } from '../../../explain/report/sections/common.js';
-import { escapeHtml, formatCount, formatDate } from '../../../profile/report/format.js';
+import { escapeHtml, formatCount, formatDate } from '../../../report/format.js';
 import type { MonitorReport, Verdict } from '../../monitor-report.js';
 import { windowRange } from '../wording.js';
 

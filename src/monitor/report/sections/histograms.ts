@@ -5,7 +5,7 @@
  */
 
 import { absentNote, formatScore, panel } from '../../../explain/report/sections/common.js';
-import { escapeHtml } from '../../../profile/report/format.js';
+import { escapeHtml } from '../../../report/format.js';
 import type { ColumnHistogram, MonitorReport } from '../../monitor-report.js';
 import { categoricalBarsSvg, numericHistogramSvg } from '../charts/histograms.js';
 import { driftRule, isPValueTest, pPhrase, statisticMeaning, testLabel } from '../wording.js';

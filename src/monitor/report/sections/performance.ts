@@ -4,9 +4,9 @@
  * an empty chart would read as "no problem".
  */
 
-import { niceAxis } from '../../../explain/report/charts/frame.js';
 import { absentNote, figure, formatScore, panel } from '../../../explain/report/sections/common.js';
-import { escapeHtml, formatCount, formatPercent } from '../../../profile/report/format.js';
+import { niceAxis } from '../../../report/chart-frame.js';
+import { escapeHtml, formatCount, formatPercent } from '../../../report/format.js';
 import type { MonitorReport, PerformanceSeries } from '../../monitor-report.js';
 import { performanceSvg } from '../charts/performance.js';
 import { windowAxis } from '../charts/timeline.js';

@@ -5,9 +5,9 @@
  * predictions however small the drift statistics are.
  */
 
+import type { QualityIssue } from '../../../drift/drift.js';
 import { panel } from '../../../explain/report/sections/common.js';
-import { escapeHtml, formatPercent } from '../../../profile/report/format.js';
-import type { QualityIssue } from '../../drift.js';
+import { escapeHtml, formatPercent } from '../../../report/format.js';
 import type { MonitorReport } from '../../monitor-report.js';
 
 const CHECK_LABELS: Readonly<Record<QualityIssue['check'], string>> = {

@@ -3,8 +3,8 @@
  * `chi2.sf`, and for drift the two-sample form, `scipy.stats.chi2_contingency`
  * on the 2 × k table.
  */
-import { UsageError } from '../errors.js';
-import { logGamma } from '../prep/special.js';
+import { UsageError } from '../core/errors.js';
+import { logGamma } from '../numeric/special.js';
 import { clamp01, requireValues } from './stat-guards.js';
 
 export interface ChiSquareResult {

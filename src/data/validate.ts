@@ -1,7 +1,7 @@
-import type { Column } from '../data/column.js';
-import { Frame } from '../data/frame.js';
-import { NOT_FINITE, type RequestTable } from './body.js';
+import type { Column } from './column.js';
+import { Frame } from './frame.js';
 import type { InputColumn, InputSpec } from './input-spec.js';
+import { NOT_FINITE, type RequestTable } from './request-table.js';
 
 /**
  * A request checked against the model's input, every problem collected

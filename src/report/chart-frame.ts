@@ -5,8 +5,8 @@
  * tell what the chart draws from its scaffolding.
  */
 
-import { escapeHtml, formatCompact, truncate } from '../../../profile/report/format.js';
-import { niceTicks, type Tick, textWidthPx } from '../../../profile/report/svg.js';
+import { escapeHtml, formatCompact, truncate } from './format.js';
+import { niceTicks, type Tick, textWidthPx } from './svg.js';
 
 export const FONT_PX = 11;
 export const INK = '#4b5563';

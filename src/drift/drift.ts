@@ -17,9 +17,10 @@
  * bin for numbers — against the current counts in the same bins. Missing
  * values are left out of every test; the missing-rate check watches them.
  */
+
+import { UsageError } from '../core/errors.js';
 import type { Column } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
 import { type ColumnDrift, compareColumn, type DriftTest } from './column-drift.js';
 import { percent } from './drift-wording.js';
 import { type QualityIssue, schemaIssues } from './quality.js';

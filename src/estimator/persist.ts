@@ -1,6 +1,6 @@
-import { type Artifact, decodeArtifact, encodeArtifact } from './artifact.js';
-import { DataError } from './errors.js';
-import type { FittedTransformer, Model } from './estimator.js';
+import { type Artifact, decodeArtifact, encodeArtifact } from '../core/artifact.js';
+import { DataError } from '../core/errors.js';
+import type { FittedTransformer, Model } from './contract.js';
 
 /**
  * Loading maps an artifact's `kind` to the function that rebuilds that kind

@@ -1,7 +1,6 @@
-import type { Column, ColumnKind } from '../data/column.js';
-import { Frame } from '../data/frame.js';
-import type { ColumnSchema, Schema } from '../data/schema.js';
-import type { Model } from '../estimator.js';
+import type { Column, ColumnKind } from './column.js';
+import { Frame } from './frame.js';
+import type { ColumnSchema, Schema } from './schema.js';
 
 /**
  * What a served model accepts, worked out once when it is loaded: each input
@@ -21,6 +20,11 @@ export interface InputColumn {
   readonly acceptsMissing: boolean;
 }
 
+/** What the probe needs of a model: that it predicts a frame (or throws). */
+export interface Predictor {
+  predict(frame: Frame): unknown;
+}
+
 export interface InputSpec {
   readonly columns: readonly InputColumn[];
   readonly byName: ReadonlyMap<string, InputColumn>;
@@ -37,7 +41,7 @@ const MAX_PROBED_COLUMNS = 256;
  * row with every value missing; if the model refuses the latter, it tries
  * each column missing alone.
  */
-export function inputSpec(schema: Schema, model: Model): InputSpec {
+export function inputSpec(schema: Schema, model: Predictor): InputSpec {
   const base = schema.columns.map((c) => baseColumn(c));
   const accepts = probeMissing(base, model);
   const columns = base.map((c, j) => ({ ...c, acceptsMissing: accepts[j]! }));
@@ -64,7 +68,7 @@ function baseColumn(c: ColumnSchema): InputColumn {
   };
 }
 
-function probeMissing(columns: readonly InputColumn[], model: Model): boolean[] {
+function probeMissing(columns: readonly InputColumn[], model: Predictor): boolean[] {
   const all = columns.map(() => true);
   if (
     !predicts(
@@ -89,7 +93,7 @@ function probeMissing(columns: readonly InputColumn[], model: Model): boolean[] 
   );
 }
 
-function predicts(model: Model, frame: Frame): boolean {
+function predicts(model: Predictor, frame: Frame): boolean {
   try {
     model.predict(frame);
     return true;

@@ -4,8 +4,9 @@
  * and a sentence that says what the result means. Feature columns also get
  * their data-quality checks here, while their current values are at hand.
  */
+
+import { UsageError } from '../core/errors.js';
 import type { Column } from '../data/column.js';
-import { UsageError } from '../errors.js';
 import { type CurrentValues, currentValues } from './current-values.js';
 import type { DriftSettings } from './drift.js';
 import { formatNumber } from './drift-wording.js';

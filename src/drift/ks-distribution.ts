@@ -2,7 +2,7 @@
  * The distribution of the one-sample Kolmogorov–Smirnov statistic Dₙ, whose
  * tail gives the two-sample test its asymptotic p-value (ks.ts).
  */
-import { logGamma } from '../prep/special.js';
+import { logGamma } from '../numeric/special.js';
 import { clamp01 } from './stat-guards.js';
 
 /**

@@ -17,11 +17,12 @@
  * numeric columns of full-precision random doubles, 799 kB (16 kB a column);
  * the diamonds table (7 numeric columns with few digits, 3 categorical), 35 kB.
  */
+
+import { UsageError } from '../core/errors.js';
+import { Rng } from '../core/random.js';
 import type { Column, ColumnKind, NumberColumn } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { UsageError } from '../errors.js';
 import { countDistinctSorted, sortedPresent } from '../profile/stats.js';
-import { Rng } from '../random.js';
 import { binCounts, populationStd, quantileBinEdges } from './stats.js';
 
 export const REFERENCE_FORMAT = 'keel.reference-profile';

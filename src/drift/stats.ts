@@ -20,7 +20,7 @@
  * ks-distribution.ts) and the chi-squared tests in chi-square.ts; all are
  * re-exported here, so callers import every statistic from this module.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { populationStabilityIndex } from '../profile/findings.js';
 import { lowerBound, quantileSorted, sortedPresent } from '../profile/stats.js';
 import { requireValues } from './stat-guards.js';

@@ -1,6 +1,6 @@
-import type { Artifact } from './artifact.js';
-import type { Frame, Matrix } from './data/frame.js';
-import type { Rng } from './random.js';
+import type { Artifact } from '../core/artifact.js';
+import type { Rng } from '../core/random.js';
+import type { Frame, Matrix } from '../data/frame.js';
 
 /**
  * The estimator contract, scikit-learn's made immutable:
@@ -39,10 +39,9 @@ export interface FitOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** The hyperparameters of an estimator: plain JSON-able values. */
-export type Params = {
-  readonly [name: string]: number | string | boolean | null | readonly (number | string)[];
-};
+import type { Params } from '../core/params.js';
+
+export type { Params };
 
 export interface Estimator<M extends Model = Model> {
   readonly kind: string;

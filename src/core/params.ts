@@ -1,7 +1,11 @@
 import { UsageError } from './errors.js';
-import type { Params } from './estimator.js';
 
 /** Hyperparameter checks shared by every estimator and transformer. */
+
+/** The hyperparameters of an estimator: plain JSON-able values. */
+export type Params = {
+  readonly [name: string]: number | string | boolean | null | readonly (number | string)[];
+};
 
 /** Merges user parameters over defaults, refusing unknown names (with the closest known one). */
 export function withDefaults<P extends Params>(kind: string, defaults: P, given: Partial<P> = {}): P {

@@ -3,7 +3,7 @@
  * each sample must hold a value, and a p-value built from sums and series is
  * kept inside [0, 1] whatever its rounding.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 export function requireValues(n1: number, n2: number, test: string): void {
   if (n1 === 0 || n2 === 0) {

@@ -4,7 +4,7 @@
  * steps, warnings, notes on absent sections and the model card.
  */
 
-import { REPORT_CSS } from '../../profile/report/page-assets.js';
+import { REPORT_CSS } from './page.js';
 
 const MODEL_REPORT_EXTRA_CSS = `
 .summary-text { max-width: 80ch; margin: 0 0 14px; }
