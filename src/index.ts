@@ -103,6 +103,7 @@ export { type InputLayout, OnnxModel, type OnnxModelSpec } from './export/onnx/o
 export { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from './models/catalog.js';
 export * from './models/index.js';
 export * from './monitor/index.js';
+export { mquantile, quantileSorted } from './numeric/quantile.js';
 export * from './prep/index.js';
 export * from './profile/index.js';
 export { datasetHash } from './registry/dataset-hash.js';

@@ -77,7 +77,9 @@ export function allImports(srcRoot: string): Import[] {
 /** Imports from a lower layer into a higher one (or from a folder the order does not place). */
 export function violations(imports: readonly Import[]): Import[] {
   const rank = (layer: string) => (LAYERS as readonly string[]).indexOf(layer);
-  return imports.filter((i) => rank(i.fromLayer) < 0 || rank(i.toLayer) < 0 || rank(i.toLayer) > rank(i.fromLayer));
+  return imports.filter(
+    (i) => rank(i.fromLayer) < 0 || rank(i.toLayer) < 0 || rank(i.toLayer) > rank(i.fromLayer),
+  );
 }
 
 /** Import counts between layers, for the table: rows import columns. */

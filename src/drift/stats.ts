@@ -21,8 +21,9 @@
  * re-exported here, so callers import every statistic from this module.
  */
 import { UsageError } from '../core/errors.js';
+import { quantileSorted } from '../numeric/quantile.js';
 import { populationStabilityIndex } from '../profile/findings.js';
-import { lowerBound, quantileSorted, sortedPresent } from '../profile/stats.js';
+import { lowerBound, sortedPresent } from '../profile/stats.js';
 import { requireValues } from './stat-guards.js';
 
 export {

@@ -4,7 +4,9 @@
  * Labels are 0/1 with class 1 positive; scores are P(class 1) (or any score
  * that ranks class 1 higher), as a 1-D array or column 1 of an n×2 matrix.
  */
+
 import { UsageError } from '../core/errors.js';
+import { quantileSorted } from '../numeric/quantile.js';
 import {
   checkBinaryLabels,
   checkClassesPresent,
@@ -259,23 +261,7 @@ function uniformEdges(bins: number): Float64Array {
  */
 function quantileEdges(probabilities: ArrayLike<number>, bins: number): Float64Array {
   const sorted = Float64Array.from(probabilities).sort();
-  return uniformEdges(bins).map((level) => quantileLinear(sorted, (level * 100) / 100));
-}
-
-/**
- * numpy's default ("linear") quantile of ascending values: virtual index
- * h = (n − 1) q, interpolated from the nearer neighbour as numpy's `_lerp` does.
- */
-function quantileLinear(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  const h = (n - 1) * q;
-  if (h >= n - 1) return sorted[n - 1]!;
-  const below = Math.floor(h);
-  const gamma = h - below;
-  const a = sorted[below]!;
-  const b = sorted[below + 1]!;
-  const diff = b - a;
-  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+  return uniformEdges(bins).map((level) => quantileSorted(sorted, (level * 100) / 100));
 }
 
 /** How many of the inner edges (all but the first and last) are < p. */

@@ -4,6 +4,7 @@ import { Rng } from '../core/random.js';
 import type { CategoricalColumn, Column, NumberColumn } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import type { Model } from '../estimator/contract.js';
+import { mquantile } from '../numeric/quantile.js';
 
 /**
  * Partial dependence (Friedman 2001, "Greedy function approximation", §8.2)
@@ -151,17 +152,6 @@ function occurringLevels(column: CategoricalColumn): string[] {
   const seen = new Uint8Array(column.levels.length);
   for (const code of column.codes) if (code >= 0) seen[code] = 1;
   return column.levels.filter((_, code) => seen[code] === 1);
-}
-
-/** scipy's mstats.mquantiles with its defaults, which scikit-learn calls; written as scipy's arithmetic, to the last bit. */
-function mquantile(sorted: Float64Array, p: number): number {
-  const [alphap, betap] = [0.4, 0.4];
-  const n = sorted.length;
-  if (n === 1) return sorted[0]!;
-  const aleph = n * p + (alphap + p * (1 - alphap - betap));
-  const k = Math.floor(Math.min(Math.max(aleph, 1), n - 1));
-  const gamma = Math.min(Math.max(aleph - k, 0), 1);
-  return (1 - gamma) * sorted[k - 1]! + gamma * sorted[k]!;
 }
 
 /** numpy's linspace: start + i·step, the last point exactly `stop`. */

@@ -2,7 +2,8 @@ import { UsageError } from '../core/errors.js';
 import { Rng } from '../core/random.js';
 import type { SupervisedTask } from '../estimator/contract.js';
 import { type SupervisedMetric, supervisedMetricFor } from '../evaluate/registry.js';
-import { quantileSorted } from '../profile/stats.js';
+import { quantileSorted } from '../numeric/quantile.js';
+
 import type { PerformancePoint } from './monitor-report.js';
 import type { CurrentData } from './window.js';
 

@@ -4,7 +4,8 @@ import { checkNumber, withDefaults } from '../core/params.js';
 import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
 import { registerLoader } from '../estimator/persist.js';
-import { quantileSorted, sortedPresent } from '../profile/stats.js';
+import { quantileSorted } from '../numeric/quantile.js';
+import { sortedPresent } from '../profile/stats.js';
 import { numberColumn, numericValues } from './columns.js';
 
 /**

@@ -5,7 +5,8 @@ import type { Column } from '../data/column.js';
 import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
 import { registerLoader } from '../estimator/persist.js';
-import { quantileSorted, sortedPresent } from '../profile/stats.js';
+import { quantileSorted } from '../numeric/quantile.js';
+import { sortedPresent } from '../profile/stats.js';
 
 /**
  * Fills missing values with a per-column statistic learned on the training

@@ -6,7 +6,8 @@ import { Frame } from '../data/frame.js';
 import type { FitOptions, FittedTransformer, Params, Transformer } from '../estimator/contract.js';
 import { registerLoader } from '../estimator/persist.js';
 import { normalQuantile } from '../numeric/normal.js';
-import { quantileSorted, sortedPresent, upperBound } from '../profile/stats.js';
+import { quantileSorted } from '../numeric/quantile.js';
+import { sortedPresent, upperBound } from '../profile/stats.js';
 import { numberColumn, numericValues } from './columns.js';
 
 /**

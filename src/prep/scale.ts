@@ -4,7 +4,8 @@ import type { Frame } from '../data/frame.js';
 import { Frame as FrameClass } from '../data/frame.js';
 import type { FitOptions, Params } from '../estimator/contract.js';
 import { registerLoader } from '../estimator/persist.js';
-import { quantileSorted, sortedPresent } from '../profile/stats.js';
+import { quantileSorted } from '../numeric/quantile.js';
+import { sortedPresent } from '../profile/stats.js';
 import { numberColumn, numericValues } from './columns.js';
 import type { FittedTransformer, Transformer } from './transformer.js';
 

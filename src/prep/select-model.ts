@@ -4,7 +4,8 @@ import { checkNumber } from '../core/params.js';
 import type { Frame } from '../data/frame.js';
 import type { Estimator, FitOptions, Model, Params, Target, Transformer } from '../estimator/contract.js';
 import { registerLoader } from '../estimator/persist.js';
-import { quantileSorted } from '../profile/stats.js';
+import { quantileSorted } from '../numeric/quantile.js';
+
 import {
   FittedSelector,
   featureNames,

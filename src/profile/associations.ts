@@ -1,13 +1,7 @@
 import type { Column, NumberColumn } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import {
-  countDistinctSorted,
-  lowerBound,
-  quantileSorted,
-  type SortedValues,
-  sortedPresent,
-  sortWithRows,
-} from './stats.js';
+import { quantileSorted } from '../numeric/quantile.js';
+import { countDistinctSorted, lowerBound, type SortedValues, sortedPresent, sortWithRows } from './stats.js';
 import type { Correlations, TargetAssociation } from './types.js';
 
 /** A column as integer codes 0..levels-1, with -1 for missing. */

@@ -21,5 +21,5 @@ export {
 } from './findings.js';
 export { PARALLEL_MIN_CELLS, profileFrameAsync } from './parallel.js';
 export { inferTask, type ProfileOptions, profileFrame, SAMPLE_ROWS } from './profile.js';
-export { numericSummary, profileColumn, QUANTILE_LEVELS, quantileSorted, sortedPresent } from './stats.js';
+export { numericSummary, profileColumn, QUANTILE_LEVELS, sortedPresent } from './stats.js';
 export type * from './types.js';

@@ -1,4 +1,5 @@
 import type { CategoricalColumn, Column, NumberColumn, StringColumn } from '../data/column.js';
+import { quantileSorted } from '../numeric/quantile.js';
 import type { ColumnProfile, Histogram, NumericSummary, ValueCount } from './types.js';
 
 /** The quantile levels every numeric summary reports. */
@@ -200,25 +201,6 @@ export function sortWithRows(values: Float64Array): SortedValues {
     sorted: Float64Array.from(positions, (p) => present[p]!),
     rows: Int32Array.from(positions, (p) => rows![p]!),
   };
-}
-
-/**
- * The q-quantile of ascending values with numpy's default ("linear") method:
- * virtual index h = (n - 1) q, then numpy's `_lerp` between the neighbours,
- * which interpolates from the nearer end so that results match it bit for bit.
- */
-export function quantileSorted(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * q;
-  if (h >= n - 1) return sorted[n - 1]!;
-  if (h < 0) return sorted[0]!;
-  const below = Math.floor(h);
-  const gamma = h - below;
-  const a = sorted[below]!;
-  const b = sorted[below + 1]!;
-  const diff = b - a;
-  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }
 
 /** Index of the first element ≥ v (`side='left'`). */

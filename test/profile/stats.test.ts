@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
 import { categoricalFromLabels, type NumberColumn } from '../../src/data/column.js';
+import { quantileSorted } from '../../src/numeric/quantile.js';
 import {
   histogramBinCount,
   moments,
   numericSummary,
   profileColumn,
-  quantileSorted,
   sortedPresent,
   sortWithRows,
 } from '../../src/profile/stats.js';
