@@ -1,5 +1,5 @@
 // Benchmark: the quality of keel's `automl` against scikit-learn baselines on
-// every dataset of ../shared/datasets/manifest.json, all on the same five
+// every dataset of datasets/manifest.json, all on the same five
 // outer folds (issue 6, item 6). For each dataset:
 //   1. automl_sklearn.py writes the outer fold of every row (stratified for
 //      classification, plain k-fold for regression; shuffled, random_state 0);
@@ -23,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 const root = new URL('..', import.meta.url).pathname;
-const shared = `${root}../shared/datasets`;
+const datasetDir = `${root}datasets`;
 const python = '/usr/bin/python3';
 const work = '/tmp/keel-bench/automl';
 const BASELINES = [
@@ -98,7 +98,7 @@ async function keelFold(entry, file, folds, fold, dir) {
 
 async function benchmark(entry) {
   const key = keyOf(entry);
-  const file = `${shared}/${entry.file}`;
+  const file = `${datasetDir}/${entry.file}`;
   const dir = `${work}/${key}`;
   mkdirSync(dir, { recursive: true });
   const folds = `${dir}/folds.json`;
@@ -205,7 +205,7 @@ function secondsRow(result) {
   return `| ${result.key} | ${winners(result.keel)} | ${result.keelWall.toFixed(1)} (${keelSearch.toFixed(1)}, ${keelRefit.toFixed(1)}) | ${base} |`;
 }
 
-const manifest = JSON.parse(readFileSync(`${shared}/manifest.json`, 'utf8'));
+const manifest = JSON.parse(readFileSync(`${datasetDir}/manifest.json`, 'utf8'));
 const chosen = chooseDatasets(manifest);
 const started = performance.now();
 const results = [];

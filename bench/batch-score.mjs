@@ -23,12 +23,12 @@ const root = new URL('..', import.meta.url).pathname;
 const python = '/usr/bin/python3';
 const cache = '/tmp/keel-bench';
 
-/** A synthetic table from ../shared/datasets/make_synthetic.py, made once and kept in /tmp. */
+/** A synthetic table from datasets/make_synthetic.py, made once and kept in /tmp. */
 function synthetic(rows) {
   const file = `${cache}/classification-${rows}x28.csv`;
   if (!existsSync(file)) {
     mkdirSync(cache, { recursive: true });
-    const generator = `${root}../shared/datasets/make_synthetic.py`;
+    const generator = `${root}datasets/make_synthetic.py`;
     const args = ['--kind', 'classification', '--rows', String(rows), '--features', '28', '--seed', '0'];
     run(python, [generator, ...args, '--out', file], false);
   }

@@ -20,12 +20,12 @@ const root = new URL('..', import.meta.url).pathname;
 const python = '/usr/bin/python3';
 const cache = '/tmp/keel-bench';
 
-/** A synthetic table from ../shared/datasets/make_synthetic.py, made once and kept in /tmp. */
+/** A synthetic table from datasets/make_synthetic.py, made once and kept in /tmp. */
 function synthetic(kind, rows) {
   const file = `${cache}/${kind}-${rows}x28.csv`;
   if (!existsSync(file)) {
     mkdirSync(cache, { recursive: true });
-    const generator = `${root}../shared/datasets/make_synthetic.py`;
+    const generator = `${root}datasets/make_synthetic.py`;
     const args = ['--kind', kind, '--rows', String(rows), '--features', '28', '--seed', '0', '--out', file];
     execFileSync(python, [generator, ...args], { stdio: 'inherit' });
   }
@@ -36,7 +36,7 @@ const CASES = {
   'cls-100k': () => [synthetic('classification', 100_000), 'target', 'binary'],
   'cls-1m': () => [synthetic('classification', 1_000_000), 'target', 'binary'],
   'reg-1m': () => [synthetic('regression', 1_000_000), 'target', 'regression'],
-  diamonds: () => [`${root}../shared/datasets/diamonds.csv`, 'price', 'regression'],
+  diamonds: () => [`${root}datasets/diamonds.csv`, 'price', 'regression'],
 };
 
 function run(command, args) {

@@ -24,7 +24,7 @@ if (!existsSync(file)) {
   execFileSync(
     python,
     [
-      `${root}../shared/datasets/make_synthetic.py`,
+      `${root}datasets/make_synthetic.py`,
       '--kind',
       'classification',
       '--rows',

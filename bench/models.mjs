@@ -27,7 +27,7 @@ if (!existsSync(synthetic)) {
   execFileSync(
     python,
     [
-      `${root}../shared/datasets/make_synthetic.py`,
+      `${root}datasets/make_synthetic.py`,
       '--kind',
       'classification',
       '--rows',
@@ -45,7 +45,7 @@ if (!existsSync(synthetic)) {
 const DATA = {
   'random-forest': [synthetic, 'target'],
   logistic: [synthetic, 'target'],
-  knn: [`${root}../shared/datasets/letter_recognition.csv`, 'lettr'],
+  knn: [`${root}datasets/letter_recognition.csv`, 'lettr'],
   kmeans: [synthetic, 'target'],
   'random-forest-10k': [synthetic, 'target', '10000'],
 };

@@ -41,7 +41,7 @@ if (!existsSync(file)) {
   mkdirSync(dataDir, { recursive: true });
   console.error(`generating ${file} …`);
   const args = ['--kind', 'classification', '--rows', String(rows), '--features', '28', '--seed', '0'];
-  execFileSync(python, [`${root}../shared/datasets/make_synthetic.py`, ...args, '--out', file], {
+  execFileSync(python, [`${root}datasets/make_synthetic.py`, ...args, '--out', file], {
     stdio: 'inherit',
   });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
-export const SHARED_DATASETS = new URL('../../shared/datasets/', import.meta.url).pathname;
+export const DATASETS = new URL('../datasets/', import.meta.url).pathname;
 export const EXAMPLES = new URL('../examples/data/', import.meta.url).pathname;
 
 /** A fresh temporary folder, removed when the test file ends. */

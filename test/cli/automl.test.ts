@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/registry/open.js';
-import { SHARED_DATASETS, tempDir, writeFixture } from '../helpers.js';
+import { DATASETS, tempDir, writeFixture } from '../helpers.js';
 
 const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
 
@@ -12,7 +12,7 @@ const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
  * fairness audit is asked about, with a few rows left without a band.
  */
 function pimaWithBand(dir: string): { file: string; bands: Map<string, number> } {
-  const lines = readFileSync(join(SHARED_DATASETS, 'pima_indians_diabetes2.csv'), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(DATASETS, 'pima_indians_diabetes2.csv'), 'utf8').trim().split('\n');
   const header = lines[0]!.split(',');
   const age = header.indexOf('age');
   const bands = new Map<string, number>();

@@ -7,10 +7,10 @@ import { readTable } from '../../src/data/read.js';
 import { loadModel } from '../../src/registry/model-registry.js';
 import '../../src/serve/loaders.js';
 import { openStore } from '../../src/registry/open.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, tempDir } from '../helpers.js';
 
 const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
-const WINE = join(SHARED_DATASETS, 'wine.csv');
+const WINE = join(DATASETS, 'wine.csv');
 
 describe('keel predict scores a file with a registered model', () => {
   const home = tempDir('keel-predict-');
@@ -75,7 +75,7 @@ describe('keel predict scores a file with a registered model', () => {
 
   it('fails in a line or two naming the missing column, and writes nothing', () => {
     const out = join(home, 'none.csv');
-    const result = keel('predict', 'wine', join(SHARED_DATASETS, 'iris.csv'), '--out', out);
+    const result = keel('predict', 'wine', join(DATASETS, 'iris.csv'), '--out', out);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/iris\.csv: column "alcohol": the model needs this column/);
     expect(existsSync(out)).toBe(false);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHARED_DATASETS, tempDir, writeFixture } from '../helpers.js';
+import { DATASETS, tempDir, writeFixture } from '../helpers.js';
 
 const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
 const dir = tempDir();
@@ -15,13 +15,7 @@ function keel(...args: string[]) {
 
 describe('keel profile', () => {
   it('reports diamonds as JSON: rows, columns, kinds and the mean price', () => {
-    const { code, stdout } = keel(
-      'profile',
-      join(SHARED_DATASETS, 'diamonds.csv'),
-      '--target',
-      'price',
-      '--json',
-    );
+    const { code, stdout } = keel('profile', join(DATASETS, 'diamonds.csv'), '--target', 'price', '--json');
     expect(code).toBe(0);
     const profile = JSON.parse(stdout);
     expect(profile.rows).toBe(53_940);
@@ -41,7 +35,7 @@ describe('keel profile', () => {
     const out = join(dir, 'pima.html');
     const { code, stdout, stderr } = keel(
       'profile',
-      join(SHARED_DATASETS, 'pima_indians_diabetes2.csv'),
+      join(DATASETS, 'pima_indians_diabetes2.csv'),
       '--target',
       'diabetes',
       '--out',
@@ -86,7 +80,7 @@ describe('keel errors are one or two lines, exit code 2, no stack trace', () => 
     ['a ragged file', ['profile', 'RAGGED'], /:3: this line has 3 fields, but the first line has 2\n/],
     [
       'an unknown target',
-      ['profile', join(SHARED_DATASETS, 'iris.csv'), '--target', 'tagret'],
+      ['profile', join(DATASETS, 'iris.csv'), '--target', 'tagret'],
       /column "tagret": no such column\n {2}hint: did you mean "target"\?/,
     ],
     [
@@ -98,7 +92,7 @@ describe('keel errors are one or two lines, exit code 2, no stack trace', () => 
     ['no file', ['profile'], /^keel: name the table to profile/],
     [
       'a report folder that does not exist',
-      ['profile', join(SHARED_DATASETS, 'iris.csv'), '--out', '/no/such/dir/r.html'],
+      ['profile', join(DATASETS, 'iris.csv'), '--out', '/no/such/dir/r.html'],
       /field "out": cannot write the report there\n/,
     ],
   ])('%s', (_what, args, pattern) => {

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHARED_DATASETS, SKIP_POSTGRES, tempDir, writeFixture } from '../helpers.js';
+import { DATASETS, SKIP_POSTGRES, tempDir, writeFixture } from '../helpers.js';
 import { freshPostgresDatabase } from '../postgres.js';
 
 const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
-const WINE = join(SHARED_DATASETS, 'wine.csv');
+const WINE = join(DATASETS, 'wine.csv');
 
 /** Runs the CLI against one store: KEEL_HOME for SQLite, KEEL_STORE for PostgreSQL. */
 function cli(env: Record<string, string>) {
@@ -108,7 +108,7 @@ describe('keel train records runs and registers models (SQLite under KEEL_HOME)'
   });
 
   it('records unsupervised fits too, with what they measure', () => {
-    const iris = join(SHARED_DATASETS, 'iris.csv');
+    const iris = join(DATASETS, 'iris.csv');
     const fitted = json(
       keel(
         'train',

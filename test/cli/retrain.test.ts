@@ -6,13 +6,13 @@ import { trainCommand } from '../../src/cli/train.js';
 import { type KeelError, UsageError } from '../../src/core/errors.js';
 import { openStore } from '../../src/registry/open.js';
 import type { Store } from '../../src/registry/types.js';
-import { SHARED_DATASETS, tempDir, writeFixture } from '../helpers.js';
+import { DATASETS, tempDir, writeFixture } from '../helpers.js';
 
 // keel retrain is not yet a verb of bin/keel.js, so the command runs in process, on this file's own store.
 const dir = tempDir('keel-retrain-cli-');
 process.env['KEEL_HOME'] = join(dir, 'home');
 
-const [HEADER, ...ROWS] = readFileSync(join(SHARED_DATASETS, 'diamonds.csv'), 'utf8').trim().split('\n');
+const [HEADER, ...ROWS] = readFileSync(join(DATASETS, 'diamonds.csv'), 'utf8').trim().split('\n');
 /** diamonds.csv is sorted by price in runs; a prime stride visits it in a scrambled, fixed order. */
 const SCRAMBLED = ROWS.map((_, i) => ROWS[(i * 7919) % ROWS.length]!);
 const column = (name: string) => HEADER!.split(',').indexOf(name);

@@ -13,7 +13,7 @@ import { type KmeansModel, kmeans } from '../../src/models/cluster/kmeans.js';
 import { type PcaModel, pca } from '../../src/models/decomposition/pca.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { type PipelineModel, pipeline } from '../../src/prep/pipeline.js';
-import { EXAMPLES, SHARED_DATASETS } from '../helpers.js';
+import { DATASETS, EXAMPLES } from '../helpers.js';
 
 const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
 const cv = JSON.parse(readFileSync(new URL('../fixtures/tune/cv.json', import.meta.url), 'utf8')) as {
@@ -29,7 +29,7 @@ describe('keel train', () => {
   it('cross-validates a ridge pipeline exactly as scikit-learn does on the same folds', () => {
     const { code, stdout } = keel(
       'train',
-      join(SHARED_DATASETS, 'diabetes.csv'),
+      join(DATASETS, 'diabetes.csv'),
       '--target',
       'target',
       '--model',
@@ -54,7 +54,7 @@ describe('keel train', () => {
   });
 
   it('reports breast-cancer ROC AUC of a logistic pipeline as scikit-learn’s on the same folds (the issue’s check)', () => {
-    const file = join(SHARED_DATASETS, 'breast_cancer.csv');
+    const file = join(DATASETS, 'breast_cancer.csv');
     const { code, stdout } = keel(
       'train',
       file,
@@ -85,7 +85,7 @@ describe('keel train', () => {
       JSON.parse(
         keel(
           'train',
-          join(SHARED_DATASETS, 'diabetes.csv'),
+          join(DATASETS, 'diabetes.csv'),
           '--target',
           'target',
           '--model',
@@ -102,7 +102,7 @@ describe('keel train', () => {
   });
 
   it('scores on a test file when given one', () => {
-    const file = join(SHARED_DATASETS, 'boston_housing.csv');
+    const file = join(DATASETS, 'boston_housing.csv');
     const { code, stdout } = keel(
       'train',
       file,
@@ -125,7 +125,7 @@ describe('keel train', () => {
   it('treats a few-valued integer target as a regression when told', () => {
     const { code, stdout } = keel(
       'train',
-      join(SHARED_DATASETS, 'iris.csv'),
+      join(DATASETS, 'iris.csv'),
       '--target',
       'target',
       '--model',
@@ -142,7 +142,7 @@ describe('keel train', () => {
     for (const model of ['knn', 'naive-bayes']) {
       const { code, stdout } = keel(
         'train',
-        join(SHARED_DATASETS, 'wine.csv'),
+        join(DATASETS, 'wine.csv'),
         '--target',
         'target',
         '--model',
@@ -157,7 +157,7 @@ describe('keel train', () => {
   it('builds the classifier or the regressor of a forest from the target’s task', () => {
     const classes = keel(
       'train',
-      join(SHARED_DATASETS, 'iris.csv'),
+      join(DATASETS, 'iris.csv'),
       '--target',
       'target',
       '--model',
@@ -172,7 +172,7 @@ describe('keel train', () => {
     });
     const numbers = keel(
       'train',
-      join(SHARED_DATASETS, 'diabetes.csv'),
+      join(DATASETS, 'diabetes.csv'),
       '--target',
       'target',
       '--model',
@@ -189,7 +189,7 @@ describe('keel train', () => {
   it('trains an MLP with hidden layers given as a list, and takes null for a parameter', () => {
     const mlp = keel(
       'train',
-      join(SHARED_DATASETS, 'breast_cancer.csv'),
+      join(DATASETS, 'breast_cancer.csv'),
       '--target',
       'target',
       '--model',
@@ -211,7 +211,7 @@ describe('keel train', () => {
   it('boosts on diamonds with cut, color and clarity as categories and a monotonic carat', () => {
     const { code, stdout, stderr } = keel(
       'train',
-      join(SHARED_DATASETS, 'diamonds.csv'),
+      join(DATASETS, 'diamonds.csv'),
       '--target',
       'price',
       '--model',
@@ -303,7 +303,7 @@ describe('keel train', () => {
       /ridge does regression, but "target" makes this/,
     ],
   ])('refuses %s with a clear message', (_what, args, pattern) => {
-    const { code, stdout, stderr } = keel('train', join(SHARED_DATASETS, 'iris.csv'), ...args);
+    const { code, stdout, stderr } = keel('train', join(DATASETS, 'iris.csv'), ...args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(pattern);

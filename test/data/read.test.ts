@@ -5,7 +5,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { CategoricalColumn, NumberColumn, StringColumn } from '../../src/data/column.js';
 import { readTable, readTableWithNotes } from '../../src/data/read.js';
-import { POSTGRES_URL, SHARED_DATASETS, SKIP_POSTGRES, tempDir, writeFixture } from '../helpers.js';
+import { DATASETS, POSTGRES_URL, SKIP_POSTGRES, tempDir, writeFixture } from '../helpers.js';
 
 const dir = tempDir();
 
@@ -15,7 +15,7 @@ function numbers(column: unknown): number[] {
 
 describe('readTable on the shared datasets', () => {
   it('reads diamonds with its text columns as categorical and price as integer', async () => {
-    const frame = await readTable(join(SHARED_DATASETS, 'diamonds.csv'));
+    const frame = await readTable(join(DATASETS, 'diamonds.csv'));
     expect(frame.rowCount).toBe(53_940);
     expect(frame.names).toEqual([
       'carat',
@@ -48,7 +48,7 @@ describe('readTable on the shared datasets', () => {
   });
 
   it('reads empty fields of pima as missing (NaN) in the right places', async () => {
-    const frame = await readTable(join(SHARED_DATASETS, 'pima_indians_diabetes2.csv'));
+    const frame = await readTable(join(DATASETS, 'pima_indians_diabetes2.csv'));
     expect(frame.rowCount).toBe(768);
     const missing = frame.missingCounts();
     expect(missing).toMatchObject({ glucose: 5, pressure: 35, triceps: 227, insulin: 374, mass: 11, age: 0 });
@@ -108,7 +108,7 @@ describe('delimited text', () => {
   });
 
   it('turns an integer column into a categorical one on request, levels in numeric order', async () => {
-    const frame = await readTable(join(SHARED_DATASETS, 'glass.csv'), { kinds: { Type: 'categorical' } });
+    const frame = await readTable(join(DATASETS, 'glass.csv'), { kinds: { Type: 'categorical' } });
     expect((frame.column('Type') as CategoricalColumn).levels).toEqual(['1', '2', '3', '5', '6', '7']);
   });
 

@@ -10,7 +10,7 @@ import { automlReport } from '../../src/explain/automl-report.js';
 import { renderModelReportHtml } from '../../src/explain/report/index.js';
 import type { ModelReport } from '../../src/explain/report/types.js';
 import { automl } from '../../src/tune/automl/index.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { chartBoxes, openBrowser, openHtml, type ReportBrowser } from '../report-browser.js';
 
 let browser: ReportBrowser;
@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 async function reportOf(file: string, target: string, sensitive: string[] = []): Promise<ModelReport> {
-  const frame = await readTable(join(SHARED_DATASETS, file));
+  const frame = await readTable(join(DATASETS, file));
   const result = await automl(frame, {
     target,
     maxTrials: 6,

@@ -31,7 +31,7 @@ import { oneHotEncoder } from '../../src/prep/one-hot.js';
 import { type PipelineModel, pipeline } from '../../src/prep/pipeline.js';
 import { polynomialFeatures } from '../../src/prep/polynomial.js';
 import { standardScaler } from '../../src/prep/scale.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { bruteForceShapley, type XgbNode, xgboostTrees } from './shapley.js';
 
 /** Measured: additivity within 4.3e-12 (diamond prices, ~1e4), else 3e-13; TreeSHAP − brute force within 2.9e-13 (prices), 5.7e-14 (diabetes, ~300), 1e-15 on probabilities and log-odds. */
@@ -42,7 +42,7 @@ const data: Record<string, Frame> = {};
 
 beforeAll(async () => {
   for (const name of ['pima_indians_diabetes2', 'diamonds', 'iris', 'breast_cancer', 'diabetes']) {
-    data[name] = await readTable(join(SHARED_DATASETS, `${name}.csv`));
+    data[name] = await readTable(join(DATASETS, `${name}.csv`));
   }
   // 1500 diamonds, with missing carats (on dear stones, so the gap says something) and colours.
   const d = data['diamonds']!.head(1500);

@@ -5,7 +5,7 @@ import { UsageError } from '../../src/core/errors.js';
 import { type CategoricalColumn, categoricalFromLabels, type NumberColumn } from '../../src/data/column.js';
 import { readTable } from '../../src/data/read.js';
 import { type ClassificationAudit, fairnessAudit, type RegressionAudit } from '../../src/explain/fairness.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 
 interface FixtureGroup {
   group: string;
@@ -226,7 +226,7 @@ describe('fairness audit of other inputs', () => {
 
 describe('fairness audit against an independent pandas groupby', () => {
   it('pima: age band (missing where blood pressure is), predicted diabetic when glucose ≥ 126', async () => {
-    const pima = await readTable(join(SHARED_DATASETS, 'pima_indians_diabetes2.csv'));
+    const pima = await readTable(join(DATASETS, 'pima_indians_diabetes2.csv'));
     const age = (pima.column('age') as NumberColumn).values;
     const pressure = (pima.column('pressure') as NumberColumn).values;
     const glucose = (pima.column('glucose') as NumberColumn).values;
@@ -274,7 +274,7 @@ describe('fairness audit against an independent pandas groupby', () => {
   });
 
   it('diabetes (regression): by sex, predictions 152 + 900·bmi: MAE, RMSE, mean prediction and target', async () => {
-    const diabetes = await readTable(join(SHARED_DATASETS, 'diabetes.csv'));
+    const diabetes = await readTable(join(DATASETS, 'diabetes.csv'));
     const bmi = (diabetes.column('bmi') as NumberColumn).values;
     const audit = fairnessAudit({
       sensitive: diabetes.column('sex'),

@@ -15,7 +15,7 @@ import { columnTransformer } from '../../src/prep/column-transformer.js';
 import { oneHotEncoder } from '../../src/prep/one-hot.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 import { standardScaler } from '../../src/prep/scale.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 
 interface PdCase {
   name: string;
@@ -43,7 +43,7 @@ const tables: Record<string, Frame> = {};
 
 beforeAll(async () => {
   for (const file of new Set(fixture.partialDependence.map((c) => c.file))) {
-    tables[file] = await readTable(join(SHARED_DATASETS, file));
+    tables[file] = await readTable(join(DATASETS, file));
   }
 });
 
@@ -150,7 +150,7 @@ describe('partial dependence is the average of predictions with the column set, 
 
   beforeAll(async () => {
     // Diamonds with missing carats and colours: gradient boosting reads categories and gaps as they are.
-    const table = (await readTable(join(SHARED_DATASETS, 'diamonds.csv'))).head(2000);
+    const table = (await readTable(join(DATASETS, 'diamonds.csv'))).head(2000);
     const carat = table.column('carat') as NumberColumn;
     const color = table.column('color') as CategoricalColumn;
     const gappy = table

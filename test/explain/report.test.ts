@@ -327,9 +327,7 @@ describe('renderModelReportHtml', () => {
       'limitations',
       'ethicalConsiderations',
     ]);
-    expect(card.trainingData).toContain(
-      'Trained on 768 rows of ../shared/datasets/pima_indians_diabetes2.csv',
-    );
+    expect(card.trainingData).toContain('Trained on 768 rows of datasets/pima_indians_diabetes2.csv');
     expect(card.trainingData).toContain('Not checked on data from other sources');
     expect(card.trainingData).toContain('Excluded as sensitive: age_band.');
     expect(card.metricsSummary).toContain('ROC AUC 0.829 ± 0.0211');

@@ -12,7 +12,7 @@ import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 import { registerModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, tempDir } from '../helpers.js';
 import { feeds } from './onnx-parity.js';
 
 /** `keel export` in process, against a SQLite store in a temporary KEEL_HOME. */
@@ -23,7 +23,7 @@ describe('keel export', () => {
   beforeAll(async () => {
     process.env['KEEL_HOME'] = home;
     process.env['KEEL_STORE'] = '';
-    const frame = await readTable(join(SHARED_DATASETS, 'iris.csv'));
+    const frame = await readTable(join(DATASETS, 'iris.csv'));
     const target = targetFromFrame(frame, 'target', 'multiclass');
     const features = frame.drop(['target']);
     const entry = catalogEntry('logistic');
@@ -59,7 +59,7 @@ describe('keel export', () => {
     expect(report.outputs.map((o: { name: string }) => o.name)).toEqual(['label', 'probabilities']);
 
     const session = await ort.InferenceSession.create(readFileSync(file));
-    const frame = (await readTable(join(SHARED_DATASETS, 'iris.csv'))).take([0, 75, 149]);
+    const frame = (await readTable(join(DATASETS, 'iris.csv'))).take([0, 75, 149]);
     const out = await session.run(feeds(session.inputNames, frame));
     expect(out['label']!.data).toEqual(['0', '1', '2']);
   });

@@ -13,7 +13,7 @@ import { loadModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
 import { PredictionLog } from '../../src/serve/prediction-log.js';
 import { serve } from '../../src/serve/server.js';
-import { SHARED_DATASETS, tempDir, writeFixture } from '../helpers.js';
+import { DATASETS, tempDir, writeFixture } from '../helpers.js';
 import { rowsOf } from '../serve/fixtures.js';
 
 const FIXTURES = new URL('../fixtures/onnx/', import.meta.url).pathname;
@@ -30,8 +30,8 @@ let iris: Frame;
 const inputSchema = (frame: Frame): Schema => schemaOf(frame.drop(['target']));
 
 beforeAll(async () => {
-  diabetes = await readTable(join(SHARED_DATASETS, 'diabetes.csv'));
-  iris = await readTable(join(SHARED_DATASETS, 'iris.csv'));
+  diabetes = await readTable(join(DATASETS, 'diabetes.csv'));
+  iris = await readTable(join(DATASETS, 'iris.csv'));
 });
 
 function maxDiff(got: Float64Array, want: readonly number[]): number {
@@ -173,7 +173,7 @@ describe('registering an imported model', () => {
       import { readTable } from './src/data/read.ts';
       import { schemaOf } from './src/data/schema.ts';
       import { importOnnx } from './src/export/onnx/onnx-import.ts';
-      const frame = (await readTable(${JSON.stringify(join(SHARED_DATASETS, 'diabetes.csv'))})).drop(['target']);
+      const frame = (await readTable(${JSON.stringify(join(DATASETS, 'diabetes.csv'))})).drop(['target']);
       const bytes = readFileSync(${JSON.stringify(join(FIXTURES, 'diabetes_linear.onnx'))});
       const model = await importOnnx(bytes, { name: 'd', schema: schemaOf(frame) });
       console.log(model.predict(frame.take([0]))[0]);

@@ -9,7 +9,7 @@ import { catalogEntry } from '../../src/models/catalog.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { pipeline } from '../../src/prep/pipeline.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { onnxParity } from './onnx-parity.js';
 
 /**
@@ -45,14 +45,14 @@ const FAMILIES: Record<string, { tasks: readonly SupervisedTask[]; settings: Rec
   gbdt: { tasks: ['regression', 'binary', 'multiclass'], settings: { trees: 10, threads: 1 } },
 };
 
-const manifest = JSON.parse(readFileSync(join(SHARED_DATASETS, 'manifest.json'), 'utf8')) as ManifestEntry[];
+const manifest = JSON.parse(readFileSync(join(DATASETS, 'manifest.json'), 'utf8')) as ManifestEntry[];
 
 /** The figures, printed once at the end for the report (KEEL_ONNX_FIGURES=1). */
 const figures: string[] = [];
 
 for (const dataset of manifest) {
   describe(`ONNX export on ${dataset.name} (${dataset.task})`, async () => {
-    const frame = await readTable(join(SHARED_DATASETS, dataset.file));
+    const frame = await readTable(join(DATASETS, dataset.file));
     const { train, score, target } = splitRows(frame, dataset);
     for (const [family, { tasks, settings }] of Object.entries(FAMILIES)) {
       if (!tasks.includes(dataset.task)) continue;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/read.js';
 import { elasticNet, lasso } from '../../src/models/linear/coordinate-descent.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite, syntheticData } from './conformance.js';
 
 interface CoordinateDescentCase {
@@ -51,7 +51,7 @@ function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): 
 describe('lasso and elastic net against scikit-learn 1.2', () => {
   for (const c of cases) {
     it(`matches ${c.name}: same sweeps, coefficients and predictions to 1e-12`, async () => {
-      const frame = await readTable(join(SHARED_DATASETS, c.file));
+      const frame = await readTable(join(DATASETS, c.file));
       const y = targetFromFrame(frame, c.target, 'regression');
       const X = frame.toMatrix(c.columns);
       const sampleWeight = c.weight === null ? undefined : Float64Array.from(c.weight);

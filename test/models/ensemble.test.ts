@@ -10,7 +10,7 @@ import { ensembleModel } from '../../src/models/ensemble.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { pipeline } from '../../src/prep/pipeline.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 
 /** A catalog model behind its default preprocessing, fitted on the given columns. */
 function fitted(name: string, params: Record<string, number>, features: Frame, target: Target): Model {
@@ -24,7 +24,7 @@ let target: Target;
 let members: Model[];
 
 beforeAll(async () => {
-  const frame = await readTable(join(SHARED_DATASETS, 'wine.csv'));
+  const frame = await readTable(join(DATASETS, 'wine.csv'));
   target = targetFromFrame(frame, 'target');
   features = frame.drop(['target']);
   const names = features.names;
@@ -80,7 +80,7 @@ describe('ensembleModel', () => {
   });
 
   it('averages the values of regressors', async () => {
-    const frame = await readTable(join(SHARED_DATASETS, 'diabetes.csv'));
+    const frame = await readTable(join(DATASETS, 'diabetes.csv'));
     const y = targetFromFrame(frame, 'target', 'regression');
     const x = frame.drop(['target']);
     const ridge = fitted('ridge', { alpha: 1 }, x, y);

@@ -14,7 +14,7 @@ import {
 } from '../../src/models/tree/forest.js';
 import { crossValidate } from '../../src/tune/cross-validate.js';
 import { kFold, stratifiedKFold } from '../../src/tune/splitters.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite, syntheticData } from './conformance.js';
 
 interface ForestCase {
@@ -62,7 +62,7 @@ const MARGIN = { accuracy: 0.015, r2: 0.02 };
 describe('forests against scikit-learn 1.2, by cross-validated score', () => {
   for (const c of fixture.forests) {
     it(`scores within ${MARGIN[c.metric]} ${c.metric} of scikit-learn on ${c.name}`, async () => {
-      const frame = await readTable(join(SHARED_DATASETS, c.file));
+      const frame = await readTable(join(DATASETS, c.file));
       const target = targetFromFrame(frame, c.target, c.task);
       const cv = c.task === 'regression' ? kFold({ k: 5 }) : stratifiedKFold({ k: 5 });
       const estimator = factory(c.kind, c.task)({ trees: 100, threads: 1 });

@@ -13,7 +13,7 @@ import type { GbdtModel } from '../../src/models/boost/gbdt-model.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { crossValidate } from '../../src/tune/cross-validate.js';
 import type { Splitter } from '../../src/tune/splitters.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite, syntheticData } from './conformance.js';
 
 for (const task of ['regression', 'binary', 'multiclass'] as const) {
@@ -73,7 +73,7 @@ const MARGIN = { accuracy: 0.0101, roc_auc: 0.01, rmse: 0.02 };
 describe('gbdt against scikit-learn 1.2 HistGradientBoosting, 5-fold CV on the same folds', () => {
   for (const c of fixture.cases) {
     it(`is within the margin on ${c.file}`, async () => {
-      const frame = await readTable(join(SHARED_DATASETS, c.file));
+      const frame = await readTable(join(DATASETS, c.file));
       const target = targetFromFrame(frame, c.target, c.task);
       const params = { ...c.settings, earlyStopping: false };
       const estimator = c.task === 'regression' ? gbdtRegressor(params) : gbdtClassifier(params);
@@ -91,7 +91,7 @@ describe('gbdt against scikit-learn 1.2 HistGradientBoosting, 5-fold CV on the s
 
 describe('gbdt on categories and missing values, natively', () => {
   it('splits diamonds on cut, color and clarity as categories, without one-hot encoding', async () => {
-    const frame = await readTable(join(SHARED_DATASETS, 'diamonds.csv'));
+    const frame = await readTable(join(DATASETS, 'diamonds.csv'));
     const rows = frame.take(Int32Array.from({ length: 5000 }, (_, i) => i * 10));
     const model = gbdtRegressor({ trees: 20 }).fit(rows, targetFromFrame(rows, 'price'));
     expect(model.features.find((f) => f.name === 'clarity')!.levels).toContain('VVS1');

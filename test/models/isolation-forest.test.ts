@@ -8,7 +8,7 @@ import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import { rocAuc } from '../../src/evaluate/probabilistic.js';
 import { type IsolationForestModel, isolationForest } from '../../src/models/anomaly/isolation-forest.js';
 import { averagePathLength } from '../../src/models/anomaly/isolation-tree.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite } from './conformance.js';
 
 interface Spread {
@@ -57,7 +57,7 @@ function matrixOf(rows: number[][]): Matrix {
 }
 
 async function breastCancer(): Promise<{ X: Matrix; anomaly: Float64Array }> {
-  const frame = await readTable(join(SHARED_DATASETS, 'breast_cancer.csv'));
+  const frame = await readTable(join(DATASETS, 'breast_cancer.csv'));
   const target = frame.column('target');
   if (target.storage !== 'number') throw new Error('breast_cancer target is not numeric');
   return { X: frame.drop(['target']).toMatrix(), anomaly: target.values.map((v) => (v === 0 ? 1 : 0)) };

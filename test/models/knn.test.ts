@@ -7,7 +7,7 @@ import { KdTree } from '../../src/models/neighbors/kd-tree.js';
 import { knn } from '../../src/models/neighbors/knn.js';
 import { bruteForceNeighbours, type Metric, reducedDistance } from '../../src/models/neighbors/search.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite } from './conformance.js';
 
 interface KnnCase {
@@ -40,7 +40,7 @@ conformanceSuite({
 
 /** The fixture's split: every fourth row (from row 0) is a test row. */
 async function splitCase(c: KnnCase) {
-  const frame = await readTable(join(SHARED_DATASETS, c.file));
+  const frame = await readTable(join(DATASETS, c.file));
   const task = c.file === 'diabetes.csv' ? 'regression' : undefined;
   const y = targetFromFrame(frame, 'target', task);
   const X = frame.toMatrix(c.columns);

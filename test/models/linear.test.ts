@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/read.js';
 import { linearRegression, ridge } from '../../src/models/linear/ridge.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite } from './conformance.js';
 
 interface LinearCase {
@@ -47,7 +47,7 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance
 describe('least squares against scikit-learn', () => {
   for (const c of fixture.cases.filter((c) => c.file !== undefined)) {
     it(`matches ${c.name}: coefficients, intercept and predictions to 1e-8`, async () => {
-      const frame = await readTable(join(SHARED_DATASETS, c.file!));
+      const frame = await readTable(join(DATASETS, c.file!));
       const y = targetFromFrame(frame, c.target!, 'regression');
       const X = frame.toMatrix(c.columns!);
       const model = estimatorFor(c.name).fit(X, y);

@@ -7,7 +7,7 @@ import type { Target } from '../../src/estimator/contract.js';
 import { type LogisticParams, logistic } from '../../src/models/linear/logistic.js';
 import { LogisticLoss } from '../../src/models/linear/logistic-loss.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite, syntheticData } from './conformance.js';
 
 interface LogisticCase {
@@ -39,7 +39,7 @@ for (const penalty of ['l2', 'l1', 'none'] as const) {
 
 /** The fixture's data: the columns, standardised with the scaler scikit-learn fitted. */
 async function standardised(c: LogisticCase): Promise<{ X: Matrix; y: Target }> {
-  const frame = await readTable(join(SHARED_DATASETS, c.file));
+  const frame = await readTable(join(DATASETS, c.file));
   const y = targetFromFrame(frame, 'target');
   const raw = frame.toMatrix(c.columns);
   const data = raw.data.map((v, i) => (v - c.mean[i % raw.cols]!) / c.scale[i % raw.cols]!);

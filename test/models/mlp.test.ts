@@ -23,7 +23,7 @@ import { pipeline } from '../../src/prep/pipeline.js';
 import { standardScaler } from '../../src/prep/scale.js';
 import { crossValidate } from '../../src/tune/cross-validate.js';
 import { kFold, type Splitter, stratifiedKFold } from '../../src/tune/splitters.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite, syntheticData } from './conformance.js';
 
 interface MlpCase {
@@ -87,7 +87,7 @@ const MARGIN = { accuracy: 0.03, r2: 0.05 };
 describe('mlp against scikit-learn 1.2, by cross-validated score', () => {
   for (const c of fixture.cases) {
     it(`scores within ${MARGIN[c.metric]} ${c.metric} of scikit-learn on ${c.name}`, async () => {
-      const frame = await readTable(join(SHARED_DATASETS, c.file));
+      const frame = await readTable(join(DATASETS, c.file));
       const target = targetFromFrame(frame, c.target, c.task);
       const regression = c.task === 'regression';
       const cv =

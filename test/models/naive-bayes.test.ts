@@ -6,7 +6,7 @@ import { readTable } from '../../src/data/read.js';
 import type { Target } from '../../src/estimator/contract.js';
 import { bernoulliNb, gaussianNb, multinomialNb } from '../../src/models/bayes/naive-bayes.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite } from './conformance.js';
 
 const fixture = JSON.parse(
@@ -48,7 +48,7 @@ function expectProba(actual: Float64Array, expected: number[][], tolerance: numb
 }
 
 async function datasetMatrix(file: string) {
-  const frame = await readTable(join(SHARED_DATASETS, file));
+  const frame = await readTable(join(DATASETS, file));
   const y = targetFromFrame(frame, 'target');
   return { X: frame.toMatrix(frame.names.filter((n) => n !== 'target')), y };
 }

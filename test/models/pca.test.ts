@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/read.js';
 import { pca } from '../../src/models/decomposition/pca.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite } from './conformance.js';
 
 interface PcaCase {
@@ -39,7 +39,7 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol
 describe('pca against scikit-learn (full SVD)', () => {
   for (const c of fixture.pca) {
     it(`matches ${c.name}: components to 1e-8, variances and scores`, async () => {
-      const frame = await readTable(join(SHARED_DATASETS, c.file));
+      const frame = await readTable(join(DATASETS, c.file));
       const X = frame.toMatrix(c.columns);
       if (c.file === 'wine.csv') {
         const { mean, scale } = fixture.wineScaling;

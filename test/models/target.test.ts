@@ -5,16 +5,16 @@ import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { targetFromFrame } from '../../src/models/target.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 
 const number = (name: string, values: number[], kind: 'numeric' | 'integer' = 'numeric') =>
   ({ storage: 'number', name, kind, values: Float64Array.from(values) }) as const;
 
 describe('targetFromFrame', () => {
   it('takes a few integer values as classes (iris) and many numbers as a regression', async () => {
-    const iris = targetFromFrame(await readTable(join(SHARED_DATASETS, 'iris.csv')), 'target');
+    const iris = targetFromFrame(await readTable(join(DATASETS, 'iris.csv')), 'target');
     expect(iris).toMatchObject({ task: 'multiclass', classes: ['0', '1', '2'] });
-    const diabetes = targetFromFrame(await readTable(join(SHARED_DATASETS, 'diabetes.csv')), 'target');
+    const diabetes = targetFromFrame(await readTable(join(DATASETS, 'diabetes.csv')), 'target');
     expect(diabetes.task).toBe('regression');
   });
 

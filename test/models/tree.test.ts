@@ -6,7 +6,7 @@ import { readTable } from '../../src/data/read.js';
 import type { SupervisedTask } from '../../src/estimator/contract.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { decisionTreeClassifier, decisionTreeRegressor } from '../../src/models/tree/cart.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite, syntheticData } from './conformance.js';
 
 interface TreeCase {
@@ -37,7 +37,7 @@ for (const task of ['regression', 'binary', 'multiclass'] as const) {
 }
 
 async function load(c: TreeCase) {
-  const frame = await readTable(join(SHARED_DATASETS, c.file));
+  const frame = await readTable(join(DATASETS, c.file));
   const y = targetFromFrame(frame, c.target, c.task);
   const train = frame.take(Int32Array.from(c.trainRows));
   return {

@@ -17,7 +17,7 @@ import { monitorModel } from '../../src/monitor/sources.js';
 import { loadModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
 import type { Store } from '../../src/registry/types.js';
-import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, keelIn, tempDir } from '../helpers.js';
 import { servedRequests } from './shift-helpers.js';
 
 const home = tempDir('keel-classifier-monitor-');
@@ -60,10 +60,10 @@ function scaled(frame: Frame, names: readonly string[], factor: number): Frame {
 }
 
 beforeAll(async () => {
-  data = await readTable(join(SHARED_DATASETS, 'breast_cancer.csv'));
+  data = await readTable(join(DATASETS, 'breast_cancer.csv'));
   const trained = keel(
     'train',
-    join(SHARED_DATASETS, 'breast_cancer.csv'),
+    join(DATASETS, 'breast_cancer.csv'),
     '--target',
     'target',
     '--model',

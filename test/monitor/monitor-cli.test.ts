@@ -12,7 +12,7 @@ import { writeCsv } from '../../src/data/write.js';
 import type { MonitorReport } from '../../src/monitor/monitor-report.js';
 import { MONITOR_REPORT_JSON_ID } from '../../src/monitor/report/index.js';
 import { openStore } from '../../src/registry/open.js';
-import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, keelIn, tempDir } from '../helpers.js';
 import { shiftDiamonds } from './shift-helpers.js';
 
 const home = tempDir('keel-monitor-cli-');
@@ -20,7 +20,7 @@ const keel = keelIn({ ...process.env, KEEL_HOME: home, KEEL_STORE: '' });
 const file = (name: string) => join(home, name);
 
 beforeAll(async () => {
-  const all = await readTable(join(SHARED_DATASETS, 'diamonds.csv'));
+  const all = await readTable(join(DATASETS, 'diamonds.csv'));
   const order = new Rng(3).permutation(all.rowCount);
   const part = (from: number, rows: number) => all.take(order.subarray(from, from + rows));
   await writeCsv(part(0, 4000), file('train.csv'));

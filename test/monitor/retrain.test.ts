@@ -11,13 +11,13 @@ import type { PipelineModel } from '../../src/prep/pipeline.js';
 import { loadModel, registerModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
 import type { Store } from '../../src/registry/types.js';
-import { SHARED_DATASETS, tempDir, writeFixture } from '../helpers.js';
+import { DATASETS, tempDir, writeFixture } from '../helpers.js';
 
 // This file's own store: the champions are made by keel train and keel automl, which open the default one.
 const dir = tempDir('keel-retrain-');
 process.env['KEEL_HOME'] = join(dir, 'home');
 
-const [HEADER, ...ROWS] = readFileSync(join(SHARED_DATASETS, 'diamonds.csv'), 'utf8').trim().split('\n');
+const [HEADER, ...ROWS] = readFileSync(join(DATASETS, 'diamonds.csv'), 'utf8').trim().split('\n');
 /** diamonds.csv is sorted by price in runs; a prime stride visits it in a scrambled, fixed order. */
 const SCRAMBLED = ROWS.map((_, i) => ROWS[(i * 7919) % ROWS.length]!);
 const PRICE = HEADER!.split(',').indexOf('price');

@@ -16,7 +16,7 @@ import { readTable } from '../../src/data/read.js';
 import { writeCsv } from '../../src/data/write.js';
 import type { MonitorReport } from '../../src/monitor/monitor-report.js';
 import { openStore } from '../../src/registry/open.js';
-import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, keelIn, tempDir } from '../helpers.js';
 import { shiftDiamonds } from './shift-helpers.js';
 
 const CHILD = new URL('../serve/serve-child.ts', import.meta.url).pathname;
@@ -86,7 +86,7 @@ async function logged(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const all = await readTable(join(SHARED_DATASETS, 'diamonds.csv'));
+  const all = await readTable(join(DATASETS, 'diamonds.csv'));
   const order = new Rng(11).permutation(all.rowCount);
   const part = (from: number, rows: number) => all.take(order.subarray(from, from + rows));
   await writeCsv(part(0, TRAIN_ROWS), join(home, 'train.csv'));

@@ -19,8 +19,9 @@ import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { detectDrift } from '../../src/drift/drift.js';
 import { type ReferenceProfile, referenceProfile } from '../../src/drift/reference.js';
+import { DATASETS } from '../helpers.js';
 
-const DIAMONDS = new URL('../../../shared/datasets/diamonds.csv', import.meta.url).pathname;
+const DIAMONDS = `${DATASETS}diamonds.csv`;
 const WINDOWS = 20;
 const WINDOW_ROWS = 1000;
 

@@ -14,7 +14,7 @@ import { writeCsv } from '../../src/data/write.js';
 import { loadModel } from '../../src/registry/model-registry.js';
 import '../../src/serve/loaders.js';
 import { openStore } from '../../src/registry/open.js';
-import { keelIn, SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, keelIn, tempDir } from '../helpers.js';
 import { servedRequests, shiftDiamonds } from './shift-helpers.js';
 
 const home = tempDir('keel-watch-');
@@ -37,7 +37,7 @@ async function logTraffic(frame: Frame): Promise<void> {
 }
 
 beforeAll(async () => {
-  const all = await readTable(join(SHARED_DATASETS, 'diamonds.csv'));
+  const all = await readTable(join(DATASETS, 'diamonds.csv'));
   const order = new Rng(5).permutation(all.rowCount);
   const part = (from: number, rows: number) => all.take(order.subarray(from, from + rows));
   await writeCsv(part(0, 5000), join(home, 'train.csv'));

@@ -5,7 +5,7 @@ import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import type { FittedTransformer } from '../../src/estimator/contract.js';
 import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 
 /** A case of prep_more.json (written by test/fixtures/prep/make_prep_more.py). */
 export interface MoreCase {
@@ -32,7 +32,7 @@ export function oracleCase(name: string): MoreCase {
 
 const tables = new Map<string, Promise<Frame>>();
 export function sharedTable(file: string): Promise<Frame> {
-  if (!tables.has(file)) tables.set(file, readTable(join(SHARED_DATASETS, file)));
+  if (!tables.has(file)) tables.set(file, readTable(join(DATASETS, file)));
   return tables.get(file)!;
 }
 

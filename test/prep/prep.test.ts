@@ -16,7 +16,7 @@ import { simpleImputer } from '../../src/prep/impute.js';
 import { oneHotEncoder } from '../../src/prep/one-hot.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 import { minMaxScaler, robustScaler, standardScaler } from '../../src/prep/scale.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 import { conformanceSuite } from '../models/conformance.js';
 
 interface PrepCase {
@@ -56,7 +56,7 @@ function keelName(sklearnName: string): string {
 const frames = new Map<string, Frame>();
 beforeAll(async () => {
   for (const file of ['pima_indians_diabetes2.csv', 'diamonds.csv'])
-    frames.set(file, await readTable(join(SHARED_DATASETS, file)));
+    frames.set(file, await readTable(join(DATASETS, file)));
 });
 
 describe('transformers against scikit-learn', () => {

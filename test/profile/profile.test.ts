@@ -8,6 +8,7 @@ import { readTable } from '../../src/data/read.js';
 import { spearman } from '../../src/profile/associations.js';
 import { profileFrame, SAMPLE_ROWS } from '../../src/profile/profile.js';
 import type { Profile } from '../../src/profile/types.js';
+import { DATASETS } from '../helpers.js';
 
 interface ExpectedColumn {
   missing: number;
@@ -50,7 +51,7 @@ function matrixEntry(profile: Profile, kind: 'pearson' | 'spearman', a: string, 
 describe.each(EXPECTED)('profile of $file matches pandas, scipy and scikit-learn', (expected) => {
   let profile: Profile;
   const load = async (): Promise<Profile> => {
-    profile ??= profileFrame(await readTable(`/work/shared/datasets/${expected.file}`), {
+    profile ??= profileFrame(await readTable(`${DATASETS}${expected.file}`), {
       target: expected.target,
     });
     return profile;

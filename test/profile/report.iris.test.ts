@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/read.js';
 import { profileFrame } from '../../src/profile/profile.js';
 import { renderProfileHtml, renderProfileText } from '../../src/profile/report/index.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 
 describe('reports of the iris data set', async () => {
-  const frame = await readTable(join(SHARED_DATASETS, 'iris.csv'));
+  const frame = await readTable(join(DATASETS, 'iris.csv'));
   const profile = profileFrame(frame, { target: 'target' });
 
   it('draws one chart per column plus the overview charts', () => {

@@ -6,7 +6,7 @@ import { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { writeCsv, writeParquet } from '../../src/data/write.js';
 import { datasetHash } from '../../src/registry/dataset-hash.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, tempDir } from '../helpers.js';
 
 interface FixtureColumn {
   name: string;
@@ -64,7 +64,7 @@ describe('datasetHash', () => {
 
   it('gives the same hash for the same table read from CSV, from Parquet, and from a different path', async () => {
     const dir = tempDir();
-    const original = await readTable(join(SHARED_DATASETS, 'iris.csv'));
+    const original = await readTable(join(DATASETS, 'iris.csv'));
     await writeParquet(original, join(dir, 'iris.parquet'));
     await writeCsv(original, join(dir, 'copy.csv'));
     const fromParquet = await readTable(join(dir, 'iris.parquet'));
@@ -75,7 +75,7 @@ describe('datasetHash', () => {
   });
 
   it('changes when one value changes', async () => {
-    const wine = await readTable(join(SHARED_DATASETS, 'wine.csv'));
+    const wine = await readTable(join(DATASETS, 'wine.csv'));
     const alcohol = wine.column('alcohol');
     if (alcohol.storage !== 'number') throw new Error('alcohol should be numeric');
     const values = alcohol.values.slice();

@@ -14,7 +14,7 @@ import { loadModel, registerModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
 import { startRun, withRun } from '../../src/registry/tracking.js';
 import type { Store } from '../../src/registry/types.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, tempDir } from '../helpers.js';
 
 const CHILD = new URL('./run-child.ts', import.meta.url).pathname;
 
@@ -183,7 +183,7 @@ function child(
 describe('registered models', () => {
   let wine: Frame;
   const fitted = async () => {
-    wine ??= await readTable(join(SHARED_DATASETS, 'wine.csv'));
+    wine ??= await readTable(join(DATASETS, 'wine.csv'));
     const features = wine.drop(['target']);
     const model = pipeline([standardScaler()], logistic()).fit(features, targetFromFrame(wine, 'target'));
     return { features, model };

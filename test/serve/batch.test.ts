@@ -12,7 +12,7 @@ import { targetFromFrame } from '../../src/models/target.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 import { scoreFile } from '../../src/serve/batch.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, tempDir } from '../helpers.js';
 
 const ROWS = 1500;
 const dir = tempDir('keel-batch-');
@@ -22,7 +22,7 @@ const dir = tempDir('keel-batch-');
  * with holes punched in a number and a category (missing values).
  */
 async function scoringFrame(): Promise<Frame> {
-  const diamonds = (await readTable(join(SHARED_DATASETS, 'diamonds.csv'))).head(ROWS);
+  const diamonds = (await readTable(join(DATASETS, 'diamonds.csv'))).head(ROWS);
   const color = diamonds.column('color');
   if (color.storage !== 'categorical') throw new Error('color should be categorical');
   const order = Array.from({ length: ROWS }, (_, i) => i).sort((a, b) => color.codes[a]! - color.codes[b]!);

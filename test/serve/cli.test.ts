@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/registry/open.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, tempDir } from '../helpers.js';
 
 const CHILD = new URL('./serve-child.ts', import.meta.url).pathname;
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
@@ -47,7 +47,7 @@ describe('keel serve', () => {
   it('serves a model registered by keel train, and on SIGTERM answers the request in flight, flushes the log and exits 0', async () => {
     const trained = keel(
       'train',
-      join(SHARED_DATASETS, 'iris.csv'),
+      join(DATASETS, 'iris.csv'),
       '--target',
       'target',
       '--model',

@@ -10,7 +10,7 @@ import { pipeline } from '../../src/prep/pipeline.js';
 import { registerModel } from '../../src/registry/model-registry.js';
 import { openStore } from '../../src/registry/open.js';
 import type { Store } from '../../src/registry/types.js';
-import { SHARED_DATASETS, tempDir } from '../helpers.js';
+import { DATASETS, tempDir } from '../helpers.js';
 
 /** A model as `keel train FILE --target T --model M` builds it: keel's default preprocessing, then M. */
 export function trainLikeCli(frame: Frame, target: string, modelName: string, set = {}): Model {
@@ -37,7 +37,7 @@ export async function register(store: Store, name: string, model: Model, feature
 }
 
 export async function dataset(name: string, rows?: number): Promise<Frame> {
-  const frame = await readTable(join(SHARED_DATASETS, `${name}.csv`));
+  const frame = await readTable(join(DATASETS, `${name}.csv`));
   return rows === undefined ? frame : frame.head(rows);
 }
 

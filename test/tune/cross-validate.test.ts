@@ -9,7 +9,7 @@ import { pipeline } from '../../src/prep/pipeline.js';
 import { standardScaler } from '../../src/prep/scale.js';
 import { crossValidate } from '../../src/tune/cross-validate.js';
 import { kFold } from '../../src/tune/splitters.js';
-import { SHARED_DATASETS } from '../helpers.js';
+import { DATASETS } from '../helpers.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/tune/cv.json', import.meta.url), 'utf8')) as {
   cases: { name: string; file: string; target: string; r2: number[]; rmse: number[]; mae: number[] }[];
@@ -18,7 +18,7 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/tune/cv.json', impo
 describe('crossValidate', () => {
   for (const c of fixture.cases.filter((c) => !c.name.startsWith('train:'))) {
     it(`scores every fold as scikit-learn's cross_validate does: ${c.name}`, async () => {
-      const frame = await readTable(join(SHARED_DATASETS, c.file));
+      const frame = await readTable(join(DATASETS, c.file));
       const target = targetFromFrame(frame, c.target, 'regression');
       const estimator = c.name.endsWith('ridge')
         ? ridge({ alpha: 1 })
@@ -40,7 +40,7 @@ describe('crossValidate', () => {
   }
 
   it('refuses more folds than rows, and a metric of another task', async () => {
-    const frame = await readTable(join(SHARED_DATASETS, 'diabetes.csv'));
+    const frame = await readTable(join(DATASETS, 'diabetes.csv'));
     const target = targetFromFrame(frame, 'target');
     const few = frame.head(3);
     expect(() =>

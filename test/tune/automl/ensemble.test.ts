@@ -7,7 +7,7 @@ import { targetFromFrame } from '../../../src/models/target.js';
 import { selectEnsemble } from '../../../src/tune/automl/ensemble.js';
 import { runTrial, type TrialSpec } from '../../../src/tune/automl/trial.js';
 import { stratifiedKFold } from '../../../src/tune/splitters.js';
-import { SHARED_DATASETS } from '../../helpers.js';
+import { DATASETS } from '../../helpers.js';
 
 const FOLDS = [
   { train: Int32Array.of(2, 3), test: Int32Array.of(0, 1) },
@@ -99,7 +99,7 @@ describe('selectEnsemble', () => {
   });
 
   it('on real trials, scores each candidate as its trial did, and blends to at least the best of them', async () => {
-    const frame = await readTable(join(SHARED_DATASETS, 'pima_indians_diabetes2.csv'));
+    const frame = await readTable(join(DATASETS, 'pima_indians_diabetes2.csv'));
     const target = targetFromFrame(frame, 'diabetes');
     const folds = [...stratifiedKFold({ k: 5, shuffle: true, seed: 3 }).split({ labels: target.values })];
     const data = { features: frame.drop(['diabetes']), target, folds, metric: 'log_loss', seed: 0 };

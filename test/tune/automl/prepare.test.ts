@@ -4,14 +4,14 @@ import type { Column } from '../../../src/data/column.js';
 import { Frame } from '../../../src/data/frame.js';
 import { readTable } from '../../../src/data/read.js';
 import { prepareAutoml } from '../../../src/tune/automl/prepare.js';
-import { SHARED_DATASETS } from '../../helpers.js';
+import { DATASETS } from '../../helpers.js';
 
 let iris: Frame;
 let pima: Frame;
 let wine: Frame;
 
 beforeAll(async () => {
-  const read = (file: string) => readTable(`${SHARED_DATASETS}${file}`);
+  const read = (file: string) => readTable(`${DATASETS}${file}`);
   [iris, pima, wine] = await Promise.all([
     read('iris.csv'),
     read('pima_indians_diabetes2.csv'),

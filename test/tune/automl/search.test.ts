@@ -7,13 +7,13 @@ import { pipeline } from '../../../src/prep/pipeline.js';
 import { type AutomlEvent, type AutomlResult, automl } from '../../../src/tune/automl/search.js';
 import { crossValidate } from '../../../src/tune/cross-validate.js';
 import { stratifiedKFold } from '../../../src/tune/splitters.js';
-import { SHARED_DATASETS } from '../../helpers.js';
+import { DATASETS } from '../../helpers.js';
 
 let iris: Frame;
 let pima: Frame;
 
 beforeAll(async () => {
-  const read = (file: string) => readTable(`${SHARED_DATASETS}${file}`);
+  const read = (file: string) => readTable(`${DATASETS}${file}`);
   [iris, pima] = await Promise.all([read('iris.csv'), read('pima_indians_diabetes2.csv')]);
 });
 
@@ -122,7 +122,7 @@ describe('automl', () => {
   });
 
   it('ends as exhausted when no new configuration is left to try', async () => {
-    const wine = await readTable(`${SHARED_DATASETS}wine.csv`);
+    const wine = await readTable(`${DATASETS}wine.csv`);
     const result = await automl(wine, {
       target: 'alcohol',
       algorithms: ['linear'],
@@ -154,7 +154,7 @@ describe('automl', () => {
 
 describe('automl with successive halving', () => {
   it('trains new proposals on a third of the rows and promotes only the best to full data', async () => {
-    const diamonds = await readTable(`${SHARED_DATASETS}diamonds.csv`);
+    const diamonds = await readTable(`${DATASETS}diamonds.csv`);
     const sample = diamonds.take(Int32Array.from({ length: 6000 }, (_, i) => i * 8));
     const result = await automl(sample, {
       target: 'price',

@@ -18,7 +18,7 @@ import {
 import { TrialPool } from '../../../src/tune/automl/trial-pool.js';
 import { crossValidate } from '../../../src/tune/cross-validate.js';
 import { type Fold, kFold, stratifiedKFold } from '../../../src/tune/splitters.js';
-import { SHARED_DATASETS } from '../../helpers.js';
+import { DATASETS } from '../../helpers.js';
 
 const SPECS: readonly TrialSpec[] = [
   { id: 1, algorithm: 'gbdt', params: { trees: 30, seed: 3 } },
@@ -33,7 +33,7 @@ let pima: TrialData;
 let regression: TrialData;
 
 beforeAll(async () => {
-  const frame = await readTable(join(SHARED_DATASETS, 'pima_indians_diabetes2.csv'));
+  const frame = await readTable(join(DATASETS, 'pima_indians_diabetes2.csv'));
   const target = targetFromFrame(frame, 'diabetes');
   const splitter = stratifiedKFold({ k: 4, shuffle: true, seed: 11 });
   // A categorical column with missing cells, whose codes and levels must reach the workers intact.
