@@ -99,7 +99,7 @@ export {
   SUPPORTED_MODEL_KINDS,
 } from './export/onnx/index.js';
 export { importOnnx, type OnnxImportOptions, registerOnnx } from './export/onnx/onnx-import.js';
-export { type InputLayout, OnnxModel, type OnnxModelSpec } from './export/onnx/onnx-model.js';
+export { type InputLayout, OnnxModel, type OnnxPlan } from './export/onnx/onnx-model.js';
 export { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from './models/catalog.js';
 export * from './models/index.js';
 export * from './monitor/index.js';

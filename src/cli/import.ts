@@ -74,10 +74,10 @@ export const importCommand: Command = {
       version: version.version,
       kind: version.kind,
       task: model.task,
-      layout: model.spec.layout,
+      layout: model.plan.layout,
       columns: model.inputNames,
       ...(model.classes === undefined ? {} : { classes: model.classes }),
-      outputs: model.spec.outputs,
+      outputs: model.plan.outputs,
     };
     if (values.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {

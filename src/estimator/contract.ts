@@ -1,4 +1,6 @@
-import type { Artifact } from '../core/artifact.js';
+import type { Artifact, Json } from '../core/artifact.js';
+import type { ModelTask, SupervisedTask } from '../core/declare.js';
+import type { Params } from '../core/params.js';
 import type { Rng } from '../core/random.js';
 import type { Frame, Matrix } from '../data/frame.js';
 
@@ -16,9 +18,6 @@ import type { Frame, Matrix } from '../data/frame.js';
  * Models take numeric matrices (or frames, whose columns they select by
  * name); turning categories and text into numbers is the job of `src/prep`.
  */
-
-export type SupervisedTask = 'regression' | 'binary' | 'multiclass';
-export type ModelTask = SupervisedTask | 'clustering' | 'anomaly' | 'transform';
 
 /** What a supervised model learns to predict. */
 export interface Target {
@@ -39,13 +38,27 @@ export interface FitOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-import type { Params } from '../core/params.js';
+export type { ModelTask, Params, SupervisedTask };
 
-export type { Params };
+/**
+ * What produced a fitted model, as data: its kind and hyperparameters, and
+ * for a composite (a pipeline, a column transformer, an ensemble) the specs
+ * of its parts. `build(spec)` gives an unfitted estimator equal to the one
+ * that produced it (scikit-learn's `clone`), so a recipe that records a spec
+ * can be replayed on any machine.
+ */
+export interface Spec {
+  readonly kind: string;
+  /** Hyperparameters; a composite also states here how its parts are wired (columns, weights). */
+  readonly params: { readonly [name: string]: Json };
+  readonly children?: { readonly [name: string]: Spec };
+}
 
 export interface Estimator<M extends Model = Model> {
   readonly kind: string;
   readonly params: Params;
+  /** Composites only: their parts' specs (`specOf` gives kind and params for the rest). */
+  readonly spec?: Spec;
   /** Whether fit accepts NaN in X (the model handles missing values itself). */
   readonly acceptsMissing: boolean;
   fit(X: Matrix | Frame, y?: Target, options?: FitOptions): M;
@@ -55,6 +68,8 @@ export interface Model {
   readonly kind: string;
   readonly task: ModelTask;
   readonly params: Params;
+  /** Composites only: the spec that rebuilds what produced it (`specOf` gives kind and params for the rest). */
+  readonly spec?: Spec;
   /** The input columns, in the order the model uses them. */
   readonly inputNames: readonly string[];
   /** Class labels for classifiers, in the column order of `predictProba`. */
@@ -80,6 +95,7 @@ export interface Model {
 export interface Transformer<F extends FittedTransformer = FittedTransformer> {
   readonly kind: string;
   readonly params: Params;
+  readonly spec?: Spec;
   fit(frame: Frame, y?: Target, options?: FitOptions): F;
   /**
    * Fits, and returns the training frame as the next step should see it.
@@ -94,6 +110,7 @@ export interface Transformer<F extends FittedTransformer = FittedTransformer> {
 export interface FittedTransformer {
   readonly kind: string;
   readonly params: Params;
+  readonly spec?: Spec;
   /** The columns it reads; a frame given to `transform` may hold more, which are ignored. */
   readonly inputNames: readonly string[];
   /** The columns of the frame `transform` returns, in order. */

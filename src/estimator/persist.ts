@@ -8,7 +8,8 @@ import type { FittedTransformer, Model } from './contract.js';
  * its loader when it is imported; nothing in an artifact is ever executed.
  */
 export type Persistable = Model | FittedTransformer;
-type Loader = (artifact: Artifact) => Persistable;
+/** Rebuilds a model from its artifact; `source` names the file or version in errors. */
+export type Loader = (artifact: Artifact, source: string) => Persistable;
 
 const LOADERS = new Map<string, { version: number; load: Loader }>();
 
@@ -31,7 +32,21 @@ export function fromArtifact(artifact: Artifact, source = 'artifact'): Persistab
       { location: { source }, hint: 'upgrade keel' },
     );
   }
-  return loader.load(artifact);
+  return loader.load(artifact, source);
+}
+
+/** A nested artifact that must hold a model (a pipeline's final step, an ensemble's member). */
+export function modelFromArtifact(artifact: Artifact, source = 'artifact'): Model {
+  const loaded = fromArtifact(artifact, source);
+  if (!('predict' in loaded)) throw notA('model', loaded.kind, source);
+  return loaded;
+}
+
+/** A nested artifact that must hold a fitted transformer (a pipeline's or a chain's step). */
+export function transformerFromArtifact(artifact: Artifact, source = 'artifact'): FittedTransformer {
+  const loaded = fromArtifact(artifact, source);
+  if ('predict' in loaded) throw notA('transformer', loaded.kind, source);
+  return loaded;
 }
 
 export function saveModel(model: Persistable): Uint8Array {
@@ -39,15 +54,11 @@ export function saveModel(model: Persistable): Uint8Array {
 }
 
 export function loadModel(bytes: Uint8Array, source?: string): Model {
-  const loaded = fromArtifact(decodeArtifact(bytes, source), source);
-  if (!('predict' in loaded)) throw notA('model', loaded.kind, source);
-  return loaded;
+  return modelFromArtifact(decodeArtifact(bytes, source), source);
 }
 
 export function loadTransformer(bytes: Uint8Array, source?: string): FittedTransformer {
-  const loaded = fromArtifact(decodeArtifact(bytes, source), source);
-  if ('predict' in loaded) throw notA('transformer', loaded.kind, source);
-  return loaded;
+  return transformerFromArtifact(decodeArtifact(bytes, source), source);
 }
 
 function notA(what: string, kind: string, source = 'artifact'): DataError {

@@ -140,7 +140,7 @@ describe('importing an ONNX model made outside keel', () => {
       schema: inputSchema(iris),
     });
     const wrong = new OnnxModel(
-      { ...model.spec, inputs: model.spec.inputs.map((i) => ({ ...i, type: 'float64' as const })) },
+      { ...model.plan, inputs: model.plan.inputs.map((i) => ({ ...i, type: 'float64' as const })) },
       model.bytes,
     );
     expect(() => wrong.predict(iris)).toThrow(/the ONNX model "iris-broken" failed/);

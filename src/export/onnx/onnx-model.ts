@@ -36,7 +36,8 @@ export interface OutputPlan {
   readonly label?: string;
 }
 
-export interface OnnxModelSpec {
+/** How keel reads an imported ONNX graph: its inputs, its outputs and what they mean. */
+export interface OnnxPlan {
   /** The model's name in messages (the name it is registered under). */
   readonly name: string;
   readonly task: SupervisedTask;
@@ -69,25 +70,25 @@ export class OnnxModel implements Model {
   private readonly classIndex: ReadonlyMap<string, number>;
 
   constructor(
-    readonly spec: OnnxModelSpec,
+    readonly plan: OnnxPlan,
     /** The ONNX file's bytes. */
     readonly bytes: Uint8Array,
   ) {
-    this.task = spec.task;
-    this.inputNames = spec.columns;
-    this.params = { layout: spec.layout };
-    if (spec.classes !== undefined) this.classes = spec.classes;
-    this.classIndex = new Map((spec.classes ?? []).map((c, i) => [c, i]));
-    this.session = new SyncOnnxSession(spec.name, bytes);
+    this.task = plan.task;
+    this.inputNames = plan.columns;
+    this.params = { layout: plan.layout };
+    if (plan.classes !== undefined) this.classes = plan.classes;
+    this.classIndex = new Map((plan.classes ?? []).map((c, i) => [c, i]));
+    this.session = new SyncOnnxSession(plan.name, bytes);
     WORKERS.register(this, this.session);
-    const probabilities = spec.outputs.probabilities;
+    const probabilities = plan.outputs.probabilities;
     if (probabilities !== undefined) {
       this.predictProba = (X) => this.numbers(this.run(X, [probabilities]), probabilities);
     }
   }
 
   predict(X: Matrix | Frame): Float64Array {
-    const { prediction, probabilities, label } = this.spec.outputs;
+    const { prediction, probabilities, label } = this.plan.outputs;
     if (prediction !== undefined) return this.numbers(this.run(X, [prediction]), prediction);
     if (probabilities !== undefined) {
       return argmaxRows(this.numbers(this.run(X, [probabilities]), probabilities), this.classes!.length);
@@ -101,7 +102,7 @@ export class OnnxModel implements Model {
   }
 
   toArtifact(): Artifact {
-    const { name, task, classes, layout, columns, inputs, outputs } = this.spec;
+    const { name, task, classes, layout, columns, inputs, outputs } = this.plan;
     const meta: Record<string, Json> = {
       name,
       task,
@@ -115,22 +116,22 @@ export class OnnxModel implements Model {
   }
 
   private run(X: Matrix | Frame, fetches: readonly string[]): Record<string, TensorData> {
-    const feeds = this.spec.layout === 'matrix' ? this.matrixFeed(X) : this.columnFeeds(X);
+    const feeds = this.plan.layout === 'matrix' ? this.matrixFeed(X) : this.columnFeeds(X);
     return this.session.run(feeds, fetches);
   }
 
   private matrixFeed(X: Matrix | Frame): Record<string, TensorData> {
-    const input = this.spec.inputs[0]!;
-    const { data, rows, cols } = inputMatrix(X, this.spec.columns, `ONNX model "${this.spec.name}"`);
+    const input = this.plan.inputs[0]!;
+    const { data, rows, cols } = inputMatrix(X, this.plan.columns, `ONNX model "${this.plan.name}"`);
     const values = input.type === 'float32' ? Float32Array.from(data) : data;
     return { [input.name]: { type: input.type, dims: [rows, cols], data: values } };
   }
 
   private columnFeeds(X: Matrix | Frame): Record<string, TensorData> {
-    const frame = X instanceof Frame ? X : frameOf(X, this.spec.columns, this.spec.name);
+    const frame = X instanceof Frame ? X : frameOf(X, this.plan.columns, this.plan.name);
     const feeds: Record<string, TensorData> = {};
-    for (const input of this.spec.inputs) {
-      const data = columnTensor(frame, input, this.spec.name);
+    for (const input of this.plan.inputs) {
+      const data = columnTensor(frame, input, this.plan.name);
       const dims = input.shape.length === 1 ? [frame.rowCount] : [frame.rowCount, 1];
       feeds[input.name] = { type: input.type, dims, data };
     }
@@ -152,9 +153,9 @@ export class OnnxModel implements Model {
       if (index === undefined) {
         throw new DataError(
           'onnx.unknown-label',
-          `the ONNX model "${this.spec.name}" answered label "${label}" in output "${name}", which is not one of its classes (${this.classes!.join(', ')})`,
+          `the ONNX model "${this.plan.name}" answered label "${label}" in output "${name}", which is not one of its classes (${this.classes!.join(', ')})`,
           {
-            location: { source: this.spec.name },
+            location: { source: this.plan.name },
             hint: 'import the model again with --classes listing every label',
           },
         );

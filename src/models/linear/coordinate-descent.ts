@@ -1,11 +1,12 @@
 import type { Artifact } from '../../core/artifact.js';
-import { UsageError } from '../../core/errors.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
+import { declare, type ParamsOf, param } from '../../core/declare.js';
+import { array, type Field, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { columnMeans, linearPredict } from '../../numeric/linalg.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
+import { FIT_INTERCEPT } from './ridge.js';
 
 /**
  * Lasso and elastic net by cyclic coordinate descent (Friedman, Hastie &
@@ -18,40 +19,58 @@ import { checkRows, completeInput, requireTarget, trainingNames } from '../input
  * iterates, iteration count included, come out as from
  * `sklearn.linear_model.Lasso/ElasticNet`.
  */
-export interface LassoParams extends Params {
-  readonly alpha: number;
-  readonly fitIntercept: boolean;
-  readonly maxIter: number;
+const LASSO_PARAMS = {
+  alpha: param.float({
+    default: 1,
+    min: 0,
+    doc: 'penalty strength',
+    search: { low: 1e-4, high: 10, log: true },
+  }),
+  fitIntercept: FIT_INTERCEPT,
+  maxIter: param.int({ default: 1000, min: 1, doc: 'most coordinate-descent sweeps' }),
   /** The duality gap, relative to ‖y‖² (centred), below which fitting stops. */
-  readonly tol: number;
-  readonly selection: 'cyclic';
-}
+  tol: param.float({ default: 1e-4, min: 0, doc: 'stop when the duality gap is this small (relative)' }),
+  // Random coordinate order is not offered: its result would depend on a random stream.
+  selection: param.choice(['cyclic'], { default: 'cyclic', doc: 'coordinate order (cyclic only)' }),
+};
+
+export const LASSO = declare({
+  kind: 'lasso',
+  summary: 'least squares with an L1 penalty (sets weak coefficients to zero)',
+  tasks: ['regression'],
+  tags: { wantsScaling: true },
+  params: LASSO_PARAMS,
+});
 
 /** The lasso is the elastic net with l1Ratio = 1 (scikit-learn's Lasso has no l1_ratio either). */
-export interface ElasticNetParams extends LassoParams {
-  readonly l1Ratio: number;
-}
+export const ELASTIC_NET = declare({
+  kind: 'elasticnet',
+  summary: 'least squares with a mix of L1 and L2 penalties',
+  tasks: ['regression'],
+  tags: { wantsScaling: true },
+  params: {
+    ...LASSO_PARAMS,
+    l1Ratio: param.float({
+      default: 0.5,
+      min: 0,
+      max: 1,
+      doc: 'share of the penalty that is L1 (1 = lasso, 0 = ridge)',
+      search: { low: 0.05, high: 0.95 },
+    }),
+  },
+});
 
+export type LassoParams = ParamsOf<typeof LASSO.params>;
+export type ElasticNetParams = ParamsOf<typeof ELASTIC_NET.params>;
 type Kind = 'lasso' | 'elasticnet';
 
-const LASSO_DEFAULTS: LassoParams = {
-  alpha: 1,
-  fitIntercept: true,
-  maxIter: 1000,
-  tol: 1e-4,
-  selection: 'cyclic',
-};
-const ELASTIC_NET_DEFAULTS: ElasticNetParams = { ...LASSO_DEFAULTS, l1Ratio: 0.5 };
-
 export function lasso(params: Partial<LassoParams> = {}): Estimator<CoordinateDescentModel> {
-  const merged = withDefaults('lasso', LASSO_DEFAULTS, params);
-  return coordinateDescentEstimator('lasso', merged, 1);
+  return coordinateDescentEstimator('lasso', LASSO.resolve(params), 1);
 }
 
 export function elasticNet(params: Partial<ElasticNetParams> = {}): Estimator<CoordinateDescentModel> {
-  const merged = withDefaults('elasticnet', ELASTIC_NET_DEFAULTS, params);
-  checkNumber('elasticnet', 'l1Ratio', merged.l1Ratio, 0, 1);
-  return coordinateDescentEstimator('elasticnet', merged, merged.l1Ratio);
+  const resolved = ELASTIC_NET.resolve(params);
+  return coordinateDescentEstimator('elasticnet', resolved, resolved.l1Ratio);
 }
 
 function coordinateDescentEstimator(
@@ -59,15 +78,6 @@ function coordinateDescentEstimator(
   params: LassoParams | ElasticNetParams,
   l1Ratio: number,
 ): Estimator<CoordinateDescentModel> {
-  checkNumber(kind, 'alpha', params.alpha, 0);
-  checkNumber(kind, 'maxIter', params.maxIter, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber(kind, 'tol', params.tol, 0);
-  if (params.selection !== 'cyclic') {
-    throw new UsageError('usage.bad-param', `${kind}: selection must be "cyclic"`, {
-      location: { field: 'selection' },
-      hint: 'random coordinate order is not supported: its result depends on a random stream',
-    });
-  }
   return {
     kind,
     params,
@@ -313,23 +323,45 @@ export class CoordinateDescentModel implements Model {
   }
 }
 
-function loadCoordinateDescent(artifact: Artifact): CoordinateDescentModel {
-  const meta = artifact.meta as {
-    params: ElasticNetParams;
-    inputNames: string[];
-    intercept: number;
-    diagnostics: CoordinateDescentDiagnostics;
-  };
+function loadCoordinateDescent(
+  artifact: Artifact,
+  source: string,
+  params: Field<LassoParams | ElasticNetParams>,
+): CoordinateDescentModel {
+  const kind = artifact.kind === 'lasso' ? 'lasso' : 'elasticnet';
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params,
+    inputNames: field.strings(),
+    intercept: field.number(),
+    diagnostics: field.object({
+      iterations: field.int({ min: 0 }),
+      dualGap: field.number({ finite: false }),
+      converged: field.bool(),
+    }),
+  });
+  const p = meta.inputNames.length;
+  const { coef, inputMeans } = stored.arrays({ coef: array.f64(p), inputMeans: array.f64(p).optional() });
   return new CoordinateDescentModel(
-    artifact.kind as Kind,
+    kind,
     meta.params,
     meta.inputNames,
-    artifact.arrays['coef'] as Float64Array,
+    coef,
     meta.intercept,
     meta.diagnostics,
-    artifact.arrays['inputMeans'] as Float64Array | undefined,
+    inputMeans,
   );
 }
 
-registerLoader('lasso', 1, loadCoordinateDescent);
-registerLoader('elasticnet', 1, loadCoordinateDescent);
+registerKind({
+  declaration: LASSO,
+  role: 'model',
+  build: (spec) => lasso(LASSO.resolve(spec.params)),
+  load: (artifact, source) => loadCoordinateDescent(artifact, source, field.params(LASSO)),
+});
+registerKind({
+  declaration: ELASTIC_NET,
+  role: 'model',
+  build: (spec) => elasticNet(ELASTIC_NET.resolve(spec.params)),
+  load: (artifact, source) => loadCoordinateDescent(artifact, source, field.params(ELASTIC_NET)),
+});

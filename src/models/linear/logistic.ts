@@ -1,21 +1,15 @@
 import type { Artifact } from '../../core/artifact.js';
-import { UsageError } from '../../core/errors.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
+import { declare, type ParamsOf, param } from '../../core/declare.js';
+import { array, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type {
-  Estimator,
-  FitOptions,
-  Model,
-  Params,
-  SupervisedTask,
-  Target,
-} from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, SupervisedTask, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { type LbfgsResult, minimizeLbfgs } from '../../numeric/lbfgs.js';
 import { columnMeans } from '../../numeric/linalg.js';
 import { minimizeOwlqn } from '../../numeric/owlqn.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { computeScores, LogisticLoss, sigmoid, toLogProbabilities } from './logistic-loss.js';
+import { FIT_INTERCEPT } from './ridge.js';
 
 /**
  * Logistic regression as scikit-learn's LogisticRegression with its default
@@ -26,36 +20,44 @@ import { computeScores, LogisticLoss, sigmoid, toLogProbabilities } from './logi
  * Algorithm 7.4) for l2 and no penalty, OWL-QN (Andrew & Gao 2007) for l1,
  * where scikit-learn uses liblinear or saga.
  */
-export interface LogisticParams extends Params {
-  /** Inverse penalty strength: larger C, weaker penalty. */
-  readonly C: number;
-  readonly penalty: 'l2' | 'l1' | 'none';
-  readonly fitIntercept: boolean;
-  readonly maxIter: number;
-  /**
-   * Stop when no component of the gradient (for l1, the pseudo-gradient) of
-   * Σwᵢℓᵢ + penalty/C exceeds this: scikit-learn 1.2's gtol for lbfgs. It is
-   * not a relative test: the same tol asks for a smaller mean gradient on
-   * more (or heavier) rows.
-   */
-  readonly tol: number;
-}
+export const LOGISTIC = declare({
+  kind: 'logistic',
+  summary: 'logistic regression (binary, or multinomial for several classes)',
+  tasks: ['binary', 'multiclass'],
+  tags: { wantsScaling: true },
+  params: {
+    /** Inverse penalty strength: larger C, weaker penalty. */
+    C: param.float({
+      default: 1,
+      above: 0,
+      doc: 'inverse penalty strength (larger = less regularised)',
+      search: { low: 1e-3, high: 1e3, log: true },
+    }),
+    penalty: param.choice(['l2', 'l1', 'none'], {
+      default: 'l2',
+      doc: 'l2, l1 or none',
+      search: { choices: ['l2', 'l1'] },
+    }),
+    fitIntercept: FIT_INTERCEPT,
+    maxIter: param.int({ default: 100, min: 1, doc: 'most optimiser iterations' }),
+    /**
+     * Stop when no component of the gradient (for l1, the pseudo-gradient) of
+     * Σwᵢℓᵢ + penalty/C exceeds this: scikit-learn 1.2's gtol for lbfgs. It is
+     * not a relative test: the same tol asks for a smaller mean gradient on
+     * more (or heavier) rows.
+     */
+    tol: param.float({
+      default: 1e-4,
+      min: 0,
+      doc: 'stop when the largest gradient component is this small',
+    }),
+  },
+});
 
-const DEFAULTS: LogisticParams = { C: 1, penalty: 'l2', fitIntercept: true, maxIter: 100, tol: 1e-4 };
-const PENALTIES = ['l2', 'l1', 'none'];
+export type LogisticParams = ParamsOf<typeof LOGISTIC.params>;
 
 export function logistic(params: Partial<LogisticParams> = {}): Estimator<LogisticRegressionModel> {
-  const merged = withDefaults('logistic', DEFAULTS, params);
-  checkNumber('logistic', 'C', merged.C, Number.MIN_VALUE);
-  checkNumber('logistic', 'maxIter', merged.maxIter, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber('logistic', 'tol', merged.tol, 0);
-  if (!PENALTIES.includes(merged.penalty)) {
-    throw new UsageError(
-      'usage.bad-param',
-      `logistic: penalty must be "l2", "l1" or "none", not ${JSON.stringify(merged.penalty)}`,
-      { location: { field: 'penalty' } },
-    );
-  }
+  const merged = LOGISTIC.resolve(params);
   return {
     kind: 'logistic',
     params: merged,
@@ -206,22 +208,43 @@ export class LogisticRegressionModel implements Model {
   }
 }
 
-registerLoader('logistic', 1, (artifact) => {
-  const meta = artifact.meta as {
-    params: LogisticParams;
-    inputNames: string[];
-    classes: string[];
-    task: SupervisedTask;
-    diagnostics: LogisticDiagnostics;
-  };
+function loadLogistic(artifact: Artifact, source: string): LogisticRegressionModel {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(LOGISTIC),
+    inputNames: field.strings(),
+    classes: field.strings(),
+    task: field.enum('binary', 'multiclass'),
+    diagnostics: field.object({
+      iterations: field.int({ min: 0 }),
+      gradientMax: field.number({ finite: false }),
+      converged: field.bool(),
+    }),
+  });
+  // Two classes share one score; more have one each (see `outputs`).
+  const outputs = meta.classes.length <= 2 ? 1 : meta.classes.length;
+  const p = meta.inputNames.length;
+  const { coef, intercept, inputMeans } = stored.arrays({
+    coef: array.f64(outputs * p),
+    intercept: array.f64(outputs),
+    inputMeans: array.f64(p).optional(),
+  });
+  const { params, inputNames, classes, task, diagnostics } = meta;
   return new LogisticRegressionModel(
-    meta.params,
-    meta.inputNames,
-    meta.classes,
-    meta.task,
-    artifact.arrays['coef'] as Float64Array,
-    artifact.arrays['intercept'] as Float64Array,
-    meta.diagnostics,
-    artifact.arrays['inputMeans'] as Float64Array | undefined,
+    params,
+    inputNames,
+    classes,
+    task,
+    coef,
+    intercept,
+    diagnostics,
+    inputMeans,
   );
+}
+
+registerKind({
+  declaration: LOGISTIC,
+  role: 'model',
+  build: (spec) => logistic(LOGISTIC.resolve(spec.params)),
+  load: loadLogistic,
 });

@@ -1,8 +1,9 @@
 import type { Artifact } from '../../core/artifact.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
+import { declare, type ParamsOf, param } from '../../core/declare.js';
+import { array, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import {
   centredGram,
   choleskySolve,
@@ -18,24 +19,45 @@ import { checkRows, completeInput, requireTarget, trainingNames } from '../input
  * are centred by their weighted means, so the intercept is not penalised
  * (as scikit-learn's Ridge and LinearRegression do).
  */
-export interface RidgeParams extends Params {
-  readonly alpha: number;
-  readonly fitIntercept: boolean;
-}
+export const FIT_INTERCEPT = param.bool({ default: true, doc: 'learn an intercept' });
 
-const RIDGE_DEFAULTS: RidgeParams = { alpha: 1, fitIntercept: true };
-const LINEAR_DEFAULTS: RidgeParams = { alpha: 0, fitIntercept: true };
+export const RIDGE = declare({
+  kind: 'ridge',
+  summary: 'least squares with an L2 penalty',
+  tasks: ['regression'],
+  tags: { wantsScaling: true },
+  params: {
+    alpha: param.float({
+      default: 1,
+      min: 0,
+      doc: 'penalty strength (0 = ordinary least squares)',
+      search: { low: 1e-3, high: 1e3, log: true },
+    }),
+    fitIntercept: FIT_INTERCEPT,
+  },
+});
+
+export const LINEAR = declare({
+  kind: 'linear',
+  summary: 'ordinary least squares',
+  tasks: ['regression'],
+  params: {
+    alpha: param.float({ default: 0, min: 0, max: 0, doc: 'no penalty (ridge is this with alpha > 0)' }),
+    fitIntercept: FIT_INTERCEPT,
+  },
+});
+
+export type RidgeParams = ParamsOf<typeof RIDGE.params>;
 
 export function ridge(params: Partial<RidgeParams> = {}): Estimator<LinearRegressionModel> {
-  return leastSquares('ridge', withDefaults('ridge', RIDGE_DEFAULTS, params));
+  return leastSquares('ridge', RIDGE.resolve(params));
 }
 
 export function linearRegression(params: Partial<RidgeParams> = {}): Estimator<LinearRegressionModel> {
-  return leastSquares('linear', withDefaults('linear', LINEAR_DEFAULTS, params));
+  return leastSquares('linear', LINEAR.resolve(params));
 }
 
 function leastSquares(kind: 'ridge' | 'linear', params: RidgeParams): Estimator<LinearRegressionModel> {
-  checkNumber(kind, 'alpha', params.alpha, 0);
   return {
     kind,
     params,
@@ -93,18 +115,28 @@ export class LinearRegressionModel implements Model {
   }
 }
 
-function loadLeastSquares(artifact: Artifact): LinearRegressionModel {
-  const meta = artifact.meta as { params: RidgeParams; inputNames: string[]; intercept: number };
-  const kind = artifact.kind as 'ridge' | 'linear';
-  return new LinearRegressionModel(
-    kind,
-    meta.params,
-    meta.inputNames,
-    artifact.arrays['coef'] as Float64Array,
-    meta.intercept,
-    artifact.arrays['inputMeans'] as Float64Array | undefined,
-  );
+function loadLeastSquares(artifact: Artifact, source: string): LinearRegressionModel {
+  const kind = artifact.kind === 'ridge' ? 'ridge' : 'linear';
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(kind === 'ridge' ? RIDGE : LINEAR),
+    inputNames: field.strings(),
+    intercept: field.number(),
+  });
+  const p = meta.inputNames.length;
+  const { coef, inputMeans } = stored.arrays({ coef: array.f64(p), inputMeans: array.f64(p).optional() });
+  return new LinearRegressionModel(kind, meta.params, meta.inputNames, coef, meta.intercept, inputMeans);
 }
 
-registerLoader('ridge', 1, loadLeastSquares);
-registerLoader('linear', 1, loadLeastSquares);
+registerKind({
+  declaration: RIDGE,
+  role: 'model',
+  build: (spec) => ridge(RIDGE.resolve(spec.params)),
+  load: loadLeastSquares,
+});
+registerKind({
+  declaration: LINEAR,
+  role: 'model',
+  build: (spec) => linearRegression(LINEAR.resolve(spec.params)),
+  load: loadLeastSquares,
+});

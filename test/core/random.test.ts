@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/core/random.js';
+import { Rng } from '../../src/core/random.js';
 
 describe('Rng', () => {
   it('gives the same stream for the same seed and another for another seed', () => {

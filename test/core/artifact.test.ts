@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Artifact, decodeArtifact, encodeArtifact } from '../src/core/artifact.js';
-import { DataError } from '../src/core/errors.js';
+import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
+import { DataError } from '../../src/core/errors.js';
 
 const artifact: Artifact = {
   kind: 'pipeline',
