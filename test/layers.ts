@@ -15,8 +15,8 @@ export const LAYERS = [
   // The lifecycle, in the order data flows.
   'data', // Frame, Schema, readers, validation of input against a schema
   'profile', // column statistics and data-quality findings
-  'drift', // drift statistics between a reference profile and current data
   'estimator', // the estimator contract, kinds and their loaders, specs and build()
+  'drift', // reference profiles of a model's data and outputs, drift statistics against them
   'prep', // transformers, pipelines
   'models', // estimators
   'evaluate', // metrics and curves

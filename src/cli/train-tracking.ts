@@ -1,8 +1,8 @@
 import { UsageError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
 import { schemaOf } from '../data/schema.js';
+import { modelReference } from '../drift/model-reference.js';
 import type { Model, Target } from '../estimator/contract.js';
-import { modelReference } from '../monitor/model-reference.js';
 import { datasetHash } from '../registry/dataset-hash.js';
 import { registerModel } from '../registry/model-registry.js';
 import { openStore } from '../registry/open.js';

@@ -10,6 +10,7 @@ export {
   type QualityIssue,
   type TestChoice,
 } from '../drift/drift.js';
+export { type ModelReferenceInput, modelReference } from '../drift/model-reference.js';
 export {
   type CategoricalReference,
   type FeatureReference,
@@ -43,7 +44,6 @@ export {
   wassersteinSorted,
 } from '../drift/stats.js';
 export { alertsFrom, type Raised, raiseAlerts } from './alerting.js';
-export { type ModelReferenceInput, modelReference } from './model-reference.js';
 export { type CurrentWindow, type MonitorInput, monitorReport } from './monitor.js';
 export type * from './monitor-report.js';
 export { monitoredMetric, type PerformanceSettings, windowPerformance } from './performance.js';

@@ -3,12 +3,13 @@
  * champion was made: the same AutoML search within the time budget, or the
  * same model refitted with the champion's hyperparameters.
  */
+
+import { modelReference } from '../../drift/model-reference.js';
 import type { Model } from '../../estimator/contract.js';
 import { targetFromFrame } from '../../models/target.js';
 import { defaultPreprocessing } from '../../prep/defaults.js';
 import { pipeline } from '../../prep/pipeline.js';
 import { automl } from '../../tune/automl/index.js';
-import { modelReference } from '../model-reference.js';
 import type { Plan } from './plan.js';
 
 export interface Challenger {

@@ -1,7 +1,7 @@
 import type { Column } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
-import { type ReferenceProfile, referenceProfile } from '../drift/reference.js';
 import type { Model, Target } from '../estimator/contract.js';
+import { type ReferenceProfile, referenceProfile } from './reference.js';
 
 /**
  * The reference a registered model version keeps for monitoring: its input
