@@ -24,8 +24,8 @@ export interface Field<T> {
 }
 
 type Fail = (path: string, message: string) => never;
-type Fields = { readonly [name: string]: Field<unknown> };
-type Read<F extends Fields> = { readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+export type Fields = { readonly [name: string]: Field<unknown> };
+export type Read<F extends Fields> = { readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never };
 
 interface NumberRule {
   readonly min?: number;
@@ -85,6 +85,22 @@ export const field = {
   }),
   object: <F extends Fields>(fields: F): Field<Read<F>> => ({
     read: (v, path, fail) => readFields(fields, v, path, fail),
+  }),
+  /** An object whose fields depend on its `kind` (or another key): one set of fields per value of that key. */
+  variant: <V extends { readonly [value: string]: Fields }>(
+    key: string,
+    variants: V,
+  ): Field<{ [K in keyof V]: Read<V[K]> }[keyof V]> => ({
+    read: (v, path, fail) => {
+      const chosen = (v as Record<string, unknown> | null)?.[key];
+      const fields =
+        typeof chosen === 'string' && Object.hasOwn(variants, chosen) ? variants[chosen] : undefined;
+      if (fields === undefined) {
+        const names = Object.keys(variants).map((n) => JSON.stringify(n));
+        return fail(`${path}.${key}`, `must be ${names.join(' or ')}, not ${shown(chosen)}`);
+      }
+      return readFields(fields, v, path, fail) as { [K in keyof V]: Read<V[K]> }[keyof V];
+    },
   }),
   nullable: <T>(inner: Field<T>): Field<T | null> => ({
     read: (v, path, fail) => (v === null ? null : inner.read(v, path, fail)),
@@ -193,6 +209,25 @@ export const elements = {
     rule: `from ${min} to ${max}`,
   }),
 };
+
+/**
+ * Any stored JSON (a run's recipe, a reference profile) read against the
+ * fields it must have; a difference is a DataError naming the field and the
+ * source it was read from.
+ */
+export function readStored<F extends Fields>(
+  value: unknown,
+  fields: F,
+  source: string,
+  what: string,
+): Read<F> {
+  return readFields(fields, value, '', (path, message) => {
+    throw new DataError('stored.bad-field', `${what}: field "${path}" ${message}`, {
+      location: { source, field: path },
+      hint: `the stored ${what} is not one this keel writes (damaged, or written by another program)`,
+    });
+  });
+}
 
 export interface StoredArtifact {
   readonly kind: string;
