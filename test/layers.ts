@@ -22,7 +22,8 @@ export const LAYERS = [
   'evaluate', // metrics and curves
   'tune', // cross-validation, search spaces, AutoML, train(recipe)
   'explain', // importance, SHAP, partial dependence, fairness, the model report
-  'registry', // the store: runs, model versions, artifacts
+  'registry', // the store: runs, recipes, model versions, artifacts
+  'train', // training as a program runs it: train(recipe), recorded and registered, and replayed
   'export', // ONNX export and import
   'serve', // HTTP service, batch scoring, prediction log
   'monitor', // windows, performance, alerts, retraining

@@ -51,7 +51,4 @@ export function integerOption(text: string, field: string, min: number): number 
   });
 }
 
-/** Four significant digits, or one decimal from 1000 up. */
-export function fmt(x: number): string {
-  return Math.abs(x) >= 1000 ? x.toFixed(1) : x.toPrecision(4);
-}
+export { formatSignificant as fmt } from '../report/format.js';

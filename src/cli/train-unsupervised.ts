@@ -7,9 +7,9 @@ import type { Estimator, ModelTask, Params } from '../estimator/contract.js';
 import type { CatalogEntry } from '../models/catalog.js';
 import { defaultPreprocessing } from '../prep/defaults.js';
 import { type PipelineModel, pipeline } from '../prep/pipeline.js';
+import { type RowLines, summarise, type UnsupervisedSummary } from '../train/summaries.js';
 import type { Progress } from './progress.js';
 import { parseSettings } from './train-options.js';
-import { type RowLines, summarise, type UnsupervisedSummary } from './train-summaries.js';
 import {
   beginTracking,
   failTracking,

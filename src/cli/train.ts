@@ -8,13 +8,13 @@ import { targetFromFrame } from '../models/target.js';
 import { defaultPreprocessing } from '../prep/defaults.js';
 import { pipeline } from '../prep/pipeline.js';
 import type { MetricPoint } from '../registry/types.js';
+import { SILHOUETTE_MAX_ROWS } from '../train/summaries.js';
 import { type CrossValidationResult, crossValidate, holdoutScores } from '../tune/cross-validate.js';
 import { kFold, stratifiedKFold } from '../tune/splitters.js';
 import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
 import type { Command } from './main.js';
 import { Progress } from './progress.js';
 import { fmt, integerOption, parseSettings, required } from './train-options.js';
-import { SILHOUETTE_MAX_ROWS } from './train-summaries.js';
 import {
   beginTracking,
   cvPoints,

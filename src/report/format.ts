@@ -115,3 +115,8 @@ export function truncate(text: string, max: number): string {
   if (max <= 1) return '…'.slice(0, max);
   return `${chars.slice(0, max - 1).join('')}…`;
 }
+
+/** Four significant digits, or one decimal from 1000 up: scores and statistics in terminal tables. */
+export function formatSignificant(x: number): string {
+  return Math.abs(x) >= 1000 ? x.toFixed(1) : x.toPrecision(4);
+}

@@ -6,7 +6,7 @@ import { IsolationForestModel } from '../models/anomaly/isolation-forest.js';
 import { DbscanModel } from '../models/cluster/dbscan.js';
 import { KmeansModel } from '../models/cluster/kmeans.js';
 import { PcaModel } from '../models/decomposition/pca.js';
-import { fmt } from './train-options.js';
+import { formatSignificant as fmt } from '../report/format.js';
 
 /**
  * What a user wants to know after fitting an unsupervised model on all rows:

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { summarise } from '../../src/cli/train-summaries.js';
 import { Rng } from '../../src/core/random.js';
 import type { Matrix } from '../../src/data/frame.js';
 import { silhouetteScore } from '../../src/evaluate/clustering.js';
 import { isolationForest } from '../../src/models/anomaly/isolation-forest.js';
 import { kmeans } from '../../src/models/cluster/kmeans.js';
+import { summarise } from '../../src/train/summaries.js';
 
 /** Three overlapping blobs in 2-D: 6000 rows, more than the silhouette's sample. */
 function blobs(rows: number): Matrix {
