@@ -45,31 +45,42 @@ export interface Recorded {
   readonly registered: { readonly model: string; readonly version: number } | null;
 }
 
-/**
- * Records the data and starts the run, before any fitting, so a bad store
- * fails fast. `params` are the run's flat parameters as `keel runs` shows
- * them; the recipe says how to train it again.
- */
+/** What a run is started with, before its recipe is complete. */
+export interface RunStart {
+  /** The data's name (a file, or a URL with its password redacted). */
+  readonly source: string;
+  readonly datasetHash: string;
+  readonly seed: number;
+  /** The run's name in `keel runs` (the model, or "automl"). */
+  readonly name: string;
+  /** The run's flat parameters, as `keel runs show` and `compare` list them. */
+  readonly params: JsonObject;
+}
+
+/** Records the data and starts the run, before any fitting, so a bad store fails fast. */
 export async function startRecording(
   recording: Recording,
   frame: Frame,
-  recipe: TrainingRecipe,
-  params: JsonObject,
+  start: RunStart,
 ): Promise<RecordedRun> {
   const { store } = recording;
-  const hash = recipe.data.datasetHash;
-  await store.recordDataset({ hash, source: recipe.data.source, schema: schemaOf(frame) });
+  await store.recordDataset({ hash: start.datasetHash, source: start.source, schema: schemaOf(frame) });
   const experiment = recording.experiment ?? 'default';
   const run = await store.startRun({
     experiment,
-    name: recording.name ?? (recipe.training.kind === 'automl' ? 'automl' : recipe.training.model),
-    params,
-    seed: recipe.seed,
-    datasetHash: hash,
+    name: recording.name ?? start.name,
+    params: start.params,
+    seed: start.seed,
+    datasetHash: start.datasetHash,
     ...(recording.parentId === undefined ? {} : { parentId: recording.parentId }),
   });
-  await store.logArtifact(run.id, RECIPE_ARTIFACT, new TextEncoder().encode(JSON.stringify(recipe, null, 2)));
-  return { store, runId: run.id, datasetHash: hash, experiment };
+  return { store, runId: run.id, datasetHash: start.datasetHash, experiment };
+}
+
+/** Keeps the recipe with its run (`recipe.json`), for keel retrain and remote workers to replay. */
+export async function saveRecipe(run: RecordedRun, recipe: TrainingRecipe): Promise<void> {
+  const bytes = new TextEncoder().encode(`${JSON.stringify(recipe, null, 2)}\n`);
+  await run.store.logArtifact(run.runId, RECIPE_ARTIFACT, bytes);
 }
 
 /** What a finished training hands to the store. */
@@ -79,6 +90,8 @@ export interface Outcome {
   readonly model: Model;
   /** The rows the model was fitted on, without the target: their schema is what the model accepts. */
   readonly features: Frame;
+  /** The table the version's schema is read from, when not `features` (AutoML's: every row read, labelled or not). */
+  readonly schemaFrame?: Frame;
   /** What the model learned to predict (kept in the version's reference for monitoring). */
   readonly target?: Target;
   /** Out-of-fold outputs, when validation made them (the reference's outputs). */
@@ -122,7 +135,7 @@ export async function registerVersion(
     ...(outcome.outputs === undefined ? {} : { outputs: outcome.outputs }),
   });
   return registerModel(store, name, outcome.model, {
-    schema: schemaOf(outcome.features.select(outcome.model.inputNames)),
+    schema: schemaOf((outcome.schemaFrame ?? outcome.features).select(outcome.model.inputNames)),
     metrics,
     runId: run.runId,
     datasetHash: run.datasetHash,

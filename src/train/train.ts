@@ -18,6 +18,7 @@ import {
   hashOf,
   type Recorded,
   type Recording,
+  saveRecipe,
   startRecording,
 } from './recording.js';
 import { type RowLines, summarise, type UnsupervisedSummary } from './summaries.js';
@@ -255,8 +256,20 @@ async function trainUnsupervised(
   }
 }
 
-function startRun(options: TrainOptions, frame: Frame, recipe: TrainingRecipe, params: JsonObject) {
-  return options.recording === undefined ? null : startRecording(options.recording, frame, recipe, params);
+/** Starts the run and keeps the recipe with it (an estimator's recipe is whole before it is fitted). */
+async function startRun(options: TrainOptions, frame: Frame, recipe: TrainingRecipe, params: JsonObject) {
+  if (options.recording === undefined) return null;
+  const { source, datasetHash } = recipe.data;
+  const name = recipe.training.kind === 'estimator' ? recipe.training.model : 'automl';
+  const run = await startRecording(options.recording, frame, {
+    source,
+    datasetHash,
+    seed: recipe.seed,
+    name,
+    params,
+  });
+  await saveRecipe(run, recipe);
+  return run;
 }
 
 function estimatorRecipe(
