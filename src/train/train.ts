@@ -45,8 +45,8 @@ export interface TrainRequest {
   readonly dropped?: readonly string[];
   /** Folds, and for unsupervised models their seed unless `params.seed` is given (default 0). */
   readonly seed?: number;
-  /** Default: 5 shuffled folds (stratified for classes). */
-  readonly validation?: CvRequest | TestRequest;
+  /** Default: 5 shuffled folds (stratified for classes); 'none' fits only (a retrain scores on its own holdout). */
+  readonly validation?: CvRequest | TestRequest | 'none';
   /** Metrics to report (default: the usual ones for the task). */
   readonly metrics?: readonly string[];
   /** The data's name in the recipe and the store (a file or a redacted URL; default "frame"). */
@@ -87,7 +87,7 @@ export interface TrainedModel {
   /** Why each column was treated as it was. */
   readonly preprocessing: readonly string[];
   readonly fitSeconds: number;
-  /** Supervised models: how they were scored. */
+  /** Supervised models: how they were scored (null when asked to fit only). */
   readonly validation: Validation | null;
   readonly cvSeconds: number | null;
   /** Unsupervised models: what they found. */
@@ -138,14 +138,7 @@ async function trainSupervised(
   const preprocessing = defaultPreprocessing(features, entry);
   const model = entry.make(request.params ?? {}, target.task);
   const estimator = pipeline([preprocessing.transformer], model);
-  const given = request.validation;
-  const test = given !== undefined && 'test' in given ? given : undefined;
-  const cv =
-    given === undefined || 'test' in given ? { folds: 5, shuffle: true } : { shuffle: true, ...given };
-  const validation: RecipeValidation =
-    test === undefined
-      ? { kind: 'cv', folds: cv.folds, shuffle: cv.shuffle, stratified: target.task !== 'regression' }
-      : { kind: 'test', source: test.source };
+  const { cv, test, validation } = validationOf(request.validation, target.task);
   const recipe = estimatorRecipe(request, frame, target.task, estimator, validation);
   const setup = {
     model: entry.name,
@@ -153,7 +146,8 @@ async function trainSupervised(
     task: target.task,
     source: recipe.data.source,
     drop: [...dropped],
-    ...(test === undefined ? { cv: cv.folds, shuffle: cv.shuffle } : { test: test.source }),
+    ...(cv === undefined ? {} : { cv: cv.folds, shuffle: cv.shuffle }),
+    ...(test === undefined ? {} : { test: test.source }),
   };
   const run = await startRun(options, frame, recipe, { ...model.params, ...setup });
   try {
@@ -163,20 +157,22 @@ async function trainSupervised(
     const fitSeconds = (performance.now() - started) / 1000;
     const cvStarted = performance.now();
     const scored =
-      test === undefined
+      cv !== undefined
         ? crossValidated(estimator, features, target, cv, seed, request.metrics, options)
-        : tested(fitted, test, targetName, dropped, target, request.metrics);
-    const cvSeconds = test === undefined ? (performance.now() - cvStarted) / 1000 : null;
+        : test !== undefined
+          ? tested(fitted, test, targetName, dropped, target, request.metrics)
+          : null;
+    const cvSeconds = cv === undefined ? null : (performance.now() - cvStarted) / 1000;
     const recorded =
       run === null
         ? null
         : await finishRecording(run, options.recording!, {
-            points: validationPoints(scored),
+            points: scored === null ? [] : validationPoints(scored),
             timings: { fit: fitSeconds, ...(cvSeconds === null ? {} : { cv: cvSeconds }) },
             model: fitted,
             features,
             target,
-            ...(scored.kind === 'cv' ? { outputs: outOfFold(scored.result) } : {}),
+            ...(scored?.kind === 'cv' ? { outputs: outOfFold(scored.result) } : {}),
           });
     return {
       recipe,
@@ -302,6 +298,18 @@ function estimatorRecipe(
     },
     validation,
   };
+}
+
+/** What the request asks for: 5 shuffled folds unless it says otherwise, a test table, or none. */
+function validationOf(given: TrainRequest['validation'], task: SupervisedTask) {
+  const request = given ?? { folds: 5 };
+  if (request === 'none') return { cv: undefined, test: undefined, validation: { kind: 'none' } as const };
+  if ('test' in request) {
+    return { cv: undefined, test: request, validation: { kind: 'test', source: request.source } as const };
+  }
+  const cv = { folds: request.folds, shuffle: request.shuffle ?? true };
+  const validation = { kind: 'cv', ...cv, stratified: task !== 'regression' } as const;
+  return { cv, test: undefined, validation };
 }
 
 function crossValidated(
