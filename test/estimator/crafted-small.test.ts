@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
+import { DataError } from '../../src/core/errors.js';
+import { loadModel, saveModel } from '../../src/estimator/persist.js';
+import '../../src/serve/loaders.js';
+import { knn } from '../../src/models/neighbors/knn.js';
+import { syntheticData } from '../models/conformance.js';
+
+/**
+ * Crafted artifacts of the neighbour, Bayes, neural, clustering and PCA
+ * kinds: each is a fitted model's artifact re-encoded (so its checksum is
+ * valid) with one array or field changed so it disagrees with the rest, and
+ * loading must refuse it with a DataError naming that field.
+ */
+function recoded(bytes: Uint8Array, change: (a: Artifact) => Artifact): Uint8Array {
+  return encodeArtifact(change(decodeArtifact(bytes)));
+}
+
+function refusal(bytes: Uint8Array): DataError {
+  try {
+    loadModel(bytes, 'crafted.keel');
+  } catch (error) {
+    expect(error).toBeInstanceOf(DataError);
+    return error as DataError;
+  }
+  throw new Error('the crafted artifact loaded');
+}
+
+/** The refusal names `field` in its message and its location. */
+function expectRefused(bytes: Uint8Array, field: string, message?: RegExp): void {
+  const error = refusal(bytes);
+  expect(error.message).toContain(field);
+  expect(error.location).toMatchObject({ source: 'crafted.keel', field });
+  if (message !== undefined) expect(error.message).toMatch(message);
+}
+
+const withArrays = (a: Artifact, arrays: Artifact['arrays']): Artifact => ({
+  ...a,
+  arrays: { ...a.arrays, ...arrays },
+});
+const withMeta = (a: Artifact, meta: Artifact['meta']): Artifact => ({ ...a, meta: { ...a.meta, ...meta } });
+
+const regression = syntheticData('regression', 40, 3);
+const multiclass = syntheticData('multiclass', 60, 3);
+
+describe('knn', () => {
+  const regressor = saveModel(knn().fit(regression.X, regression.y));
+  const classifier = saveModel(knn({ k: 3 }).fit(multiclass.X, multiclass.y));
+
+  it('loads the untouched models', () => {
+    expect(loadModel(regressor).predict(regression.X)).toHaveLength(40);
+    expect(loadModel(classifier).predict(multiclass.X)).toHaveLength(60);
+  });
+
+  it('refuses targets that disagree in length with the training points', () => {
+    const crafted = recoded(regressor, (a) => withArrays(a, { targets: new Float64Array(39) }));
+    expectRefused(crafted, 'arrays.targets', /39 values, expected 40/);
+  });
+
+  it('refuses training points that disagree with rows × inputs', () => {
+    const crafted = recoded(regressor, (a) => withMeta(a, { rows: 41 }));
+    expectRefused(crafted, 'arrays.train', /120 values, expected 123/);
+  });
+
+  it('refuses fewer training rows than k', () => {
+    const crafted = recoded(regressor, (a) => ({
+      ...withMeta(a, { rows: 4 }),
+      arrays: { train: new Float64Array(12), targets: new Float64Array(4) },
+    }));
+    expectRefused(crafted, 'meta.rows', /≥ 5/);
+  });
+
+  it('refuses a class index past the classes', () => {
+    const crafted = recoded(classifier, (a) =>
+      withArrays(a, { targets: (a.arrays['targets'] as Float64Array).map((v, i) => (i === 7 ? 3 : v)) }),
+    );
+    expectRefused(crafted, 'arrays.targets[7]', /index from 0 to 2/);
+  });
+});
