@@ -3,6 +3,7 @@ import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/ar
 import { DataError } from '../../src/core/errors.js';
 import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import '../../src/serve/loaders.js';
+import { bernoulliNb, gaussianNb, multinomialNb } from '../../src/models/bayes/naive-bayes.js';
 import { knn } from '../../src/models/neighbors/knn.js';
 import { syntheticData } from '../models/conformance.js';
 
@@ -75,5 +76,42 @@ describe('knn', () => {
       withArrays(a, { targets: (a.arrays['targets'] as Float64Array).map((v, i) => (i === 7 ? 3 : v)) }),
     );
     expectRefused(crafted, 'arrays.targets[7]', /index from 0 to 2/);
+  });
+});
+
+describe('naive Bayes', () => {
+  const counts = { ...multiclass.X, data: multiclass.X.data.map(Math.abs) };
+  const gaussian = saveModel(gaussianNb().fit(multiclass.X, multiclass.y));
+  const multinomial = saveModel(multinomialNb().fit(counts, multiclass.y));
+  const bernoulli = saveModel(bernoulliNb({ binarize: null }).fit(multiclass.X, multiclass.y));
+
+  it('loads the untouched models', () => {
+    for (const bytes of [gaussian, multinomial, bernoulli]) {
+      expect(loadModel(bytes).predict(multiclass.X)).toHaveLength(60);
+    }
+  });
+
+  it('refuses a log prior that disagrees with the classes', () => {
+    const crafted = recoded(gaussian, (a) => withArrays(a, { logPrior: Float64Array.of(-1, -1) }));
+    expectRefused(crafted, 'arrays.logPrior', /2 values, expected 3/);
+  });
+
+  it('refuses classes the per-class arrays were not fitted for', () => {
+    const crafted = recoded(multinomial, (a) => withMeta(a, { classes: ['a', 'b', 'c', 'd'] }));
+    expectRefused(crafted, 'arrays.logPrior', /3 values, expected 4/);
+  });
+
+  it('refuses per-feature arrays that are not classes × inputs', () => {
+    const variance = recoded(gaussian, (a) => withArrays(a, { variance: new Float64Array(8) }));
+    expectRefused(variance, 'arrays.variance', /8 values, expected 9/);
+    const featureLogProb = recoded(bernoulli, (a) => withArrays(a, { featureLogProb: new Float64Array(10) }));
+    expectRefused(featureLogProb, 'arrays.featureLogProb', /10 values, expected 9/);
+  });
+
+  it("refuses another variant's arrays and parameters", () => {
+    const arrays = recoded(multinomial, (a) => withArrays(a, { mean: new Float64Array(9) }));
+    expectRefused(arrays, 'arrays.mean', /not an array this kind stores/);
+    const params = recoded(bernoulli, (a) => withMeta(a, { params: { varSmoothing: 1e-9 } }));
+    expectRefused(params, 'meta.params.varSmoothing', /not a parameter of bernoulli-nb/);
   });
 });
