@@ -5,6 +5,7 @@ import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import '../../src/serve/loaders.js';
 import { bernoulliNb, gaussianNb, multinomialNb } from '../../src/models/bayes/naive-bayes.js';
 import { knn } from '../../src/models/neighbors/knn.js';
+import { mlpClassifier, mlpRegressor } from '../../src/models/neural/mlp.js';
 import { syntheticData } from '../models/conformance.js';
 
 /**
@@ -113,5 +114,52 @@ describe('naive Bayes', () => {
     expectRefused(arrays, 'arrays.mean', /not an array this kind stores/);
     const params = recoded(bernoulli, (a) => withMeta(a, { params: { varSmoothing: 1e-9 } }));
     expectRefused(params, 'meta.params.varSmoothing', /not a parameter of bernoulli-nb/);
+  });
+});
+
+describe('mlp', () => {
+  const small = { hiddenLayers: [4, 3], maxIter: 5 };
+  const classifier = saveModel(mlpClassifier(small).fit(multiclass.X, multiclass.y));
+  const regressor = saveModel(mlpRegressor(small).fit(regression.X, regression.y));
+
+  it('loads the untouched models', () => {
+    expect(loadModel(classifier).predict(multiclass.X)).toHaveLength(60);
+    expect(loadModel(regressor).predict(regression.X)).toHaveLength(40);
+  });
+
+  it('refuses a weight matrix shorter than its layer sizes say', () => {
+    const crafted = recoded(classifier, (a) => withArrays(a, { weights1: new Float64Array(11) }));
+    expectRefused(crafted, 'arrays.weights1', /11 values, expected 12/);
+  });
+
+  it('refuses biases of the wrong width, and a missing layer', () => {
+    const biases = recoded(regressor, (a) => withArrays(a, { biases2: Float64Array.of(0, 0) }));
+    expectRefused(biases, 'arrays.biases2', /2 values, expected 1/);
+    const missing = recoded(regressor, (a) => {
+      const { weights2: _, ...arrays } = a.arrays;
+      return { ...a, arrays };
+    });
+    expectRefused(missing, 'arrays.weights2', /missing/);
+  });
+
+  it('refuses layer sizes that are not inputs, hidden layers and outputs', () => {
+    const wider = recoded(classifier, (a) => withMeta(a, { sizes: [3, 4, 3, 4] }));
+    expectRefused(wider, 'meta.sizes', /must be \[3,4,3,3\]/);
+    const layers = recoded(regressor, (a) => withMeta(a, { sizes: [3, 4, 1] }));
+    expectRefused(layers, 'meta.sizes');
+  });
+
+  it('refuses an output link other than the task and classes imply, and a task not its kind', () => {
+    const link = recoded(classifier, (a) => withMeta(a, { output: 'logistic' }));
+    expectRefused(link, 'meta.output', /"softmax"/);
+    const task = recoded(regressor, (a) => withMeta(a, { task: 'binary' }));
+    expectRefused(task, 'meta.task', /"regression"/);
+  });
+
+  it('refuses hidden layers of no units in its parameters', () => {
+    const crafted = recoded(regressor, (a) =>
+      withMeta(a, { params: { ...(a.meta['params'] as object), hiddenLayers: [4, 0] } }),
+    );
+    expectRefused(crafted, 'meta.params.hiddenLayers', /list of whole numbers ≥ 1/);
   });
 });
