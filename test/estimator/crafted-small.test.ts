@@ -4,6 +4,8 @@ import { DataError } from '../../src/core/errors.js';
 import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import '../../src/serve/loaders.js';
 import { bernoulliNb, gaussianNb, multinomialNb } from '../../src/models/bayes/naive-bayes.js';
+import { dbscan } from '../../src/models/cluster/dbscan.js';
+import { kmeans } from '../../src/models/cluster/kmeans.js';
 import { knn } from '../../src/models/neighbors/knn.js';
 import { mlpClassifier, mlpRegressor } from '../../src/models/neural/mlp.js';
 import { syntheticData } from '../models/conformance.js';
@@ -161,5 +163,34 @@ describe('mlp', () => {
       withMeta(a, { params: { ...(a.meta['params'] as object), hiddenLayers: [4, 0] } }),
     );
     expectRefused(crafted, 'meta.params.hiddenLayers', /list of whole numbers ≥ 1/);
+  });
+});
+
+describe('k-means and DBSCAN', () => {
+  const centred = saveModel(kmeans({ k: 4 }).fit(regression.X));
+  const dense = saveModel(dbscan({ eps: 1.2, minSamples: 3 }).fit(regression.X));
+
+  it('loads the untouched models', () => {
+    expect(loadModel(centred).predict(regression.X)).toHaveLength(40);
+    const labels = loadModel(dense).predict(regression.X);
+    expect(labels.some((label) => label >= 0)).toBe(true);
+  });
+
+  it('refuses centres that are not k × inputs', () => {
+    const fewer = recoded(centred, (a) => withArrays(a, { centres: new Float64Array(9) }));
+    expectRefused(fewer, 'arrays.centres', /9 values, expected 12/);
+    const k = recoded(centred, (a) => withMeta(a, { params: { ...(a.meta['params'] as object), k: 5 } }));
+    expectRefused(k, 'arrays.centres', /12 values, expected 15/);
+  });
+
+  it('refuses core points that are not core rows × inputs, and a core row without a cluster', () => {
+    const points = recoded(dense, (a) =>
+      withArrays(a, { corePoints: (a.arrays['corePoints'] as Float64Array).subarray(3) }),
+    );
+    expectRefused(points, 'arrays.corePoints', /expected/);
+    const label = recoded(dense, (a) =>
+      withArrays(a, { coreLabels: (a.arrays['coreLabels'] as Int32Array).map((v, i) => (i === 0 ? -1 : v)) }),
+    );
+    expectRefused(label, 'arrays.coreLabels[0]', /≥ 0/);
   });
 });
