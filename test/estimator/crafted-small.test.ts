@@ -6,6 +6,7 @@ import '../../src/serve/loaders.js';
 import { bernoulliNb, gaussianNb, multinomialNb } from '../../src/models/bayes/naive-bayes.js';
 import { dbscan } from '../../src/models/cluster/dbscan.js';
 import { kmeans } from '../../src/models/cluster/kmeans.js';
+import { pca } from '../../src/models/decomposition/pca.js';
 import { knn } from '../../src/models/neighbors/knn.js';
 import { mlpClassifier, mlpRegressor } from '../../src/models/neural/mlp.js';
 import { syntheticData } from '../models/conformance.js';
@@ -192,5 +193,34 @@ describe('k-means and DBSCAN', () => {
       withArrays(a, { coreLabels: (a.arrays['coreLabels'] as Int32Array).map((v, i) => (i === 0 ? -1 : v)) }),
     );
     expectRefused(label, 'arrays.coreLabels[0]', /≥ 0/);
+  });
+});
+
+describe('pca', () => {
+  const two = saveModel(pca({ components: 2 }).fit(regression.X));
+  const all = saveModel(pca().fit(regression.X));
+
+  it('loads the untouched models', () => {
+    expect(loadModel(two).transform?.(regression.X).cols).toBe(2);
+    expect(loadModel(all).transform?.(regression.X).cols).toBe(3);
+  });
+
+  it('refuses components that are not components × inputs', () => {
+    const crafted = recoded(two, (a) => withArrays(a, { components: new Float64Array(3) }));
+    expectRefused(crafted, 'arrays.components', /3 values, expected 6/);
+    const kept = recoded(all, (a) => withArrays(a, { explainedVariance: Float64Array.of(2, 1) }));
+    expectRefused(kept, 'arrays.components', /9 values, expected 6/);
+  });
+
+  it('refuses more variances than the count of components asks for, and a mean per input', () => {
+    const variances = recoded(two, (a) => withArrays(a, { explainedVariance: Float64Array.of(3, 2, 1) }));
+    expectRefused(variances, 'arrays.explainedVariance', /3 values, expected 2/);
+    const mean = recoded(two, (a) => withArrays(a, { mean: Float64Array.of(0, 0) }));
+    expectRefused(mean, 'arrays.mean', /2 values, expected 3/);
+  });
+
+  it('refuses a components parameter that is neither null, a share nor a count', () => {
+    const crafted = recoded(two, (a) => withMeta(a, { params: { components: 1.5, whiten: false } }));
+    expectRefused(crafted, 'meta.params.components', /null, a number in \(0, 1\) or a whole number ≥ 1/);
   });
 });
