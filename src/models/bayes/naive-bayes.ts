@@ -1,16 +1,10 @@
 import type { Artifact } from '../../core/artifact.js';
+import { type Declaration, declare, domain, type ParamsOf, param } from '../../core/declare.js';
 import { SchemaError } from '../../core/errors.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
+import { array, type Field, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type {
-  Estimator,
-  FitOptions,
-  Model,
-  Params,
-  SupervisedTask,
-  Target,
-} from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, SupervisedTask, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { columnVariances } from '../../numeric/linalg.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 
@@ -21,45 +15,88 @@ import { checkRows, completeInput, requireTarget, trainingNames } from '../input
  * terms. Everything stays in log space, and probabilities come from
  * normalising with log-sum-exp, so tiny likelihoods never underflow to 0/0.
  * Class priors are the (weighted) class shares of the training rows.
+ *
+ * Three kinds, one name for the user: `naive-bayes` with its `variant`
+ * (NAIVE_BAYES_VARIANT) chooses among NAIVE_BAYES_KINDS.
  */
-export interface GaussianNbParams extends Params {
-  /** Added to every variance, as a fraction of the largest feature variance (keeps constant features usable). */
-  readonly varSmoothing: number;
-}
-export interface MultinomialNbParams extends Params {
-  /** Additive (Laplace/Lidstone) smoothing of the feature counts. */
-  readonly alpha: number;
-}
-export interface BernoulliNbParams extends Params {
-  readonly alpha: number;
-  /** Values above this count as 1, others as 0; null when the input is already 0/1. */
-  readonly binarize: number | null;
-}
+export const GAUSSIAN_NB = declare({
+  kind: 'gaussian-nb',
+  summary: 'naive Bayes with a normal distribution per class and feature (numbers)',
+  tasks: ['binary', 'multiclass'],
+  params: {
+    /** Added to every variance, as a fraction of the largest feature variance (keeps constant features usable). */
+    varSmoothing: param.float({
+      default: 1e-9,
+      min: 0,
+      doc: 'share of the largest variance added to every variance',
+      search: { low: 1e-12, high: 1e-2, log: true },
+    }),
+  },
+});
+
+/** Additive (Laplace/Lidstone) smoothing of the feature counts. */
+const ALPHA = param.float({ default: 1, min: 0, doc: 'additive smoothing of the feature counts' });
+
+export const MULTINOMIAL_NB = declare({
+  kind: 'multinomial-nb',
+  summary: 'naive Bayes over counts or frequencies (non-negative features)',
+  tasks: ['binary', 'multiclass'],
+  params: { alpha: ALPHA },
+});
+
+export const BERNOULLI_NB = declare({
+  kind: 'bernoulli-nb',
+  summary: 'naive Bayes over features present or absent (0/1)',
+  tasks: ['binary', 'multiclass'],
+  params: {
+    alpha: ALPHA,
+    binarize: param.of<number | null>([domain.null(), domain.float()], {
+      default: 0,
+      doc: 'values above this count as 1, others as 0 (null: the input is already 0/1)',
+    }),
+  },
+});
+
+/** The variant the user names (`--set variant=…`), each a kind of its own. */
+export const NAIVE_BAYES_VARIANT = param.choice(['gaussian', 'multinomial', 'bernoulli'], {
+  default: 'gaussian',
+  doc: 'gaussian, multinomial or bernoulli',
+});
+
+export type NaiveBayesVariant = (typeof NAIVE_BAYES_VARIANT)['default'];
+
+export const NAIVE_BAYES_KINDS = {
+  gaussian: GAUSSIAN_NB,
+  multinomial: MULTINOMIAL_NB,
+  bernoulli: BERNOULLI_NB,
+} as const satisfies Record<NaiveBayesVariant, Declaration>;
+
+export type GaussianNbParams = ParamsOf<typeof GAUSSIAN_NB.params>;
+export type MultinomialNbParams = ParamsOf<typeof MULTINOMIAL_NB.params>;
+export type BernoulliNbParams = ParamsOf<typeof BERNOULLI_NB.params>;
 
 type Kind = 'gaussian-nb' | 'multinomial-nb' | 'bernoulli-nb';
 type NbParams = GaussianNbParams | MultinomialNbParams | BernoulliNbParams;
+
+const BY_KIND = {
+  'gaussian-nb': GAUSSIAN_NB,
+  'multinomial-nb': MULTINOMIAL_NB,
+  'bernoulli-nb': BERNOULLI_NB,
+} as const satisfies Record<Kind, Declaration>;
 
 /** scikit-learn 1.2 raises a smaller alpha to this, so that no log is of zero. */
 const MIN_ALPHA = 1e-10;
 
 export function gaussianNb(params: Partial<GaussianNbParams> = {}): Estimator<NaiveBayesModel> {
-  const merged = withDefaults('gaussian-nb', { varSmoothing: 1e-9 }, params);
-  checkNumber('gaussian-nb', 'varSmoothing', merged.varSmoothing, 0);
-  return naiveBayes('gaussian-nb', merged, fitGaussian);
+  return naiveBayes('gaussian-nb', GAUSSIAN_NB.resolve(params), fitGaussian);
 }
 
 export function multinomialNb(params: Partial<MultinomialNbParams> = {}): Estimator<NaiveBayesModel> {
-  const merged = withDefaults('multinomial-nb', { alpha: 1 }, params);
-  checkNumber('multinomial-nb', 'alpha', merged.alpha, 0);
-  return naiveBayes('multinomial-nb', merged, fitMultinomial);
+  return naiveBayes('multinomial-nb', MULTINOMIAL_NB.resolve(params), fitMultinomial);
 }
 
 export function bernoulliNb(params: Partial<BernoulliNbParams> = {}): Estimator<NaiveBayesModel> {
-  const defaults: BernoulliNbParams = { alpha: 1, binarize: 0 };
-  const merged = withDefaults('bernoulli-nb', defaults, params);
-  checkNumber('bernoulli-nb', 'alpha', merged.alpha, 0);
-  if (merged.binarize !== null) checkNumber('bernoulli-nb', 'binarize', merged.binarize, -Infinity);
-  return naiveBayes('bernoulli-nb', merged, fitBernoulli);
+  return naiveBayes('bernoulli-nb', BERNOULLI_NB.resolve(params), fitBernoulli);
 }
 
 /** What a fit learns besides the priors: the arrays its log-likelihood needs. */
@@ -75,7 +112,7 @@ function naiveBayes(kind: Kind, params: NbParams, fitArrays: FitArrays): Estimat
   return {
     kind,
     params,
-    acceptsMissing: false,
+    acceptsMissing: BY_KIND[kind].tags.acceptsMissing,
     fit(X: Matrix | Frame, y?: Target, options: FitOptions = {}) {
       const target = requireTarget(y, kind, ['binary', 'multiclass']);
       const names = trainingNames(X, target);
@@ -305,24 +342,54 @@ export class NaiveBayesModel implements Model {
   }
 }
 
-function loadNaiveBayes(artifact: Artifact): NaiveBayesModel {
-  const meta = artifact.meta as {
-    params: NbParams;
-    inputNames: string[];
-    classes: string[];
-    task: SupervisedTask;
-  };
-  const arrays = artifact.arrays as Record<string, Float64Array>;
-  return new NaiveBayesModel(
-    artifact.kind as Kind,
-    meta.params,
-    meta.inputNames,
-    meta.classes,
-    meta.task,
-    arrays,
-  );
+/**
+ * Per class a log prior; per class and feature the Gaussian's mean and
+ * variance, or the feature's log probability: every array as long as the
+ * classes (× the inputs) say.
+ */
+function loadNaiveBayes(
+  kind: Kind,
+  params: Field<NbParams>,
+  artifact: Artifact,
+  source: string,
+): NaiveBayesModel {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params,
+    inputNames: field.strings(),
+    classes: field.strings(),
+    task: field.enum('binary', 'multiclass'),
+  });
+  const c = meta.classes.length;
+  const perFeature = c * meta.inputNames.length;
+  // In the order the fit writes them: the arrays object is stored as it is.
+  const arrays =
+    kind === 'gaussian-nb'
+      ? stored.arrays({
+          logPrior: array.f64(c),
+          mean: array.f64(perFeature),
+          variance: array.f64(perFeature),
+        })
+      : stored.arrays({ logPrior: array.f64(c), featureLogProb: array.f64(perFeature) });
+  return new NaiveBayesModel(kind, meta.params, meta.inputNames, meta.classes, meta.task, arrays);
 }
 
-registerLoader('gaussian-nb', 1, loadNaiveBayes);
-registerLoader('multinomial-nb', 1, loadNaiveBayes);
-registerLoader('bernoulli-nb', 1, loadNaiveBayes);
+registerKind({
+  declaration: GAUSSIAN_NB,
+  role: 'model',
+  build: (spec) => gaussianNb(GAUSSIAN_NB.resolve(spec.params)),
+  load: (artifact, source) => loadNaiveBayes('gaussian-nb', field.params(GAUSSIAN_NB), artifact, source),
+});
+registerKind({
+  declaration: MULTINOMIAL_NB,
+  role: 'model',
+  build: (spec) => multinomialNb(MULTINOMIAL_NB.resolve(spec.params)),
+  load: (artifact, source) =>
+    loadNaiveBayes('multinomial-nb', field.params(MULTINOMIAL_NB), artifact, source),
+});
+registerKind({
+  declaration: BERNOULLI_NB,
+  role: 'model',
+  build: (spec) => bernoulliNb(BERNOULLI_NB.resolve(spec.params)),
+  load: (artifact, source) => loadNaiveBayes('bernoulli-nb', field.params(BERNOULLI_NB), artifact, source),
+});

@@ -1,8 +1,9 @@
 import type { Artifact } from '../../core/artifact.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
+import { declare, type ParamsOf, param } from '../../core/declare.js';
+import { array, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
 import { KdTree } from '../neighbors/kd-tree.js';
 import { reducedDistance } from '../neighbors/search.js';
@@ -20,21 +21,33 @@ import { reducedDistance } from '../neighbors/search.js';
  * `predict` extends it to new rows by the label of the nearest core row
  * within eps (−1 when none is).
  */
-export interface DbscanParams extends Params {
-  readonly eps: number;
-  readonly minSamples: number;
-}
+export const DBSCAN = declare({
+  kind: 'dbscan',
+  summary: 'density-based clustering: dense regions become clusters, isolated rows noise',
+  tasks: ['clustering'],
+  tags: { wantsScaling: true },
+  params: {
+    eps: param.float({
+      default: 0.5,
+      above: 0,
+      doc: 'neighbourhood radius (euclidean, on the standardised columns)',
+    }),
+    minSamples: param.int({
+      default: 5,
+      min: 1,
+      doc: 'rows within eps (itself included) that make a row a core row',
+    }),
+  },
+});
 
-const DEFAULTS: DbscanParams = { eps: 0.5, minSamples: 5 };
+export type DbscanParams = ParamsOf<typeof DBSCAN.params>;
 
 export function dbscan(params: Partial<DbscanParams> = {}): Estimator<DbscanModel> {
-  const merged = withDefaults('dbscan', DEFAULTS, params);
-  checkNumber('dbscan', 'eps', merged.eps, Number.MIN_VALUE);
-  checkNumber('dbscan', 'minSamples', merged.minSamples, 1, Number.POSITIVE_INFINITY, true);
+  const merged = DBSCAN.resolve(params);
   return {
     kind: 'dbscan',
     params: merged,
-    acceptsMissing: false,
+    acceptsMissing: DBSCAN.tags.acceptsMissing,
     fit: (X: Matrix | Frame, _y?: Target, options: FitOptions = {}) => fitDbscan(merged, X, options),
   };
 }
@@ -172,14 +185,32 @@ export class DbscanModel implements Model {
   }
 }
 
-registerLoader('dbscan', 1, (artifact) => {
-  const meta = artifact.meta as { params: DbscanParams; inputNames: string[] };
-  const a = artifact.arrays;
-  return new DbscanModel(
-    meta.params,
-    meta.inputNames,
-    a['labels'] as Int32Array,
-    a['corePoints'] as Float64Array,
-    a['coreLabels'] as Int32Array,
-  );
+/**
+ * The training rows' labels (a cluster, or −1 for noise) and the core rows
+ * with their clusters: core points are core rows × inputs, as predict reads
+ * them.
+ */
+function loadDbscan(artifact: Artifact, source: string): DbscanModel {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({ params: field.params(DBSCAN), inputNames: field.strings() });
+  const atLeast = (min: number) => ({ test: (v: number) => v >= min, rule: `≥ ${min}` });
+  const specs = {
+    labels: array.i32(undefined, atLeast(-1)),
+    corePoints: array.f64(),
+    coreLabels: array.i32(undefined, atLeast(0)),
+  };
+  // Read twice: the second time, the core points must be as many as their labels.
+  const coreRows = stored.arrays(specs).coreLabels.length;
+  const { labels, corePoints, coreLabels } = stored.arrays({
+    ...specs,
+    corePoints: array.f64(coreRows * meta.inputNames.length),
+  });
+  return new DbscanModel(meta.params, meta.inputNames, labels, corePoints, coreLabels);
+}
+
+registerKind({
+  declaration: DBSCAN,
+  role: 'model',
+  build: (spec) => dbscan(DBSCAN.resolve(spec.params)),
+  load: loadDbscan,
 });

@@ -1,10 +1,11 @@
 import type { Artifact } from '../../core/artifact.js';
+import { declare, type ParamsOf, param } from '../../core/declare.js';
 import { UsageError } from '../../core/errors.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
 import { Rng } from '../../core/random.js';
+import { array, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { columnVariances } from '../../numeric/linalg.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
 import { type LloydResult, lloyd, squaredDistance, squaredDistanceUpTo } from './lloyd.js';
@@ -17,27 +18,41 @@ import { type LloydResult, lloyd, squaredDistance, squaredDistanceUpTo } from '.
  * run with the lowest inertia (weighted sum of squared distances to the
  * nearest centre) is kept.
  */
-export interface KmeansParams extends Params {
-  readonly k: number;
-  readonly nInit: number;
-  readonly maxIter: number;
-  readonly tol: number;
-  readonly seed: number;
-}
+export const KMEANS = declare({
+  kind: 'kmeans',
+  summary: 'k-means clustering: k-means++ starts, then Lloyd iterations',
+  tasks: ['clustering'],
+  tags: { wantsScaling: true },
+  params: {
+    k: param.int({ default: 8, min: 1, doc: 'number of clusters' }),
+    nInit: param.int({
+      default: 1,
+      min: 1,
+      doc: 'runs from fresh starts; the one with the lowest inertia is kept',
+    }),
+    maxIter: param.int({ default: 300, min: 1, doc: 'most Lloyd iterations per run' }),
+    tol: param.float({
+      default: 1e-4,
+      min: 0,
+      doc: 'stop when centres move less than this (relative to the data variance)',
+    }),
+    seed: param.int({
+      default: 0,
+      min: 0,
+      max: 2 ** 32 - 1,
+      doc: 'seed for the starting centres (default: --seed)',
+    }),
+  },
+});
 
-const DEFAULTS: KmeansParams = { k: 8, nInit: 1, maxIter: 300, tol: 1e-4, seed: 0 };
+export type KmeansParams = ParamsOf<typeof KMEANS.params>;
 
 export function kmeans(params: Partial<KmeansParams> = {}): Estimator<KmeansModel> {
-  const merged = withDefaults('kmeans', DEFAULTS, params);
-  checkNumber('kmeans', 'k', merged.k, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber('kmeans', 'nInit', merged.nInit, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber('kmeans', 'maxIter', merged.maxIter, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber('kmeans', 'tol', merged.tol, 0);
-  checkNumber('kmeans', 'seed', merged.seed, 0, 2 ** 32 - 1, true);
+  const merged = KMEANS.resolve(params);
   return {
     kind: 'kmeans',
     params: merged,
-    acceptsMissing: false,
+    acceptsMissing: KMEANS.tags.acceptsMissing,
     fit: (X: Matrix | Frame, _y?: Target, options: FitOptions = {}) => fitKmeans(merged, X, options),
   };
 }
@@ -194,13 +209,22 @@ export class KmeansModel implements Model {
   }
 }
 
-registerLoader('kmeans', 1, (artifact) => {
-  const meta = artifact.meta as {
-    params: KmeansParams;
-    inputNames: string[];
-    inertia: number;
-    iterations: number;
-  };
-  const centres = artifact.arrays['centres'] as Float64Array;
+/** k centres of as many coordinates as inputs: predict and transform read k × inputs of them. */
+function loadKmeans(artifact: Artifact, source: string): KmeansModel {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(KMEANS),
+    inputNames: field.strings(),
+    inertia: field.number({ min: 0 }),
+    iterations: field.int({ min: 0 }),
+  });
+  const { centres } = stored.arrays({ centres: array.f64(meta.params.k * meta.inputNames.length) });
   return new KmeansModel(meta.params, meta.inputNames, centres, meta.inertia, meta.iterations);
+}
+
+registerKind({
+  declaration: KMEANS,
+  role: 'model',
+  build: (spec) => kmeans(KMEANS.resolve(spec.params)),
+  load: loadKmeans,
 });

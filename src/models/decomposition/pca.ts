@@ -1,9 +1,10 @@
 import type { Artifact } from '../../core/artifact.js';
+import { declare, domain, type ParamsOf, param } from '../../core/declare.js';
 import { UsageError } from '../../core/errors.js';
-import { withDefaults } from '../../core/params.js';
+import { array, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { symmetricEigen } from '../../numeric/linalg.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
 
@@ -16,29 +17,30 @@ import { checkRows, completeInput, trainingNames } from '../input.js';
  * by U): each component points so that the training row with the largest
  * |score| on it scores positive.
  */
-export interface PcaParams extends Params {
-  /** A count of components; a fraction in (0, 1) of the variance to keep; null for all. */
-  readonly components: number | null;
-  /** Scale the scores to unit variance. */
-  readonly whiten: boolean;
-}
+export const PCA = declare({
+  kind: 'pca',
+  summary: 'principal component analysis: the directions of largest variance',
+  tasks: ['transform'],
+  tags: { wantsScaling: true },
+  params: {
+    /** A count of components; a fraction in (0, 1) of the variance to keep; null for all. */
+    components: param.of<number | null>(
+      [domain.null(), domain.float({ above: 0, below: 1 }), domain.int({ min: 1 })],
+      { default: null, doc: 'components to keep: a count, a share of variance in (0, 1), or null (all)' },
+    ),
+    /** Scale the scores to unit variance. */
+    whiten: param.bool({ default: false, doc: 'scale the component scores to unit variance' }),
+  },
+});
 
-const DEFAULTS: PcaParams = { components: null, whiten: false };
+export type PcaParams = ParamsOf<typeof PCA.params>;
 
 export function pca(params: Partial<PcaParams> = {}): Estimator<PcaModel> {
-  const merged = withDefaults('pca', DEFAULTS, params);
-  const c = merged.components;
-  if (c !== null && !(typeof c === 'number' && c > 0 && (c < 1 || Number.isInteger(c)))) {
-    throw new UsageError(
-      'usage.bad-param',
-      `pca: components must be a whole number ≥ 1 or a fraction between 0 and 1, not ${JSON.stringify(c)}`,
-      { location: { field: 'components' } },
-    );
-  }
+  const merged = PCA.resolve(params);
   return {
     kind: 'pca',
     params: merged,
-    acceptsMissing: false,
+    acceptsMissing: PCA.tags.acceptsMissing,
     fit: (X: Matrix | Frame, _y?: Target, options: FitOptions = {}) => fitPca(merged, X, options),
   };
 }
@@ -198,15 +200,37 @@ export class PcaModel implements Model {
   }
 }
 
-registerLoader('pca', 1, (artifact) => {
-  const meta = artifact.meta as { params: PcaParams; inputNames: string[]; totalVariance: number };
-  const array = (name: string) => artifact.arrays[name] as Float64Array;
-  return new PcaModel(
-    meta.params,
-    meta.inputNames,
-    array('mean'),
-    array('components'),
-    array('explainedVariance'),
-    meta.totalVariance,
-  );
+/**
+ * The mean one per input, one variance per kept component (as many as a
+ * count of components asks for), and the components themselves kept ×
+ * inputs, as transform and predict read them.
+ */
+function loadPca(artifact: Artifact, source: string): PcaModel {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(PCA),
+    inputNames: field.strings(),
+    totalVariance: field.number({ min: 0 }),
+  });
+  const p = meta.inputNames.length;
+  const { components: count } = meta.params;
+  const specs = {
+    mean: array.f64(p),
+    components: array.f64(),
+    explainedVariance: array.f64(count !== null && count >= 1 ? count : undefined),
+  };
+  // Read twice: the second time, the components must be as many as their variances.
+  const kept = stored.arrays(specs).explainedVariance.length;
+  const { mean, components, explainedVariance } = stored.arrays({
+    ...specs,
+    components: array.f64(kept * p),
+  });
+  return new PcaModel(meta.params, meta.inputNames, mean, components, explainedVariance, meta.totalVariance);
+}
+
+registerKind({
+  declaration: PCA,
+  role: 'model',
+  build: (spec) => pca(PCA.resolve(spec.params)),
+  load: loadPca,
 });

@@ -1,16 +1,10 @@
 import type { Artifact } from '../../core/artifact.js';
+import { declare, type ParamsOf, param } from '../../core/declare.js';
 import { UsageError } from '../../core/errors.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
+import { array, elements, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type {
-  Estimator,
-  FitOptions,
-  Model,
-  Params,
-  SupervisedTask,
-  Target,
-} from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, SupervisedTask, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
 import { KdTree } from './kd-tree.js';
 import { bruteForceNeighbours, type Metric, type Neighbours, type Points, trueDistance } from './search.js';
@@ -20,15 +14,40 @@ import { bruteForceNeighbours, type Metric, type Neighbours, type Points, trueDi
  * KNeighborsRegressor: the k closest training rows vote (classification,
  * probabilities = their weighted class shares) or are averaged (regression).
  * `distance` weights are 1/d, and a query that coincides with training rows
- * takes only those (weight 1 each), as scikit-learn does.
+ * takes only those (weight 1 each), as scikit-learn does. One kind for both
+ * tasks: the artifact's `task` says which.
  */
-export interface KnnParams extends Params {
-  readonly k: number;
-  readonly weights: 'uniform' | 'distance';
-  readonly metric: Metric;
-}
+export const KNN = declare({
+  kind: 'knn',
+  summary: 'k nearest neighbours (k-d tree for ≤ 15 features, blocked brute force otherwise)',
+  tasks: ['regression', 'binary', 'multiclass'],
+  tags: { wantsScaling: true },
+  params: {
+    k: param.int({
+      default: 5,
+      min: 1,
+      doc: 'neighbours that vote',
+      // k above half a fold's rows would vote with most of the data.
+      search: ({ trainRows }) => ({
+        low: 1,
+        high: Math.max(2, Math.min(100, Math.floor(trainRows / 2))),
+        log: true,
+      }),
+    }),
+    weights: param.choice(['uniform', 'distance'], {
+      default: 'uniform',
+      doc: 'uniform, or distance (closer neighbours count more)',
+      search: { choices: ['uniform', 'distance'] },
+    }),
+    metric: param.choice<Metric>(['euclidean', 'manhattan'], {
+      default: 'euclidean',
+      doc: 'euclidean or manhattan',
+      search: { choices: ['euclidean', 'manhattan'] },
+    }),
+  },
+});
 
-const DEFAULTS: KnnParams = { k: 5, weights: 'uniform', metric: 'euclidean' };
+export type KnnParams = ParamsOf<typeof KNN.params>;
 
 /** Above this many features a k-d tree's boxes prune little, and brute force is faster. */
 const TREE_MAX_FEATURES = 15;
@@ -36,14 +55,11 @@ const TREE_MAX_FEATURES = 15;
 const TREE_MIN_ROWS = 64;
 
 export function knn(params: Partial<KnnParams> = {}): Estimator<KnnModel> {
-  const merged = withDefaults('knn', DEFAULTS, params);
-  checkNumber('knn', 'k', merged.k, 1, Number.POSITIVE_INFINITY, true);
-  checkChoice('weights', merged.weights, ['uniform', 'distance']);
-  checkChoice('metric', merged.metric, ['euclidean', 'manhattan']);
+  const merged = KNN.resolve(params);
   return {
     kind: 'knn',
     params: merged,
-    acceptsMissing: false,
+    acceptsMissing: KNN.tags.acceptsMissing,
     fit(X: Matrix | Frame, y?: Target, options: FitOptions = {}) {
       const target = requireTarget(y, 'knn', ['regression', 'binary', 'multiclass']);
       const names = trainingNames(X, target);
@@ -67,15 +83,6 @@ export function knn(params: Partial<KnnParams> = {}): Estimator<KnnModel> {
       );
     },
   };
-}
-
-function checkChoice(name: string, value: unknown, allowed: readonly string[]): void {
-  if (typeof value === 'string' && allowed.includes(value)) return;
-  throw new UsageError(
-    'usage.bad-param',
-    `knn: ${name} must be ${allowed.map((a) => `"${a}"`).join(' or ')}, not ${JSON.stringify(value)}`,
-    { location: { field: name } },
-  );
 }
 
 export class KnnModel implements Model {
@@ -185,22 +192,41 @@ export class KnnModel implements Model {
   }
 }
 
-registerLoader('knn', 1, (artifact) => {
-  const meta = artifact.meta as {
-    params: KnnParams;
-    inputNames: string[];
-    classes: string[];
-    task: SupervisedTask;
-    rows: number;
+/**
+ * The training rows and their targets, checked against each other: `rows`
+ * rows of the inputs, one target each (a class index below the class count
+ * for a classifier), and at least k of them, so a query always finds k.
+ */
+function loadKnn(artifact: Artifact, source: string): KnnModel {
+  const stored = storedArtifact(artifact, source);
+  const fields = {
+    params: field.params(KNN),
+    inputNames: field.strings(),
+    classes: field.strings(),
+    task: field.enum('regression', 'binary', 'multiclass'),
+    rows: field.int({ min: 1 }),
   };
-  const data = artifact.arrays['train'] as Float64Array;
-  const train = { data, rows: meta.rows, cols: meta.inputNames.length };
+  // Read twice: the second time, rows must hold the k the parameters ask for.
+  const { params } = stored.meta(fields);
+  const meta = stored.meta({ ...fields, rows: field.int({ min: params.k }) });
+  const { rows, inputNames, classes, task } = meta;
+  const { train, targets } = stored.arrays({
+    train: array.f64(rows * inputNames.length),
+    targets: array.f64(rows, task === 'regression' ? undefined : elements.indexBelow(classes.length)),
+  });
   return new KnnModel(
-    meta.params,
-    meta.inputNames,
-    meta.classes,
-    meta.task,
-    train,
-    artifact.arrays['targets'] as Float64Array,
+    params,
+    inputNames,
+    classes,
+    task,
+    { data: train, rows, cols: inputNames.length },
+    targets,
   );
+}
+
+registerKind({
+  declaration: KNN,
+  role: 'model',
+  build: (spec) => knn(KNN.resolve(spec.params)),
+  load: loadKnn,
 });

@@ -1,20 +1,14 @@
 import type { Artifact } from '../../core/artifact.js';
+import { declare, domain, type ParamsOf, param } from '../../core/declare.js';
 import { SchemaError, UsageError } from '../../core/errors.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
 import { Rng } from '../../core/random.js';
+import { type ArraySpec, array, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type {
-  Estimator,
-  FitOptions,
-  Model,
-  Params,
-  SupervisedTask,
-  Target,
-} from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, SupervisedTask, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { checkRows, completeInput, earlyStoppingHoldOut, requireTarget, trainingNames } from '../input.js';
-import { ACTIVATIONS, type Activation, type OutputLink } from './activations.js';
-import { type Architecture, forward, initialNetwork, Network, Workspace } from './network.js';
+import { ACTIVATIONS, type OutputLink } from './activations.js';
+import { type Architecture, forward, initialNetwork, Network, parameterCount, Workspace } from './network.js';
 import { predictedClass, type TrainingHistory, train } from './train.js';
 
 /**
@@ -26,58 +20,117 @@ import { predictedClass, type TrainingHistory, train } from './train.js';
  * training loss or, with early stopping, of the score on held-out rows.
  * Neural networks are sensitive to feature scale: standardise first.
  */
-export interface MlpParams extends Params {
+const MLP_PARAMS = {
   /** Units in each hidden layer, input side first; [] fits a (generalised) linear model. */
-  readonly hiddenLayers: readonly number[];
-  readonly activation: Activation;
-  /** L2 penalty strength. */
-  readonly alpha: number;
-  /** Rows per minibatch; null: min(200, training rows). */
-  readonly batchSize: number | null;
-  /** Adam's step size. */
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+  hiddenLayers: param.of<readonly number[]>([domain.list(domain.int({ min: 1 }))], {
+    default: [100],
+    doc: 'units per hidden layer, e.g. 64,32',
+    search: { choices: [[32], [64], [128], [256], [64, 32], [128, 64]] },
+  }),
+  activation: param.choice(ACTIVATIONS, {
+    default: 'relu',
+    doc: 'relu, tanh or logistic',
+    search: { choices: ['relu', 'tanh'] },
+  }),
+  alpha: param.float({
+    default: 1e-4,
+    min: 0,
+    doc: 'L2 penalty strength',
+    search: { low: 1e-6, high: 1e-1, log: true },
+  }),
+  batchSize: param.intOrNull({ default: null, min: 1, doc: 'rows per minibatch (null = min(200, rows))' }),
+  learningRate: param.float({
+    default: 1e-3,
+    above: 0,
+    doc: "Adam's step size",
+    search: { low: 1e-4, high: 1e-2, log: true },
+  }),
+  beta1: param.float({
+    default: 0.9,
+    min: 0,
+    below: 1,
+    doc: "Adam's decay rate for the running mean of the gradient",
+  }),
+  beta2: param.float({
+    default: 0.999,
+    min: 0,
+    below: 1,
+    doc: "Adam's decay rate for the running mean of the squared gradient",
+  }),
+  epsilon: param.float({
+    default: 1e-8,
+    above: 0,
+    doc: "added to Adam's step denominator, against division by 0",
+  }),
   /** Most epochs (passes over the training rows). */
-  readonly maxIter: number;
+  maxIter: param.int({ default: 200, min: 1, doc: 'most epochs' }),
   /** The least improvement (in loss, or validation score) that resets the patience count. */
-  readonly tol: number;
+  tol: param.float({
+    default: 1e-4,
+    min: 0,
+    doc: 'least improvement (loss, or validation score) that counts',
+  }),
   /** Epochs without such an improvement tolerated before stopping. */
-  readonly nIterNoChange: number;
+  nIterNoChange: param.int({ default: 10, min: 1, doc: 'epochs without improvement before stopping' }),
   /** Hold out validationFraction of the rows (stratified for classes), stop on their score, keep the best weights. */
-  readonly earlyStopping: boolean;
-  readonly validationFraction: number;
-  /** Reshuffle the rows before every epoch. */
-  readonly shuffle: boolean;
-  readonly seed: number;
-}
-
-const DEFAULTS: MlpParams = {
-  hiddenLayers: [100],
-  activation: 'relu',
-  alpha: 1e-4,
-  batchSize: null,
-  learningRate: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
-  maxIter: 200,
-  tol: 1e-4,
-  nIterNoChange: 10,
-  earlyStopping: false,
-  validationFraction: 0.1,
-  shuffle: true,
-  seed: 0,
+  earlyStopping: param.bool({
+    default: false,
+    doc: 'hold out validationFraction of the rows, stop on their score, keep the best weights',
+  }),
+  validationFraction: param.float({
+    default: 0.1,
+    above: 0,
+    below: 1,
+    doc: 'share of rows held out for early stopping',
+  }),
+  shuffle: param.bool({ default: true, doc: 'reshuffle the training rows before every epoch' }),
+  seed: param.int({
+    default: 0,
+    min: 0,
+    max: 2 ** 32 - 1,
+    doc: 'seed for initial weights, batch order and the holdout',
+  }),
 };
+
+/** Above this many training rows a searched MLP holds out 10% and stops when it stops improving: epochs cost rows. */
+const EARLY_STOPPING_ROWS = 2000;
+
+const searchFixed = ({ trainRows }: { readonly trainRows: number }) =>
+  trainRows > EARLY_STOPPING_ROWS ? { earlyStopping: true } : {};
+
+const CLASSIFIER_TASKS: readonly SupervisedTask[] = ['binary', 'multiclass'];
+const REGRESSOR_TASKS: readonly SupervisedTask[] = ['regression'];
+
+export const MLP_CLASSIFIER = declare({
+  kind: 'mlp-classifier',
+  summary: 'multilayer perceptron classifier: dense relu/tanh/logistic layers trained by minibatch Adam',
+  tasks: CLASSIFIER_TASKS,
+  tags: { wantsScaling: true },
+  params: MLP_PARAMS,
+  searchFixed,
+});
+
+export const MLP_REGRESSOR = declare({
+  kind: 'mlp-regressor',
+  summary: 'multilayer perceptron regressor: dense relu/tanh/logistic layers trained by minibatch Adam',
+  tasks: REGRESSOR_TASKS,
+  tags: { wantsScaling: true },
+  params: MLP_PARAMS,
+  searchFixed,
+});
+
+export type MlpParams = ParamsOf<typeof MLP_PARAMS>;
 
 const DEFAULT_BATCH = 200;
 /** Rows per block when predicting: enough to amortise the loops, small enough to stay in cache. */
 const PREDICT_BLOCK = 256;
 
-type Family = { readonly kind: string; readonly tasks: readonly SupervisedTask[] };
-const CLASSIFIER: Family = { kind: 'mlp-classifier', tasks: ['binary', 'multiclass'] };
-const REGRESSOR: Family = { kind: 'mlp-regressor', tasks: ['regression'] };
+interface Family {
+  readonly declaration: typeof MLP_CLASSIFIER | typeof MLP_REGRESSOR;
+  readonly tasks: readonly SupervisedTask[];
+}
+const CLASSIFIER: Family = { declaration: MLP_CLASSIFIER, tasks: CLASSIFIER_TASKS };
+const REGRESSOR: Family = { declaration: MLP_REGRESSOR, tasks: REGRESSOR_TASKS };
 
 export function mlpClassifier(params: Partial<MlpParams> = {}): Estimator<MlpModel> {
   return mlp(CLASSIFIER, params);
@@ -88,46 +141,14 @@ export function mlpRegressor(params: Partial<MlpParams> = {}): Estimator<MlpMode
 }
 
 function mlp(family: Family, given: Partial<MlpParams>): Estimator<MlpModel> {
-  const params = withDefaults(family.kind, DEFAULTS, given);
-  checkMlpParams(family.kind, params);
+  const { declaration } = family;
+  const params = declaration.resolve(given);
   return {
-    kind: family.kind,
+    kind: declaration.kind,
     params,
-    acceptsMissing: false,
+    acceptsMissing: declaration.tags.acceptsMissing,
     fit: (X: Matrix | Frame, y?: Target, options: FitOptions = {}) => fitMlp(family, params, X, y, options),
   };
-}
-
-function checkMlpParams(kind: string, p: MlpParams): void {
-  const below1 = 1 - Number.EPSILON;
-  if (!Array.isArray(p.hiddenLayers) || !p.hiddenLayers.every((u) => Number.isInteger(u) && u >= 1)) {
-    throw new UsageError(
-      'usage.bad-param',
-      `${kind}: hiddenLayers must be a list of whole numbers ≥ 1, not ${JSON.stringify(p.hiddenLayers)}`,
-      {
-        location: { field: 'hiddenLayers' },
-        hint: 'e.g. [100] for one hidden layer of 100 units, [64, 32] for two',
-      },
-    );
-  }
-  if (!ACTIVATIONS.includes(p.activation)) {
-    throw new UsageError(
-      'usage.bad-param',
-      `${kind}: activation must be ${ACTIVATIONS.join(', ')}, not ${JSON.stringify(p.activation)}`,
-      { location: { field: 'activation' } },
-    );
-  }
-  checkNumber(kind, 'alpha', p.alpha, 0);
-  if (p.batchSize !== null) checkNumber(kind, 'batchSize', p.batchSize, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber(kind, 'learningRate', p.learningRate, Number.MIN_VALUE);
-  checkNumber(kind, 'beta1', p.beta1, 0, below1);
-  checkNumber(kind, 'beta2', p.beta2, 0, below1);
-  checkNumber(kind, 'epsilon', p.epsilon, Number.MIN_VALUE);
-  checkNumber(kind, 'maxIter', p.maxIter, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber(kind, 'tol', p.tol, 0);
-  checkNumber(kind, 'nIterNoChange', p.nIterNoChange, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber(kind, 'validationFraction', p.validationFraction, Number.MIN_VALUE, below1);
-  checkNumber(kind, 'seed', p.seed, 0, 2 ** 32 - 1, true);
 }
 
 function fitMlp(
@@ -137,7 +158,7 @@ function fitMlp(
   y: Target | undefined,
   options: FitOptions,
 ): MlpModel {
-  const { kind } = family;
+  const { kind } = family.declaration;
   const target = requireTarget(y, kind, family.tasks);
   const names = trainingNames(X, target);
   const matrix = completeInput(X, names, kind);
@@ -282,36 +303,68 @@ export class MlpModel implements Model {
   }
 }
 
-function loadMlp(artifact: Artifact): MlpModel {
-  const meta = artifact.meta as {
-    params: MlpParams;
-    inputNames: string[];
-    classes: string[];
-    task: SupervisedTask;
-    sizes: number[];
-    activation: Activation;
-    output: OutputLink;
-    converged: boolean;
+/**
+ * The network's shape against everything else stored: its first layer as
+ * wide as the inputs, its hidden layers and activation those of the
+ * parameters, its output link and width those of the task and classes; then
+ * every layer's weights fanOut × fanIn and its biases fanOut, so the forward
+ * pass never reads past a layer.
+ */
+function loadMlp(family: Family, artifact: Artifact, source: string): MlpModel {
+  const { declaration, tasks } = family;
+  const stored = storedArtifact(artifact, source);
+  const fields = {
+    params: field.params(declaration),
+    inputNames: field.strings(),
+    classes: field.strings(),
+    task: field.enum(...tasks),
+    sizes: field.list(field.int({ min: 1 })),
+    activation: field.enum(...ACTIVATIONS),
+    output: field.enum<OutputLink>('softmax', 'logistic', 'identity'),
+    converged: field.bool(),
   };
-  const architecture: Architecture = { sizes: meta.sizes, activation: meta.activation, output: meta.output };
-  const layers = meta.sizes.length - 1;
-  const parts: Float64Array[] = [];
-  for (let l = 0; l < layers; l++) {
-    parts.push(artifact.arrays[`weights${l}`] as Float64Array, artifact.arrays[`biases${l}`] as Float64Array);
+  // Read twice: the second time, the shape must be the one the other fields imply.
+  const first = stored.meta(fields);
+  const { hiddenLayers, activation } = first.params;
+  const output: OutputLink =
+    first.task === 'regression' ? 'identity' : first.classes.length === 2 ? 'logistic' : 'softmax';
+  const outputs = output === 'softmax' ? first.classes.length : 1;
+  const sizes = [first.inputNames.length, ...hiddenLayers, outputs];
+  const meta = stored.meta({
+    ...fields,
+    sizes: field.custom((value) =>
+      JSON.stringify(value) === JSON.stringify(sizes)
+        ? sizes
+        : `must be ${JSON.stringify(sizes)} (inputs, hidden layers, outputs), not ${JSON.stringify(value)}`,
+    ),
+    activation: field.enum(activation),
+    output: field.enum(output),
+  });
+  const specs: Record<string, ArraySpec<Float64Array>> = {
+    lossCurve: array.f64(),
+    validationScores: array.f64(),
+  };
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    specs[`weights${l}`] = array.f64(sizes[l]! * sizes[l + 1]!);
+    specs[`biases${l}`] = array.f64(sizes[l + 1]!);
   }
-  const parameters = new Float64Array(parts.reduce((sum, p) => sum + p.length, 0));
+  const arrays = stored.arrays(specs);
+  const parameters = new Float64Array(parameterCount(sizes));
   let offset = 0;
-  for (const part of parts) {
-    parameters.set(part, offset);
-    offset += part.length;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    for (const part of [arrays[`weights${l}`]!, arrays[`biases${l}`]!]) {
+      parameters.set(part, offset);
+      offset += part.length;
+    }
   }
+  const architecture: Architecture = { sizes, activation: meta.activation, output: meta.output };
   const history: TrainingHistory = {
-    lossCurve: artifact.arrays['lossCurve'] as Float64Array,
-    validationScores: artifact.arrays['validationScores'] as Float64Array,
+    lossCurve: arrays['lossCurve']!,
+    validationScores: arrays['validationScores']!,
     converged: meta.converged,
   };
   return new MlpModel(
-    artifact.kind,
+    declaration.kind,
     meta.params,
     meta.inputNames,
     meta.classes,
@@ -322,4 +375,12 @@ function loadMlp(artifact: Artifact): MlpModel {
   );
 }
 
-for (const family of [CLASSIFIER, REGRESSOR]) registerLoader(family.kind, 1, loadMlp);
+for (const family of [CLASSIFIER, REGRESSOR]) {
+  const { declaration } = family;
+  registerKind({
+    declaration,
+    role: 'model',
+    build: (spec) => mlp(family, declaration.resolve(spec.params)),
+    load: (artifact, source) => loadMlp(family, artifact, source),
+  });
+}
