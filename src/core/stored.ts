@@ -204,6 +204,7 @@ export const elements = {
     test: (v: number) => (allowMinusOne && v === -1) || (v >= 0 && v < count),
     rule: `an index from ${allowMinusOne ? -1 : 0} to ${count - 1}`,
   }),
+  atLeast: (min: number) => ({ test: (v: number) => v >= min, rule: `≥ ${min}` }),
   between: (min: number, max: number) => ({
     test: (v: number) => v >= min && v <= max,
     rule: `from ${min} to ${max}`,
@@ -237,6 +238,8 @@ export interface StoredArtifact {
   child(name: string): Artifact;
   /** The names of the nested artifacts, refusing any not in `allowed` when given. */
   childNames(allowed?: (name: string) => boolean): string[];
+  /** Refuses the artifact for a rule between fields (`rows` must be ≥ `params.k`), naming the field. */
+  fail(path: string, message: string): never;
 }
 
 export function storedArtifact(artifact: Artifact, source = 'artifact'): StoredArtifact {
@@ -254,6 +257,7 @@ export function storedArtifact(artifact: Artifact, source = 'artifact'): StoredA
       const child = artifact.children?.[name];
       return child ?? fail(`children.${name}`, 'is missing');
     },
+    fail,
     childNames(allowed) {
       const names = Object.keys(artifact.children ?? {});
       for (const name of names)

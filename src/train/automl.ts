@@ -215,3 +215,22 @@ function scorePoints(
     { name: `${metric}_std`, value: scores.std },
   ];
 }
+
+/** A recorded search's settings as `keel runs` lists them (a retrain's AutoML challenger carries them on). */
+export function automlRunParams(recipe: TrainingRecipe): JsonObject {
+  const { training } = recipe;
+  if (training.kind !== 'automl') return {};
+  return runParams(
+    {
+      target: recipe.target ?? '',
+      timeBudgetSeconds: training.timeBudgetSeconds ?? undefined,
+      ...(training.metric === null ? {} : { metric: training.metric }),
+      ...(training.folds === null ? {} : { folds: training.folds }),
+      ...(training.timeColumn === null ? {} : { timeColumn: training.timeColumn }),
+      ...(training.groupColumn === null ? {} : { groupColumn: training.groupColumn }),
+      ...(training.algorithms === null ? {} : { algorithms: training.algorithms }),
+      exclude: training.exclude,
+    },
+    recipe.data.source,
+  );
+}

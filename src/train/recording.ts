@@ -2,6 +2,7 @@ import { UsageError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
 import { schemaOf } from '../data/schema.js';
 import { type ModelReferenceInput, modelReference } from '../drift/model-reference.js';
+import type { ReferenceProfile } from '../drift/reference.js';
 import type { Model, Target } from '../estimator/contract.js';
 import { datasetHash } from '../registry/dataset-hash.js';
 import { registerModel } from '../registry/model-registry.js';
@@ -96,6 +97,8 @@ export interface Outcome {
   readonly target?: Target;
   /** Out-of-fold outputs, when validation made them (the reference's outputs). */
   readonly outputs?: ModelReferenceInput['outputs'];
+  /** The reference profile, when the caller made it already (a retrain compares it with the holdout). */
+  readonly reference?: ReferenceProfile;
   /** The metrics a version is registered with (default: the run's aggregates). */
   readonly versionMetrics?: { readonly [name: string]: number };
   readonly description?: string;
@@ -128,12 +131,14 @@ export async function registerVersion(
     Object.fromEntries(
       outcome.points.filter((p) => p.fold == null && p.step == null).map((p) => [p.name, p.value]),
     );
-  const reference = modelReference({
-    model: outcome.model,
-    features: outcome.features,
-    ...(outcome.target === undefined ? {} : { target: outcome.target }),
-    ...(outcome.outputs === undefined ? {} : { outputs: outcome.outputs }),
-  });
+  const reference =
+    outcome.reference ??
+    modelReference({
+      model: outcome.model,
+      features: outcome.features,
+      ...(outcome.target === undefined ? {} : { target: outcome.target }),
+      ...(outcome.outputs === undefined ? {} : { outputs: outcome.outputs }),
+    });
   return registerModel(store, name, outcome.model, {
     schema: schemaOf((outcome.schemaFrame ?? outcome.features).select(outcome.model.inputNames)),
     metrics,

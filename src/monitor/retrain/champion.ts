@@ -6,12 +6,13 @@
  */
 
 import { UsageError } from '../../core/errors.js';
-import type { Model, Params, SupervisedTask } from '../../estimator/contract.js';
+import type { Model, SupervisedTask } from '../../estimator/contract.js';
 import { METRICS, type SupervisedMetric, supervisedMetricFor } from '../../evaluate/registry.js';
-import { type CatalogEntry, catalogEntries, isSupervised } from '../../models/catalog.js';
 import { loadModel } from '../../registry/model-registry.js';
-import type { JsonObject, ModelVersionRecord, RunRecord, Store } from '../../registry/types.js';
-import { type AutomlOptions, DEFAULT_METRIC } from '../../tune/automl/index.js';
+import type { TrainingRecipe } from '../../registry/recipe.js';
+import type { ModelVersionRecord, RunRecord, Store } from '../../registry/types.js';
+import { recipeOfRun } from '../../train/recording.js';
+import { DEFAULT_METRIC } from '../../tune/automl/index.js';
 import '../../serve/loaders.js';
 
 export interface Champion {
@@ -74,9 +75,9 @@ export interface NamedMetric {
 export function championMetric(
   version: ModelVersionRecord,
   task: SupervisedTask,
-  recipe: Recipe,
+  recipe: TrainingRecipe,
 ): NamedMetric {
-  const searched = recipe.kind === 'automl' ? text(recipe.params, 'metric') : undefined;
+  const searched = recipe.training.kind === 'automl' ? (recipe.training.metric ?? undefined) : undefined;
   for (const name of [...(searched === undefined ? [] : [searched]), ...Object.keys(version.metrics)]) {
     if (!Object.hasOwn(METRICS, name)) continue;
     const definition = METRICS[name as keyof typeof METRICS];
@@ -89,88 +90,32 @@ export function championMetric(
 
 // ─── How the champion was made ───────────────────────────────────────────────
 
-export type Recipe = AutomlRecipe | TrainRecipe;
-
-interface RecipeBase {
-  readonly target: string;
-  readonly seed: number;
-  readonly timeColumn: string | undefined;
-  /** The champion's run parameters (an AutoML challenger's run carries them on, to be retrained in turn). */
-  readonly params: JsonObject;
-}
-
-interface AutomlRecipe extends RecipeBase {
-  readonly kind: 'automl';
-  readonly search: Omit<AutomlOptions, 'target' | 'timeBudgetSeconds'>;
-}
-
-interface TrainRecipe extends RecipeBase {
-  readonly kind: 'train';
-  readonly entry: CatalogEntry;
-  readonly hyperparameters: Params;
-  readonly drop: readonly string[];
-}
-
-/** Reads the champion's run: `keel automl`'s search settings, or `keel train`'s model and parameters. */
-export function recipeOf(version: ModelVersionRecord, run: RunRecord): Recipe {
-  const { params } = run;
-  const where = `run ${run.id.slice(0, 8)} of ${version.model} version ${version.version}`;
-  const target = text(params, 'target');
-  if (target === undefined) throw unknownRecipe(where, 'names no target');
-  const base = { target, seed: run.seed ?? 0, params };
-  if (params['model'] === 'automl') {
-    const timeColumn = text(params, 'timeColumn');
-    const groupColumn = text(params, 'groupColumn');
-    const folds = params['cv'];
-    const algorithms = texts(params, 'algorithms');
-    const search = {
-      seed: base.seed,
-      exclude: texts(params, 'exclude') ?? [],
-      ...(typeof folds === 'number' ? { folds } : {}),
-      ...(timeColumn === undefined ? {} : { timeColumn }),
-      ...(groupColumn === undefined ? {} : { groupColumn }),
-      ...(algorithms === undefined ? {} : { algorithms }),
-    };
-    return { kind: 'automl', ...base, timeColumn, search };
-  }
-  const entry = catalogEntries().find((e) => e.name === params['model']);
-  if (entry === undefined || !isSupervised(entry)) throw unknownRecipe(where, 'names no supervised model');
-  return {
-    kind: 'train',
-    ...base,
-    timeColumn: undefined,
-    entry,
-    hyperparameters: hyperparametersOf(entry, supervisedTask(version), params),
-    drop: texts(params, 'drop') ?? [],
-  };
-}
-
 /**
- * keel train records the estimator's parameters beside its own settings
- * (target, source, folds); the estimator's are the keys its defaults have.
+ * The recipe the champion's run recorded, which the challenger replays: an
+ * unsupervised model has nothing to compare on a holdout, so it is refused.
  */
-function hyperparametersOf(entry: CatalogEntry, task: SupervisedTask, params: JsonObject): Params {
-  const defaults = entry.make({}, task).params;
-  return Object.fromEntries(
-    Object.keys(defaults)
-      .filter((key) => Object.hasOwn(params, key))
-      .map((key) => [key, params[key] as Params[string]]),
-  );
+export async function championRecipe(store: Store, champion: Champion): Promise<TrainingRecipe> {
+  const recipe = await recipeOfRun(store, champion.run);
+  if (recipe.target === null) {
+    const where = `${champion.version.model} version ${champion.version.version}`;
+    throw new UsageError(
+      'retrain.unknown-recipe',
+      `${where} was trained without a target, so how to retrain it is unknown`,
+      {
+        location: { field: 'model' },
+        hint: 'retrain handles models made by keel train (supervised) and keel automl',
+      },
+    );
+  }
+  return recipe;
 }
 
-function unknownRecipe(where: string, what: string): UsageError {
-  return new UsageError('retrain.unknown-recipe', `${where} ${what}, so how to retrain it is unknown`, {
-    location: { field: 'model' },
-    hint: 'retrain handles models made by keel train (supervised) and keel automl',
-  });
+/** What the champion's recipe calls its way of training, for messages and run parameters. */
+export function trainedBy(recipe: TrainingRecipe): string {
+  return recipe.training.kind === 'automl' ? 'automl' : recipe.training.model;
 }
 
-function text(params: JsonObject, key: string): string | undefined {
-  const value = params[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function texts(params: JsonObject, key: string): string[] | undefined {
-  const value = params[key];
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
+/** The recipe's target (a supervised recipe always has one: championRecipe refuses the others). */
+export function targetOf(recipe: TrainingRecipe): string {
+  return recipe.target ?? '';
 }

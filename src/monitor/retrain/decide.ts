@@ -5,7 +5,7 @@
  */
 
 import { type DatasetDrift, detectDrift } from '../../drift/drift.js';
-import type { ActiveRun } from '../../registry/tracking.js';
+import { failRecording, type RecordedRun } from '../../train/recording.js';
 import { fitChallenger, trainingMessage } from './challenger.js';
 import type { Plan } from './plan.js';
 import { type Recording, record, startTrainingRun } from './record.js';
@@ -46,14 +46,16 @@ export async function decide(plan: Plan, recording: Recording | null): Promise<R
   try {
     return await compare(plan, { ...recording, trainingRun });
   } catch (error) {
-    if (!trainingRun.ended) await trainingRun.fail(error);
+    if ((await recording.store.getRun(trainingRun.runId))?.status === 'running') {
+      await failRecording(trainingRun, error);
+    }
     throw error;
   }
 }
 
 async function compare(
   plan: Plan,
-  recording: (Recording & { readonly trainingRun: ActiveRun }) | null,
+  recording: (Recording & { readonly trainingRun: RecordedRun }) | null,
 ): Promise<RetrainDecision> {
   const { options, champion, split, metric } = plan;
   const emit = (message: string) => options.onEvent?.({ type: 'stage', message });

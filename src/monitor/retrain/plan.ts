@@ -7,15 +7,16 @@
  */
 import { UsageError } from '../../core/errors.js';
 import type { SupervisedTask } from '../../estimator/contract.js';
+import type { TrainingRecipe } from '../../registry/recipe.js';
 import type { Store } from '../../registry/types.js';
 import {
   type Champion,
   championMetric,
+  championRecipe,
   findChampion,
   type NamedMetric,
-  type Recipe,
-  recipeOf,
   supervisedTask,
+  targetOf,
 } from './champion.js';
 import { type NewData, requireInputs, splitNewData } from './holdout.js';
 import { RETRAIN_DEFAULTS, type RetrainOptions } from './options.js';
@@ -32,7 +33,9 @@ export interface Plan {
   readonly options: RetrainOptions;
   readonly settings: Settings;
   readonly champion: Champion;
-  readonly recipe: Recipe;
+  readonly recipe: TrainingRecipe;
+  /** The column the champion predicts. */
+  readonly target: string;
   readonly split: NewData;
   readonly task: SupervisedTask;
   readonly metric: NamedMetric;
@@ -43,18 +46,20 @@ export async function planRetrain(store: Store, options: RetrainOptions): Promis
   const settings = checkedSettings(options);
   const notes: string[] = [];
   const champion = await findChampion(store, options.model, settings.alias, notes);
-  const recipe = recipeOf(champion.version, champion.run);
-  const timeColumn = options.timeColumn ?? recipe.timeColumn;
-  const split = splitNewData(options.data, recipe.target, timeColumn, settings.holdoutShare, notes);
+  const recipe = await championRecipe(store, champion);
+  const target = targetOf(recipe);
+  const recordedTimeColumn = recipe.training.kind === 'automl' ? recipe.training.timeColumn : null;
+  const timeColumn = options.timeColumn ?? recordedTimeColumn ?? undefined;
+  const split = splitNewData(options.data, target, timeColumn, settings.holdoutShare, notes);
   requireInputs(champion.model, split.holdout, champion.version);
   const task = supervisedTask(champion.version);
   const metric = championMetric(champion.version, task, recipe);
-  if (recipe.kind === 'train' && options.timeBudgetSeconds !== undefined) {
+  if (recipe.training.kind === 'estimator' && options.timeBudgetSeconds !== undefined) {
     notes.push(
-      `the time budget does not apply: version ${champion.version.version} was trained by keel train (${recipe.entry.name}), so it is refitted with the same parameters`,
+      `the time budget does not apply: version ${champion.version.version} was trained by keel train (${recipe.training.model}), so it is refitted with the same parameters`,
     );
   }
-  return { options, settings, champion, recipe, split, task, metric, notes };
+  return { options, settings, champion, recipe, target, split, task, metric, notes };
 }
 
 function checkedSettings(options: RetrainOptions): Settings {

@@ -6,11 +6,12 @@
  * why it did not.
  */
 
-import { schemaOf } from '../../data/schema.js';
-import { registerModel } from '../../registry/model-registry.js';
-import { type ActiveRun, startRun } from '../../registry/tracking.js';
+import type { ActiveRun } from '../../registry/tracking.js';
 import type { JsonObject, Store } from '../../registry/types.js';
+import { automlRunParams } from '../../train/automl.js';
+import { type RecordedRun, registerVersion, saveRecipe, startRecording } from '../../train/recording.js';
 import type { Challenger } from './challenger.js';
+import { trainedBy } from './champion.js';
 import { RETRAIN_DEFAULTS } from './options.js';
 import type { Plan } from './plan.js';
 import type { Verdict } from './verdict.js';
@@ -26,7 +27,7 @@ export function decisionParams({ options, settings, champion, recipe, split, met
     model: options.model,
     alias: settings.alias,
     champion: champion.version.version,
-    trainedBy: recipe.kind === 'automl' ? 'automl' : recipe.entry.name,
+    trainedBy: trainedBy(recipe),
     metric: metric.name,
     margin: settings.margin,
     holdoutRows: split.holdout.rowCount,
@@ -34,61 +35,74 @@ export function decisionParams({ options, settings, champion, recipe, split, met
     unlabelledRows: split.unlabelled,
     holdout: split.how,
     source: options.source,
-    ...(recipe.kind === 'automl' ? { timeBudgetSeconds: settings.timeBudgetSeconds } : {}),
+    ...(recipe.training.kind === 'automl' ? { timeBudgetSeconds: settings.timeBudgetSeconds } : {}),
   };
 }
 
 /**
- * The challenger's own training run, a child of the decision run. Its
- * parameters have the shape keel automl or keel train gives its runs, so
- * the challenger, once champion, is retrained the same way.
+ * The challenger's own training run, a child of the decision run, with
+ * parameters of the shape keel automl or keel train gives its runs; its
+ * recipe (the champion's, replayed on the new rows) is kept with it once
+ * the challenger is trained, so the challenger, once champion, is
+ * retrained the same way.
  */
 export async function startTrainingRun(
   plan: Plan,
-  { store, run, datasetHash: hash }: Recording,
-): Promise<ActiveRun> {
+  { store, run, datasetHash }: Recording,
+): Promise<RecordedRun> {
   const { recipe, options, settings, metric, task, split } = plan;
   const source = options.source;
+  const { training } = recipe;
   const params: JsonObject =
-    recipe.kind === 'automl'
-      ? { ...recipe.params, source, metric: metric.name, timeBudgetSeconds: settings.timeBudgetSeconds }
+    training.kind === 'automl'
+      ? {
+          ...automlRunParams(recipe),
+          source,
+          metric: metric.name,
+          timeBudgetSeconds: settings.timeBudgetSeconds,
+        }
       : {
-          ...(recipe.hyperparameters as JsonObject),
-          model: recipe.entry.name,
-          target: recipe.target,
+          ...training.params,
+          model: training.model,
+          target: plan.target,
           task,
           source,
-          drop: [...recipe.drop],
+          drop: [...recipe.dropped],
           holdoutRows: split.holdout.rowCount,
         };
-  return startRun(store, {
-    experiment: RETRAIN_DEFAULTS.experiment,
-    name: `challenger for ${options.model}`,
-    parentId: run.id,
-    params,
-    seed: recipe.seed,
-    datasetHash: hash,
-  });
+  return startRecording(
+    {
+      store,
+      experiment: RETRAIN_DEFAULTS.experiment,
+      parentId: run.id,
+      name: `challenger for ${options.model}`,
+    },
+    split.labelled,
+    { source, datasetHash, seed: recipe.seed, name: `challenger for ${options.model}`, params },
+  );
 }
 
 /** Registers the challenger, logs the decision and moves the alias when promoted; returns the new version. */
 export async function record(
   plan: Plan,
-  { store, run, trainingRun, datasetHash: hash }: Recording & { readonly trainingRun: ActiveRun },
+  { store, run, trainingRun }: Recording & { readonly trainingRun: RecordedRun },
   challenger: Challenger,
   verdict: Verdict,
   scores: { readonly championScore: number; readonly challengerScore: number },
 ): Promise<number> {
   const { options, settings, champion, split, metric, notes } = plan;
   const metrics = challenger.metrics ?? { [metric.name]: scores.challengerScore };
-  await trainingRun.logMetrics(metrics);
-  await trainingRun.end({ fit: challenger.fitSeconds });
-  const registered = await registerModel(store, options.model, challenger.model, {
-    schema: schemaOf(split.training.select(challenger.model.inputNames)),
-    metrics,
-    reference: challenger.reference as unknown as JsonObject,
-    runId: trainingRun.id,
-    datasetHash: hash,
+  await saveRecipe(trainingRun, challenger.recipe);
+  const points = Object.entries(metrics).map(([name, value]) => ({ name, value }));
+  await store.logMetrics(trainingRun.runId, points);
+  await store.endRun(trainingRun.runId, { status: 'finished', timings: { fit: challenger.fitSeconds } });
+  const registered = await registerVersion(store, options.model, trainingRun, {
+    points,
+    timings: {},
+    model: challenger.model,
+    features: split.training,
+    reference: challenger.reference,
+    versionMetrics: metrics,
     description: `keel retrain: challenger to version ${champion.version.version} (${challenger.trainedBy})`,
     tags: { retrain: 'challenger' },
   });

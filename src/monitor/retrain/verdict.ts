@@ -17,8 +17,8 @@ export interface Verdict {
 
 /** The metric on the holdout, with the labels in the model's own class order. */
 export function scoreOn(model: Model, plan: Plan, who: string): number {
-  const { split, recipe, task, metric } = plan;
-  const target = inModelClasses(targetFromFrame(split.holdout, recipe.target, task), model, who);
+  const { split, task, metric } = plan;
+  const target = inModelClasses(targetFromFrame(split.holdout, plan.target, task), model, who);
   const frame = split.holdout.select(model.inputNames);
   return holdoutScores(model, frame, target, [metric.name])[metric.name]!;
 }
