@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
+import { DataError } from '../../src/core/errors.js';
+import { loadModel, saveModel } from '../../src/estimator/persist.js';
+import '../../src/serve/loaders.js';
+import { decisionTreeClassifier, decisionTreeRegressor } from '../../src/models/tree/cart.js';
+import { extraTreesRegressor, randomForestClassifier } from '../../src/models/tree/forest.js';
+import { syntheticData } from '../models/conformance.js';
+
+/**
+ * Trees, forests, boosters and isolation forests whose arrays were changed
+ * after saving (re-encoded, so the checksum is valid): each is refused on
+ * load with a DataError naming the field, so that no model whose predict
+ * could read outside an array, or walk a tree forever, is ever built.
+ */
+function recoded(bytes: Uint8Array, change: (a: Artifact) => Artifact): Uint8Array {
+  return encodeArtifact(change(decodeArtifact(bytes)));
+}
+
+function refusal(bytes: Uint8Array): DataError {
+  try {
+    loadModel(bytes, 'crafted.keel');
+  } catch (error) {
+    expect(error).toBeInstanceOf(DataError);
+    return error as DataError;
+  }
+  throw new Error('the crafted artifact loaded');
+}
+
+/** The refusal names `field` in its message and its location. */
+function expectRefused(bytes: Uint8Array, field: string, message?: RegExp): void {
+  const error = refusal(bytes);
+  expect(error.location).toMatchObject({ source: 'crafted.keel', field });
+  expect(error.message).toContain(`"${field}"`);
+  if (message !== undefined) expect(error.message).toMatch(message);
+}
+
+/** A copy of the artifact with one array replaced by `change` of it. */
+function withArray<T extends Artifact['arrays'][string]>(
+  name: string,
+  change: (values: T) => T,
+): (a: Artifact) => Artifact {
+  return (a) => ({ ...a, arrays: { ...a.arrays, [name]: change(a.arrays[name] as T) } });
+}
+
+/** A copy of the artifact with element `index` of one array set to `value`. */
+function setAt(name: string, index: number, value: number): (a: Artifact) => Artifact {
+  return withArray(name, (values) => {
+    const copy = values.slice();
+    copy[index] = value;
+    return copy;
+  });
+}
+
+/** The first node that splits (feature ≥ 0). */
+function firstSplit(a: Artifact): number {
+  return (a.arrays['feature'] as Int32Array).findIndex((f) => f >= 0);
+}
+
+const binary = syntheticData('binary', 80, 3);
+const regression = syntheticData('regression', 80, 3);
+
+describe('crafted trees and forests are refused, naming the field', () => {
+  const tree = saveModel(decisionTreeClassifier({ maxDepth: 4 }).fit(binary.X, binary.y));
+  const regressor = saveModel(decisionTreeRegressor({ maxDepth: 3 }).fit(regression.X, regression.y));
+  const forest = saveModel(randomForestClassifier({ trees: 5, threads: 1 }).fit(binary.X, binary.y));
+  const extra = saveModel(extraTreesRegressor({ trees: 4, threads: 1 }).fit(regression.X, regression.y));
+  const split = firstSplit(decodeArtifact(tree));
+
+  it('loads the untouched ones, predicting as before', () => {
+    for (const bytes of [tree, regressor, forest, extra]) {
+      const model = loadModel(bytes);
+      const X = model.task === 'regression' ? regression.X : binary.X;
+      expect(saveModel(model)).toEqual(bytes);
+      expect([...model.predict(X)].every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('refuses a child index past the nodes, or below -1', () => {
+    const nodes = decodeArtifact(tree).arrays['left']!.length;
+    const past = recoded(tree, setAt('left', split, nodes + 3));
+    expectRefused(past, `arrays.left[${split}]`, /must be an index from -1 to/);
+    const below = recoded(tree, setAt('right', split, -2));
+    expectRefused(below, `arrays.right[${split}]`, /must be an index from -1 to/);
+  });
+
+  it('refuses a child that points back to its node or an earlier one (a walk that never ends)', () => {
+    const self = recoded(tree, setAt('left', split, split));
+    expectRefused(self, `arrays.left[${split}]`, /must point after node/);
+  });
+
+  it('refuses a split without children, and a leaf with one', () => {
+    const noChild = recoded(tree, setAt('right', split, -1));
+    expectRefused(noChild, `arrays.right[${split}]`, /must point after node/);
+    const a = decodeArtifact(tree);
+    const leaf = (a.arrays['feature'] as Int32Array).indexOf(-1);
+    const leafChild = recoded(tree, setAt('left', leaf, leaf + 1));
+    expectRefused(leafChild, `arrays.left[${leaf}]`, /-1 at a leaf/);
+  });
+
+  it('refuses a feature index at or past the number of inputs', () => {
+    const crafted = recoded(tree, setAt('feature', split, 3));
+    expectRefused(crafted, `arrays.feature[${split}]`, /is 3, must be an index from -1 to 2/);
+  });
+
+  it('refuses a child that leaves its own tree of a forest', () => {
+    const a = decodeArtifact(forest);
+    const treeStart = a.arrays['treeStart'] as Int32Array;
+    // The first tree's root, sent to the second tree's root (relative indices: its size).
+    const crafted = recoded(forest, setAt('right', 0, treeStart[1]!));
+    expectRefused(crafted, 'arrays.right[0]', /inside its tree/);
+  });
+
+  it('refuses a forest whose tree count disagrees with its arrays', () => {
+    const moreTrees = recoded(forest, (a) => ({
+      ...a,
+      meta: { ...a.meta, params: { ...(a.meta['params'] as object), trees: 6 } },
+    }));
+    expectRefused(moreTrees, 'arrays.treeStart', /has 6 values, expected 7/);
+    const shortStarts = recoded(
+      extra,
+      withArray<Int32Array>('treeStart', (v) => v.slice(0, 4)),
+    );
+    expectRefused(shortStarts, 'arrays.treeStart', /has 4 values, expected 5/);
+  });
+
+  it('refuses tree starts that do not rise, or do not end at the node count', () => {
+    const a = decodeArtifact(extra);
+    const nodes = a.arrays['feature']!.length;
+    const backwards = recoded(extra, setAt('treeStart', 2, a.arrays['treeStart']![1]!));
+    expectRefused(backwards, 'arrays.treeStart[2]', /must be above/);
+    const longer = recoded(extra, setAt('treeStart', 4, nodes + 1));
+    expectRefused(longer, 'arrays.feature', new RegExp(`has ${nodes} values, expected ${nodes + 1}`));
+  });
+
+  it('refuses node values that do not match the classes', () => {
+    const crafted = recoded(
+      tree,
+      withArray<Float64Array>('value', (v) => v.slice(1)),
+    );
+    expectRefused(crafted, 'arrays.value');
+    const classes = recoded(tree, (a) => ({ ...a, meta: { ...a.meta, classes: ['a', 'b', 'c'] } }));
+    expectRefused(classes, 'meta.classes', /3 entries/);
+  });
+
+  it('refuses a regressor with a classifier criterion, and oobScore without bootstrap', () => {
+    const gini = recoded(regressor, (a) => ({
+      ...a,
+      meta: { ...a.meta, params: { ...(a.meta['params'] as object), criterion: 'gini' } },
+    }));
+    expectRefused(gini, 'meta.params.criterion', /"squared_error"/);
+    const oob = recoded(extra, (a) => ({
+      ...a,
+      meta: { ...a.meta, params: { ...(a.meta['params'] as object), oobScore: true } },
+    }));
+    expectRefused(oob, 'meta.params', /oobScore needs bootstrap/);
+  });
+});
