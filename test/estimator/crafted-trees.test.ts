@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
 import { DataError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
+import { categoricalFromLabels } from '../../src/data/column.js';
+import { Frame } from '../../src/data/frame.js';
 import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import '../../src/serve/loaders.js';
+import { gbdtClassifier, gbdtRegressor } from '../../src/models/boost/gbdt.js';
 import { decisionTreeClassifier, decisionTreeRegressor } from '../../src/models/tree/cart.js';
 import { extraTreesRegressor, randomForestClassifier } from '../../src/models/tree/forest.js';
 import { syntheticData } from '../models/conformance.js';
@@ -154,5 +158,109 @@ describe('crafted trees and forests are refused, naming the field', () => {
       meta: { ...a.meta, params: { ...(a.meta['params'] as object), oobScore: true } },
     }));
     expectRefused(oob, 'meta.params', /oobScore needs bootstrap/);
+  });
+});
+
+/** A frame with a numeric and a categorical column, and a binary target that depends on both. */
+function colours(rows: number) {
+  const rng = new Rng(3);
+  const names = ['red', 'green', 'blue', 'grey'];
+  const labels = Array.from({ length: rows }, () => names[rng.int(names.length)]!);
+  const x = Float64Array.from({ length: rows }, () => rng.normal());
+  const frame = new Frame([
+    { storage: 'number', name: 'x', kind: 'numeric', values: x },
+    categoricalFromLabels('colour', labels),
+  ]);
+  const values = Float64Array.from(labels, (l, i) => (l === 'green' || x[i]! > 1 ? 1 : 0));
+  return { frame, target: { name: 'y', task: 'binary' as const, values, classes: ['no', 'yes'] } };
+}
+
+describe('crafted boosters are refused, naming the field', () => {
+  const data = colours(400);
+  const booster = saveModel(gbdtClassifier({ trees: 5, minSamplesLeaf: 5 }).fit(data.frame, data.target));
+  const multiclass = syntheticData('multiclass', 120, 3);
+  const softmax = saveModel(gbdtClassifier({ trees: 3 }).fit(multiclass.X, multiclass.y));
+  const regressor = saveModel(gbdtRegressor({ trees: 4 }).fit(regression.X, regression.y));
+  const a = decodeArtifact(booster);
+  const feature = a.arrays['feature'] as Int32Array;
+  const categoryStart = a.arrays['categoryStart'] as Int32Array;
+  const categorical = [...categoryStart].findIndex((c) => c >= 0);
+  const numeric = [...feature].findIndex((f, node) => f >= 0 && categoryStart[node] === -1);
+  const split = firstSplit(a);
+
+  it('loads the untouched ones, with categorical and numeric splits', () => {
+    expect(categorical).toBeGreaterThanOrEqual(0);
+    expect(numeric).toBeGreaterThanOrEqual(0);
+    for (const bytes of [booster, softmax, regressor]) expect(saveModel(loadModel(bytes))).toEqual(bytes);
+  });
+
+  it('refuses a leaf-value array shorter than its trees say', () => {
+    const nodes = feature.length;
+    const crafted = recoded(
+      booster,
+      withArray<Float64Array>('value', (v) => v.slice(0, nodes - 1)),
+    );
+    expectRefused(crafted, 'arrays.value', new RegExp(`has ${nodes - 1} values, expected ${nodes}`));
+  });
+
+  it('refuses a feature index at or past the number of inputs', () => {
+    expectRefused(recoded(booster, setAt('feature', split, 2)), `arrays.feature[${split}]`, /from -1 to 1/);
+  });
+
+  it('refuses a child index past the nodes, below -1, or outside its tree', () => {
+    const nodes = feature.length;
+    expectRefused(recoded(booster, setAt('left', split, nodes)), `arrays.left[${split}]`);
+    expectRefused(recoded(booster, setAt('right', split, -7)), `arrays.right[${split}]`);
+    const treeStart = a.arrays['treeStart'] as Int32Array;
+    const nextTree = recoded(booster, setAt('right', 0, treeStart[1]!));
+    expectRefused(nextTree, 'arrays.right[0]', /inside its tree/);
+  });
+
+  it('refuses a category bitset on a numeric split, or past the categories', () => {
+    const onNumeric = recoded(booster, setAt('categoryStart', numeric, 0));
+    expectRefused(onNumeric, `arrays.categoryStart[${numeric}]`, /no categorical feature/);
+    const words = a.arrays['categories']!.length;
+    const past = recoded(booster, setAt('categoryStart', categorical, words - 4));
+    expectRefused(past, `arrays.categoryStart[${categorical}]`, /8 words/);
+  });
+
+  it("refuses a category's bin beyond the bitset, and bins that do not match the levels", () => {
+    expectRefused(recoded(booster, setAt('levelBins', 1, 300)), 'arrays.levelBins[1]', /from 0 to 255/);
+    const fewer = recoded(
+      booster,
+      withArray<Int32Array>('levelBins', (v) => v.slice(1)),
+    );
+    expectRefused(fewer, 'arrays.levelBins', /has 3 values, expected 4/);
+  });
+
+  it('refuses a tree count other than iterations × outputs, and a baseline per output', () => {
+    const more = recoded(softmax, (x) => ({ ...x, meta: { ...x.meta, iterations: 4 } }));
+    expectRefused(more, 'meta.iterations', /more than trees \(3\)/);
+    const fewer = recoded(softmax, (x) => ({ ...x, meta: { ...x.meta, iterations: 2 } }));
+    expectRefused(fewer, 'arrays.treeStart', /has 10 values, expected 7/);
+    const baseline = recoded(
+      softmax,
+      withArray<Float64Array>('baseline', (v) => v.slice(1)),
+    );
+    expectRefused(baseline, 'arrays.baseline', /has 2 values, expected 3/);
+  });
+
+  it('refuses parameters the kind does not take', () => {
+    const params = (x: Artifact) => x.meta['params'] as object;
+    const weighted = recoded(regressor, (x) => ({
+      ...x,
+      meta: { ...x.meta, params: { ...params(x), classWeight: 'balanced' } },
+    }));
+    expectRefused(weighted, 'meta.params.classWeight', /must be null/);
+    const logLoss = recoded(regressor, (x) => ({
+      ...x,
+      meta: { ...x.meta, params: { ...params(x), loss: 'log-loss' } },
+    }));
+    expectRefused(logLoss, 'meta.params.loss');
+    const threads = recoded(regressor, (x) => ({
+      ...x,
+      meta: { ...x.meta, params: { ...params(x), threads: 0 } },
+    }));
+    expectRefused(threads, 'meta.params.threads', /between 1 and 1024/);
   });
 });
