@@ -6,6 +6,7 @@ import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import '../../src/serve/loaders.js';
+import { isolationForest } from '../../src/models/anomaly/isolation-forest.js';
 import { gbdtClassifier, gbdtRegressor } from '../../src/models/boost/gbdt.js';
 import { decisionTreeClassifier, decisionTreeRegressor } from '../../src/models/tree/cart.js';
 import { extraTreesRegressor, randomForestClassifier } from '../../src/models/tree/forest.js';
@@ -262,5 +263,52 @@ describe('crafted boosters are refused, naming the field', () => {
       meta: { ...x.meta, params: { ...params(x), threads: 0 } },
     }));
     expectRefused(threads, 'meta.params.threads', /between 1 and 1024/);
+  });
+});
+
+describe('crafted isolation forests are refused, naming the field', () => {
+  const forest = saveModel(isolationForest({ trees: 4, maxSamples: 32 }).fit(regression.X));
+  const a = decodeArtifact(forest);
+  const split = firstSplit(a);
+  const nodes = a.arrays['feature']!.length;
+  const treeStart = a.arrays['treeStart'] as Int32Array;
+
+  it('loads the untouched one', () => {
+    expect(saveModel(loadModel(forest))).toEqual(forest);
+  });
+
+  it('refuses a negative or oversized child index', () => {
+    expectRefused(recoded(forest, setAt('right', split, -4)), `arrays.right[${split}]`, /from -1 to/);
+    expectRefused(recoded(forest, setAt('right', split, nodes)), `arrays.right[${split}]`, /from -1 to/);
+  });
+
+  it('refuses a right child outside its tree, or not after its node', () => {
+    const nextTree = recoded(forest, setAt('right', 0, treeStart[1]!));
+    expectRefused(nextTree, 'arrays.right[0]', /inside its tree/);
+    const back = recoded(forest, setAt('right', split, split));
+    expectRefused(back, `arrays.right[${split}]`, /must point after node/);
+    // A split at the last node of a tree would send rows left into the next tree.
+    const last = treeStart[1]! - 1;
+    const lastSplits = recoded(forest, setAt('feature', last, 0));
+    expectRefused(lastSplits, `arrays.right[${last}]`, /must point after node/);
+  });
+
+  it('refuses a feature index at or past the number of inputs', () => {
+    expectRefused(recoded(forest, setAt('feature', split, 3)), `arrays.feature[${split}]`, /from -1 to 2/);
+  });
+
+  it('refuses node sizes beyond the sample, which index the path-length table', () => {
+    const leaf = (a.arrays['feature'] as Int32Array).indexOf(-1);
+    expectRefused(recoded(forest, setAt('size', leaf, 33)), `arrays.size[${leaf}]`, /from 1 to 32/);
+    const bigger = recoded(forest, (x) => ({ ...x, meta: { ...x.meta, sampleSize: 64 } }));
+    expectRefused(bigger, 'arrays.size[0]', /grown on 64 rows/);
+  });
+
+  it('refuses a tree count that disagrees with the parameters', () => {
+    const more = recoded(forest, (x) => ({
+      ...x,
+      meta: { ...x.meta, params: { ...(x.meta['params'] as object), trees: 5 } },
+    }));
+    expectRefused(more, 'arrays.treeStart', /has 5 values, expected 6/);
   });
 });
