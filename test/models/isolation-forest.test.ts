@@ -216,9 +216,9 @@ describe('isolation forest', () => {
   });
 
   it.each([
-    [{ contamination: 0.6 }, /contamination must be "auto" or a share in \(0, 0.5\], not 0.6/],
+    [{ contamination: 0.6 }, /contamination must be "auto" or a number in \(0, 0.5\], not 0.6/],
     [{ contamination: 0 }, /contamination/],
-    [{ maxSamples: 2.5 }, /maxSamples must be "auto", a share in \(0, 1\] or a whole count/],
+    [{ maxSamples: 2.5 }, /maxSamples must be "auto", a number in \(0, 1\] or a whole number ≥ 2, not 2.5/],
     [{ maxFeatures: 0 }, /maxFeatures/],
     [{ trees: 0 }, /trees must be a whole number ≥ 1/],
     [{ depth: 3 }, /isolation-forest has no parameter "depth"/],

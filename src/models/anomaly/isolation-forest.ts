@@ -1,12 +1,14 @@
 import type { Artifact } from '../../core/artifact.js';
+import { declare, domain, type ParamsOf, param } from '../../core/declare.js';
 import { UsageError } from '../../core/errors.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
 import { Rng } from '../../core/random.js';
+import { array, elements, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target } from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import type { Estimator, FitOptions, Model, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
-import { resolveMaxFeatures } from '../tree/tree-params.js';
+import { checkChildren, checkTreeStart, storedFail } from '../tree/stored-trees.js';
+import { resolveMaxFeatures, seedParam } from '../tree/tree-params.js';
 import {
   averagePathLength,
   IsolationTreeBuilder,
@@ -27,72 +29,49 @@ import {
  * `decisionFunction` is −s − offset, negative for outliers; `predict` is 1 for
  * outliers and 0 for inliers (keel's anomaly contract, where scikit-learn says −1/1).
  */
-export interface IsolationForestParams extends Params {
-  readonly trees: number;
-  /** Rows per tree: 'auto' = min(256, n); a share in (0, 1] of the rows; or a count (at most n is used). */
-  readonly maxSamples: number | 'auto';
-  /** 'auto': offset −0.5 (the paper's threshold); a share in (0, 0.5]: that share of training rows is flagged. */
-  readonly contamination: number | 'auto';
-  /** Features per tree: a share in (0, 1] or a whole count (1 = all, as keel's maxFeatures everywhere). */
-  readonly maxFeatures: number;
-  /** Draw each tree's rows with replacement. */
-  readonly bootstrap: boolean;
-  readonly seed: number;
-}
-
 const KIND = 'isolation-forest';
-const DEFAULTS: IsolationForestParams = {
-  trees: 100,
-  maxSamples: 'auto',
-  contamination: 'auto',
-  maxFeatures: 1,
-  bootstrap: false,
-  seed: 0,
-};
+
+export const ISOLATION_FOREST = declare({
+  kind: KIND,
+  summary: 'isolation forest: rows that random splits isolate quickly are anomalies',
+  tasks: ['anomaly'],
+  params: {
+    trees: param.int({ default: 100, min: 1, doc: 'number of trees' }),
+    /** 'auto' = min(256, n); a share of the rows; or a count (at most n is used). */
+    maxSamples: param.of<number | 'auto'>(
+      [domain.enum('auto'), domain.float({ above: 0, max: 1 }), domain.int({ min: 2 })],
+      { default: 'auto', doc: 'rows per tree: auto (min(256, rows)), a share in (0, 1], or a count' },
+    ),
+    /** 'auto': offset −0.5 (the paper's threshold); a share: that share of training rows is flagged. */
+    contamination: param.of<number | 'auto'>([domain.enum('auto'), domain.float({ above: 0, max: 0.5 })], {
+      default: 'auto',
+      doc: 'share of rows to flag, in (0, 0.5]; auto flags anomaly scores above 0.5',
+    }),
+    /** 1 = all, as keel's maxFeatures everywhere. */
+    maxFeatures: param.of<number>([domain.float({ above: 0, max: 1 }), domain.int({ min: 2 })], {
+      default: 1,
+      doc: 'features per tree: a share in (0, 1] or a count',
+    }),
+    bootstrap: param.bool({ default: false, doc: "draw each tree's rows with replacement" }),
+    seed: seedParam('seed for row samples, features and thresholds (default: --seed)'),
+  },
+});
+
+export type IsolationForestParams = ParamsOf<typeof ISOLATION_FOREST.params>;
+
 const AUTO_SAMPLES = 256;
 const AUTO_OFFSET = -0.5;
 
 export function isolationForest(
   params: Partial<IsolationForestParams> = {},
 ): Estimator<IsolationForestModel> {
-  const merged = withDefaults(KIND, DEFAULTS, params);
-  checkIsolationParams(merged);
+  const merged = ISOLATION_FOREST.resolve(params);
   return {
     kind: KIND,
     params: merged,
-    acceptsMissing: false,
+    acceptsMissing: ISOLATION_FOREST.tags.acceptsMissing,
     fit: (X: Matrix | Frame, _y?: Target, options: FitOptions = {}) => fitIsolationForest(merged, X, options),
   };
-}
-
-function checkIsolationParams(params: IsolationForestParams): void {
-  checkNumber(KIND, 'trees', params.trees, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber(KIND, 'seed', params.seed, 0, 2 ** 32 - 1, true);
-  if (params.maxSamples !== 'auto') {
-    const m = params.maxSamples;
-    if (!(typeof m === 'number' && ((m > 0 && m <= 1) || (m > 1 && Number.isInteger(m))))) {
-      throw badParam('maxSamples', `"auto", a share in (0, 1] or a whole count`, m);
-    }
-  }
-  const c = params.contamination;
-  if (c !== 'auto' && !(typeof c === 'number' && c > 0 && c <= 0.5)) {
-    throw badParam('contamination', '"auto" or a share in (0, 0.5]', c);
-  }
-  const f = params.maxFeatures;
-  if (!(typeof f === 'number' && ((f > 0 && f <= 1) || (f > 1 && Number.isInteger(f))))) {
-    throw badParam('maxFeatures', 'a share in (0, 1] or a whole count', f);
-  }
-  if (typeof params.bootstrap !== 'boolean') throw badParam('bootstrap', 'true or false', params.bootstrap);
-}
-
-function badParam(field: string, wanted: string, value: unknown): UsageError {
-  return new UsageError(
-    'usage.bad-param',
-    `${KIND}: ${field} must be ${wanted}, not ${JSON.stringify(value)}`,
-    {
-      location: { field },
-    },
-  );
 }
 
 function fitIsolationForest(
@@ -231,20 +210,51 @@ export class IsolationForestModel implements Model {
   }
 }
 
-registerLoader(KIND, 1, (artifact) => {
-  const meta = artifact.meta as {
-    params: IsolationForestParams;
-    inputNames: string[];
-    sampleSize: number;
-    offset: number;
-  };
-  const a = artifact.arrays;
-  const trees: IsolationTrees = {
-    feature: a['feature'] as Int32Array,
-    threshold: a['threshold'] as Float64Array,
-    right: a['right'] as Int32Array,
-    size: a['size'] as Int32Array,
-    treeStart: a['treeStart'] as Int32Array,
-  };
+/**
+ * A stored isolation forest, checked so that scoring stays inside its
+ * arrays: as many trees as its parameters say, one entry per node in every
+ * array, features within the inputs, a split's left child (the next node)
+ * and right child inside its tree after it, node sizes within ψ (they
+ * index the path-length table of ψ + 1 entries) and ψ at every root.
+ */
+function loadIsolationForest(artifact: Artifact, source: string): IsolationForestModel {
+  const stored = storedArtifact(artifact, source);
+  const fail = storedFail(artifact, source);
+  const meta = stored.meta({
+    params: field.params(ISOLATION_FOREST),
+    inputNames: field.strings(),
+    sampleSize: field.int({ min: 2, max: 2 ** 31 - 1 }),
+    offset: field.number(),
+  });
+  const treeCount = meta.params.trees;
+  const specs = (nodes?: number) => ({
+    feature: array.i32(
+      nodes,
+      nodes === undefined ? undefined : elements.indexBelow(meta.inputNames.length, true),
+    ),
+    threshold: array.f64(nodes),
+    right: array.i32(nodes, nodes === undefined ? undefined : elements.indexBelow(nodes, true)),
+    size: array.i32(nodes, elements.between(1, meta.sampleSize)),
+    treeStart: array.i32(treeCount + 1),
+  });
+  const nodes = checkTreeStart(stored.arrays(specs()).treeStart, fail);
+  const trees = stored.arrays(specs(nodes));
+  checkChildren('right', trees.right, trees.feature, trees.treeStart, false, fail);
+  for (let t = 0; t < treeCount; t++) {
+    const root = trees.treeStart[t]!;
+    if (trees.size[root] !== meta.sampleSize) {
+      fail(
+        `arrays.size[${root}]`,
+        `is ${trees.size[root]}, but tree ${t} was grown on ${meta.sampleSize} rows`,
+      );
+    }
+  }
   return new IsolationForestModel(meta.params, meta.inputNames, trees, meta.sampleSize, meta.offset);
+}
+
+registerKind({
+  declaration: ISOLATION_FOREST,
+  role: 'model',
+  build: (spec) => isolationForest(ISOLATION_FOREST.resolve(spec.params)),
+  load: loadIsolationForest,
 });

@@ -1,13 +1,14 @@
 import type { Artifact, Json } from '../../core/artifact.js';
+import { type Field, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
 import type { Model, SupervisedTask } from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
 import { argmaxRows } from '../tree/flat-tree.js';
+import { checkClasses, storedFail } from '../tree/stored-trees.js';
 import type { BinMapper } from './bins.js';
 import { categoryBinMaps, type FeatureSpec, predictionInput } from './features.js';
 import type { LossName } from './loss.js';
 import type { GbdtParams } from './params.js';
-import { addTreeScores, type BoostedTrees, treesFromArrays, treesToArrays } from './trees.js';
+import { addTreeScores, type BoostedTrees, storedBoostedArrays, treesToArrays } from './trees.js';
 
 /** What boosting produced: the trees, the constant they start from, and the loss curves. */
 export interface BoostedEnsemble {
@@ -166,41 +167,83 @@ export class GbdtModel implements Model {
   }
 }
 
-function loadGbdt(artifact: Artifact): GbdtModel {
-  const meta = artifact.meta as unknown as {
-    params: GbdtParams;
-    inputNames: string[];
-    features: FeatureSpec[];
-    classes: string[];
-    task: SupervisedTask;
-    loss: LossName;
-    iterations: number;
-    trainLoss: number[];
-    validationLoss: number[];
+/** What a boosting kind's artifacts hold beyond the trees: its parameters and the losses it fits. */
+export interface StoredGbdtKind {
+  readonly params: Field<GbdtParams>;
+  readonly losses: readonly LossName[];
+}
+
+/**
+ * The loader of a boosting kind. Beyond the trees' own layout (one entry per
+ * node, children after their node inside its tree), what prediction indexes
+ * is checked against what it indexes: features against the inputs, the tree
+ * count against iterations × outputs, the baseline against the outputs,
+ * category bitsets against the categories array and the bins of each
+ * categorical feature's levels.
+ */
+export function gbdtLoader(kind: StoredGbdtKind) {
+  return (artifact: Artifact, source: string): GbdtModel => {
+    const stored = storedArtifact(artifact, source);
+    const fail = storedFail(artifact, source);
+    const losses = field.list(field.nullable(field.number()));
+    const meta = stored.meta({
+      params: kind.params,
+      inputNames: field.strings(),
+      features: field.list(field.object({ name: field.string(), levels: field.nullable(field.strings()) })),
+      classes: field.strings(),
+      task: field.enum('regression', 'binary', 'multiclass'),
+      loss: field.enum(...kind.losses),
+      iterations: field.int({ min: 0 }),
+      trainLoss: losses,
+      validationLoss: losses,
+    });
+    const { params, inputNames, features, classes, task, loss } = meta;
+    const classification = kind.losses.includes('log-loss');
+    if ((task === 'regression') === classification) fail('meta.task', `is ${task}, not a task of this kind`);
+    checkClasses(task, classes, fail);
+    if (params.loss !== 'auto' && params.loss !== loss)
+      fail('meta.loss', `is ${loss}, the parameters say ${params.loss}`);
+    if (meta.iterations > params.trees)
+      fail('meta.iterations', `is ${meta.iterations}, more than trees (${params.trees})`);
+    if (features.length !== inputNames.length) {
+      fail('meta.features', `has ${features.length} entries for ${inputNames.length} inputs`);
+    }
+    features.forEach((f, i) => {
+      if (f.name !== inputNames[i])
+        fail(
+          `meta.features[${i}].name`,
+          `is ${JSON.stringify(f.name)}, the input is ${JSON.stringify(inputNames[i])}`,
+        );
+    });
+    const outputs = classes.length > 2 ? classes.length : 1;
+    const arrays = storedBoostedArrays(stored, fail, { trees: meta.iterations * outputs, outputs, features });
+    const levelBins = splitLevelBins(arrays.levelBins, arrays.levelBinCounts);
+    return new GbdtModel(
+      artifact.kind,
+      params,
+      inputNames,
+      features,
+      classes,
+      task,
+      loss,
+      { levelBins },
+      {
+        trees: arrays.trees,
+        baseline: arrays.baseline,
+        iterations: meta.iterations,
+        // JSON keeps a non-finite loss as null; it was NaN or ±∞, and is written as null again.
+        trainLoss: meta.trainLoss.map((l) => l ?? Number.NaN),
+        validationLoss: meta.validationLoss.map((l) => l ?? Number.NaN),
+      },
+    );
   };
-  const flat = artifact.arrays['levelBins'] as Int32Array;
+}
+
+/** Level bins stored end to end, `counts[f]` for feature f: back to one array per feature. */
+function splitLevelBins(flat: Int32Array, counts: Int32Array): Int32Array[] {
   let at = 0;
-  const levelBins = [...(artifact.arrays['levelBinCounts'] as Int32Array)].map((count) => {
+  return [...counts].map((count) => {
     at += count;
     return flat.slice(at - count, at);
   });
-  return new GbdtModel(
-    artifact.kind,
-    meta.params,
-    meta.inputNames,
-    meta.features,
-    meta.classes,
-    meta.task,
-    meta.loss,
-    { levelBins },
-    {
-      trees: treesFromArrays(artifact.arrays),
-      baseline: artifact.arrays['baseline'] as Float64Array,
-      iterations: meta.iterations,
-      trainLoss: meta.trainLoss,
-      validationLoss: meta.validationLoss,
-    },
-  );
 }
-
-for (const kind of ['gbdt-classifier', 'gbdt-regressor']) registerLoader(kind, 1, loadGbdt);

@@ -1,5 +1,8 @@
 import type { Artifact } from '../../core/artifact.js';
+import { array, elements, type StoredArtifact } from '../../core/stored.js';
+import { checkChildren, checkTreeStart, type StoredFail } from '../tree/stored-trees.js';
 import type { BinMapper } from './bins.js';
+import type { FeatureSpec } from './features.js';
 import type { GrownTree } from './grow.js';
 
 /**
@@ -158,19 +161,83 @@ export function treesToArrays(trees: BoostedTrees): Artifact['arrays'] {
   return { ...trees };
 }
 
-export function treesFromArrays(arrays: Artifact['arrays']): BoostedTrees {
+/**
+ * A booster's stored arrays, checked against its header: `trees` trees (one
+ * per output per iteration) over `features`, `outputs` baseline scores.
+ * Every node array has one entry per node (the last tree start); features
+ * index the inputs; children lie after their node inside its tree; a
+ * category bitset starts only at a split on a categorical feature, with its
+ * 8 words inside `categories`; each categorical feature has a bin below 256
+ * for each of its levels, so the bitset index a bin gives stays in its words.
+ */
+export function storedBoostedArrays(
+  stored: StoredArtifact,
+  fail: StoredFail,
+  shape: { readonly trees: number; readonly outputs: number; readonly features: readonly FeatureSpec[] },
+): { trees: BoostedTrees; baseline: Float64Array; levelBins: Int32Array; levelBinCounts: Int32Array } {
+  const { features, outputs } = shape;
+  const first = stored.arrays(boostedArraySpecs(shape.trees, outputs, features.length));
+  const nodes = checkTreeStart(first.treeStart, fail);
+  const levelCounts = features.map((f) => f.levels?.length ?? 0);
+  const a = stored.arrays(
+    boostedArraySpecs(shape.trees, outputs, features.length, {
+      nodes,
+      categories: first.categories.length,
+      levelBins: levelCounts.reduce((sum, c) => sum + c, 0),
+    }),
+  );
+  checkChildren('left', a.left, a.feature, a.treeStart, false, fail);
+  checkChildren('right', a.right, a.feature, a.treeStart, false, fail);
+  levelCounts.forEach((count, f) => {
+    if (a.levelBinCounts[f] !== count) {
+      fail(`arrays.levelBinCounts[${f}]`, `is ${a.levelBinCounts[f]}, feature ${f} has ${count} levels`);
+    }
+  });
+  for (let node = 0; node < nodes; node++) {
+    const f = a.feature[node]!;
+    if (a.categoryStart[node] !== -1 && (f < 0 || features[f]!.levels === null)) {
+      fail(
+        `arrays.categoryStart[${node}]`,
+        `is ${a.categoryStart[node]}, must be -1 where no categorical feature is split`,
+      );
+    }
+  }
+  const { baseline, levelBins, levelBinCounts, ...trees } = a;
+  return { trees, baseline, levelBins, levelBinCounts };
+}
+
+/** -1 (a numeric split, or a leaf), or where a bitset of BITSET_WORDS words starts inside `categories`. */
+function bitsetStart(categories: number) {
   return {
-    feature: arrays['feature'] as Int32Array,
-    threshold: arrays['threshold'] as Float64Array,
-    categoryStart: arrays['categoryStart'] as Int32Array,
-    categories: arrays['categories'] as Uint32Array,
-    missingLeft: arrays['missingLeft'] as Uint8Array,
-    left: arrays['left'] as Int32Array,
-    right: arrays['right'] as Int32Array,
-    value: arrays['value'] as Float64Array,
-    gain: arrays['gain'] as Float64Array,
-    cover: arrays['cover'] as Float64Array,
-    treeStart: arrays['treeStart'] as Int32Array,
+    test: (v: number) => v === -1 || (v >= 0 && v + BITSET_WORDS <= categories),
+    rule: `-1 or the start of ${BITSET_WORDS} words within the ${categories} of categories`,
+  };
+}
+
+/** The arrays of a booster; their lengths and element rules once the node count and the other lengths are known. */
+function boostedArraySpecs(
+  trees: number,
+  outputs: number,
+  inputs: number,
+  known?: { readonly nodes: number; readonly categories: number; readonly levelBins: number },
+) {
+  const nodes = known?.nodes;
+  const child = known && elements.indexBelow(known.nodes, true);
+  return {
+    feature: array.i32(nodes, known && elements.indexBelow(inputs, true)),
+    threshold: array.f64(nodes),
+    categoryStart: array.i32(nodes, known && bitsetStart(known.categories)),
+    categories: array.u32(),
+    missingLeft: array.u8(nodes, known && elements.between(0, 1)),
+    left: array.i32(nodes, child),
+    right: array.i32(nodes, child),
+    value: array.f64(nodes),
+    gain: array.f64(nodes),
+    cover: array.f64(nodes),
+    treeStart: array.i32(trees + 1),
+    baseline: array.f64(outputs),
+    levelBins: array.i32(known?.levelBins, known && elements.between(0, BITSET_WORDS * 32 - 1)),
+    levelBinCounts: array.i32(inputs),
   };
 }
 

@@ -1,14 +1,39 @@
-import { UsageError } from '../../core/errors.js';
-import { withDefaults } from '../../core/params.js';
+import { declare, type ParamsOf, param } from '../../core/declare.js';
 import { Rng } from '../../core/random.js';
+import { field } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Params, SupervisedTask, Target } from '../../estimator/contract.js';
+import type { Estimator, FitOptions, SupervisedTask, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
-import { CLASSIFICATION_CRITERIA, type Criterion } from './criterion.js';
 import { TreeGrower } from './grow.js';
 import { treeData } from './tree-data.js';
-import { registerTreeLoader, TreeModel } from './tree-model.js';
-import { checkTreeParams, type MaxFeatures, resolveMaxFeatures } from './tree-params.js';
+import { TreeModel, treeModelLoader } from './tree-model.js';
+import {
+  leafCap,
+  MAX_FEATURES_DOMAINS,
+  type MaxFeatures,
+  resolveMaxFeatures,
+  seedParam,
+} from './tree-params.js';
+
+const SEED = seedParam('seed for the feature order');
+const MAX_DEPTH = param.intOrNull({
+  default: null,
+  min: 1,
+  doc: 'deepest level (null = grow until leaves are pure or too small)',
+  search: { low: 2, high: 30, log: true },
+});
+const MIN_SAMPLES_SPLIT = param.int({ default: 2, min: 2, doc: 'fewest rows in a node that may be split' });
+const MIN_SAMPLES_LEAF = param.int({
+  default: 1,
+  min: 1,
+  doc: 'fewest rows in a leaf',
+  search: (context) => ({ low: 1, high: leafCap(context, 50), log: true }),
+});
+const MAX_FEATURES = param.of<MaxFeatures>(MAX_FEATURES_DOMAINS, {
+  default: null,
+  doc: 'features tried per split: null (all), sqrt, log2, a share, or a count',
+});
 
 /**
  * One CART tree (Breiman et al. 1984), as scikit-learn's DecisionTreeClassifier
@@ -20,49 +45,67 @@ import { checkTreeParams, type MaxFeatures, resolveMaxFeatures } from './tree-pa
  * A classifier and a regressor are two estimators, as in scikit-learn, so that
  * each refuses a target of the other kind instead of guessing.
  */
-export interface DecisionTreeParams extends Params {
-  /** "gini" or "entropy" for the classifier; "squared_error" for the regressor. */
-  readonly criterion: Criterion;
-  /** null: grow until leaves are pure or too small to split. */
-  readonly maxDepth: number | null;
-  readonly minSamplesSplit: number;
-  readonly minSamplesLeaf: number;
-  readonly maxFeatures: MaxFeatures;
-  readonly seed: number;
-}
+export const DECISION_TREE_CLASSIFIER = declare({
+  kind: 'decision-tree-classifier',
+  summary: 'a CART decision tree for classes (gini or entropy)',
+  tasks: ['binary', 'multiclass'],
+  params: {
+    criterion: param.choice(['gini', 'entropy'], {
+      default: 'gini',
+      doc: 'split quality: gini impurity or entropy',
+      search: { choices: ['gini', 'entropy'] },
+    }),
+    maxDepth: MAX_DEPTH,
+    minSamplesSplit: MIN_SAMPLES_SPLIT,
+    minSamplesLeaf: MIN_SAMPLES_LEAF,
+    maxFeatures: MAX_FEATURES,
+    seed: SEED,
+  },
+  // AutoML drew the depth, then the leaf size, then the criterion.
+  searchOrder: ['maxDepth', 'minSamplesLeaf', 'criterion'],
+});
 
-const DEFAULTS: DecisionTreeParams = {
-  criterion: 'gini',
-  maxDepth: null,
-  minSamplesSplit: 2,
-  minSamplesLeaf: 1,
-  maxFeatures: null,
-  seed: 0,
-};
-const CLASSIFIER = 'decision-tree-classifier';
-const REGRESSOR = 'decision-tree-regressor';
-const CLASSES: readonly SupervisedTask[] = ['binary', 'multiclass'];
+export const DECISION_TREE_REGRESSOR = declare({
+  kind: 'decision-tree-regressor',
+  summary: 'a CART decision tree for numbers (squared error)',
+  tasks: ['regression'],
+  params: {
+    criterion: param.choice(['squared_error'], {
+      default: 'squared_error',
+      doc: 'split quality: squared error',
+    }),
+    maxDepth: MAX_DEPTH,
+    minSamplesSplit: MIN_SAMPLES_SPLIT,
+    minSamplesLeaf: MIN_SAMPLES_LEAF,
+    maxFeatures: MAX_FEATURES,
+    seed: SEED,
+  },
+  searchOrder: ['maxDepth', 'minSamplesLeaf'],
+});
+
+/** "gini" or "entropy" for the classifier; "squared_error" for the regressor. */
+export type DecisionTreeParams =
+  | ParamsOf<typeof DECISION_TREE_CLASSIFIER.params>
+  | ParamsOf<typeof DECISION_TREE_REGRESSOR.params>;
+
+type TreeDeclaration = typeof DECISION_TREE_CLASSIFIER | typeof DECISION_TREE_REGRESSOR;
 
 export function decisionTreeClassifier(params: Partial<DecisionTreeParams> = {}): Estimator<TreeModel> {
-  return treeEstimator(CLASSIFIER, withDefaults(CLASSIFIER, DEFAULTS, params), CLASSES);
+  return treeEstimator(DECISION_TREE_CLASSIFIER, DECISION_TREE_CLASSIFIER.resolve(params));
 }
 
 export function decisionTreeRegressor(params: Partial<DecisionTreeParams> = {}): Estimator<TreeModel> {
-  const defaults = { ...DEFAULTS, criterion: 'squared_error' as const };
-  return treeEstimator(REGRESSOR, withDefaults(REGRESSOR, defaults, params), ['regression']);
+  return treeEstimator(DECISION_TREE_REGRESSOR, DECISION_TREE_REGRESSOR.resolve(params));
 }
 
-function treeEstimator(
-  kind: string,
-  params: DecisionTreeParams,
-  tasks: readonly SupervisedTask[],
-): Estimator<TreeModel> {
-  checkTreeParams(kind, params);
-  checkCriterion(kind, params.criterion, tasks[0] !== 'regression');
+function treeEstimator(declaration: TreeDeclaration, params: DecisionTreeParams): Estimator<TreeModel> {
+  const { kind } = declaration;
+  const tasks: readonly SupervisedTask[] =
+    declaration === DECISION_TREE_CLASSIFIER ? ['binary', 'multiclass'] : ['regression'];
   return {
     kind,
     params,
-    acceptsMissing: false,
+    acceptsMissing: declaration.tags.acceptsMissing,
     fit(X: Matrix | Frame, y?: Target, options: FitOptions = {}) {
       const target = requireTarget(y, kind, tasks);
       const names = trainingNames(X, target);
@@ -84,16 +127,23 @@ function treeEstimator(
   };
 }
 
-/** Refuses a criterion that is not one of the estimator's (gini for a regressor, say). */
-export function checkCriterion(kind: string, criterion: Criterion, classification: boolean): void {
-  if (classification ? CLASSIFICATION_CRITERIA.includes(criterion) : criterion === 'squared_error') return;
-  const allowed = classification ? '"gini" or "entropy"' : '"squared_error"';
-  throw new UsageError(
-    'usage.bad-param',
-    `${kind}: criterion must be ${allowed}, not ${JSON.stringify(criterion)}`,
-    { location: { field: 'criterion' } },
-  );
-}
-
-registerTreeLoader(CLASSIFIER);
-registerTreeLoader(REGRESSOR);
+registerKind({
+  declaration: DECISION_TREE_CLASSIFIER,
+  role: 'model',
+  build: (spec) => decisionTreeClassifier(DECISION_TREE_CLASSIFIER.resolve(spec.params)),
+  load: treeModelLoader(DECISION_TREE_CLASSIFIER.kind, {
+    params: field.params(DECISION_TREE_CLASSIFIER),
+    classification: true,
+    treeCount: () => 1,
+  }),
+});
+registerKind({
+  declaration: DECISION_TREE_REGRESSOR,
+  role: 'model',
+  build: (spec) => decisionTreeRegressor(DECISION_TREE_REGRESSOR.resolve(spec.params)),
+  load: treeModelLoader(DECISION_TREE_REGRESSOR.kind, {
+    params: field.params(DECISION_TREE_REGRESSOR),
+    classification: false,
+    treeCount: () => 1,
+  }),
+});

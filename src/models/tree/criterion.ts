@@ -10,8 +10,6 @@
  */
 export type Criterion = 'gini' | 'entropy' | 'squared_error';
 
-export const CLASSIFICATION_CRITERIA: readonly Criterion[] = ['gini', 'entropy'];
-
 /** Statistics per node: one weight per class, or Σwy and Σwy². */
 export function statsSize(classCount: number): number {
   return classCount > 0 ? classCount : 2;

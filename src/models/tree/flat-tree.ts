@@ -1,5 +1,7 @@
 import type { Artifact } from '../../core/artifact.js';
+import { array, elements, type StoredArtifact } from '../../core/stored.js';
 import type { Matrix } from '../../data/frame.js';
+import { checkChildren, checkTreeStart, type StoredFail } from './stored-trees.js';
 
 /**
  * Trees as parallel typed arrays, one entry per node, nodes numbered in
@@ -153,17 +155,37 @@ export function treeArraysToArtifactArrays(trees: TreeArrays): Artifact['arrays'
   return { feature, threshold, left, right, value, cover, impurity, treeStart };
 }
 
-export function treeArraysFromArtifact(artifact: Artifact, outputs: number): TreeArrays {
-  const a = artifact.arrays;
+/**
+ * Stored trees, checked against the model they belong to: `trees` trees of
+ * `inputs` input columns and `outputs` values per node. Every array holds one
+ * entry per node (the last tree start), features index the inputs, and
+ * children stay inside their tree after their node (see stored-trees.ts).
+ */
+export function storedTreeArrays(
+  stored: StoredArtifact,
+  fail: StoredFail,
+  shape: { readonly trees: number; readonly inputs: number; readonly outputs: number },
+): TreeArrays {
+  const { trees, inputs, outputs } = shape;
+  const nodes = checkTreeStart(stored.arrays(treeArraySpecs(trees)).treeStart, fail);
+  const a = stored.arrays(treeArraySpecs(trees, nodes, inputs, outputs));
+  checkChildren('left', a.left, a.feature, a.treeStart, true, fail);
+  checkChildren('right', a.right, a.feature, a.treeStart, true, fail);
+  return { ...a, outputs };
+}
+
+/** The arrays of `trees` trees; their lengths and element rules once the node count is known. */
+function treeArraySpecs(trees: number, nodes?: number, inputs = 0, outputs = 0) {
+  const known = nodes !== undefined;
+  const child = known ? elements.indexBelow(nodes, true) : undefined;
   return {
-    feature: a['feature'] as Int32Array,
-    threshold: a['threshold'] as Float64Array,
-    left: a['left'] as Int32Array,
-    right: a['right'] as Int32Array,
-    value: a['value'] as Float64Array,
-    cover: a['cover'] as Float64Array,
-    impurity: a['impurity'] as Float64Array,
-    treeStart: a['treeStart'] as Int32Array,
-    outputs,
+    feature: array.i32(nodes, known ? elements.indexBelow(inputs, true) : undefined),
+    threshold: array.f64(nodes),
+    left: array.i32(nodes, child),
+    right: array.i32(nodes, child),
+    value: array.f64(known ? nodes * outputs : undefined),
+    cover: array.f64(nodes),
+    impurity: array.f64(nodes),
+    treeStart: array.i32(trees + 1),
   };
 }

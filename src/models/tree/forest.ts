@@ -1,19 +1,97 @@
 import { availableParallelism } from 'node:os';
+import {
+  type Declaration,
+  declare,
+  type Param,
+  type ParamSpecs,
+  type ParamsOf,
+  param,
+} from '../../core/declare.js';
 import { UsageError } from '../../core/errors.js';
-import { checkNumber, withDefaults } from '../../core/params.js';
 import { Rng } from '../../core/random.js';
+import { field } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
-import type { Estimator, FitOptions, Params, SupervisedTask, Target } from '../../estimator/contract.js';
+import type { Estimator, FitOptions, SupervisedTask, Target } from '../../estimator/contract.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { checkRows, completeInput, requireTarget, trainingNames } from '../input.js';
-import { checkCriterion } from './cart.js';
-import type { Criterion } from './criterion.js';
 import { concatTrees, type TreeArrays } from './flat-tree.js';
 import { type ForestJob, growForestTrees } from './forest-grow.js';
 import { outOfBagScore } from './out-of-bag.js';
 import { growInWorkers } from './parallel.js';
 import { treeData } from './tree-data.js';
-import { registerTreeLoader, TreeModel } from './tree-model.js';
-import { checkTreeParams, type MaxFeatures, resolveMaxFeatures } from './tree-params.js';
+import { TreeModel, treeModelLoader } from './tree-model.js';
+import {
+  leafCap,
+  MAX_FEATURES_DOMAINS,
+  type MaxFeatures,
+  resolveMaxFeatures,
+  seedParam,
+  threadsParam,
+} from './tree-params.js';
+
+const TREES = param.int({
+  default: 100,
+  min: 1,
+  doc: 'number of trees',
+  search: { low: 50, high: 400, log: true },
+});
+const CLASSIFIER_CRITERION = param.choice(['gini', 'entropy'], {
+  default: 'gini',
+  doc: 'split quality: gini impurity or entropy',
+});
+const REGRESSOR_CRITERION = param.choice(['squared_error'], {
+  default: 'squared_error',
+  doc: 'split quality: squared error',
+});
+const MAX_DEPTH = param.intOrNull({
+  default: null,
+  min: 1,
+  doc: 'deepest level of each tree (null = unlimited)',
+});
+const MIN_SAMPLES_SPLIT = param.int({ default: 2, min: 2, doc: 'fewest rows in a node that may be split' });
+const MIN_SAMPLES_LEAF = param.int({
+  default: 1,
+  min: 1,
+  doc: 'fewest rows in a leaf',
+  search: (context) => ({ low: 1, high: leafCap(context, 20), log: true }),
+});
+const FEATURE_SHARES = { choices: ['sqrt', 0.2, 0.33, 0.5, 0.75, 1] };
+/** Classifiers try √features per split, regressors all of them (as scikit-learn). */
+const CLASSIFIER_MAX_FEATURES = param.of<MaxFeatures>(MAX_FEATURES_DOMAINS, {
+  default: 'sqrt',
+  doc: 'features tried per split: null (all), sqrt, log2, a share, or a count',
+  search: FEATURE_SHARES,
+});
+const REGRESSOR_MAX_FEATURES = param.of<MaxFeatures>(MAX_FEATURES_DOMAINS, {
+  default: 1,
+  doc: 'features tried per split: null (all), sqrt, log2, a share, or a count',
+  search: FEATURE_SHARES,
+});
+const OOB_SCORE = param.bool({
+  default: false,
+  doc: 'score each tree on the rows its bootstrap sample left out (needs bootstrap)',
+});
+const SEED = seedParam('seed for bootstrap samples, feature subsets and thresholds');
+const THREADS = threadsParam('worker threads (null = one per core; large fits only)');
+const BOOTSTRAP_DOC = "draw each tree's rows with replacement (a bootstrap sample)";
+const BOOTSTRAP = param.bool({ default: true, doc: BOOTSTRAP_DOC });
+const NO_BOOTSTRAP = param.bool({ default: false, doc: BOOTSTRAP_DOC });
+
+/** AutoML drew the tree count, then the feature share, then the leaf size. */
+const FOREST_SEARCH_ORDER = ['trees', 'maxFeatures', 'minSamplesLeaf'] as const;
+const TAGS = { multithreaded: true };
+
+/** The out-of-bag score is measured on the rows a tree's bootstrap sample left out: it needs one. */
+function needsBootstrap(kind: string) {
+  return (params: { readonly oobScore: boolean; readonly bootstrap: boolean }): void => {
+    if (params.oobScore && !params.bootstrap) {
+      throw new UsageError('usage.bad-param', `${kind}: oobScore needs bootstrap samples`, {
+        location: { field: 'oobScore' },
+        hint: 'set bootstrap to true, or score with cross-validation',
+      });
+    }
+  };
+}
 
 /**
  * Random forests (Breiman 2001): CART trees grown deep, each on a bootstrap
@@ -22,44 +100,113 @@ import { checkTreeParams, type MaxFeatures, resolveMaxFeatures } from './tree-pa
  * uniformly random threshold per candidate feature instead of the best one.
  * Defaults as scikit-learn 1.2's RandomForest and ExtraTrees estimators.
  */
-export interface ForestParams extends Params {
-  readonly trees: number;
-  /** "gini" or "entropy" for classifiers; "squared_error" for regressors. */
-  readonly criterion: Criterion;
-  readonly maxDepth: number | null;
-  readonly minSamplesSplit: number;
-  readonly minSamplesLeaf: number;
-  /** Default "sqrt" for classifiers, 1 (all) for regressors. */
-  readonly maxFeatures: MaxFeatures;
-  /** Each tree on a bootstrap sample (default: random forests yes, extra trees no). */
-  readonly bootstrap: boolean;
-  /** Keep the out-of-bag accuracy or R² on the model (needs bootstrap). */
-  readonly oobScore: boolean;
-  readonly seed: number;
-  /** Worker threads to grow trees on; null: one per core. The forest is the same for any number. */
-  readonly threads: number | null;
-}
+export const RANDOM_FOREST_CLASSIFIER = declare({
+  kind: 'random-forest-classifier',
+  summary: 'random forest for classes: bootstrapped trees on random feature subsets, probabilities averaged',
+  tasks: ['binary', 'multiclass'],
+  tags: TAGS,
+  params: {
+    trees: TREES,
+    criterion: CLASSIFIER_CRITERION,
+    maxDepth: MAX_DEPTH,
+    minSamplesSplit: MIN_SAMPLES_SPLIT,
+    minSamplesLeaf: MIN_SAMPLES_LEAF,
+    maxFeatures: CLASSIFIER_MAX_FEATURES,
+    oobScore: OOB_SCORE,
+    seed: SEED,
+    threads: THREADS,
+    bootstrap: BOOTSTRAP,
+  },
+  searchOrder: FOREST_SEARCH_ORDER,
+  check: needsBootstrap('random-forest-classifier'),
+});
 
-type Family = { readonly kind: string; readonly tasks: readonly SupervisedTask[]; readonly extra: boolean };
+export const RANDOM_FOREST_REGRESSOR = declare({
+  kind: 'random-forest-regressor',
+  summary: 'random forest for numbers: bootstrapped trees on random feature subsets, averaged',
+  tasks: ['regression'],
+  tags: TAGS,
+  params: {
+    trees: TREES,
+    criterion: REGRESSOR_CRITERION,
+    maxDepth: MAX_DEPTH,
+    minSamplesSplit: MIN_SAMPLES_SPLIT,
+    minSamplesLeaf: MIN_SAMPLES_LEAF,
+    maxFeatures: REGRESSOR_MAX_FEATURES,
+    oobScore: OOB_SCORE,
+    seed: SEED,
+    threads: THREADS,
+    bootstrap: BOOTSTRAP,
+  },
+  searchOrder: FOREST_SEARCH_ORDER,
+  check: needsBootstrap('random-forest-regressor'),
+});
 
-const CLASSIFIER_DEFAULTS = {
-  trees: 100,
-  criterion: 'gini',
-  maxDepth: null,
-  minSamplesSplit: 2,
-  minSamplesLeaf: 1,
-  maxFeatures: 'sqrt',
-  oobScore: false,
-  seed: 0,
-  threads: null,
-} as const;
-const REGRESSOR_DEFAULTS = { ...CLASSIFIER_DEFAULTS, criterion: 'squared_error', maxFeatures: 1 } as const;
+export const EXTRA_TREES_CLASSIFIER = declare({
+  kind: 'extra-trees-classifier',
+  summary: 'extremely randomised trees for classes: random thresholds, no bootstrap, probabilities averaged',
+  tasks: ['binary', 'multiclass'],
+  tags: TAGS,
+  params: {
+    trees: TREES,
+    criterion: CLASSIFIER_CRITERION,
+    maxDepth: MAX_DEPTH,
+    minSamplesSplit: MIN_SAMPLES_SPLIT,
+    minSamplesLeaf: MIN_SAMPLES_LEAF,
+    maxFeatures: CLASSIFIER_MAX_FEATURES,
+    oobScore: OOB_SCORE,
+    seed: SEED,
+    threads: THREADS,
+    bootstrap: NO_BOOTSTRAP,
+  },
+  searchOrder: FOREST_SEARCH_ORDER,
+  check: needsBootstrap('extra-trees-classifier'),
+});
+
+export const EXTRA_TREES_REGRESSOR = declare({
+  kind: 'extra-trees-regressor',
+  summary: 'extremely randomised trees for numbers: random thresholds, no bootstrap, averaged',
+  tasks: ['regression'],
+  tags: TAGS,
+  params: {
+    trees: TREES,
+    criterion: REGRESSOR_CRITERION,
+    maxDepth: MAX_DEPTH,
+    minSamplesSplit: MIN_SAMPLES_SPLIT,
+    minSamplesLeaf: MIN_SAMPLES_LEAF,
+    maxFeatures: REGRESSOR_MAX_FEATURES,
+    oobScore: OOB_SCORE,
+    seed: SEED,
+    threads: THREADS,
+    bootstrap: NO_BOOTSTRAP,
+  },
+  searchOrder: FOREST_SEARCH_ORDER,
+  check: needsBootstrap('extra-trees-regressor'),
+});
+
+/** "gini" or "entropy" for classifiers, "squared_error" for regressors; maxFeatures "sqrt" and 1 (all) by default. */
+export type ForestParams =
+  | ParamsOf<typeof RANDOM_FOREST_CLASSIFIER.params>
+  | ParamsOf<typeof RANDOM_FOREST_REGRESSOR.params>;
+
+type ForestDeclaration =
+  | typeof RANDOM_FOREST_CLASSIFIER
+  | typeof RANDOM_FOREST_REGRESSOR
+  | typeof EXTRA_TREES_CLASSIFIER
+  | typeof EXTRA_TREES_REGRESSOR;
+
+type Family = {
+  readonly declaration: ForestDeclaration;
+  readonly tasks: readonly SupervisedTask[];
+  readonly extra: boolean;
+};
+
 const CLASSES: readonly SupervisedTask[] = ['binary', 'multiclass'];
 const FAMILIES = {
-  randomForestClassifier: { kind: 'random-forest-classifier', tasks: CLASSES, extra: false },
-  randomForestRegressor: { kind: 'random-forest-regressor', tasks: ['regression'], extra: false },
-  extraTreesClassifier: { kind: 'extra-trees-classifier', tasks: CLASSES, extra: true },
-  extraTreesRegressor: { kind: 'extra-trees-regressor', tasks: ['regression'], extra: true },
+  randomForestClassifier: { declaration: RANDOM_FOREST_CLASSIFIER, tasks: CLASSES, extra: false },
+  randomForestRegressor: { declaration: RANDOM_FOREST_REGRESSOR, tasks: ['regression'], extra: false },
+  extraTreesClassifier: { declaration: EXTRA_TREES_CLASSIFIER, tasks: CLASSES, extra: true },
+  extraTreesRegressor: { declaration: EXTRA_TREES_REGRESSOR, tasks: ['regression'], extra: true },
 } satisfies Record<string, Family>;
 
 /** Starting workers costs ~0.1 s: on breast cancer (569 rows × 100 trees) 2 threads took 0.37 s, 1 thread 0.21 s. */
@@ -82,33 +229,15 @@ export function extraTreesRegressor(params: Partial<ForestParams> = {}): Estimat
 }
 
 function forest(family: Family, given: Partial<ForestParams>): Estimator<TreeModel> {
-  const classification = family.tasks[0] !== 'regression';
-  const defaults: ForestParams = {
-    ...(classification ? CLASSIFIER_DEFAULTS : REGRESSOR_DEFAULTS),
-    bootstrap: !family.extra,
-  };
-  const params = withDefaults(family.kind, defaults, given);
-  checkForestParams(family.kind, params, classification);
+  const { declaration } = family;
+  const params: ForestParams = declaration.resolve(given);
   return {
-    kind: family.kind,
+    kind: declaration.kind,
     params,
-    acceptsMissing: false,
+    acceptsMissing: declaration.tags.acceptsMissing,
     fit: (X: Matrix | Frame, y?: Target, options: FitOptions = {}) =>
       fitForest(family, params, X, y, options),
   };
-}
-
-function checkForestParams(kind: string, params: ForestParams, classification: boolean): void {
-  checkTreeParams(kind, params);
-  checkCriterion(kind, params.criterion, classification);
-  checkNumber(kind, 'trees', params.trees, 1, Number.POSITIVE_INFINITY, true);
-  if (params.threads !== null) checkNumber(kind, 'threads', params.threads, 1, 1024, true);
-  if (params.oobScore && !params.bootstrap) {
-    throw new UsageError('usage.bad-param', `${kind}: oobScore needs bootstrap samples`, {
-      location: { field: 'oobScore' },
-      hint: 'set bootstrap to true, or score with cross-validation',
-    });
-  }
 }
 
 function fitForest(
@@ -118,7 +247,7 @@ function fitForest(
   y: Target | undefined,
   options: FitOptions,
 ): TreeModel {
-  const { kind } = family;
+  const { kind } = family.declaration;
   const target = requireTarget(y, kind, family.tasks);
   const names = trainingNames(X, target);
   const matrix = completeInput(X, names, kind);
@@ -152,4 +281,25 @@ function threadCount(params: ForestParams, rows: number): number {
   return wanted > 1 && rows * params.trees >= MIN_WORK_FOR_WORKERS ? wanted : 1;
 }
 
-for (const family of Object.values(FAMILIES)) registerTreeLoader(family.kind);
+/** Registers a forest kind: its builder, and its loader (as many trees as its parameters say). */
+function registerForest<S extends ParamSpecs & { readonly trees: Param<number> }>(
+  declaration: Declaration<S>,
+  factory: (params: ParamsOf<S>) => Estimator<TreeModel>,
+  classification: boolean,
+): void {
+  registerKind({
+    declaration,
+    role: 'model',
+    build: (spec) => factory(declaration.resolve(spec.params)),
+    load: treeModelLoader(declaration.kind, {
+      params: field.params(declaration),
+      classification,
+      treeCount: (params) => params.trees,
+    }),
+  });
+}
+
+registerForest(RANDOM_FOREST_CLASSIFIER, randomForestClassifier, true);
+registerForest(RANDOM_FOREST_REGRESSOR, randomForestRegressor, false);
+registerForest(EXTRA_TREES_CLASSIFIER, extraTreesClassifier, true);
+registerForest(EXTRA_TREES_REGRESSOR, extraTreesRegressor, false);

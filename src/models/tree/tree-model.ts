@@ -1,17 +1,18 @@
 import type { Artifact } from '../../core/artifact.js';
+import { type Field, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
 import type { Model, Params, SupervisedTask } from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
 import { completeInput } from '../input.js';
 import {
   argmaxRows,
   averageLeafValues,
+  storedTreeArrays,
   type TreeArrays,
-  treeArraysFromArtifact,
   treeArraysToArtifactArrays,
   treeCount,
 } from './flat-tree.js';
 import { featureImportances } from './importance.js';
+import { checkClasses, storedFail } from './stored-trees.js';
 
 /**
  * A fitted tree or forest: its trees as flat arrays (see `TreeArrays`).
@@ -67,24 +68,31 @@ export class TreeModel implements Model {
   }
 }
 
-export function registerTreeLoader(kind: string): void {
-  registerLoader(kind, 1, (artifact) => {
-    const meta = artifact.meta as {
-      params: Params;
-      inputNames: string[];
-      classes: string[];
-      task: SupervisedTask;
-      oobScore: number | null;
-    };
-    const outputs = meta.task === 'regression' ? 1 : meta.classes.length;
-    return new TreeModel(
-      kind,
-      meta.params,
-      meta.inputNames,
-      meta.classes,
-      meta.task,
-      treeArraysFromArtifact(artifact, outputs),
-      meta.oobScore,
-    );
-  });
+/** What a tree kind's artifacts hold beyond the trees: its parameters, and how many trees they grow. */
+export interface StoredTreeKind<P extends Params> {
+  readonly params: Field<P>;
+  readonly classification: boolean;
+  readonly treeCount: (params: P) => number;
+}
+
+/** The loader of a tree or forest kind: the header and the trees read against what the kind stores. */
+export function treeModelLoader<P extends Params>(kind: string, spec: StoredTreeKind<P>) {
+  return (artifact: Artifact, source: string): TreeModel => {
+    const stored = storedArtifact(artifact, source);
+    const fail = storedFail(artifact, source);
+    const meta = stored.meta({
+      params: spec.params,
+      inputNames: field.strings(),
+      classes: field.strings(),
+      task: spec.classification ? field.enum('binary', 'multiclass') : field.enum('regression'),
+      oobScore: field.nullable(field.number()),
+    });
+    checkClasses(meta.task, meta.classes, fail);
+    const trees = storedTreeArrays(stored, fail, {
+      trees: spec.treeCount(meta.params),
+      inputs: meta.inputNames.length,
+      outputs: spec.classification ? meta.classes.length : 1,
+    });
+    return new TreeModel(kind, meta.params, meta.inputNames, meta.classes, meta.task, trees, meta.oobScore);
+  };
 }

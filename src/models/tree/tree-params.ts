@@ -1,8 +1,9 @@
+import { domain, param, type SearchContext } from '../../core/declare.js';
 import { UsageError } from '../../core/errors.js';
-import { checkNumber } from '../../core/params.js';
 
 /**
- * Parameters shared by trees and forests, checked the same way everywhere.
+ * Parameter specs shared by the tree, forest and boosting declarations, and
+ * the fit-time reading of maxFeatures.
  *
  * maxFeatures: null (every feature), 'sqrt', 'log2', a fraction in (0, 1]
  * of the features, or a whole count > 1. JavaScript has one number type, so
@@ -10,29 +11,23 @@ import { checkNumber } from '../../core/params.js';
  */
 export type MaxFeatures = number | 'sqrt' | 'log2' | null;
 
-export function checkTreeParams(
-  kind: string,
-  params: {
-    readonly maxDepth: number | null;
-    readonly minSamplesSplit?: number;
-    readonly minSamplesLeaf: number;
-    readonly maxFeatures: MaxFeatures;
-    readonly seed: number;
-  },
-): void {
-  if (params.maxDepth !== null) checkNumber(kind, 'maxDepth', params.maxDepth, 1, Infinity, true);
-  if (params.minSamplesSplit !== undefined)
-    checkNumber(kind, 'minSamplesSplit', params.minSamplesSplit, 2, Infinity, true);
-  checkNumber(kind, 'minSamplesLeaf', params.minSamplesLeaf, 1, Infinity, true);
-  checkNumber(kind, 'seed', params.seed, 0, 2 ** 32 - 1, true);
-  const m = params.maxFeatures;
-  if (m === null || m === 'sqrt' || m === 'log2') return;
-  if (typeof m === 'number' && ((m > 0 && m <= 1) || (m > 1 && Number.isInteger(m)))) return;
-  throw new UsageError(
-    'usage.bad-param',
-    `${kind}: maxFeatures must be null, "sqrt", "log2", a fraction in (0, 1] or a whole count, not ${JSON.stringify(m)}`,
-    { location: { field: 'maxFeatures' } },
-  );
+/** What maxFeatures accepts (null, "sqrt", "log2", a share in (0, 1], a count ≥ 2); defaults differ per kind. */
+export const MAX_FEATURES_DOMAINS = [
+  domain.null(),
+  domain.enum('sqrt', 'log2'),
+  domain.float({ above: 0, max: 1 }),
+  domain.int({ min: 2 }),
+];
+
+/** A seed of the generator (core/random.ts reads it as an unsigned 32-bit number). */
+export const seedParam = (doc: string) => param.int({ default: 0, min: 0, max: 2 ** 32 - 1, doc });
+
+/** Worker threads: null (one per core) or a count; the fitted model is the same for any number. */
+export const threadsParam = (doc: string) => param.intOrNull({ default: null, min: 1, max: 1024, doc });
+
+/** A leaf of more rows than this share of the training rows would starve the trees (AutoML's bound). */
+export function leafCap(context: SearchContext, most: number): number {
+  return Math.max(2, Math.min(most, Math.floor(context.trainRows / 20)));
 }
 
 /** The number of features to try per node, for `cols` features (as scikit-learn rounds). */
