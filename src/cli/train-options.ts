@@ -1,10 +1,11 @@
+import { parseParam } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
 import type { Params } from '../estimator/contract.js';
 import type { CatalogEntry } from '../models/catalog.js';
 
 /** Option parsing and number formatting that supervised and unsupervised `keel train` share. */
 
-/** `--set key=value`: numbers and true/false become numbers and booleans; anything else stays text. */
+/** `--set key=value`: each value read as its parameter's declaration allows (a number, true/false, null, a list, text). */
 export function parseSettings(pairs: readonly string[], entry: CatalogEntry): Record<string, Params[string]> {
   const settings: Record<string, Params[string]> = {};
   for (const pair of pairs) {
@@ -16,26 +17,11 @@ export function parseSettings(pairs: readonly string[], entry: CatalogEntry): Re
       });
     }
     const key = pair.slice(0, at);
-    const text = pair.slice(at + 1);
-    // A parameter whose default is a list (hiddenLayers) takes "64,32" or "[64,32]".
-    settings[key] = Array.isArray(entry.params[key]?.default)
-      ? text
-          .replace(/^\[|\]$/g, '')
-          .split(',')
-          .filter((part) => part.trim() !== '')
-          .map((part) => scalar(part.trim()) as number | string)
-      : scalar(text);
+    const param = entry.params[key];
+    // An unknown name is kept as text, for the declaration to refuse with the known names.
+    settings[key] = param === undefined ? pair.slice(at + 1) : parseParam(param.spec, pair.slice(at + 1));
   }
   return settings;
-}
-
-/** Numbers, true/false and null become themselves; anything else stays text. */
-function scalar(text: string): Params[string] {
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  if (text === 'null') return null;
-  const number = Number(text);
-  return text !== '' && Number.isFinite(number) ? number : text;
 }
 
 export function required(value: string | undefined, field: string, hint: string): string {

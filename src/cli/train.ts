@@ -3,7 +3,8 @@ import type { Frame } from '../data/frame.js';
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
 import type { Estimator, Model, Params, Target } from '../estimator/contract.js';
-import { type CatalogEntry, catalogEntries, catalogEntry, isSupervised } from '../models/catalog.js';
+import { catalogEntries, catalogEntry, isSupervised } from '../models/catalog.js';
+import { catalogListing } from '../models/catalog-text.js';
 import { targetFromFrame } from '../models/target.js';
 import { defaultPreprocessing } from '../prep/defaults.js';
 import { pipeline } from '../prep/pipeline.js';
@@ -85,7 +86,7 @@ export const trainCommand: Command = {
       ...TRACKING_OPTIONS,
     });
     if (values.list) {
-      process.stdout.write(listModels(catalogEntries()));
+      process.stdout.write(catalogListing(catalogEntries()));
       return 0;
     }
     const source = onePositional('train', positionals, 'table to learn from (a file or a database URL)');
@@ -378,24 +379,6 @@ function renderReport(report: TrainReport): string {
   lines.push('', `Fitted on all ${report.rows} rows in ${report.fitSeconds.toFixed(2)} s.`);
   if (report.recorded !== null) lines.push(recordedLine(report.recorded));
   lines.push('');
-  return lines.join('\n');
-}
-
-function listModels(entries: readonly CatalogEntry[]): string {
-  const lines: string[] = [];
-  const groups = [
-    ['Supervised models (keel train SOURCE --target COL --model NAME --set KEY=VALUE):', true],
-    ['Unsupervised models, no target (keel train SOURCE --model NAME --set KEY=VALUE):', false],
-  ] as const;
-  for (const [title, supervised] of groups) {
-    lines.push(title, '');
-    for (const e of entries.filter((entry) => isSupervised(entry) === supervised)) {
-      lines.push(`${e.name} — ${e.summary} [${e.tasks.join(', ')}]`);
-      for (const [key, p] of Object.entries(e.params))
-        lines.push(`    ${key} = ${JSON.stringify(p.default)}   ${p.doc}`);
-      lines.push('');
-    }
-  }
   return lines.join('\n');
 }
 

@@ -43,8 +43,7 @@ function fitPipeline(name: string, frame: Frame): Model {
   const target = targetFromFrame(frame, 'cut');
   const features = frame.drop(['cut']);
   const entry = catalogEntry(name);
-  const defaults = Object.fromEntries(Object.entries(entry.params).map(([k, p]) => [k, p.default]));
-  const params = name === 'gbdt' ? { ...defaults, trees: 15, threads: 1 } : defaults;
+  const params = name === 'gbdt' ? { trees: 15, threads: 1 } : {};
   const estimator = entry.make(params as never, 'multiclass');
   return pipeline([defaultPreprocessing(features, entry).transformer], estimator).fit(features, target);
 }

@@ -18,18 +18,7 @@ export function trainLikeCli(frame: Frame, target: string, modelName: string, se
   const y = targetFromFrame(frame, target);
   const features = frame.drop([target]);
   const prep = defaultPreprocessing(features, entry);
-  return pipeline([prep.transformer], entry.make({ ...defaults(modelName), ...set }, y.task)).fit(
-    features,
-    y,
-  );
-}
-
-function defaults(modelName: string): Record<string, never> {
-  const entry = catalogEntry(modelName);
-  return Object.fromEntries(Object.entries(entry.params).map(([k, p]) => [k, p.default])) as Record<
-    string,
-    never
-  >;
+  return pipeline([prep.transformer], entry.make(set, y.task)).fit(features, y);
 }
 
 export async function register(store: Store, name: string, model: Model, features: Frame) {

@@ -1,16 +1,18 @@
+import type { Param, SearchContext, SearchRange } from '../../core/declare.js';
 import { UsageError } from '../../core/errors.js';
 import type { Rng } from '../../core/random.js';
-import type { Params, SupervisedTask } from '../../estimator/contract.js';
-import { catalogEntry } from '../../models/catalog.js';
+import type { Params } from '../../estimator/contract.js';
+import { catalogEntries, catalogEntry, isSupervised } from '../../models/catalog.js';
 
 /**
  * Where AutoML looks for hyperparameters: per algorithm, a range for each
- * parameter worth tuning, and fixed values for the rest. Ranges follow what
- * usually matters (the learning rate and leaf sizes of boosting, the feature
- * share of forests, the penalty of linear models, k of kNN) and stay where
- * fits are affordable; parameters with multiplicative effect (rates,
- * penalties, counts spanning orders of magnitude) are searched on a log
- * scale, so 0.01–0.1 gets as many samples as 0.1–1.
+ * parameter worth tuning, and fixed values for the rest. The ranges are
+ * declared with the parameters (src/models/**): they follow what usually
+ * matters (the learning rate and leaf sizes of boosting, the feature share of
+ * forests, the penalty of linear models, k of kNN) and stay where fits are
+ * affordable; parameters with multiplicative effect (rates, penalties, counts
+ * spanning orders of magnitude) are searched on a log scale, so 0.01–0.1 gets
+ * as many samples as 0.1–1.
  */
 export type Choice = number | string | boolean | null | readonly number[];
 
@@ -33,135 +35,56 @@ export interface SearchSpace {
   readonly defaults: Params;
 }
 
-/** What the ranges depend on. */
-export interface SpaceContext {
-  readonly task: SupervisedTask;
-  /** Rows a model is trained on (a fold's training rows). */
-  readonly trainRows: number;
-  readonly seed: number;
-}
+/** What the ranges depend on: the task, a fold's training rows, the seed. */
+export type SpaceContext = SearchContext;
 
-/** Above this many training rows an MLP holds out 10% and stops when it stops improving: epochs cost rows. */
-const MLP_EARLY_STOPPING_ROWS = 2000;
-
-type SpaceBuilder = (context: SpaceContext) => Omit<SearchSpace, 'algorithm'>;
-
-const float = (low: number, high: number, log = false): Dimension => ({ type: 'float', low, high, log });
-const int = (low: number, high: number, log = false): Dimension => ({ type: 'int', low, high, log });
-const categorical = (...choices: Choice[]): Dimension => ({ type: 'categorical', choices });
-
-/** A leaf of more rows than this share of the training rows would starve the trees. */
-function leafCap(context: SpaceContext, most: number): number {
-  return Math.max(2, Math.min(most, Math.floor(context.trainRows / 20)));
-}
-
-const forest: SpaceBuilder = (context) => ({
-  dimensions: {
-    trees: int(50, 400, true),
-    maxFeatures: categorical('sqrt', 0.2, 0.33, 0.5, 0.75, 1),
-    minSamplesLeaf: int(1, leafCap(context, 20), true),
-  },
-  fixed: { seed: context.seed },
-  // Regression forests try every feature per split by default (as scikit-learn), classifiers √features.
-  defaults: { trees: 100, maxFeatures: context.task === 'regression' ? 1 : 'sqrt', minSamplesLeaf: 1 },
-});
-
-const SPACES: Readonly<Record<string, SpaceBuilder>> = {
-  gbdt: (context) => ({
-    dimensions: {
-      learningRate: float(0.01, 0.3, true),
-      trees: int(50, 500, true),
-      maxLeaves: int(4, 128, true),
-      minSamplesLeaf: int(2, leafCap(context, 100), true),
-      l2: float(1e-4, 10, true),
-      subsample: float(0.5, 1),
-      colsample: float(0.4, 1),
-    },
-    fixed: { seed: context.seed },
-    defaults: {
-      learningRate: 0.1,
-      trees: 100,
-      maxLeaves: 31,
-      minSamplesLeaf: 20,
-      l2: 0,
-      subsample: 1,
-      colsample: 1,
-    },
-  }),
-  'random-forest': forest,
-  'extra-trees': forest,
-  logistic: () => ({
-    dimensions: { C: float(1e-3, 1e3, true), penalty: categorical('l2', 'l1') },
-    fixed: {},
-    defaults: { C: 1, penalty: 'l2' },
-  }),
-  ridge: () => ({ dimensions: { alpha: float(1e-3, 1e3, true) }, fixed: {}, defaults: { alpha: 1 } }),
-  lasso: () => ({ dimensions: { alpha: float(1e-4, 10, true) }, fixed: {}, defaults: { alpha: 1 } }),
-  'elastic-net': () => ({
-    dimensions: { alpha: float(1e-4, 10, true), l1Ratio: float(0.05, 0.95) },
-    fixed: {},
-    defaults: { alpha: 1, l1Ratio: 0.5 },
-  }),
-  linear: () => ({ dimensions: {}, fixed: {}, defaults: {} }),
-  knn: (context) => ({
-    dimensions: {
-      // k above half a fold's rows would vote with most of the data.
-      k: int(1, Math.max(2, Math.min(100, Math.floor(context.trainRows / 2))), true),
-      weights: categorical('uniform', 'distance'),
-      metric: categorical('euclidean', 'manhattan'),
-    },
-    fixed: {},
-    defaults: { k: 5, weights: 'uniform', metric: 'euclidean' },
-  }),
-  'naive-bayes': () => ({
-    dimensions: { varSmoothing: float(1e-12, 1e-2, true) },
-    fixed: { variant: 'gaussian' },
-    defaults: { varSmoothing: 1e-9 },
-  }),
-  mlp: (context) => ({
-    dimensions: {
-      hiddenLayers: categorical([32], [64], [128], [256], [64, 32], [128, 64]),
-      activation: categorical('relu', 'tanh'),
-      alpha: float(1e-6, 1e-1, true),
-      learningRate: float(1e-4, 1e-2, true),
-    },
-    fixed: {
-      seed: context.seed,
-      ...(context.trainRows > MLP_EARLY_STOPPING_ROWS ? { earlyStopping: true } : {}),
-    },
-    defaults: { hiddenLayers: [100], activation: 'relu', alpha: 1e-4, learningRate: 1e-3 },
-  }),
-  tree: (context) => ({
-    dimensions: {
-      maxDepth: int(2, 30, true),
-      minSamplesLeaf: int(1, leafCap(context, 50), true),
-      ...(context.task === 'regression' ? {} : { criterion: categorical('gini', 'entropy') }),
-    },
-    fixed: { seed: context.seed },
-    defaults: {
-      maxDepth: null,
-      minSamplesLeaf: 1,
-      ...(context.task === 'regression' ? {} : { criterion: 'gini' }),
-    },
-  }),
-};
-
-/** The algorithms AutoML can search (supervised catalog models with a space here). */
+/**
+ * The space of an algorithm comes from the declaration of the kind it fits
+ * for the task: each parameter declared with a search range is a dimension,
+ * drawn in the declaration's order (or its `searchOrder`); a `seed`
+ * parameter takes the search's seed; the declaration's `searchFixed` and a
+ * catalog name's kind-choosing parameter (naive Bayes' variant) are fixed.
+ */
 export function searchableAlgorithms(): readonly string[] {
-  return Object.keys(SPACES);
+  return catalogEntries()
+    .filter(isSupervised)
+    .map((entry) => entry.name);
 }
 
 export function searchSpace(algorithm: string, context: SpaceContext): SearchSpace {
   const entry = catalogEntry(algorithm);
-  const build = SPACES[algorithm];
-  if (build === undefined || !entry.tasks.includes(context.task)) {
-    const fitting = Object.keys(SPACES).filter((name) => catalogEntry(name).tasks.includes(context.task));
+  if (!isSupervised(entry) || !entry.tasks.includes(context.task)) {
+    const fitting = searchableAlgorithms().filter((name) => catalogEntry(name).tasks.includes(context.task));
     throw new UsageError('automl.algorithm', `AutoML cannot use "${algorithm}" for ${context.task}`, {
       location: { field: 'algorithms' },
       hint: `for ${context.task}, choose from: ${fitting.join(', ')}`,
     });
   }
-  return { algorithm, ...build(context) };
+  const declaration = entry.declarationFor(context.task);
+  const dimensions: Record<string, Dimension> = {};
+  const defaults: Record<string, Params[string]> = {};
+  for (const name of declaration.searchOrder ?? Object.keys(declaration.params)) {
+    const param = declaration.params[name]!;
+    if (param.search === undefined) continue;
+    dimensions[name] = dimensionOf(
+      param,
+      typeof param.search === 'function' ? param.search(context) : param.search,
+    );
+    defaults[name] = param.default;
+  }
+  const fixed: Params = {
+    ...('seed' in declaration.params ? { seed: context.seed } : {}),
+    ...entry.kindChoice,
+    ...declaration.searchFixed?.(context),
+  };
+  return { algorithm, dimensions, fixed, defaults };
+}
+
+/** A declared range on the parameter's own scale: whole numbers where it takes only those. */
+function dimensionOf(param: Param, range: SearchRange): Dimension {
+  if ('choices' in range) return { type: 'categorical', choices: range.choices as Choice[] };
+  const whole = param.domains.some((d) => d.type === 'int') && !param.domains.some((d) => d.type === 'float');
+  return { type: whole ? 'int' : 'float', low: range.low, high: range.high, log: range.log ?? false };
 }
 
 /** A configuration drawn from the ranges alone (no observations yet). */
