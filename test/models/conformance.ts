@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
 import { formatError, KeelError, SchemaError, UsageError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/random.js';
-import type { Matrix } from '../../src/data/frame.js';
+import { Frame, type Matrix } from '../../src/data/frame.js';
 import type { Estimator, Model, SupervisedTask, Target } from '../../src/estimator/contract.js';
+import { buildEstimator, specOf } from '../../src/estimator/kinds.js';
 import { loadModel, saveModel } from '../../src/estimator/persist.js';
 
 /**
@@ -52,7 +53,7 @@ export function syntheticData(
   return { X };
 }
 
-function outputs(model: Model, X: Matrix): Float64Array[] {
+function outputs(model: Model, X: Matrix | Frame): Float64Array[] {
   const out = [model.predict(X)];
   if (model.predictProba !== undefined) out.push(model.predictProba(X));
   if (model.transform !== undefined) out.push(model.transform(X).data);
@@ -128,6 +129,25 @@ export function conformanceSuite(c: ConformanceCase): void {
       expect(loaded.kind).toBe(model.kind);
       expect(outputs(loaded, X)).toEqual(outputs(model, X));
       expect(encodeArtifact(decodeArtifact(bytes))).toEqual(bytes);
+    });
+
+    it('is rebuilt from its spec: build(specOf(model)) fits to the same bytes', () => {
+      const model = c.make(5).fit(X, y);
+      const rebuilt = buildEstimator(specOf(model)).fit(X, y);
+      expect(Buffer.from(saveModel(rebuilt)).equals(Buffer.from(saveModel(model)))).toBe(true);
+    });
+
+    it('predicts the same from a frame as from the equivalent matrix', () => {
+      const model = c.make(0).fit(X, y);
+      const frame = new Frame(
+        X.columnNames.map((name, j) => ({
+          storage: 'number' as const,
+          name,
+          kind: 'numeric' as const,
+          values: Float64Array.from({ length: X.rows }, (_, i) => X.data[i * X.cols + j]!),
+        })),
+      );
+      expect(outputs(model, frame)).toEqual(outputs(model, X));
     });
 
     it('refuses a damaged artifact', () => {
