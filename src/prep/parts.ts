@@ -84,13 +84,20 @@ export function loadPart(
     return role === 'model' ? modelFromArtifact(child, source) : transformerFromArtifact(child, source);
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
-    throw new DataError(error.code, `${parent.kind} artifact, ${path}: ${error.message}`, {
-      location: { ...error.location, field: `${path}.${innerField(error)}` },
+    const field = `${path}.${innerField(error)}`;
+    const original = ORIGINAL.get(error) ?? error.message;
+    const wrapped = new DataError(error.code, `${parent.kind} artifact: field "${field}": ${original}`, {
+      location: { ...error.location, field },
       ...(error.hint === undefined ? {} : { hint: error.hint }),
       cause: error,
     });
+    ORIGINAL.set(wrapped, original);
+    throw wrapped;
   }
 }
+
+/** The refusal of the innermost part, which each composite around it names the field of. */
+const ORIGINAL = new WeakMap<DataError, string>();
 
 /** The field inside the part that a refusal of the part concerns. */
 function innerField(error: DataError): string {
