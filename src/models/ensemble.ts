@@ -1,8 +1,27 @@
 import type { Artifact } from '../core/artifact.js';
+import { declare, domain, param } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
+import { field, storedArtifact } from '../core/stored.js';
 import type { Frame, Matrix } from '../data/frame.js';
-import type { Model, ModelTask, Params } from '../estimator/contract.js';
-import { fromArtifact, registerLoader } from '../estimator/persist.js';
+import type { Estimator, FitOptions, Model, ModelTask, Params, Spec, Target } from '../estimator/contract.js';
+import { buildEstimator, registerKind, specOf } from '../estimator/kinds.js';
+import { loadPart, numbered, relations, specChildren, specError } from '../prep/parts.js';
+
+export const ENSEMBLE = declare({
+  kind: 'ensemble',
+  summary: 'a weighted average of models (class probabilities for classifiers, values for regressors)',
+  tasks: ['regression', 'binary', 'multiclass'],
+  params: {
+    members: param.of<readonly string[]>([domain.list(domain.text())], {
+      default: [],
+      doc: 'the kinds of its members, in order (their specs are its children member0, member1, …)',
+    }),
+    weights: param.of<readonly number[]>([domain.list(domain.float({ min: 0 }))], {
+      default: [],
+      doc: "each member's weight (scaled to sum to 1 when blending)",
+    }),
+  },
+});
 
 /**
  * A weighted average of fitted models (an ensemble chosen by AutoML's
@@ -18,6 +37,45 @@ export interface EnsembleMember {
 
 export function ensembleModel(members: readonly EnsembleMember[]): EnsembleModel {
   return new EnsembleModel(members);
+}
+
+/** An unfitted member: an estimator and its weight. */
+export interface EnsembleEstimatorMember {
+  readonly estimator: Estimator;
+  readonly weight: number;
+}
+
+/**
+ * An ensemble to fit: each member's estimator is fitted on the same rows
+ * (and options), and the fitted members blend with the given weights —
+ * what AutoML's refit of a chosen blend does.
+ */
+export function ensemble(members: readonly EnsembleEstimatorMember[]): Estimator<EnsembleModel> {
+  if (members.length === 0) {
+    throw new UsageError('usage.bad-ensemble', 'an ensemble needs at least one member', {
+      location: { field: 'members' },
+    });
+  }
+  const params = {
+    members: members.map((m) => m.estimator.kind),
+    weights: members.map((m) => m.weight),
+  };
+  return {
+    kind: 'ensemble',
+    params,
+    get spec(): Spec {
+      return ensembleSpec(
+        params,
+        members.map((m) => specOf(m.estimator)),
+      );
+    },
+    acceptsMissing: members.every((m) => m.estimator.acceptsMissing),
+    fit(X: Matrix | Frame, y?: Target, options?: FitOptions) {
+      return ensembleModel(
+        members.map(({ estimator, weight }) => ({ model: estimator.fit(X, y, options), weight })),
+      );
+    },
+  };
 }
 
 export class EnsembleModel implements Model {
@@ -41,6 +99,14 @@ export class EnsembleModel implements Model {
 
   get params(): Params {
     return { members: this.members.map((m) => m.model.kind), weights: this.members.map((m) => m.weight) };
+  }
+
+  /** Its members' specs and weights: `build` of it fits each member again and blends them the same way. */
+  get spec(): Spec {
+    return ensembleSpec(
+      this.params,
+      this.members.map((m) => specOf(m.model)),
+    );
   }
 
   predict(X: Matrix | Frame): Float64Array {
@@ -120,9 +186,47 @@ function checkMembers(members: readonly EnsembleMember[]): void {
   }
 }
 
-registerLoader('ensemble', 1, (a) => {
-  const weights = a.meta['weights'] as number[];
-  return new EnsembleModel(
-    weights.map((weight, k) => ({ model: fromArtifact(a.children![`member${k}`]!) as Model, weight })),
+/** An ensemble's spec: member kinds and weights, and the members' specs as children member0, member1, …. */
+function ensembleSpec(params: Params, members: readonly Spec[]): Spec {
+  return { kind: 'ensemble', params, children: Object.fromEntries(members.map((m, k) => [`member${k}`, m])) };
+}
+
+function loadEnsemble(artifact: Artifact, source: string): EnsembleModel {
+  const stored = storedArtifact(artifact, source);
+  const members = stored.childNames((name) => /^member(0|[1-9][0-9]*)$/.test(name)).length;
+  // One weight per member: the children are member0 … member{n-1}, so their count fixes the length.
+  const { weights } = stored.meta({ weights: field.list(field.number({ min: 0 }), members) });
+  stored.arrays({});
+  const check = relations(artifact, source);
+  check.require(members > 0, 'children', 'holds no member (member0, member1, …)');
+  check.require(
+    weights.some((w) => w > 0),
+    'meta.weights',
+    'must not all be 0',
   );
-});
+  const models = numbered('member', members).map((name) => loadPart(artifact, name, 'model', source));
+  try {
+    return new EnsembleModel(weights.map((weight, k) => ({ model: models[k]!, weight })));
+  } catch (error) {
+    // Members that cannot blend (different tasks or classes): the file's members, not the caller's.
+    if (!(error instanceof UsageError)) throw error;
+    return check.fail('children', error.message);
+  }
+}
+
+function buildEnsemble(spec: Spec): Estimator<EnsembleModel> {
+  const params = ENSEMBLE.resolve(spec.params);
+  if (params.weights.length !== params.members.length) {
+    throw specError(
+      spec.kind,
+      'params.weights',
+      `has ${params.weights.length} weights for ${params.members.length} members`,
+    );
+  }
+  const children = specChildren(spec, numbered('member', params.members.length), params.members);
+  return ensemble(
+    children.map((child, k) => ({ estimator: buildEstimator(child), weight: params.weights[k]! })),
+  );
+}
+
+registerKind({ declaration: ENSEMBLE, role: 'model', build: buildEnsemble, load: loadEnsemble });

@@ -1,9 +1,10 @@
 import type { Artifact } from '../core/artifact.js';
+import { declare, type ParamsOf, param } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
-import { checkNumber, withDefaults } from '../core/params.js';
+import { array, field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { quantileSorted } from '../numeric/quantile.js';
 import { sortedPresent } from '../profile/stats.js';
 import { numberColumn, numericValues } from './columns.js';
@@ -17,28 +18,38 @@ import { numberColumn, numericValues } from './columns.js';
  *
  * Quantiles are numpy's linear ones; missing values stay missing.
  */
-export interface ClipParams extends Params {
-  readonly method: 'iqr' | 'quantile';
-  readonly factor: number;
-  readonly lower: number;
-  readonly upper: number;
-}
+export const OUTLIER_CLIPPER = declare({
+  kind: 'outlier-clipper',
+  summary: 'clips each numeric column to bounds learned on the training rows',
+  tasks: ['transform'],
+  params: {
+    method: param.choice(['iqr', 'quantile'], {
+      default: 'iqr',
+      doc: "the bounds: Tukey's fences (iqr) or the lower and upper quantiles",
+    }),
+    factor: param.float({
+      default: 1.5,
+      min: 0,
+      doc: 'iqr: the fences lie this many interquartile ranges beyond the quartiles',
+    }),
+    lower: param.float({ default: 0.01, min: 0, max: 1, doc: 'quantile: the quantile of the lower bound' }),
+    upper: param.float({ default: 0.99, min: 0, max: 1, doc: 'quantile: the quantile of the upper bound' }),
+  },
+  check(p) {
+    if (p.upper < p.lower) {
+      throw new UsageError(
+        'usage.bad-param',
+        `outlier-clipper: upper must be at least lower (${p.lower}), not ${p.upper}`,
+        { location: { field: 'upper' } },
+      );
+    }
+  },
+});
+
+export type ClipParams = ParamsOf<typeof OUTLIER_CLIPPER.params>;
 
 export function outlierClipper(params: Partial<ClipParams> = {}): Transformer<FittedClipper> {
-  const defaults: ClipParams = { method: 'iqr', factor: 1.5, lower: 0.01, upper: 0.99 };
-  const p = withDefaults('outlier-clipper', defaults, params);
-  if (p.method !== 'iqr' && p.method !== 'quantile') {
-    throw new UsageError(
-      'usage.bad-param',
-      `outlier-clipper: method must be "iqr" or "quantile", not "${p.method}"`,
-      {
-        location: { field: 'method' },
-      },
-    );
-  }
-  checkNumber('outlier-clipper', 'factor', p.factor, 0);
-  checkNumber('outlier-clipper', 'lower', p.lower, 0, 1);
-  checkNumber('outlier-clipper', 'upper', p.upper, p.lower, 1);
+  const p = OUTLIER_CLIPPER.resolve(params);
   return {
     kind: 'outlier-clipper',
     params: p,
@@ -99,12 +110,17 @@ export class FittedClipper implements FittedTransformer {
   }
 }
 
-registerLoader('outlier-clipper', 1, (a) => {
-  const meta = a.meta as unknown as { params: ClipParams; inputNames: string[] };
-  return new FittedClipper(
-    meta.params,
-    meta.inputNames,
-    a.arrays['lows'] as Float64Array,
-    a.arrays['highs'] as Float64Array,
-  );
+function loadClipper(artifact: Artifact, source: string): FittedClipper {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({ params: field.params(OUTLIER_CLIPPER), inputNames: field.strings() });
+  const p = meta.inputNames.length;
+  const { lows, highs } = stored.arrays({ lows: array.f64(p), highs: array.f64(p) });
+  return new FittedClipper(meta.params, meta.inputNames, lows, highs);
+}
+
+registerKind({
+  declaration: OUTLIER_CLIPPER,
+  role: 'transformer',
+  build: (spec) => outlierClipper(OUTLIER_CLIPPER.resolve(spec.params)),
+  load: loadClipper,
 });

@@ -1,10 +1,12 @@
 import type { Artifact } from '../core/artifact.js';
+import { declare, domain, type ParamsOf, param } from '../core/declare.js';
 import { SchemaError, UsageError } from '../core/errors.js';
-import { withDefaults } from '../core/params.js';
+import { field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { numberColumn } from './columns.js';
+import { relations } from './parts.js';
 
 /**
  * Calendar parts of datetime columns (epoch milliseconds, UTC), as pandas'
@@ -53,11 +55,34 @@ export const DATE_PARTS: readonly DatePart[] = [
   'isMissing',
 ];
 
-export interface DatePartsParams extends Params {
-  /** The parts to output, in DATE_PARTS order; null = those that vary in the training rows. */
-  readonly parts: readonly string[] | null;
-  readonly cyclical: boolean;
-}
+const KIND = 'date-parts';
+
+export const DATE_PARTS_DECLARATION = declare({
+  kind: KIND,
+  summary: 'calendar parts of datetime columns (year, month, weekday, hour, …)',
+  tasks: ['transform'],
+  params: {
+    /** The parts to output, in DATE_PARTS order; null = those that vary in the training rows. */
+    parts: param.of<readonly string[] | null>([domain.null(), domain.list(domain.enum(...DATE_PARTS))], {
+      default: null,
+      doc: 'the parts to output; null = those that take more than one value in training',
+    }),
+    cyclical: param.bool({
+      default: false,
+      doc: 'add the sine and cosine of month, weekday and hour, for those kept',
+    }),
+  },
+  check(p) {
+    if (p.parts !== null && p.parts.length === 0) {
+      throw new UsageError('usage.bad-param', `${KIND}: parts is empty`, {
+        location: { field: 'parts' },
+        hint: `the parts are: ${DATE_PARTS.join(', ')} (or null, for those that vary in training)`,
+      });
+    }
+  },
+});
+
+export type DatePartsParams = ParamsOf<typeof DATE_PARTS_DECLARATION.params>;
 
 /** The parts with a period, and that period (month counts from 1, the others from 0). */
 const CYCLES = [
@@ -66,14 +91,12 @@ const CYCLES = [
   { part: 'hour', period: 24, offset: 0 },
 ] as const;
 
-const KIND = 'date-parts';
 const DAY_MS = 86_400_000;
 /** Days before the first of each month (index 1 … 12) in a common year. */
 const DAYS_BEFORE_MONTH = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 
 export function dateParts(params: Partial<DatePartsParams> = {}): Transformer<FittedDateParts> {
-  const p = withDefaults(KIND, { parts: null, cyclical: false }, params);
-  if (p.parts !== null) checkParts(p.parts);
+  const p = DATE_PARTS_DECLARATION.resolve(params);
   return {
     kind: KIND,
     params: p,
@@ -85,20 +108,6 @@ export function dateParts(params: Partial<DatePartsParams> = {}): Transformer<Fi
       return new FittedDateParts(p, frame.names, parts);
     },
   };
-}
-
-function checkParts(parts: readonly string[]): void {
-  const unknown = parts.find((part) => !DATE_PARTS.includes(part as DatePart));
-  if (unknown !== undefined || parts.length === 0) {
-    throw new UsageError(
-      'usage.bad-param',
-      unknown === undefined ? `${KIND}: parts is empty` : `${KIND}: there is no date part "${unknown}"`,
-      {
-        location: { field: 'parts' },
-        hint: `the parts are: ${DATE_PARTS.join(', ')} (or null, for those that vary in training)`,
-      },
-    );
-  }
 }
 
 function timestampsOf(frame: Frame, name: string): Float64Array {
@@ -229,7 +238,26 @@ export class FittedDateParts implements FittedTransformer {
   }
 }
 
-registerLoader(KIND, 1, (a) => {
-  const meta = a.meta as unknown as { params: DatePartsParams; inputNames: string[]; parts: DatePart[][] };
+function loadDateParts(artifact: Artifact, source: string): FittedDateParts {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(DATE_PARTS_DECLARATION),
+    inputNames: field.strings(),
+    parts: field.list(field.list(field.enum(...DATE_PARTS))),
+  });
+  stored.arrays({});
+  relations(artifact, source).length(
+    'meta.parts',
+    meta.parts.length,
+    meta.inputNames.length,
+    'one per input column',
+  );
   return new FittedDateParts(meta.params, meta.inputNames, meta.parts);
+}
+
+registerKind({
+  declaration: DATE_PARTS_DECLARATION,
+  role: 'transformer',
+  build: (spec) => dateParts(DATE_PARTS_DECLARATION.resolve(spec.params)),
+  load: loadDateParts,
 });

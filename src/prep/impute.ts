@@ -1,12 +1,14 @@
 import type { Artifact } from '../core/artifact.js';
+import { declare, domain, type ParamsOf, param } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
-import { withDefaults } from '../core/params.js';
+import { field, storedArtifact } from '../core/stored.js';
 import type { Column } from '../data/column.js';
 import { Frame } from '../data/frame.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { quantileSorted } from '../numeric/quantile.js';
 import { sortedPresent } from '../profile/stats.js';
+import { relations } from './parts.js';
 
 /**
  * Fills missing values with a per-column statistic learned on the training
@@ -16,24 +18,31 @@ import { sortedPresent } from '../profile/stats.js';
  * so a model can still learn from missingness itself (scikit-learn's
  * `add_indicator`).
  */
-export interface ImputerParams extends Params {
-  readonly strategy: 'mean' | 'median' | 'most_frequent' | 'constant';
-  /** For `constant`: the number, or for categorical columns the label (added as a level if new). */
-  readonly fillValue: number | string;
-  readonly addIndicator: boolean;
-}
+export const IMPUTER = declare({
+  kind: 'imputer',
+  summary: 'fills missing values with a per-column statistic of the training rows',
+  tasks: ['transform'],
+  params: {
+    strategy: param.choice(['mean', 'median', 'most_frequent', 'constant'], {
+      default: 'mean',
+      doc: 'the fill: mean or median (numbers), most_frequent (numbers or categories), or constant',
+    }),
+    /** For `constant`: the number, or for categorical columns the label (added as a level if new). */
+    fillValue: param.of<number | string>([domain.float(), domain.text()], {
+      default: 0,
+      doc: 'the value of the constant strategy: a number, or a label for categorical columns',
+    }),
+    addIndicator: param.bool({
+      default: false,
+      doc: 'add a 0/1 NAME__missing column after each column that had missing values in training',
+    }),
+  },
+});
 
-const DEFAULTS: ImputerParams = { strategy: 'mean', fillValue: 0, addIndicator: false };
-const STRATEGIES = ['mean', 'median', 'most_frequent', 'constant'];
+export type ImputerParams = ParamsOf<typeof IMPUTER.params>;
 
 export function simpleImputer(params: Partial<ImputerParams> = {}): Transformer<FittedImputer> {
-  const p = withDefaults('imputer', DEFAULTS, params);
-  if (!STRATEGIES.includes(p.strategy)) {
-    throw new UsageError('usage.bad-param', `imputer: unknown strategy "${p.strategy}"`, {
-      location: { field: 'strategy' },
-      hint: `the strategies are: ${STRATEGIES.join(', ')}`,
-    });
-  }
+  const p = IMPUTER.resolve(params);
   return {
     kind: 'imputer',
     params: p,
@@ -176,17 +185,47 @@ function fillToJson(fill: Fill): number | string | null {
   return typeof fill === 'number' && Number.isNaN(fill) ? null : fill;
 }
 
-registerLoader('imputer', 1, (a) => {
-  const meta = a.meta as {
-    params: ImputerParams;
-    inputNames: string[];
-    fills: (number | string | null)[];
-    indicated: string[];
-  };
+function loadImputer(artifact: Artifact, source: string): FittedImputer {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(IMPUTER),
+    inputNames: field.strings(),
+    fills: field.list(storedFill),
+    indicated: field.strings(),
+  });
+  stored.arrays({});
+  const check = relations(artifact, source);
+  check.length('meta.fills', meta.fills.length, meta.inputNames.length, 'one per input column');
+  meta.indicated.forEach((name, k) => {
+    check.require(
+      meta.inputNames.includes(name),
+      `meta.indicated[${k}]`,
+      `is "${name}", not an input column`,
+    );
+  });
   return new FittedImputer(
     meta.params,
     meta.inputNames,
-    meta.fills.map((f) => f ?? Number.NaN),
+    meta.fills.map((f) => f.fill),
     meta.indicated,
   );
+}
+
+/**
+ * A stored fill: a number, a label, or null for NaN (a column with no value
+ * in training). Boxed, because `field.custom` reads a text result as its
+ * refusal and a label is text.
+ */
+const storedFill = field.custom<{ readonly fill: Fill }>((value) => {
+  if (value === null) return { fill: Number.NaN };
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'string')
+    return { fill: value };
+  return `must be a number, a label or null, not ${JSON.stringify(value)}`;
+});
+
+registerKind({
+  declaration: IMPUTER,
+  role: 'transformer',
+  build: (spec) => simpleImputer(IMPUTER.resolve(spec.params)),
+  load: loadImputer,
 });

@@ -1,10 +1,11 @@
 import type { Artifact } from '../core/artifact.js';
-import { UsageError } from '../core/errors.js';
-import { checkNumber, withDefaults } from '../core/params.js';
+import { declare, type ParamsOf, param } from '../core/declare.js';
+import { array, field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { numberColumn, numericValues } from './columns.js';
+import { relations } from './parts.js';
 
 /**
  * Fills each missing value from the k training rows nearest to its row, as
@@ -17,27 +18,29 @@ import { numberColumn, numericValues } from './columns.js';
  * distances are broken by training row order. Numeric columns only; scale
  * them first if their units differ, or the largest dominates the distance.
  */
-export interface KnnImputerParams extends Params {
-  readonly k: number;
-  readonly weights: 'uniform' | 'distance';
-  readonly addIndicator: boolean;
-}
-
 const KIND = 'knn-imputer';
-const DEFAULTS: KnnImputerParams = { k: 5, weights: 'uniform', addIndicator: false };
+
+export const KNN_IMPUTER = declare({
+  kind: KIND,
+  summary: 'fills each missing value from the nearest training rows',
+  tasks: ['transform'],
+  params: {
+    k: param.int({ default: 5, min: 1, doc: 'neighbours a missing value is filled from' }),
+    weights: param.choice(['uniform', 'distance'], {
+      default: 'uniform',
+      doc: "the neighbours' weights: equal, or 1/distance",
+    }),
+    addIndicator: param.bool({
+      default: false,
+      doc: 'add a 0/1 NAME__missing column after each column that had missing values in training',
+    }),
+  },
+});
+
+export type KnnImputerParams = ParamsOf<typeof KNN_IMPUTER.params>;
 
 export function knnImputer(params: Partial<KnnImputerParams> = {}): Transformer<FittedKnnImputer> {
-  const p = withDefaults(KIND, DEFAULTS, params);
-  checkNumber(KIND, 'k', p.k, 1, Number.POSITIVE_INFINITY, true);
-  if (p.weights !== 'uniform' && p.weights !== 'distance') {
-    throw new UsageError(
-      'usage.bad-param',
-      `${KIND}: weights must be "uniform" or "distance", not "${p.weights}"`,
-      {
-        location: { field: 'weights' },
-      },
-    );
-  }
+  const p = KNN_IMPUTER.resolve(params);
   return {
     kind: KIND,
     params: p,
@@ -209,13 +212,35 @@ function indicatorName(name: string): string {
   return `${name}__missing`;
 }
 
-registerLoader(KIND, 1, (a) => {
-  const meta = a.meta as { params: KnnImputerParams; inputNames: string[]; indicated: string[] };
-  return new FittedKnnImputer(
-    meta.params,
-    meta.inputNames,
-    a.arrays['training'] as Float64Array,
-    a.arrays['means'] as Float64Array,
-    meta.indicated,
+function loadKnnImputer(artifact: Artifact, source: string): FittedKnnImputer {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(KNN_IMPUTER),
+    inputNames: field.strings(),
+    indicated: field.strings(),
+  });
+  const p = meta.inputNames.length;
+  const { training, means } = stored.arrays({ training: array.f64(), means: array.f64(p) });
+  const check = relations(artifact, source);
+  // Row-major rows of p values: a ragged length would shift every row after the first.
+  check.require(
+    p === 0 ? training.length === 0 : training.length % p === 0,
+    'arrays.training',
+    `has ${training.length} values, not a whole number of rows of ${p} input columns`,
   );
+  meta.indicated.forEach((name, k) => {
+    check.require(
+      meta.inputNames.includes(name),
+      `meta.indicated[${k}]`,
+      `is "${name}", not an input column`,
+    );
+  });
+  return new FittedKnnImputer(meta.params, meta.inputNames, training, means, meta.indicated);
+}
+
+registerKind({
+  declaration: KNN_IMPUTER,
+  role: 'transformer',
+  build: (spec) => knnImputer(KNN_IMPUTER.resolve(spec.params)),
+  load: loadKnnImputer,
 });

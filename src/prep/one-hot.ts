@@ -1,10 +1,12 @@
 import type { Artifact } from '../core/artifact.js';
-import { SchemaError, UsageError } from '../core/errors.js';
-import { checkNumber, withDefaults } from '../core/params.js';
+import { declare, type ParamsOf, param } from '../core/declare.js';
+import { SchemaError } from '../core/errors.js';
+import { field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { labelsOf, numberColumn } from './columns.js';
+import { relations } from './parts.js';
 
 /**
  * One 0/1 column per category seen in training, named `COLUMN=LEVEL`.
@@ -20,27 +22,30 @@ import { labelsOf, numberColumn } from './columns.js';
  *   naming the column, the row and the label) or encodes as all zeros
  *   (`ignore`; with grouping, it joins the infrequent column instead).
  */
-export interface OneHotParams extends Params {
-  readonly handleUnknown: 'error' | 'ignore';
-  readonly minFrequency: number;
-}
+export const ONE_HOT = declare({
+  kind: 'one-hot',
+  summary: 'one 0/1 column per category seen in training',
+  tasks: ['transform'],
+  params: {
+    handleUnknown: param.choice(['error', 'ignore'], {
+      default: 'error',
+      doc: 'a category training never saw: an error, or all zeros (ignore)',
+    }),
+    minFrequency: param.float({
+      default: 0,
+      min: 0,
+      doc: 'group levels seen fewer times than this (a count ≥ 1, or a share of rows < 1) into one column',
+    }),
+  },
+});
+
+export type OneHotParams = ParamsOf<typeof ONE_HOT.params>;
 
 const MISSING = '(missing)';
 const INFREQUENT = '(infrequent)';
 
 export function oneHotEncoder(params: Partial<OneHotParams> = {}): Transformer<FittedOneHot> {
-  const defaults: OneHotParams = { handleUnknown: 'error', minFrequency: 0 };
-  const p = withDefaults('one-hot', defaults, params);
-  checkNumber('one-hot', 'minFrequency', p.minFrequency, 0);
-  if (p.handleUnknown !== 'error' && p.handleUnknown !== 'ignore') {
-    throw new UsageError(
-      'usage.bad-param',
-      `one-hot: handleUnknown must be "error" or "ignore", not "${p.handleUnknown}"`,
-      {
-        location: { field: 'handleUnknown' },
-      },
-    );
-  }
+  const p = ONE_HOT.resolve(params);
   return {
     kind: 'one-hot',
     params: p,
@@ -137,7 +142,26 @@ function unknownCategory(frame: Frame, name: string, row: number, label: string 
   );
 }
 
-registerLoader('one-hot', 1, (a) => {
-  const meta = a.meta as unknown as { params: OneHotParams; inputNames: string[]; categories: Categories[] };
+function loadOneHot(artifact: Artifact, source: string): FittedOneHot {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(ONE_HOT),
+    inputNames: field.strings(),
+    categories: field.list(field.object({ kept: field.strings(), infrequent: field.strings() })),
+  });
+  stored.arrays({});
+  relations(artifact, source).length(
+    'meta.categories',
+    meta.categories.length,
+    meta.inputNames.length,
+    'one per input column',
+  );
   return new FittedOneHot(meta.params, meta.inputNames, meta.categories);
+}
+
+registerKind({
+  declaration: ONE_HOT,
+  role: 'transformer',
+  build: (spec) => oneHotEncoder(ONE_HOT.resolve(spec.params)),
+  load: loadOneHot,
 });

@@ -1,10 +1,12 @@
 import type { Artifact } from '../core/artifact.js';
-import { SchemaError, UsageError } from '../core/errors.js';
-import { withDefaults } from '../core/params.js';
+import { declare, type ParamsOf, param } from '../core/declare.js';
+import { SchemaError } from '../core/errors.js';
+import { field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { labelsOf, numberColumn } from './columns.js';
+import { relations } from './parts.js';
 
 /**
  * Each category becomes its rank among the training categories, sorted by
@@ -15,20 +17,26 @@ import { labelsOf, numberColumn } from './columns.js';
  * `handleUnknown`: a category not seen in training is an error naming the
  * column and row (`error`), or encodes as `unknownValue` (`use_encoded_value`).
  */
-export interface OrdinalParams extends Params {
-  readonly handleUnknown: 'error' | 'use_encoded_value';
-  readonly unknownValue: number;
-}
+export const ORDINAL = declare({
+  kind: 'ordinal',
+  summary: 'each category becomes its rank among the training categories',
+  tasks: ['transform'],
+  params: {
+    handleUnknown: param.choice(['error', 'use_encoded_value'], {
+      default: 'error',
+      doc: 'a category training never saw: an error, or unknownValue (use_encoded_value)',
+    }),
+    unknownValue: param.float({
+      default: -1,
+      doc: 'the code of a category training never saw, with use_encoded_value',
+    }),
+  },
+});
+
+export type OrdinalParams = ParamsOf<typeof ORDINAL.params>;
 
 export function ordinalEncoder(params: Partial<OrdinalParams> = {}): Transformer<FittedOrdinal> {
-  const p = withDefaults('ordinal', { handleUnknown: 'error', unknownValue: -1 } as OrdinalParams, params);
-  if (p.handleUnknown !== 'error' && p.handleUnknown !== 'use_encoded_value') {
-    throw new UsageError(
-      'usage.bad-param',
-      `ordinal: handleUnknown must be "error" or "use_encoded_value", not "${p.handleUnknown}"`,
-      { location: { field: 'handleUnknown' } },
-    );
-  }
+  const p = ORDINAL.resolve(params);
   return {
     kind: 'ordinal',
     params: p,
@@ -96,7 +104,26 @@ function unseenCategory(frame: Frame, name: string, row: number, label: string):
   );
 }
 
-registerLoader('ordinal', 1, (a) => {
-  const meta = a.meta as unknown as { params: OrdinalParams; inputNames: string[]; categories: string[][] };
+function loadOrdinal(artifact: Artifact, source: string): FittedOrdinal {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(ORDINAL),
+    inputNames: field.strings(),
+    categories: field.list(field.strings()),
+  });
+  stored.arrays({});
+  relations(artifact, source).length(
+    'meta.categories',
+    meta.categories.length,
+    meta.inputNames.length,
+    'one per input column',
+  );
   return new FittedOrdinal(meta.params, meta.inputNames, meta.categories);
+}
+
+registerKind({
+  declaration: ORDINAL,
+  role: 'transformer',
+  build: (spec) => ordinalEncoder(ORDINAL.resolve(spec.params)),
+  load: loadOrdinal,
 });

@@ -1,17 +1,37 @@
 import type { Artifact, Json } from '../core/artifact.js';
+import { declare, domain, param } from '../core/declare.js';
+import { field, storedArtifact } from '../core/stored.js';
 import { Frame, type Matrix } from '../data/frame.js';
-import { type Schema, schemaOf } from '../data/schema.js';
+import { checkSchema, type Schema, schemaOf } from '../data/schema.js';
 import type {
   Estimator,
   FitOptions,
   FittedTransformer,
   Model,
   Params,
+  Spec,
   Target,
   Transformer,
 } from '../estimator/contract.js';
-import { fromArtifact, registerLoader } from '../estimator/persist.js';
+import { buildEstimator, buildTransformer, registerKind, specOf } from '../estimator/kinds.js';
 import { fitThenTransform } from './chain.js';
+import { loadPart, numbered, specChildren } from './parts.js';
+
+export const PIPELINE = declare({
+  kind: 'pipeline',
+  summary: 'transformers then a model, fitted in order on the training rows only',
+  tasks: ['regression', 'binary', 'multiclass', 'clustering', 'anomaly'],
+  params: {
+    steps: param.of<readonly string[]>([domain.list(domain.text())], {
+      default: [],
+      doc: 'the kinds of its transformers, in order (their specs are its children step0, step1, …)',
+    }),
+    model: param.of<string>([domain.text()], {
+      default: '',
+      doc: 'the kind of its model (its spec is its child "model")',
+    }),
+  },
+});
 
 /**
  * Transformers then a model, fitted in order on the training rows only: each
@@ -20,9 +40,13 @@ import { fitThenTransform } from './chain.js';
  * pipeline is itself a `Model` that takes the raw frame.
  */
 export function pipeline(steps: readonly Transformer[], model: Estimator): Estimator<PipelineModel> {
+  const params = { steps: steps.map((s) => s.kind), model: model.kind };
   return {
     kind: 'pipeline',
-    params: { steps: steps.map((s) => s.kind), model: model.kind },
+    params,
+    get spec(): Spec {
+      return pipelineSpec(params, steps.map(specOf), specOf(model));
+    },
     acceptsMissing: model.acceptsMissing,
     fit(X: Matrix | Frame, y?: Target, options?: FitOptions) {
       let frame = asFrame(X);
@@ -59,6 +83,11 @@ export class PipelineModel implements Model {
 
   get params(): Params {
     return { steps: this.steps.map((s) => s.kind), model: this.model.kind };
+  }
+
+  /** Its steps' specs and its model's: `build` of it fits the same pipeline again. */
+  get spec(): Spec {
+    return pipelineSpec(this.params, this.steps.map(specOf), specOf(this.model));
   }
 
   get classes() {
@@ -107,11 +136,29 @@ export function asFrame(X: Matrix | Frame): Frame {
   return new Frame(columns);
 }
 
-registerLoader('pipeline', 1, (a) => {
-  const meta = a.meta as unknown as { schema: Schema; steps: number };
-  const steps = Array.from(
-    { length: meta.steps },
-    (_, k) => fromArtifact(a.children![`step${k}`]!) as FittedTransformer,
-  );
-  return new PipelineModel(meta.schema, steps, fromArtifact(a.children!['model']!) as Model);
-});
+/** A pipeline's spec: the steps' specs as children step0, step1, …, and the model's as child "model". */
+function pipelineSpec(params: Params, steps: readonly Spec[], model: Spec): Spec {
+  const children: Record<string, Spec> = Object.fromEntries(steps.map((s, k) => [`step${k}`, s]));
+  children['model'] = model;
+  return { kind: 'pipeline', params, children };
+}
+
+function loadPipeline(artifact: Artifact, source: string): PipelineModel {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({ schema: field.custom(checkSchema), steps: field.int({ min: 0 }) });
+  stored.arrays({});
+  const names = numbered('step', meta.steps);
+  stored.childNames((name) => name === 'model' || names.includes(name));
+  const steps = names.map((name) => loadPart(artifact, name, 'transformer', source));
+  return new PipelineModel(meta.schema, steps, loadPart(artifact, 'model', 'model', source));
+}
+
+function buildPipeline(spec: Spec): Estimator<PipelineModel> {
+  const params = PIPELINE.resolve(spec.params);
+  const names = numbered('step', params.steps.length);
+  const children = specChildren(spec, [...names, 'model'], [...params.steps, params.model]);
+  const model = buildEstimator(children.pop()!);
+  return pipeline(children.map(buildTransformer), model);
+}
+
+registerKind({ declaration: PIPELINE, role: 'model', build: buildPipeline, load: loadPipeline });

@@ -1,9 +1,11 @@
 import type { Artifact } from '../core/artifact.js';
-import { checkNumber, withDefaults } from '../core/params.js';
+import { declare, type ParamsOf, param } from '../core/declare.js';
+import { field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { numberColumn, numericValues } from './columns.js';
+import { relations } from './parts.js';
 
 /**
  * Products of the numeric columns up to `degree` (scikit-learn's
@@ -12,16 +14,24 @@ import { numberColumn, numericValues } from './columns.js';
  * `a*b`, `a^2*b`. `interactionOnly` keeps products of distinct columns;
  * `includeBias` adds a leading column of ones named `1`.
  */
-export interface PolynomialParams extends Params {
-  readonly degree: number;
-  readonly interactionOnly: boolean;
-  readonly includeBias: boolean;
-}
+export const POLYNOMIAL_FEATURES = declare({
+  kind: 'polynomial-features',
+  summary: 'products of the numeric columns up to a degree',
+  tasks: ['transform'],
+  params: {
+    degree: param.int({ default: 2, min: 1, max: 10, doc: 'the largest number of factors in a product' }),
+    interactionOnly: param.bool({
+      default: false,
+      doc: 'only products of distinct columns (no squares or higher powers)',
+    }),
+    includeBias: param.bool({ default: false, doc: 'add a leading column of ones, named 1' }),
+  },
+});
+
+export type PolynomialParams = ParamsOf<typeof POLYNOMIAL_FEATURES.params>;
 
 export function polynomialFeatures(params: Partial<PolynomialParams> = {}): Transformer<FittedPolynomial> {
-  const defaults: PolynomialParams = { degree: 2, interactionOnly: false, includeBias: false };
-  const p = withDefaults('polynomial-features', defaults, params);
-  checkNumber('polynomial-features', 'degree', p.degree, 1, 10, true);
+  const p = POLYNOMIAL_FEATURES.resolve(params);
   return {
     kind: 'polynomial-features',
     params: p,
@@ -89,7 +99,38 @@ export class FittedPolynomial implements FittedTransformer {
   }
 }
 
-registerLoader('polynomial-features', 1, (a) => {
-  const meta = a.meta as unknown as { params: PolynomialParams; inputNames: string[] };
+/** More output columns than any frame keel can hold. */
+const MAX_STORED_TERMS = 2 ** 24;
+
+/** How many products `terms` lists: multisets (or, interaction only, sets) of 1 … degree of n columns. */
+function termCount(n: number, p: PolynomialParams): number {
+  let total = p.includeBias ? 1 : 0;
+  let ofSize = 1;
+  for (let size = 1; size <= p.degree; size++) {
+    // C(n + size − 1, size) multisets, or C(n, size) sets, from the count of one size smaller.
+    ofSize = p.interactionOnly ? (ofSize * (n - size + 1)) / size : (ofSize * (n + size - 1)) / size;
+    total += ofSize;
+  }
+  return Math.round(total);
+}
+
+function loadPolynomial(artifact: Artifact, source: string): FittedPolynomial {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({ params: field.params(POLYNOMIAL_FEATURES), inputNames: field.strings() });
+  stored.arrays({});
+  // The products are listed when the model is made: a crafted header must not ask for billions.
+  const count = termCount(meta.inputNames.length, meta.params);
+  relations(artifact, source).require(
+    count <= MAX_STORED_TERMS,
+    'meta.inputNames',
+    `has ${meta.inputNames.length} columns, whose products at degree ${meta.params.degree} would be ${count} columns`,
+  );
   return new FittedPolynomial(meta.params, meta.inputNames);
+}
+
+registerKind({
+  declaration: POLYNOMIAL_FEATURES,
+  role: 'transformer',
+  build: (spec) => polynomialFeatures(POLYNOMIAL_FEATURES.resolve(spec.params)),
+  load: loadPolynomial,
 });

@@ -1,9 +1,9 @@
 import type { Artifact } from '../core/artifact.js';
-import { UsageError } from '../core/errors.js';
-import { withDefaults } from '../core/params.js';
+import { declare, type ParamsOf, param } from '../core/declare.js';
+import { array, field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { minimizeScalar } from '../numeric/brent.js';
 import { numberColumn, numericValues } from './columns.js';
 
@@ -14,26 +14,26 @@ import { numberColumn, numericValues } from './columns.js';
  * PowerTransformer does — then, with `standardize`, zero mean and unit
  * variance. Missing values are ignored when fitting and stay missing.
  */
-export interface PowerParams extends Params {
-  readonly method: 'yeo-johnson';
-  readonly standardize: boolean;
-}
+export const POWER_TRANSFORMER = declare({
+  kind: 'power-transformer',
+  summary: 'makes each numeric column more Gaussian with the Yeo–Johnson transform',
+  tasks: ['transform'],
+  params: {
+    method: param.choice(['yeo-johnson'], {
+      default: 'yeo-johnson',
+      doc: 'the power transform (Yeo–Johnson, which takes any real value)',
+    }),
+    standardize: param.bool({
+      default: true,
+      doc: 'then scale the transformed column to mean 0 and standard deviation 1',
+    }),
+  },
+});
+
+export type PowerParams = ParamsOf<typeof POWER_TRANSFORMER.params>;
 
 export function powerTransformer(params: Partial<PowerParams> = {}): Transformer<FittedPower> {
-  const p = withDefaults(
-    'power-transformer',
-    { method: 'yeo-johnson', standardize: true } as PowerParams,
-    params,
-  );
-  if (p.method !== 'yeo-johnson') {
-    throw new UsageError(
-      'usage.bad-param',
-      `power-transformer: method must be "yeo-johnson", not "${p.method}"`,
-      {
-        location: { field: 'method' },
-      },
-    );
-  }
+  const p = POWER_TRANSFORMER.resolve(params);
   return {
     kind: 'power-transformer',
     params: p,
@@ -121,14 +121,21 @@ export class FittedPower implements FittedTransformer {
   }
 }
 
-registerLoader('power-transformer', 1, (a) => {
-  const meta = a.meta as unknown as { params: PowerParams; inputNames: string[] };
-  const arrays = a.arrays as Record<string, Float64Array>;
-  return new FittedPower(
-    meta.params,
-    meta.inputNames,
-    arrays['lambdas']!,
-    arrays['means']!,
-    arrays['scales']!,
-  );
+function loadPower(artifact: Artifact, source: string): FittedPower {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({ params: field.params(POWER_TRANSFORMER), inputNames: field.strings() });
+  const p = meta.inputNames.length;
+  const { lambdas, means, scales } = stored.arrays({
+    lambdas: array.f64(p),
+    means: array.f64(p),
+    scales: array.f64(p),
+  });
+  return new FittedPower(meta.params, meta.inputNames, lambdas, means, scales);
+}
+
+registerKind({
+  declaration: POWER_TRANSFORMER,
+  role: 'transformer',
+  build: (spec) => powerTransformer(POWER_TRANSFORMER.resolve(spec.params)),
+  load: loadPower,
 });

@@ -1,14 +1,16 @@
 import type { Artifact } from '../core/artifact.js';
+import { declare, type ParamsOf, param } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
-import { checkNumber, withDefaults } from '../core/params.js';
 import { Rng } from '../core/random.js';
+import { type ArraySpec, array, elements, field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FitOptions, FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FitOptions, FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { normalQuantile } from '../numeric/normal.js';
 import { quantileSorted } from '../numeric/quantile.js';
 import { sortedPresent, upperBound } from '../profile/stats.js';
 import { numberColumn, numericValues } from './columns.js';
+import { relations } from './parts.js';
 
 /**
  * Maps each numeric column through its own empirical distribution function
@@ -18,12 +20,39 @@ import { numberColumn, numericValues } from './columns.js';
  * `output: 'normal'`, on through Φ⁻¹ to a standard normal. Missing values
  * stay missing; values beyond the training range land on the ends.
  */
-export interface QuantileParams extends Params {
-  readonly quantiles: number;
-  readonly output: 'uniform' | 'normal';
-  readonly subsample: number;
-  readonly seed: number;
-}
+export const QUANTILE_TRANSFORMER = declare({
+  kind: 'quantile-transformer',
+  summary: 'maps each numeric column through its training distribution to uniform or normal values',
+  tasks: ['transform'],
+  params: {
+    quantiles: param.int({
+      default: 1000,
+      min: 1,
+      doc: 'evenly spaced quantiles kept per column (at most one per training row)',
+    }),
+    output: param.choice(['uniform', 'normal'], {
+      default: 'uniform',
+      doc: 'the distribution of the output: uniform on [0, 1], or standard normal',
+    }),
+    subsample: param.int({
+      default: 100_000,
+      min: 1,
+      doc: 'most training rows the quantiles are taken from (a sample drawn with seed)',
+    }),
+    seed: param.int({ default: 0, doc: 'seed of the row sample' }),
+  },
+  check(p) {
+    if (p.subsample < p.quantiles) {
+      throw new UsageError(
+        'usage.bad-param',
+        `quantile-transformer: subsample must be at least quantiles (${p.quantiles}), not ${p.subsample}`,
+        { location: { field: 'subsample' } },
+      );
+    }
+  },
+});
+
+export type QuantileParams = ParamsOf<typeof QUANTILE_TRANSFORMER.params>;
 
 /** scikit-learn's margin for "at the edge of the training range" and for clipping Φ⁻¹. */
 const BOUNDS_THRESHOLD = 1e-7;
@@ -31,17 +60,7 @@ const CLIP_MIN = normalQuantile(BOUNDS_THRESHOLD - Number.EPSILON);
 const CLIP_MAX = normalQuantile(1 - (BOUNDS_THRESHOLD - Number.EPSILON));
 
 export function quantileTransformer(params: Partial<QuantileParams> = {}): Transformer<FittedQuantile> {
-  const defaults: QuantileParams = { quantiles: 1000, output: 'uniform', subsample: 100_000, seed: 0 };
-  const p = withDefaults('quantile-transformer', defaults, params);
-  checkNumber('quantile-transformer', 'quantiles', p.quantiles, 1, Number.POSITIVE_INFINITY, true);
-  checkNumber('quantile-transformer', 'subsample', p.subsample, p.quantiles, Number.POSITIVE_INFINITY, true);
-  if (p.output !== 'uniform' && p.output !== 'normal') {
-    throw new UsageError(
-      'usage.bad-param',
-      `quantile-transformer: output must be "uniform" or "normal", not "${p.output}"`,
-      { location: { field: 'output' } },
-    );
-  }
+  const p = QUANTILE_TRANSFORMER.resolve(params);
   return {
     kind: 'quantile-transformer',
     params: p,
@@ -153,8 +172,39 @@ export class FittedQuantile implements FittedTransformer {
   }
 }
 
-registerLoader('quantile-transformer', 1, (a) => {
-  const meta = a.meta as unknown as { params: QuantileParams; inputNames: string[] };
-  const quantiles = meta.inputNames.map((_, j) => a.arrays[`quantiles${j}`] as Float64Array);
-  return new FittedQuantile(meta.params, meta.inputNames, a.arrays['references'] as Float64Array, quantiles);
+function loadQuantile(artifact: Artifact, source: string): FittedQuantile {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({ params: field.params(QUANTILE_TRANSFORMER), inputNames: field.strings() });
+  const names = meta.inputNames.map((_, j) => `quantiles${j}`);
+  const specs: Record<string, ArraySpec<Float64Array>> = {
+    references: array.f64(undefined, elements.between(0, 1)),
+  };
+  for (const name of names) specs[name] = array.f64();
+  const arrays = stored.arrays(specs);
+  const references = arrays['references']!;
+  const check = relations(artifact, source);
+  const most = meta.params.quantiles;
+  check.require(
+    references.length >= 1 && references.length <= most,
+    'arrays.references',
+    `has ${references.length} values, expected 1 to ${most} (the quantiles parameter)`,
+  );
+  check.require(
+    references.every((r, k) => k === 0 || r > references[k - 1]!),
+    'arrays.references',
+    'must ascend',
+  );
+  // Every column's quantiles sit at the same references.
+  for (const name of names) {
+    check.length(`arrays.${name}`, arrays[name]!.length, references.length, 'one per reference');
+  }
+  const quantiles = names.map((name) => arrays[name]!);
+  return new FittedQuantile(meta.params, meta.inputNames, references, quantiles);
+}
+
+registerKind({
+  declaration: QUANTILE_TRANSFORMER,
+  role: 'transformer',
+  build: (spec) => quantileTransformer(QUANTILE_TRANSFORMER.resolve(spec.params)),
+  load: loadQuantile,
 });

@@ -1,9 +1,10 @@
 import type { Artifact } from '../core/artifact.js';
-import { withDefaults } from '../core/params.js';
+import { type Declaration, declare, type ParamsOf, param } from '../core/declare.js';
+import { array, elements, field, storedArtifact } from '../core/stored.js';
 import type { Frame } from '../data/frame.js';
 import { Frame as FrameClass } from '../data/frame.js';
 import type { FitOptions, Params } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import { registerKind } from '../estimator/kinds.js';
 import { quantileSorted } from '../numeric/quantile.js';
 import { sortedPresent } from '../profile/stats.js';
 import { numberColumn, numericValues } from './columns.js';
@@ -22,13 +23,37 @@ import type { FittedTransformer, Transformer } from './transformer.js';
  */
 type ScalerKind = 'standard-scaler' | 'min-max-scaler' | 'robust-scaler';
 
-export interface StandardScalerParams extends Params {
-  readonly withMean: boolean;
-  readonly withStd: boolean;
-}
+export const STANDARD_SCALER = declare({
+  kind: 'standard-scaler',
+  summary: 'scales each numeric column to mean 0 and standard deviation 1',
+  tasks: ['transform'],
+  params: {
+    withMean: param.bool({ default: true, doc: 'subtract the training mean (false: centre at 0)' }),
+    withStd: param.bool({
+      default: true,
+      doc: 'divide by the training standard deviation (false: scale 1)',
+    }),
+  },
+});
+
+export const MIN_MAX_SCALER = declare({
+  kind: 'min-max-scaler',
+  summary: 'scales each numeric column so its training values span [0, 1]',
+  tasks: ['transform'],
+  params: {},
+});
+
+export const ROBUST_SCALER = declare({
+  kind: 'robust-scaler',
+  summary: 'centres each numeric column on its median and divides by its interquartile range',
+  tasks: ['transform'],
+  params: {},
+});
+
+export type StandardScalerParams = ParamsOf<typeof STANDARD_SCALER.params>;
 
 export function standardScaler(params: Partial<StandardScalerParams> = {}): Transformer<FittedScaler> {
-  const p = withDefaults('standard-scaler', { withMean: true, withStd: true }, params);
+  const p = STANDARD_SCALER.resolve(params);
   return scaler('standard-scaler', p, (values, weight) => {
     const { mean, variance } = weightedMoments(values, weight);
     return [p.withMean ? mean : 0, p.withStd ? Math.sqrt(variance) : 1];
@@ -36,7 +61,7 @@ export function standardScaler(params: Partial<StandardScalerParams> = {}): Tran
 }
 
 export function minMaxScaler(): Transformer<FittedScaler> {
-  return scaler('min-max-scaler', {}, (values) => {
+  return scaler('min-max-scaler', MIN_MAX_SCALER.resolve(), (values) => {
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (const v of values) {
@@ -48,7 +73,7 @@ export function minMaxScaler(): Transformer<FittedScaler> {
 }
 
 export function robustScaler(): Transformer<FittedScaler> {
-  return scaler('robust-scaler', {}, (values) => {
+  return scaler('robust-scaler', ROBUST_SCALER.resolve(), (values) => {
     const sorted = sortedPresent(values);
     return [quantileSorted(sorted, 0.5), quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25)];
   });
@@ -131,15 +156,50 @@ export class FittedScaler implements FittedTransformer {
   }
 }
 
-for (const kind of ['standard-scaler', 'min-max-scaler', 'robust-scaler'] as const) {
-  registerLoader(kind, 1, (a) => {
-    const meta = a.meta as { params: Params; inputNames: string[] };
-    return new FittedScaler(
-      kind,
-      meta.params,
-      meta.inputNames,
-      a.arrays['centre'] as Float64Array,
-      a.arrays['scale'] as Float64Array,
-    );
-  });
+const DECLARATIONS: Record<ScalerKind, Declaration> = {
+  'standard-scaler': STANDARD_SCALER,
+  'min-max-scaler': MIN_MAX_SCALER,
+  'robust-scaler': ROBUST_SCALER,
+};
+
+/** Fitting gives a finite centre and a finite scale > 0 to every column (scale 1 for a constant one). */
+const positive = { test: (v: number) => Number.isFinite(v) && v > 0, rule: 'a finite number > 0' };
+
+function loadScaler(kind: ScalerKind) {
+  return (artifact: Artifact, source: string): FittedScaler => {
+    const stored = storedArtifact(artifact, source);
+    const meta = stored.meta({ params: field.params(DECLARATIONS[kind]), inputNames: field.strings() });
+    const p = meta.inputNames.length;
+    const { centre, scale } = stored.arrays({
+      centre: array.f64(p, elements.finite),
+      scale: array.f64(p, positive),
+    });
+    return new FittedScaler(kind, meta.params, meta.inputNames, centre, scale);
+  };
 }
+
+registerKind({
+  declaration: STANDARD_SCALER,
+  role: 'transformer',
+  build: (spec) => standardScaler(STANDARD_SCALER.resolve(spec.params)),
+  load: loadScaler('standard-scaler'),
+});
+// The min-max and robust scalers take no parameters: resolving refuses any a spec gives.
+registerKind({
+  declaration: MIN_MAX_SCALER,
+  role: 'transformer',
+  build: (spec) => {
+    MIN_MAX_SCALER.resolve(spec.params);
+    return minMaxScaler();
+  },
+  load: loadScaler('min-max-scaler'),
+});
+registerKind({
+  declaration: ROBUST_SCALER,
+  role: 'transformer',
+  build: (spec) => {
+    ROBUST_SCALER.resolve(spec.params);
+    return robustScaler();
+  },
+  load: loadScaler('robust-scaler'),
+});

@@ -1,9 +1,10 @@
 import type { Artifact, TypedArray } from '../core/artifact.js';
+import { declare, domain, type ParamsOf, param } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
-import { checkNumber, withDefaults } from '../core/params.js';
+import { array, field, storedArtifact } from '../core/stored.js';
 import type { Frame } from '../data/frame.js';
-import type { Params, Target, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { Target, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { mutualInfoClassif, mutualInfoRegression } from './mutual-info.js';
 import {
   FittedSelector,
@@ -11,6 +12,7 @@ import {
   numericFeatures,
   rejectMissingFeatures,
   requireSelectionTarget,
+  storedSupport,
 } from './selection.js';
 import { fClassif, fRegression } from './univariate.js';
 
@@ -22,18 +24,6 @@ import { fClassif, fRegression } from './univariate.js';
  * effects; mutual information sees any dependence but is noisier on few
  * rows. Ties at the k-th place keep the later column, as scikit-learn does.
  */
-export interface SelectKBestParams extends Params {
-  /** How many columns to keep, or 'all' (to only compute scores). */
-  readonly k: number | 'all';
-  readonly score: Score;
-  /** Mutual information: neighbours per point. */
-  readonly neighbors: number;
-  /** Mutual information: columns whose values are labels, not measurements. */
-  readonly discreteFeatures: readonly string[];
-  /** Mutual information: the seed of the tie-breaking noise. */
-  readonly seed: number;
-}
-
 export type Score = 'f-classif' | 'f-regression' | 'mutual-info-classif' | 'mutual-info-regression';
 
 const KIND = 'select-k-best';
@@ -43,24 +33,37 @@ const SCORES: readonly Score[] = [
   'mutual-info-classif',
   'mutual-info-regression',
 ];
-const DEFAULTS: SelectKBestParams = {
-  k: 10,
-  score: 'f-classif',
-  neighbors: 3,
-  discreteFeatures: [],
-  seed: 0,
-};
+
+export const SELECT_K_BEST = declare({
+  kind: KIND,
+  summary: 'keeps the k numeric columns that score highest against the target',
+  tasks: ['transform'],
+  params: {
+    /** How many columns to keep, or 'all' (to only compute scores). */
+    k: param.of<number | 'all'>([domain.int({ min: 0 }), domain.enum('all')], {
+      default: 10,
+      doc: "how many columns to keep, or 'all' (to only compute the scores)",
+    }),
+    score: param.choice(SCORES, {
+      default: 'f-classif',
+      doc: 'the score: an F test or the mutual information, for classes or numbers',
+    }),
+    /** Mutual information: neighbours per point. */
+    neighbors: param.int({ default: 3, min: 1, doc: 'mutual information: neighbours per point' }),
+    /** Mutual information: columns whose values are labels, not measurements. */
+    discreteFeatures: param.of<readonly string[]>([domain.list(domain.text())], {
+      default: [],
+      doc: 'mutual information: the columns whose values are labels, not measurements',
+    }),
+    /** Mutual information: the seed of the tie-breaking noise. */
+    seed: param.int({ default: 0, doc: 'mutual information: seed of the tie-breaking noise' }),
+  },
+});
+
+export type SelectKBestParams = ParamsOf<typeof SELECT_K_BEST.params>;
 
 export function selectKBest(params: Partial<SelectKBestParams> = {}): Transformer<FittedSelectKBest> {
-  const p = withDefaults(KIND, DEFAULTS, params);
-  if (p.k !== 'all') checkNumber(KIND, 'k', p.k, 0, Number.POSITIVE_INFINITY, true);
-  checkNumber(KIND, 'neighbors', p.neighbors, 1, Number.POSITIVE_INFINITY, true);
-  if (!SCORES.includes(p.score)) {
-    throw new UsageError('usage.bad-param', `${KIND}: unknown score "${p.score}"`, {
-      location: { field: 'score' },
-      hint: `the scores are: ${SCORES.join(', ')}`,
-    });
-  }
+  const p = SELECT_K_BEST.resolve(params);
   return {
     kind: KIND,
     params: p,
@@ -153,13 +156,21 @@ export class FittedSelectKBest extends FittedSelector {
   }
 }
 
-registerLoader(KIND, 1, (a) => {
-  const meta = a.meta as { params: SelectKBestParams; inputNames: string[] };
-  return new FittedSelectKBest(
-    meta.params,
-    meta.inputNames,
-    a.arrays['support'] as Uint8Array,
-    a.arrays['scores'] as Float64Array,
-    (a.arrays['pValues'] as Float64Array | undefined) ?? null,
-  );
+function loadSelectKBest(artifact: Artifact, source: string): FittedSelectKBest {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({ params: field.params(SELECT_K_BEST), inputNames: field.strings() });
+  const p = meta.inputNames.length;
+  const { support, scores, pValues } = stored.arrays({
+    support: storedSupport(p),
+    scores: array.f64(p),
+    pValues: array.f64(p).optional(),
+  });
+  return new FittedSelectKBest(meta.params, meta.inputNames, support, scores, pValues ?? null);
+}
+
+registerKind({
+  declaration: SELECT_K_BEST,
+  role: 'transformer',
+  build: (spec) => selectKBest(SELECT_K_BEST.resolve(spec.params)),
+  load: loadSelectKBest,
 });

@@ -1,16 +1,18 @@
 import type { Artifact, TypedArray } from '../core/artifact.js';
+import { declare, domain, type ParamsOf, param } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
-import { checkNumber } from '../core/params.js';
+import { array, field, storedArtifact } from '../core/stored.js';
 import type { Frame } from '../data/frame.js';
-import type { Estimator, FitOptions, Model, Params, Target, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { Estimator, FitOptions, Model, Spec, Target, Transformer } from '../estimator/contract.js';
+import { buildEstimator, registerKind, specOf } from '../estimator/kinds.js';
 import { quantileSorted } from '../numeric/quantile.js';
-
+import { specChildren } from './parts.js';
 import {
   FittedSelector,
   featureNames,
   numericFeatures,
   requireSelectionTarget,
+  storedSupport,
   supportOf,
 } from './selection.js';
 
@@ -36,15 +38,35 @@ export interface SelectFromModelOptions {
   readonly maxFeatures?: number | null;
 }
 
-export interface SelectFromModelParams extends Params {
-  /** The estimator's kind (its hyperparameters are its own). */
-  readonly estimator: string;
-  readonly threshold: number | string | null;
-  readonly maxFeatures: number | null;
-}
-
 const KIND = 'select-from-model';
 const L1_DEFAULT_THRESHOLD = 1e-5;
+
+export const SELECT_FROM_MODEL = declare({
+  kind: KIND,
+  summary: 'keeps the columns a fitted model finds important',
+  tasks: ['transform'],
+  params: {
+    /** The estimator's kind (its hyperparameters are its own: its spec is the child `estimator`). */
+    estimator: param.of<string>([domain.text()], {
+      default: '',
+      doc: 'the kind of the model whose importances rank the columns (its spec is the child "estimator")',
+    }),
+    threshold: param.of<number | string | null>([domain.null(), domain.float(), domain.text()], {
+      default: null,
+      doc: "the importance a column needs: a number, 'mean', 'median' or a multiple ('1.25*mean'); null: 1e-5 for L1 models, else 'mean'",
+    }),
+    maxFeatures: param.intOrNull({
+      default: null,
+      min: 0,
+      doc: 'keep at most this many columns, the most important (null: no limit)',
+    }),
+  },
+  check(p) {
+    parseThreshold(p.threshold);
+  },
+});
+
+export type SelectFromModelParams = ParamsOf<typeof SELECT_FROM_MODEL.params>;
 
 export function selectFromModel(options: SelectFromModelOptions): Transformer<FittedSelectFromModel> {
   const { estimator, threshold = null, maxFeatures = null } = options;
@@ -54,12 +76,22 @@ export function selectFromModel(options: SelectFromModelOptions): Transformer<Fi
       hint: 'e.g. selectFromModel({ estimator: randomForestClassifier() })',
     });
   }
+  // ±∞ (scikit-learn's threshold=-np.inf: keep by maxFeatures alone) is a number the kit's
+  // domains, which hold finite numbers, cannot state: checked as 0, kept as given.
+  const infinite = typeof threshold === 'number' && Math.abs(threshold) === Number.POSITIVE_INFINITY;
+  const resolved = SELECT_FROM_MODEL.resolve({
+    estimator: estimator.kind,
+    threshold: infinite ? 0 : threshold,
+    maxFeatures,
+  });
+  const params: SelectFromModelParams = infinite ? { ...resolved, threshold } : resolved;
   const rule = parseThreshold(threshold);
-  if (maxFeatures !== null) checkNumber(KIND, 'maxFeatures', maxFeatures, 0, Number.POSITIVE_INFINITY, true);
-  const params: SelectFromModelParams = { estimator: estimator.kind, threshold, maxFeatures };
   return {
     kind: KIND,
     params,
+    get spec(): Spec {
+      return { kind: KIND, params, children: { estimator: specOf(estimator) } };
+    },
     fit(frame: Frame, y?: Target, fitOptions?: FitOptions) {
       const target = requireSelectionTarget(y, KIND, frame.rowCount);
       const names = featureNames(frame, target);
@@ -164,6 +196,12 @@ export class FittedSelectFromModel extends FittedSelector {
     super(inputNames, support);
   }
 
+  /** What rebuilds it: known while it holds its model (a loaded one keeps only its selection). */
+  get spec(): Spec | undefined {
+    if (this.model === null) return undefined;
+    return { kind: KIND, params: this.params, children: { estimator: specOf(this.model) } };
+  }
+
   protected statistics(): { meta: Artifact['meta']; arrays: Record<string, TypedArray> } {
     return {
       meta: { threshold: Number.isFinite(this.threshold) ? this.threshold : null },
@@ -172,14 +210,39 @@ export class FittedSelectFromModel extends FittedSelector {
   }
 }
 
-registerLoader(KIND, 1, (a) => {
-  const meta = a.meta as { params: SelectFromModelParams; inputNames: string[]; threshold: number | null };
+function loadSelectFromModel(artifact: Artifact, source: string): FittedSelectFromModel {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(SELECT_FROM_MODEL),
+    inputNames: field.strings(),
+    threshold: field.nullable(field.number()),
+  });
+  const p = meta.inputNames.length;
+  const { support, importances } = stored.arrays({ support: storedSupport(p), importances: array.f64(p) });
   return new FittedSelectFromModel(
     meta.params,
     meta.inputNames,
-    a.arrays['support'] as Uint8Array,
-    a.arrays['importances'] as Float64Array,
+    support,
+    importances,
     meta.threshold ?? Number.NEGATIVE_INFINITY,
     null,
   );
+}
+
+/** The estimator is the spec's child; its kind in the parameters must agree. */
+function buildSelectFromModel(spec: Spec): Transformer<FittedSelectFromModel> {
+  const params = SELECT_FROM_MODEL.resolve(spec.params);
+  const [estimator] = specChildren(spec, ['estimator'], [params.estimator]);
+  return selectFromModel({
+    estimator: buildEstimator(estimator!),
+    threshold: params.threshold,
+    maxFeatures: params.maxFeatures,
+  });
+}
+
+registerKind({
+  declaration: SELECT_FROM_MODEL,
+  role: 'transformer',
+  build: buildSelectFromModel,
+  load: loadSelectFromModel,
 });

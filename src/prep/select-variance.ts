@@ -1,9 +1,10 @@
 import type { Artifact, TypedArray } from '../core/artifact.js';
-import { checkNumber, withDefaults } from '../core/params.js';
+import { declare, type ParamsOf, param } from '../core/declare.js';
+import { array, field, storedArtifact } from '../core/stored.js';
 import type { Frame } from '../data/frame.js';
-import type { Params, Target, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
-import { FittedSelector, featureNames, numericFeatures, supportOf } from './selection.js';
+import type { Target, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
+import { FittedSelector, featureNames, numericFeatures, storedSupport, supportOf } from './selection.js';
 
 /**
  * Drops the numeric columns whose variance on the training rows is not above
@@ -12,17 +13,27 @@ import { FittedSelector, featureNames, numericFeatures, supportOf } from './sele
  * threshold of 0, a column counts as constant when its range is 0 too, so a
  * constant column whose variance rounds to 1e-33 is still dropped. Needs no target.
  */
-export interface VarianceThresholdParams extends Params {
-  readonly threshold: number;
-}
-
 const KIND = 'variance-threshold';
+
+export const VARIANCE_THRESHOLD = declare({
+  kind: KIND,
+  summary: 'drops the numeric columns whose training variance is not above a threshold',
+  tasks: ['transform'],
+  params: {
+    threshold: param.float({
+      default: 0,
+      min: 0,
+      doc: 'keep columns whose variance is above this (0: drop constant columns)',
+    }),
+  },
+});
+
+export type VarianceThresholdParams = ParamsOf<typeof VARIANCE_THRESHOLD.params>;
 
 export function varianceThreshold(
   params: Partial<VarianceThresholdParams> = {},
 ): Transformer<FittedVarianceThreshold> {
-  const p = withDefaults(KIND, { threshold: 0 }, params);
-  checkNumber(KIND, 'threshold', p.threshold, 0);
+  const p = VARIANCE_THRESHOLD.resolve(params);
   return {
     kind: KIND,
     params: p,
@@ -80,12 +91,17 @@ export class FittedVarianceThreshold extends FittedSelector {
   }
 }
 
-registerLoader(KIND, 1, (a) => {
-  const meta = a.meta as { params: VarianceThresholdParams; inputNames: string[] };
-  return new FittedVarianceThreshold(
-    meta.params,
-    meta.inputNames,
-    a.arrays['support'] as Uint8Array,
-    a.arrays['variances'] as Float64Array,
-  );
+function loadVarianceThreshold(artifact: Artifact, source: string): FittedVarianceThreshold {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({ params: field.params(VARIANCE_THRESHOLD), inputNames: field.strings() });
+  const p = meta.inputNames.length;
+  const { support, variances } = stored.arrays({ support: storedSupport(p), variances: array.f64(p) });
+  return new FittedVarianceThreshold(meta.params, meta.inputNames, support, variances);
+}
+
+registerKind({
+  declaration: VARIANCE_THRESHOLD,
+  role: 'transformer',
+  build: (spec) => varianceThreshold(VARIANCE_THRESHOLD.resolve(spec.params)),
+  load: loadVarianceThreshold,
 });

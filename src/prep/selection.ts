@@ -1,5 +1,6 @@
 import type { Artifact, TypedArray } from '../core/artifact.js';
 import { SchemaError, UsageError } from '../core/errors.js';
+import { array, elements } from '../core/stored.js';
 import type { Frame } from '../data/frame.js';
 import type { FittedTransformer, Params, Target } from '../estimator/contract.js';
 import { checkTargetLength, numericValues } from './columns.js';
@@ -68,6 +69,11 @@ export function supportOf(
     });
   }
   return support;
+}
+
+/** A stored support: one 0 or 1 per input column. */
+export function storedSupport(columns: number) {
+  return array.u8(columns, elements.between(0, 1));
 }
 
 /** A fitted selector: the input columns and which of them it keeps. */

@@ -1,11 +1,13 @@
 import type { Artifact } from '../core/artifact.js';
+import { declare, domain, type ParamsOf, param } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
-import { checkNumber, withDefaults } from '../core/params.js';
 import { Rng } from '../core/random.js';
+import { array, field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FitOptions, FittedTransformer, Params, Target, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FitOptions, FittedTransformer, Target, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { checkTargetLength, labelsOf, numberColumn } from './columns.js';
+import { relations } from './parts.js';
 
 /**
  * Each category becomes a smoothed mean of the target over its training rows
@@ -25,19 +27,30 @@ import { checkTargetLength, labelsOf, numberColumn } from './columns.js';
  * - Missing is a category of its own; a category not seen in training (or
  *   missing, if training had none) gets the overall mean.
  */
-export interface TargetEncoderParams extends Params {
-  readonly smoothing: 'auto' | number;
-  readonly folds: number;
-  readonly seed: number;
-}
+export const TARGET_ENCODER = declare({
+  kind: 'target-encoder',
+  summary: 'each category becomes a smoothed mean of the target over its training rows',
+  tasks: ['transform'],
+  params: {
+    smoothing: param.of<'auto' | number>([domain.enum('auto'), domain.float({ min: 0 })], {
+      default: 'auto',
+      doc: "weight m of the overall mean, (sum + m · mean) / (count + m); 'auto' = empirical Bayes",
+    }),
+    folds: param.int({
+      default: 5,
+      min: 2,
+      doc: "folds of the cross-fitting that encodes the training rows with other rows' targets",
+    }),
+    seed: param.int({ default: 0, doc: 'seed of the shuffle that assigns rows to folds' }),
+  },
+});
+
+export type TargetEncoderParams = ParamsOf<typeof TARGET_ENCODER.params>;
 
 const MISSING = '\u0000(missing)';
 
 export function targetEncoder(params: Partial<TargetEncoderParams> = {}): Transformer<FittedTargetEncoder> {
-  const defaults: TargetEncoderParams = { smoothing: 'auto', folds: 5, seed: 0 };
-  const p = withDefaults('target-encoder', defaults, params);
-  if (p.smoothing !== 'auto') checkNumber('target-encoder', 'smoothing', p.smoothing, 0);
-  checkNumber('target-encoder', 'folds', p.folds, 2, Number.POSITIVE_INFINITY, true);
+  const p = TARGET_ENCODER.resolve(params);
   const fitOnAllRows = (frame: Frame, y: Target | undefined) => {
     const target = requireTarget(y);
     checkTargetLength(target, frame.rowCount, 'target-encoder');
@@ -241,17 +254,37 @@ export class FittedTargetEncoder implements FittedTransformer {
   }
 }
 
-registerLoader('target-encoder', 1, (a) => {
-  const meta = a.meta as unknown as {
-    params: TargetEncoderParams;
-    inputNames: string[];
-    classes: string[];
-    categories: string[][];
-  };
+function loadTargetEncoder(artifact: Artifact, source: string): FittedTargetEncoder {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(TARGET_ENCODER),
+    inputNames: field.strings(),
+    classes: field.strings(),
+    categories: field.list(field.strings()),
+  });
+  const p = meta.inputNames.length;
+  relations(artifact, source).length('meta.categories', meta.categories.length, p, 'one per input column');
+  // One encoding per class for multiclass targets, else one (the mean, or the share of class 1).
+  const dims = Math.max(1, meta.classes.length);
+  const arrays = stored.arrays(
+    Object.fromEntries(
+      meta.categories.flatMap((categories, j) => [
+        [`table${j}`, array.f64(categories.length * dims)],
+        [`fallback${j}`, array.f64(dims)],
+      ]),
+    ),
+  );
   const encodings = meta.categories.map((categories, j) => ({
     categories,
-    table: a.arrays[`table${j}`] as Float64Array,
-    fallback: a.arrays[`fallback${j}`] as Float64Array,
+    table: arrays[`table${j}`]!,
+    fallback: arrays[`fallback${j}`]!,
   }));
   return new FittedTargetEncoder(meta.params, meta.inputNames, meta.classes, encodings);
+}
+
+registerKind({
+  declaration: TARGET_ENCODER,
+  role: 'transformer',
+  build: (spec) => targetEncoder(TARGET_ENCODER.resolve(spec.params)),
+  load: loadTargetEncoder,
 });

@@ -1,10 +1,12 @@
 import type { Artifact, TypedArray } from '../core/artifact.js';
+import { declare, domain, type ParamsOf, param } from '../core/declare.js';
 import { SchemaError, UsageError } from '../core/errors.js';
-import { checkNumber, withDefaults } from '../core/params.js';
+import { type ArraySpec, array, field, storedArtifact } from '../core/stored.js';
 import { Frame } from '../data/frame.js';
-import type { FittedTransformer, Params, Transformer } from '../estimator/contract.js';
-import { registerLoader } from '../estimator/persist.js';
+import type { FittedTransformer, Transformer } from '../estimator/contract.js';
+import { registerKind } from '../estimator/kinds.js';
 import { numberColumn } from './columns.js';
+import { relations } from './parts.js';
 import { type Analyzer, compareCodePoints, wordAnalyzer } from './tokenize.js';
 
 /**
@@ -30,36 +32,55 @@ import { type Analyzer, compareCodePoints, wordAnalyzer } from './tokenize.js';
  * - Missing text is an empty document; words not in the vocabulary are
  *   ignored. A column in which no term survives gives no output columns.
  */
-export interface TfidfParams extends Params {
-  readonly lowercase: boolean;
-  /** The smallest and largest n of the word n-grams counted, e.g. [1, 2] for words and pairs. */
-  readonly ngramRange: readonly number[];
-  readonly minDf: number;
-  readonly maxDf: number;
-  readonly maxFeatures: number | null;
-  readonly sublinearTf: boolean;
-  readonly smoothIdf: boolean;
-  readonly norm: 'l2' | 'l1' | null;
-  readonly stopWords: readonly string[] | null;
-}
-
-const DEFAULTS: TfidfParams = {
-  lowercase: true,
-  ngramRange: [1, 1],
-  minDf: 1,
-  maxDf: 1,
-  maxFeatures: null,
-  sublinearTf: false,
-  smoothIdf: true,
-  norm: 'l2',
-  stopWords: null,
-};
-
 const KIND = 'tfidf';
 
+export const TFIDF = declare({
+  kind: KIND,
+  summary: 'TF-IDF weights of the words of free-text columns, one column per term',
+  tasks: ['transform'],
+  params: {
+    lowercase: param.bool({ default: true, doc: 'lower-case the text before splitting it into words' }),
+    /** The smallest and largest n of the word n-grams counted, e.g. [1, 2] for words and pairs. */
+    ngramRange: param.of<readonly number[]>([domain.list(domain.int({ min: 1 }))], {
+      default: [1, 1],
+      doc: 'the smallest and largest n of the word n-grams counted, e.g. [1, 2] for words and pairs',
+    }),
+    minDf: param.float({
+      default: 1,
+      min: 0,
+      doc: 'keep terms found in at least this many documents (a count ≥ 1, or a share below 1)',
+    }),
+    maxDf: param.float({
+      default: 1,
+      min: 0,
+      doc: 'keep terms found in at most this many documents (a share ≤ 1, or a count above 1)',
+    }),
+    maxFeatures: param.intOrNull({
+      default: null,
+      min: 1,
+      doc: 'keep only this many terms, the most frequent (null: every term)',
+    }),
+    sublinearTf: param.bool({ default: false, doc: 'count a term 1 + ln(count) times instead of count' }),
+    smoothIdf: param.bool({
+      default: true,
+      doc: 'add one to every document frequency, as if a document held every term once',
+    }),
+    norm: param.of<'l2' | 'l1' | null>([domain.enum('l2', 'l1'), domain.null()], {
+      default: 'l2',
+      doc: "scale each document's vector to unit length: l2, l1, or null for none",
+    }),
+    stopWords: param.of<readonly string[] | null>([domain.null(), domain.list(domain.text())], {
+      default: null,
+      doc: 'words to drop (lower-cased when lowercase is on); null: none',
+    }),
+  },
+  check: checkParams,
+});
+
+export type TfidfParams = ParamsOf<typeof TFIDF.params>;
+
 export function tfidfVectorizer(params: Partial<TfidfParams> = {}): Transformer<FittedTfidf> {
-  const p = withDefaults(KIND, DEFAULTS, params);
-  checkParams(p);
+  const p = TFIDF.resolve(params);
   return {
     kind: KIND,
     params: p,
@@ -78,38 +99,32 @@ export function tfidfVectorizer(params: Partial<TfidfParams> = {}): Transformer<
   };
 }
 
-function checkParams(p: TfidfParams): void {
+/** Rules between the values of one parameter, which its domain cannot state. */
+function checkParams(p: {
+  readonly ngramRange: readonly number[];
+  readonly minDf: number;
+  readonly maxDf: number;
+}): void {
   const [low, high] = p.ngramRange;
-  const rangeOk =
-    p.ngramRange.length === 2 &&
-    Number.isInteger(low) &&
-    Number.isInteger(high) &&
-    low! >= 1 &&
-    high! >= low!;
-  if (!rangeOk) {
+  if (p.ngramRange.length !== 2 || high! < low!) {
     throw new UsageError(
       'usage.bad-param',
       `${KIND}: ngramRange must be two whole numbers [min, max] with 1 ≤ min ≤ max, not ${JSON.stringify(p.ngramRange)}`,
       { location: { field: 'ngramRange' }, hint: 'e.g. [1, 1] for words, [1, 2] for words and word pairs' },
     );
   }
-  checkNumber(KIND, 'minDf', p.minDf, 0, Number.POSITIVE_INFINITY, p.minDf >= 1);
-  checkNumber(KIND, 'maxDf', p.maxDf, 0, Number.POSITIVE_INFINITY, p.maxDf > 1);
-  if (p.maxFeatures !== null)
-    checkNumber(KIND, 'maxFeatures', p.maxFeatures, 1, Number.POSITIVE_INFINITY, true);
-  if (p.norm !== 'l2' && p.norm !== 'l1' && p.norm !== null) {
-    throw new UsageError('usage.bad-param', `${KIND}: norm must be "l2", "l1" or null, not "${p.norm}"`, {
-      location: { field: 'norm' },
-    });
-  }
-  if (
-    p.stopWords !== null &&
-    !(Array.isArray(p.stopWords) && p.stopWords.every((w) => typeof w === 'string'))
-  ) {
-    throw new UsageError('usage.bad-param', `${KIND}: stopWords must be a list of words or null`, {
-      location: { field: 'stopWords' },
-      hint: 'e.g. ["the", "a", "of"]; a built-in list such as "english" is not offered',
-    });
+  // A count is a whole number; below 1 (minDf) or up to 1 (maxDf) it is a share of the documents.
+  for (const [name, value, share] of [
+    ['minDf', p.minDf, p.minDf < 1],
+    ['maxDf', p.maxDf, p.maxDf <= 1],
+  ] as const) {
+    if (!share && !Number.isInteger(value)) {
+      throw new UsageError(
+        'usage.bad-param',
+        `${KIND}: ${name} must be a whole number when it counts documents, not ${value}`,
+        { location: { field: name }, hint: `a share of the documents is written below 1, e.g. 0.05` },
+      );
+    }
   }
 }
 
@@ -267,7 +282,7 @@ export class FittedTfidf implements FittedTransformer {
  * at the first such term, which usually comes within a few rows.
  */
 export function hasTermInRows(documents: readonly (string | null)[], rows: number): boolean {
-  const analyze = analyzerFor(DEFAULTS);
+  const analyze = analyzerFor(TFIDF.defaults);
   const frequency = new Map<string, number>();
   for (const document of documents) {
     for (const term of new Set(analyze(document))) {
@@ -279,8 +294,32 @@ export function hasTermInRows(documents: readonly (string | null)[], rows: numbe
   return false;
 }
 
-registerLoader(KIND, 1, (a) => {
-  const meta = a.meta as unknown as { params: TfidfParams; inputNames: string[]; vocabularies: string[][] };
-  const idf = meta.inputNames.map((_, j) => a.arrays[`idf${j}`] as Float64Array);
+function loadTfidf(artifact: Artifact, source: string): FittedTfidf {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    params: field.params(TFIDF),
+    inputNames: field.strings(),
+    vocabularies: field.list(field.strings()),
+  });
+  const p = meta.inputNames.length;
+  relations(artifact, source).length(
+    'meta.vocabularies',
+    meta.vocabularies.length,
+    p,
+    'one per input column',
+  );
+  const specs: Record<string, ArraySpec<Float64Array>> = {};
+  meta.vocabularies.forEach((terms, j) => {
+    specs[`idf${j}`] = array.f64(terms.length);
+  });
+  const arrays = stored.arrays(specs);
+  const idf = meta.vocabularies.map((_, j) => arrays[`idf${j}`]!);
   return new FittedTfidf(meta.params, meta.inputNames, meta.vocabularies, idf);
+}
+
+registerKind({
+  declaration: TFIDF,
+  role: 'transformer',
+  build: (spec) => tfidfVectorizer(TFIDF.resolve(spec.params)),
+  load: loadTfidf,
 });

@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KeelError } from '../../src/core/errors.js';
+import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
+import { DataError, KeelError, UsageError } from '../../src/core/errors.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { type Schema, schemaOf } from '../../src/data/schema.js';
+import { build, specOf } from '../../src/estimator/kinds.js';
 import { loadModel as modelFromBytes, saveModel } from '../../src/estimator/persist.js';
 import { importOnnx, registerOnnx } from '../../src/export/onnx/onnx-import.js';
 import { OnnxModel } from '../../src/export/onnx/onnx-model.js';
@@ -144,6 +146,44 @@ describe('importing an ONNX model made outside keel', () => {
       model.bytes,
     );
     expect(() => wrong.predict(iris)).toThrow(/the ONNX model "iris-broken" failed/);
+  });
+});
+
+describe('an imported model as a kind', () => {
+  it('has a spec, but no build: there is nothing in keel to refit', async () => {
+    const model = await importOnnx(onnxFile('diabetes_linear'), { name: 'd', schema: inputSchema(diabetes) });
+    expect(specOf(model)).toEqual({ kind: 'onnx', params: { layout: 'matrix' } });
+    expect(() => build(specOf(model))).toThrow(UsageError);
+    expect(() => build(specOf(model))).toThrow(/an imported ONNX model cannot be refitted/);
+    model.close();
+  });
+
+  it('refuses a crafted artifact naming the field, before any runtime starts', async () => {
+    const model = await importOnnx(onnxFile('iris_forest'), { name: 'iris', schema: inputSchema(iris) });
+    const bytes = saveModel(model);
+    model.close();
+    const crafted = (change: (a: Artifact) => Artifact) => encodeArtifact(change(decodeArtifact(bytes)));
+    const refusal = (file: Uint8Array) => {
+      try {
+        modelFromBytes(file, 'crafted.keel');
+      } catch (error) {
+        expect(error).toBeInstanceOf(DataError);
+        return error as DataError;
+      }
+      throw new Error('the crafted artifact loaded');
+    };
+    const { classes: _, ...noClasses } = decodeArtifact(bytes).meta;
+    const classless = refusal(crafted((a) => ({ ...a, meta: noClasses })));
+    expect(classless.location.field).toBe('meta.classes');
+    const badType = refusal(
+      crafted((a) => ({
+        ...a,
+        meta: { ...a.meta, inputs: [{ name: 'x', type: 'complex128', shape: [null, 1] }] },
+      })),
+    );
+    expect(badType.location.field).toBe('meta.inputs[0].type');
+    const noBytes = refusal(crafted((a) => ({ ...a, arrays: {} })));
+    expect(noBytes.location.field).toBe('arrays.onnx');
   });
 });
 

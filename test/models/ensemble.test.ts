@@ -3,10 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import type { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
-import type { Model, Target } from '../../src/estimator/contract.js';
+import type { Model, Spec, Target } from '../../src/estimator/contract.js';
+import { build, buildEstimator, specOf } from '../../src/estimator/kinds.js';
 import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import { catalogEntry } from '../../src/models/catalog.js';
-import { ensembleModel } from '../../src/models/ensemble.js';
+import { ensemble, ensembleModel } from '../../src/models/ensemble.js';
+import { LOGISTIC, logistic } from '../../src/models/linear/logistic.js';
 import { targetFromFrame } from '../../src/models/target.js';
 import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { pipeline } from '../../src/prep/pipeline.js';
@@ -120,5 +122,46 @@ describe('ensembleModel', () => {
         { model: other, weight: 1 },
       ]),
     ).toThrow(/different classes/);
+  });
+});
+
+describe('an ensemble as a spec', () => {
+  /** Members fitted on the same columns, as AutoML's refit fits a chosen blend. */
+  const estimators = () => [
+    {
+      estimator: pipeline([defaultPreprocessing(features, LOGISTIC.tags).transformer], logistic()),
+      weight: 0.7,
+    },
+    {
+      estimator: pipeline([defaultPreprocessing(features, LOGISTIC.tags).transformer], logistic({ C: 0.05 })),
+      weight: 0.3,
+    },
+  ];
+
+  it('fits each member and blends them with the stored weights', () => {
+    const blended = ensemble(estimators()).fit(features, target);
+    const byHand = ensembleModel(
+      estimators().map(({ estimator, weight }) => ({ model: estimator.fit(features, target), weight })),
+    );
+    expect(saveModel(blended)).toEqual(saveModel(byHand));
+  });
+
+  it('rebuilds from specOf(fitted ensemble): the same bytes when fitted on the same rows', () => {
+    const fittedEnsemble = ensemble(estimators()).fit(features, target);
+    const spec = JSON.parse(JSON.stringify(specOf(fittedEnsemble))) as Spec;
+    expect(spec.params).toEqual({ members: ['pipeline', 'pipeline'], weights: [0.7, 0.3] });
+    expect(Object.keys(spec.children!)).toEqual(['member0', 'member1']);
+    const rebuilt = buildEstimator(spec).fit(features, target);
+    expect(saveModel(rebuilt)).toEqual(saveModel(fittedEnsemble));
+    // A loaded ensemble states the same spec.
+    expect(specOf(loadModel(saveModel(fittedEnsemble)))).toEqual(specOf(fittedEnsemble));
+  });
+
+  it('refuses a spec whose weights do not match its members', () => {
+    const spec = specOf(ensemble(estimators()));
+    expect(() => build({ ...spec, params: { ...spec.params, weights: [1] } })).toThrow(
+      /params\.weights has 1 weights for 2 members/,
+    );
+    expect(() => ensemble([])).toThrow(/at least one/);
   });
 });

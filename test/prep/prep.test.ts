@@ -159,7 +159,9 @@ describe('encoders and imputers on awkward input', () => {
     const column = filled.column('c');
     expect(column.storage === 'categorical' && Array.from(column.codes)).toEqual([0, 1, 0, 0, 2]);
     expect(() => simpleImputer({ strategy: 'mean' }).fit(train)).toThrow(/mean imputation needs numbers/);
-    expect(() => simpleImputer({ strategy: 'avg' as never })).toThrow(/unknown strategy "avg"/);
+    expect(() => simpleImputer({ strategy: 'avg' as never })).toThrow(
+      /strategy must be "mean", "median", "most_frequent" or "constant", not "avg"/,
+    );
   });
 
   it('scalers refuse categorical columns with a hint to route them', () => {

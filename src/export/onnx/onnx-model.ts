@@ -1,9 +1,12 @@
 import type { Artifact, Json } from '../../core/artifact.js';
-import { DataError, SchemaError } from '../../core/errors.js';
+import { declare, param } from '../../core/declare.js';
+import { DataError, SchemaError, UsageError } from '../../core/errors.js';
+import { array, field, storedArtifact } from '../../core/stored.js';
 import { Frame, type Matrix } from '../../data/frame.js';
 import type { Model, Params, SupervisedTask } from '../../estimator/contract.js';
-import { registerLoader } from '../../estimator/persist.js';
+import { registerKind } from '../../estimator/kinds.js';
 import { inputMatrix } from '../../models/input.js';
+import { relations } from '../../prep/parts.js';
 import { SyncOnnxSession, type TensorData, type TensorType } from './onnx-session.js';
 
 /**
@@ -51,6 +54,18 @@ export interface OnnxPlan {
 }
 
 const ARTIFACT_VERSION = 1;
+
+export const ONNX = declare({
+  kind: 'onnx',
+  summary: 'a model made outside keel, imported from an ONNX file and run by onnxruntime',
+  tasks: ['regression', 'binary', 'multiclass'],
+  params: {
+    layout: param.choice(['columns', 'matrix'], {
+      default: 'columns',
+      doc: 'how columns reach the graph: one input per column, or one [N, columns] matrix',
+    }),
+  },
+});
 
 /**
  * A model nobody holds any more (a server that moved to a new version) stops
@@ -227,27 +242,89 @@ function integers(values: Float64Array, input: OnnxValue, name: string): Int32Ar
   return out;
 }
 
-function loadOnnx(artifact: Artifact): OnnxModel {
-  const meta = artifact.meta as unknown as {
-    name: string;
-    task: SupervisedTask;
-    layout: InputLayout;
-    columns: string[];
-    inputs: OnnxValue[];
-    outputs: OutputPlan;
-    classes?: string[];
-  };
-  const bytes = artifact.arrays['onnx'];
-  if (!(bytes instanceof Uint8Array)) {
-    throw new DataError('artifact.malformed', 'this "onnx" artifact holds no ONNX bytes', {
-      location: { source: meta.name },
+const TENSOR_TYPES = ['float32', 'float64', 'int32', 'int64', 'string'] as const;
+
+function loadOnnx(artifact: Artifact, source: string): OnnxModel {
+  const stored = storedArtifact(artifact, source);
+  const meta = stored.meta({
+    name: field.string(),
+    task: field.enum('regression', 'binary', 'multiclass'),
+    layout: field.enum('columns', 'matrix'),
+    columns: field.strings(),
+    inputs: field.list(
+      field.object({
+        name: field.string(),
+        type: field.enum(...TENSOR_TYPES),
+        shape: field.list(field.nullable(field.int({ min: 0 }))),
+      }),
+    ),
+    outputs: field.object({
+      prediction: field.optional(field.string()),
+      probabilities: field.optional(field.string()),
+      label: field.optional(field.string()),
+    }),
+    classes: field.optional(field.strings()),
+  });
+  const { onnx } = stored.arrays({ onnx: array.u8() });
+  const { name, task, layout, columns, inputs, outputs, classes } = meta;
+  const check = relations(artifact, source);
+  // What predict relies on: an output that answers, classes for a classifier, inputs for the layout.
+  if (task === 'regression') {
+    check.require(
+      outputs.prediction !== undefined,
+      'meta.outputs.prediction',
+      'is missing for a regression model',
+    );
+  } else {
+    check.require(classes !== undefined, 'meta.classes', `is missing for a ${task} model`);
+    check.require(
+      outputs.prediction !== undefined || outputs.probabilities !== undefined || outputs.label !== undefined,
+      'meta.outputs',
+      'names no output that answers (prediction, probabilities or label)',
+    );
+  }
+  if (layout === 'matrix') {
+    check.length('meta.inputs', inputs.length, 1, 'one [N, columns] input for the matrix layout');
+  } else {
+    inputs.forEach((input, k) => {
+      check.require(
+        columns.includes(input.name),
+        `meta.inputs[${k}].name`,
+        `is "${input.name}", not one of the columns`,
+      );
     });
   }
-  const { name, task, layout, columns, inputs, outputs, classes } = meta;
   return new OnnxModel(
-    { name, task, layout, columns, inputs, outputs, ...(classes === undefined ? {} : { classes }) },
-    bytes,
+    {
+      name,
+      task,
+      layout,
+      columns,
+      inputs,
+      outputs: {
+        ...(outputs.prediction === undefined ? {} : { prediction: outputs.prediction }),
+        ...(outputs.probabilities === undefined ? {} : { probabilities: outputs.probabilities }),
+        ...(outputs.label === undefined ? {} : { label: outputs.label }),
+      },
+      ...(classes === undefined ? {} : { classes }),
+    },
+    onnx,
   );
 }
 
-registerLoader('onnx', ARTIFACT_VERSION, loadOnnx);
+registerKind({
+  declaration: ONNX,
+  role: 'model',
+  artifactVersion: ARTIFACT_VERSION,
+  build: () => {
+    throw new UsageError(
+      'usage.not-refittable',
+      'an imported ONNX model cannot be refitted: keel has nothing to fit',
+      {
+        location: { field: 'kind' },
+        hint: 'import the model again from its ONNX file (keel import), after refitting it where it was made',
+      },
+    );
+  },
+  load: loadOnnx,
+});
