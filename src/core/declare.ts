@@ -126,6 +126,10 @@ export interface Tags {
   readonly multithreaded: boolean;
   /** The same data and seed give the same fitted bytes. */
   readonly deterministic: boolean;
+  /** Needs inputs ≥ 0 (counts or frequencies, as multinomial naive Bayes). */
+  readonly nonNegativeInput: boolean;
+  /** The column kinds it reads (transformers: an encoder reads categories, TF-IDF text). */
+  readonly reads: readonly ('numeric' | 'categorical' | 'text' | 'datetime')[];
 }
 
 const DEFAULT_TAGS: Tags = {
@@ -134,6 +138,8 @@ const DEFAULT_TAGS: Tags = {
   nativeCategorical: false,
   multithreaded: false,
   deterministic: true,
+  nonNegativeInput: false,
+  reads: ['numeric'],
 };
 
 export interface DeclarationInput<S extends ParamSpecs> {

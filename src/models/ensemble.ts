@@ -83,6 +83,8 @@ export class EnsembleModel implements Model {
   readonly task: ModelTask;
   readonly inputNames: readonly string[];
   readonly classes: readonly string[] | undefined;
+  /** Classifiers only: the weighted average of the members' probabilities (rows still sum to 1). */
+  readonly predictProba?: (X: Matrix | Frame) => Float64Array;
   /** The weights scaled to sum to 1, in member order. */
   private readonly shares: readonly number[];
 
@@ -95,6 +97,8 @@ export class EnsembleModel implements Model {
     this.inputNames = [...new Set(members.flatMap((m) => m.model.inputNames))];
     const total = members.reduce((sum, m) => sum + m.weight, 0);
     this.shares = members.map((m) => m.weight / total);
+    // A regressor has no probabilities: the contract says so by leaving predictProba out.
+    if (this.classes !== undefined) this.predictProba = (X) => this.blend((model) => model.predictProba!(X));
   }
 
   get params(): Params {
@@ -110,15 +114,8 @@ export class EnsembleModel implements Model {
   }
 
   predict(X: Matrix | Frame): Float64Array {
-    if (this.classes === undefined) return this.blend((model) => model.predict(X));
-    return argmaxRows(this.predictProba(X), this.classes.length);
-  }
-
-  /** Classifiers: the weighted average of the members' probabilities (rows still sum to 1). */
-  predictProba(X: Matrix | Frame): Float64Array {
-    if (this.classes === undefined)
-      throw new UsageError('usage.not-classifier', 'a regression ensemble has no class probabilities');
-    return this.blend((model) => model.predictProba!(X));
+    if (this.predictProba === undefined) return this.blend((model) => model.predict(X));
+    return argmaxRows(this.predictProba(X), this.classes!.length);
   }
 
   toArtifact(): Artifact {

@@ -47,6 +47,7 @@ export const COLUMN_TRANSFORMER = declare({
   kind: 'column-transformer',
   summary: 'routes column subsets to transformers and puts their outputs side by side',
   tasks: ['transform'],
+  tags: { reads: ['numeric', 'categorical'] },
   params: {
     remainder: param.choice(['drop', 'passthrough'], {
       default: 'drop',

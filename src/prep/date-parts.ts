@@ -61,6 +61,7 @@ export const DATE_PARTS_DECLARATION = declare({
   kind: KIND,
   summary: 'calendar parts of datetime columns (year, month, weekday, hour, …)',
   tasks: ['transform'],
+  tags: { reads: ['datetime'] },
   params: {
     /** The parts to output, in DATE_PARTS order; null = those that vary in the training rows. */
     parts: param.of<readonly string[] | null>([domain.null(), domain.list(domain.enum(...DATE_PARTS))], {

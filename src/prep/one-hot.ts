@@ -26,6 +26,7 @@ export const ONE_HOT = declare({
   kind: 'one-hot',
   summary: 'one 0/1 column per category seen in training',
   tasks: ['transform'],
+  tags: { reads: ['categorical'] },
   params: {
     handleUnknown: param.choice(['error', 'ignore'], {
       default: 'error',

@@ -21,6 +21,7 @@ export const ORDINAL = declare({
   kind: 'ordinal',
   summary: 'each category becomes its rank among the training categories',
   tasks: ['transform'],
+  tags: { reads: ['categorical'] },
   params: {
     handleUnknown: param.choice(['error', 'use_encoded_value'], {
       default: 'error',

@@ -31,6 +31,7 @@ export const TARGET_ENCODER = declare({
   kind: 'target-encoder',
   summary: 'each category becomes a smoothed mean of the target over its training rows',
   tasks: ['transform'],
+  tags: { reads: ['categorical'] },
   params: {
     smoothing: param.of<'auto' | number>([domain.enum('auto'), domain.float({ min: 0 })], {
       default: 'auto',

@@ -38,6 +38,7 @@ export const TFIDF = declare({
   kind: KIND,
   summary: 'TF-IDF weights of the words of free-text columns, one column per term',
   tasks: ['transform'],
+  tags: { reads: ['text'] },
   params: {
     lowercase: param.bool({ default: true, doc: 'lower-case the text before splitting it into words' }),
     /** The smallest and largest n of the word n-grams counted, e.g. [1, 2] for words and pairs. */

@@ -41,6 +41,7 @@ export const MULTINOMIAL_NB = declare({
   kind: 'multinomial-nb',
   summary: 'naive Bayes over counts or frequencies (non-negative features)',
   tasks: ['binary', 'multiclass'],
+  tags: { nonNegativeInput: true },
   params: { alpha: ALPHA },
 });
 
