@@ -104,11 +104,11 @@ function suite(title: string, target: () => Promise<Record<string, string>>, ref
           [['alerts', 'nosuch'], /there is no model "nosuch"/],
           [
             ['alerts', '--kind', 'fire'],
-            /field "kind": unknown alert kind "fire"\n {2}hint: the kinds are: drift, decay/,
+            /field "kind": --kind must be drift, decay, quality or retrain, not "fire"/,
           ],
           [['alerts', '--since', 'soon'], /--since must be a time ago such as 30d/],
           [['alerts', '--limit', '0'], /--limit must be a whole number ≥ 1/],
-          [['alerts', 'a', 'b'], /expected at most one model NAME/],
+          [['alerts', 'a', 'b'], /expected at most one argument \(NAME\), got 2/],
         ];
         for (const [args, message] of cases) {
           const result = keel(...args);
