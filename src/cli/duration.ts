@@ -1,5 +1,3 @@
-import { UsageError } from '../core/errors.js';
-
 const UNIT_SECONDS: Readonly<Record<string, number>> = { d: 86_400, h: 3600, m: 60, s: 1, '': 1 };
 
 /**
@@ -56,28 +54,4 @@ export function momentMs(text: string, now = Date.now()): number | undefined {
 function isCalendarDay(year: string, month: string, day: string): boolean {
   const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
   return d.getUTCMonth() === Number(month) - 1 && d.getUTCDate() === Number(day);
-}
-
-export function parseDuration(text: string, field: string): number {
-  const seconds = durationSeconds(text);
-  if (seconds === undefined) {
-    throw new UsageError(
-      'usage.bad-option',
-      `--${field} must be a duration such as 60s, 5m or 1h, not "${text}"`,
-      {
-        location: { field },
-      },
-    );
-  }
-  return seconds;
-}
-
-export function parseMoment(text: string, field: string, now = Date.now()): number {
-  const ms = momentMs(text, now);
-  if (ms !== undefined) return ms;
-  throw new UsageError(
-    'usage.bad-option',
-    `--${field} must be a time ago such as 30d, 12h or 90m, or a date such as 2025-01-31, not "${text}"`,
-    { location: { field }, hint: 'a date-time works too: 2025-01-31T14:00 (local) or 2025-01-31T14:00Z' },
-  );
 }

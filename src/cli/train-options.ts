@@ -38,19 +38,6 @@ function scalar(text: string): Params[string] {
   return text !== '' && Number.isFinite(number) ? number : text;
 }
 
-export function required(value: string | undefined, field: string, hint: string): string {
-  if (value !== undefined && value !== '') return value;
-  throw new UsageError('usage.missing-option', `--${field} is required`, { location: { field }, hint });
-}
-
-export function integerOption(text: string, field: string, min: number): number {
-  const value = Number(text);
-  if (Number.isInteger(value) && value >= min) return value;
-  throw new UsageError('usage.bad-option', `--${field} must be a whole number ≥ ${min}, not "${text}"`, {
-    location: { field },
-  });
-}
-
 /** Four significant digits, or one decimal from 1000 up. */
 export function fmt(x: number): string {
   return Math.abs(x) >= 1000 ? x.toFixed(1) : x.toPrecision(4);
