@@ -1,72 +1,50 @@
-import { UsageError } from '../core/errors.js';
 import { ALERT_KINDS } from '../registry/alerts.js';
 import { checkName, unknownModel } from '../registry/checks.js';
-import type { AlertKind, AlertQuery, AlertRecord, Store } from '../registry/types.js';
-import { parseCommandArgs } from './args.js';
-import { parseMoment } from './duration.js';
-import type { Command } from './main.js';
-import { STORE_OPTION, STORE_OPTION_HELP, withStore } from './store-option.js';
+import type { AlertQuery, AlertRecord, Store } from '../registry/types.js';
+import { defineCommand } from './command.js';
+import { moment, whole } from './option-kinds.js';
+import { choice, flag, type Values } from './options.js';
+import { STORE_OPTIONS, withStore } from './store-option.js';
 import { renderTable, shortTime } from './table.js';
-import { integerOption } from './train-options.js';
 
-const USAGE = `Usage: keel alerts [NAME] [--kind K] [--since 7d] [--limit N] [--json]
+const OPTIONS = {
+  kind: choice(ALERT_KINDS, {
+    placeholder: 'K',
+    help: `only alerts of this kind: ${ALERT_KINDS.join(', ')}`,
+  }),
+  since: moment({
+    help: 'only alerts since T: a time ago (7d, 12h) or a date (2025-01-31 is midnight UTC; 2025-01-31T14:00 local time)',
+  }),
+  limit: whole({ help: 'at most N alerts', min: 1, default: 50 }),
+  json: flag({ help: 'print records as JSON' }),
+  ...STORE_OPTIONS,
+};
 
-The alerts monitoring recorded in the store, newest first: input drift, a
-decaying metric, data-quality problems and retraining decisions, for every
-model or for model NAME.
-
-Options:
-  --kind K           only alerts of this kind: ${ALERT_KINDS.join(', ')}
-  --since T          only alerts since T: a time ago (7d, 12h) or a date (2025-01-31 is
-                     midnight UTC; 2025-01-31T14:00 local time)
-  --limit N          at most N alerts (default 50)
-  --json             print records as JSON
-${STORE_OPTION_HELP}`;
-
-export const alertsCommand: Command = {
+export const alertsCommand = defineCommand({
   name: 'alerts',
   summary: 'list the alerts monitoring recorded',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('alerts', args, {
-      ...STORE_OPTION,
-      kind: { type: 'string' },
-      since: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (positionals.length > 1) {
-      throw new UsageError('usage.positional', `expected at most one model NAME, got ${positionals.length}`, {
-        hint: 'keel alerts --help',
-      });
-    }
-    const query = alertQuery(positionals[0], values);
+  usage: ['keel alerts [NAME] [--kind K] [--since 7d] [--limit N] [--json]'],
+  about: `The alerts monitoring recorded in the store, newest first: input drift, a
+decaying metric, data-quality problems and retraining decisions, for every
+model or for model NAME.`,
+  args: [{ name: 'NAME', what: 'the model whose alerts to list', optional: true }],
+  options: OPTIONS,
+  async run({ values, args: [model] }) {
+    const query = alertQuery(model, values);
     return withStore(values.store, async (store) => {
-      process.stdout.write(await listAlerts(store, query, values.json === true));
+      process.stdout.write(await listAlerts(store, query, values.json));
       return 0;
     });
   },
-};
-
-interface Flags {
-  readonly kind?: string;
-  readonly since?: string;
-  readonly limit?: string;
-}
+});
 
 /** Checked before the store is opened, so a typo costs no connection. */
-function alertQuery(model: string | undefined, flags: Flags): AlertQuery {
-  if (flags.kind !== undefined && !ALERT_KINDS.includes(flags.kind as AlertKind)) {
-    throw new UsageError('usage.bad-option', `unknown alert kind "${flags.kind}"`, {
-      location: { field: 'kind' },
-      hint: `the kinds are: ${ALERT_KINDS.join(', ')}`,
-    });
-  }
+function alertQuery(model: string | undefined, values: Values<typeof OPTIONS>): AlertQuery {
   return {
     ...(model === undefined ? {} : { model: checkName(model, 'model') }),
-    ...(flags.kind === undefined ? {} : { kind: flags.kind as AlertKind }),
-    ...(flags.since === undefined ? {} : { since: parseMoment(flags.since, 'since') }),
-    limit: integerOption(flags.limit ?? '50', 'limit', 1),
+    ...(values.kind === undefined ? {} : { kind: values.kind }),
+    ...(values.since === undefined ? {} : { since: values.since }),
+    limit: values.limit,
   };
 }
 

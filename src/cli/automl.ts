@@ -1,25 +1,96 @@
 import { availableParallelism } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
-import { UsageError } from '../core/errors.js';
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
 import type { SupervisedTask } from '../estimator/contract.js';
 import { KEEL_VERSION } from '../registry/version.js';
 import { type AutomlEvent, type AutomlOptions, automl } from '../tune/automl/index.js';
-import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
 import { automlJson, renderAutomlSummary } from './automl-output.js';
 import { buildAndWriteReport, recordAutoml, startAutomlRun, type WrittenReport } from './automl-tracking.js';
-import { parseDuration } from './duration.js';
-import type { Command } from './main.js';
+import { defineCommand } from './command.js';
+import { showDuration } from './duration.js';
+import { duration, whole } from './option-kinds.js';
+import { choice, flag, list, text, type Values } from './options.js';
 import { Progress } from './progress.js';
-import { fmt, integerOption, required } from './train-options.js';
-import { type Recorded, TRACKING_HELP, TRACKING_OPTIONS } from './train-tracking.js';
+import { READ_OPTIONS, readOptionsFrom } from './read-options.js';
+import { fmt } from './train-options.js';
+import { type Recorded, TRACKING_OPTIONS } from './train-tracking.js';
 
-const USAGE = `Usage: keel automl SOURCE --target COL [--time 5m] [--metric NAME] [--cv K]
+const TASKS: readonly SupervisedTask[] = ['regression', 'binary', 'multiclass'];
+
+/** The search budget when neither --time nor --trials says when to stop. */
+const DEFAULT_BUDGET_SECONDS = 300;
+
+const OPTIONS = {
+  target: text({
+    placeholder: 'COL',
+    help: 'the column to predict',
+    required: 'name the column to predict: --target COL',
+  }),
+  time: duration({
+    help: 'the search budget: 60s, 5m, 1h',
+    defaultHelp: `${showDuration(DEFAULT_BUDGET_SECONDS)}, or none with --trials`,
+  }),
+  trials: whole({ help: 'stop after N trials: with a seed, the same search on any machine', min: 1 }),
+  metric: text({
+    placeholder: 'NAME',
+    help: 'what to optimise',
+    defaultHelp: 'roc_auc for two classes, log_loss for more, rmse for numbers',
+  }),
+  cv: whole({
+    placeholder: 'K',
+    help: 'folds; fewer when a class is rarer than K rows',
+    min: 2,
+    defaultHelp: '5',
+  }),
+  'time-column': text({
+    placeholder: 'COL',
+    help: 'rows are ordered in time: train on the past, validate on the future',
+  }),
+  'group-column': text({
+    placeholder: 'COL',
+    help: 'rows of one group (a patient, a customer) never straddle folds',
+  }),
+  sensitive: list({
+    placeholder: 'COL',
+    help: "audit the model's fairness across this column's groups; the column is left out of the features unless --allow-sensitive-features",
+    default: [],
+  }),
+  'allow-sensitive-features': flag({ help: 'keep sensitive columns as features' }),
+  algorithms: list({ help: 'only these (keel train --list shows the names)' }),
+  task: choice(TASKS, {
+    placeholder: 'TASK',
+    help: 'regression, binary or multiclass',
+    defaultHelp: 'from the target',
+  }),
+  seed: whole({
+    help: 'seed for every random choice: the same seed and data give the same search, up to what the time budget cuts short',
+    min: 0,
+    default: 0,
+  }),
+  threads: whole({ help: 'trials run at once', min: 1, defaultHelp: 'one per core' }),
+  report: text({
+    placeholder: 'FILE',
+    help: 'where to write the HTML report',
+    defaultHelp: 'SOURCE-automl.html',
+  }),
+  'no-register': flag({
+    help: 'do not register the winner (by default it becomes the next version of --register NAME, else of a model named after the file)',
+  }),
+  json: flag({ help: 'print the result as JSON on stdout' }),
+  ...TRACKING_OPTIONS,
+  ...READ_OPTIONS,
+};
+
+export const automlCommand = defineCommand({
+  name: 'automl',
+  summary: 'search models and hyperparameters within a time budget; report and register the best',
+  usage: [
+    `keel automl SOURCE --target COL [--time 5m] [--metric NAME] [--cv K]
                   [--time-column COL] [--group-column COL] [--sensitive COL …]
-                  [--register NAME] [--report FILE] [--json]
-
-Finds the best model for predicting COL within a time budget, honestly: it
+                  [--register NAME] [--report FILE] [--json]`,
+  ],
+  about: `Finds the best model for predicting COL within a time budget, honestly: it
 profiles the data, drops ID-like and leaking columns (and says so), tries
 gradient boosting, random forests, extra trees, linear and logistic models,
 kNN, naive Bayes and MLPs with preprocessing chosen for each, tunes them with
@@ -27,71 +98,17 @@ cross-validation that matches the data, blends the best into an ensemble when
 that scores better, refits the winner on every row, and writes an HTML report
 that explains what it found. Every trial is recorded as a child run.
 
-Options:
-  --target COL          the column to predict
-  --time T              the search budget: 60s, 5m, 1h (default 5m, or none with --trials)
-  --trials N            stop after N trials: with a seed, the same search on any machine
-  --metric NAME         what to optimise (default: roc_auc for two classes, log_loss
-                        for more, rmse for numbers)
-  --cv K                folds (default 5; fewer when a class is rarer than K rows)
-  --time-column COL     rows are ordered in time: train on the past, validate on the future
-  --group-column COL    rows of one group (a patient, a customer) never straddle folds
-  --sensitive COL       audit the model's fairness across this column's groups (repeatable);
-                        the column is left out of the features unless
-                        --allow-sensitive-features
-  --allow-sensitive-features  keep sensitive columns as features
-  --algorithms A,B,…    only these (keel train --list shows the names)
-  --task TASK           regression, binary or multiclass (default: from the target)
-  --seed N              seed for every random choice (default 0): the same seed and data
-                        give the same search, up to what the time budget cuts short
-  --threads N           trials run at once (default: one per core)
-  --report FILE         where to write the HTML report (default SOURCE-automl.html)
-  --no-register         do not register the winner (by default it becomes the next version
-                        of --register NAME, else of a model named after the file)
-  --json                print the result as JSON on stdout
-
 Ctrl-C stops the search cleanly: the best model so far is refitted, registered
-and reported. A second Ctrl-C quits at once.
-
-${TRACKING_HELP}
-
-${READ_OPTIONS_HELP}`;
-
-export const automlCommand: Command = {
-  name: 'automl',
-  summary: 'search models and hyperparameters within a time budget; report and register the best',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('automl', args, {
-      ...READ_OPTIONS,
-      ...TRACKING_OPTIONS,
-      target: { type: 'string' },
-      time: { type: 'string' },
-      trials: { type: 'string' },
-      metric: { type: 'string' },
-      cv: { type: 'string' },
-      'time-column': { type: 'string' },
-      'group-column': { type: 'string' },
-      sensitive: { type: 'string', multiple: true },
-      'allow-sensitive-features': { type: 'boolean' },
-      algorithms: { type: 'string' },
-      task: { type: 'string' },
-      seed: { type: 'string' },
-      threads: { type: 'string' },
-      report: { type: 'string' },
-      'no-register': { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    const source = onePositional('automl', positionals, 'table to learn from (a file or a database URL)');
-    const target = required(values.target, 'target', 'name the column to predict: --target COL');
-    const trials = values.trials === undefined ? undefined : integerOption(values.trials, 'trials', 1);
+and reported. A second Ctrl-C quits at once.`,
+  args: [{ name: 'SOURCE', what: 'the table to learn from (a file or a database URL)' }],
+  options: OPTIONS,
+  async run({ values, args: [source] }) {
+    const { target, trials, seed, sensitive } = values;
     // A trial count alone is an exact stopping rule; a clock would make the search depend on the machine.
     const budget =
       values.time === undefined && trials !== undefined
         ? Number.POSITIVE_INFINITY
-        : parseDuration(values.time ?? '5m', 'time');
-    const seed = integerOption(values.seed ?? '0', 'seed', 0);
-    const sensitive = listOption(values.sensitive ?? []);
+        : (values.time ?? DEFAULT_BUDGET_SECONDS);
     const reportPath = resolve(values.report ?? defaultReportPath(source));
     const progress = new Progress();
 
@@ -144,21 +161,10 @@ export const automlCommand: Command = {
     );
     return 0;
   },
-};
-
-type AutomlFlags = {
-  task?: string;
-  metric?: string;
-  cv?: string;
-  threads?: string;
-  algorithms?: string;
-  'time-column'?: string;
-  'group-column'?: string;
-  'allow-sensitive-features'?: boolean;
-};
+});
 
 function searchOptions(
-  values: AutomlFlags,
+  values: Values<typeof OPTIONS>,
   target: string,
   budget: number,
   trials: number | undefined,
@@ -170,13 +176,13 @@ function searchOptions(
     ...(Number.isFinite(budget) ? { timeBudgetSeconds: budget } : {}),
     ...(trials === undefined ? {} : { maxTrials: trials }),
     seed,
-    threads: integerOption(values.threads ?? String(availableParallelism()), 'threads', 1),
-    ...(values.task === undefined ? {} : { task: taskOption(values.task) }),
+    threads: values.threads ?? availableParallelism(),
+    ...(values.task === undefined ? {} : { task: values.task }),
     ...(values.metric === undefined ? {} : { metric: values.metric }),
-    ...(values.cv === undefined ? {} : { folds: integerOption(values.cv, 'cv', 2) }),
+    ...(values.cv === undefined ? {} : { folds: values.cv }),
     ...(values['time-column'] === undefined ? {} : { timeColumn: values['time-column'] }),
     ...(values['group-column'] === undefined ? {} : { groupColumn: values['group-column'] }),
-    ...(values.algorithms === undefined ? {} : { algorithms: listOption([values.algorithms]) }),
+    ...(values.algorithms === undefined ? {} : { algorithms: values.algorithms }),
     exclude: values['allow-sensitive-features'] ? [] : [...sensitive],
   };
 }
@@ -205,20 +211,6 @@ function registerName(
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 128);
   return name === '' ? 'automl' : name;
-}
-
-function listOption(values: readonly string[]): string[] {
-  return values
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
-}
-
-function taskOption(text: string): SupervisedTask {
-  if (text === 'regression' || text === 'binary' || text === 'multiclass') return text;
-  throw new UsageError('usage.bad-option', `--task must be regression, binary or multiclass, not "${text}"`, {
-    location: { field: 'task' },
-  });
 }
 
 /**

@@ -1,5 +1,3 @@
-import { UsageError } from '../core/errors.js';
-
 const UNIT_SECONDS: Readonly<Record<string, number>> = { d: 86_400, h: 3600, m: 60, s: 1, '': 1 };
 
 /**
@@ -22,20 +20,17 @@ function sumParts(text: string, units: readonly string[]): number | undefined {
 /**
  * `--time 5m`, `90s`, `1h`, `1m30s` or a bare number of seconds. A budget
  * is a person's phrase for "about this long", so units matter more than
- * precision; anything else is refused with the forms that work.
+ * precision; days are left out, as no budget or interval here runs that long.
  */
-export function parseDuration(text: string, field: string): number {
-  const seconds = sumParts(text, ['h', 'm', 's', '']);
-  if (seconds === undefined) {
-    throw new UsageError(
-      'usage.bad-option',
-      `--${field} must be a duration such as 60s, 5m or 1h, not "${text}"`,
-      {
-        location: { field },
-      },
-    );
-  }
-  return seconds;
+export function durationSeconds(text: string): number | undefined {
+  return sumParts(text, ['h', 'm', 's', '']);
+}
+
+/** A duration as the shortest of `90s`, `5m`, `2h` that says it exactly. */
+export function showDuration(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -45,19 +40,14 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+
  * before `now` (days, hours, minutes, seconds; a unit is required, since a
  * bare "30" could mean any of them) or as an ISO date or date-time. A date
  * alone is midnight UTC, a date-time without an offset is local time, as
- * JavaScript reads them. Returns epoch milliseconds.
+ * JavaScript reads them. Epoch milliseconds, or undefined for anything else.
  */
-export function parseMoment(text: string, field: string, now = Date.now()): number {
+export function momentMs(text: string, now = Date.now()): number | undefined {
   const seconds = sumParts(text, ['d', 'h', 'm', 's']);
   if (seconds !== undefined) return now - seconds * 1000;
   const date = ISO_DATE.exec(text.trim());
   const ms = date === null ? Number.NaN : Date.parse(text.trim());
-  if (date !== null && Number.isFinite(ms) && isCalendarDay(date[1]!, date[2]!, date[3]!)) return ms;
-  throw new UsageError(
-    'usage.bad-option',
-    `--${field} must be a time ago such as 30d, 12h or 90m, or a date such as 2025-01-31, not "${text}"`,
-    { location: { field }, hint: 'a date-time works too: 2025-01-31T14:00 (local) or 2025-01-31T14:00Z' },
-  );
+  return date !== null && Number.isFinite(ms) && isCalendarDay(date[1]!, date[2]!, date[3]!) ? ms : undefined;
 }
 
 /** JavaScript reads 2025-02-30 as 2 March: refuse a day the month does not have. */

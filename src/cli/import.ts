@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { DataError, UsageError } from '../core/errors.js';
+import { DataError } from '../core/errors.js';
 import { COLUMN_KINDS, type ColumnKind } from '../data/column.js';
 import type { Schema } from '../data/schema.js';
 import type { SupervisedTask } from '../estimator/contract.js';
 import { registerOnnx } from '../export/onnx/onnx-import.js';
-import { parseCommandArgs } from './args.js';
-import type { Command } from './main.js';
-import { STORE_OPTION, STORE_OPTION_HELP, withStore } from './store-option.js';
+import { defineCommand } from './command.js';
+import { choice, flag, list, text } from './options.js';
+import { STORE_OPTIONS, withStore } from './store-option.js';
 
-const USAGE = `Usage: keel import MODEL.onnx --name NAME --schema SCHEMA.json [options]
+const TASKS: readonly SupervisedTask[] = ['regression', 'binary', 'multiclass'];
 
-Registers an ONNX model made outside keel (scikit-learn through skl2onnx,
+export const importCommand = defineCommand({
+  name: 'import',
+  summary: 'register an ONNX model made outside keel',
+  usage: ['keel import MODEL.onnx --name NAME --schema SCHEMA.json [options]'],
+  about: `Registers an ONNX model made outside keel (scikit-learn through skl2onnx,
 LightGBM, XGBoost, PyTorch …) as a new version of NAME. keel serve, keel
 predict and the prediction log then use it like any model keel trained, and
 requests are checked against the schema.
@@ -20,45 +24,35 @@ The graph's inputs are either one per column, named as the schema's columns
 [N, k] float or double input fed with the schema's k numeric columns in order.
 Regression answers the graph's one numeric output; a classifier its [N,
 classes] probability output (the class is the most probable), or its label
-output when it has no probabilities.
-
-Options:
-  --name NAME          the model name to register under
-  --schema FILE        the input columns as a keel schema (JSON: {"rows", "columns": [{"name",
-                       "kind", …}]}); \`keel models show NAME --json\` prints one in versions[].schema
-  --task TASK          regression, binary or multiclass (default: read from the outputs)
-  --classes A,B,…      class labels, in probability-column order (default 0 … k-1); needed
-                       when the graph answers only labels
-  --description TEXT   stored with the version
-  --json               print the registered version as JSON
-${STORE_OPTION_HELP}`;
-
-const TASKS: readonly SupervisedTask[] = ['regression', 'binary', 'multiclass'];
-
-export const importCommand: Command = {
-  name: 'import',
-  summary: 'register an ONNX model made outside keel',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('import', args, {
-      ...STORE_OPTION,
-      name: { type: 'string' },
-      schema: { type: 'string' },
-      task: { type: 'string' },
-      classes: { type: 'string' },
-      description: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (positionals.length !== 1) {
-      throw new UsageError('usage.positional', `expected one ONNX file, got ${positionals.length}`, {
-        hint: 'keel import model.onnx --name churn --schema schema.json',
-      });
-    }
-    const file = positionals[0]!;
-    const name = required(values.name, 'name', '--name churn');
-    const schema = readSchema(required(values.schema, 'schema', '--schema schema.json'));
-    const task = parseTask(values.task);
-    const classes = values.classes?.split(',').map((c) => c.trim());
+output when it has no probabilities.`,
+  args: [{ name: 'MODEL.onnx', what: 'the ONNX file to register' }],
+  options: {
+    name: text({
+      placeholder: 'NAME',
+      help: 'the model name to register under',
+      required: 'e.g. --name churn',
+    }),
+    schema: text({
+      placeholder: 'FILE',
+      help: 'the input columns as a keel schema (JSON: {"rows", "columns": [{"name", "kind", …}]}); `keel models show NAME --json` prints one in versions[].schema',
+      required: 'e.g. --schema schema.json',
+    }),
+    task: choice(TASKS, {
+      placeholder: 'TASK',
+      help: 'regression, binary or multiclass',
+      defaultHelp: 'read from the outputs',
+    }),
+    classes: list({
+      help: 'class labels, in probability-column order; needed when the graph answers only labels',
+      defaultHelp: '0 … k-1',
+    }),
+    description: text({ placeholder: 'TEXT', help: 'stored with the version' }),
+    json: flag({ help: 'print the registered version as JSON' }),
+    ...STORE_OPTIONS,
+  },
+  async run({ values, args: [file] }) {
+    const { name, task, classes } = values;
+    const schema = readSchema(values.schema);
     const bytes = readBytes(file);
     const { model, version } = await withStore(values.store, (store) =>
       registerOnnx(store, bytes, {
@@ -96,23 +90,7 @@ export const importCommand: Command = {
     }
     return 0;
   },
-};
-
-function required(value: string | undefined, option: string, example: string): string {
-  if (value !== undefined && value !== '') return value;
-  throw new UsageError('usage.missing-option', `--${option} is required`, {
-    location: { field: option },
-    hint: `e.g. ${example}`,
-  });
-}
-
-function parseTask(task: string | undefined): SupervisedTask | undefined {
-  if (task === undefined || TASKS.includes(task as SupervisedTask)) return task as SupervisedTask | undefined;
-  throw new UsageError('usage.bad-option', `unknown task "${task}"`, {
-    location: { field: 'task' },
-    hint: `the tasks are: ${TASKS.join(', ')}`,
-  });
-}
+});
 
 function readBytes(file: string): Uint8Array {
   try {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { formatError, KeelError, UsageError } from '../core/errors.js';
 import { alertsCommand } from './alerts.js';
 import { automlCommand } from './automl.js';
+import type { Command } from './command.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { keysCommand } from './keys.js';
@@ -18,15 +19,8 @@ import { trainCommand } from './train.js';
 import { watchCommand } from './watch.js';
 import '../serve/loaders.js';
 
-/** A verb of the CLI: parses its own arguments, returns the process exit code. */
-export interface Command {
-  readonly name: string;
-  readonly summary: string;
-  readonly usage: string;
-  run(args: string[]): Promise<number>;
-}
-
-const COMMANDS: readonly Command[] = [
+/** Every command, in the order `keel --help` lists them. */
+export const COMMANDS: readonly Command[] = [
   profileCommand,
   trainCommand,
   automlCommand,

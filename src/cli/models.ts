@@ -1,95 +1,68 @@
 import { UsageError } from '../core/errors.js';
 import type { ModelRecord, ModelVersionRecord, Store } from '../registry/types.js';
-import { parseCommandArgs } from './args.js';
-import type { Command } from './main.js';
-import { STORE_OPTION, STORE_OPTION_HELP, withStore } from './store-option.js';
+import { whole } from './option-kinds.js';
+import { readValue } from './parse-options.js';
+import { openSession, SESSION_OPTIONS, type StoreSession } from './store-option.js';
+import { defineSubcommands, subcommand } from './subcommands.js';
 import { renderTable, shortTime } from './table.js';
-import { fmt, integerOption } from './train-options.js';
+import { fmt } from './train-options.js';
 
-const USAGE = `Usage: keel models [--json]
-       keel models show NAME [--json]
-       keel models alias NAME VERSION ALIAS
-       keel models delete NAME VERSION
+const VERSION = whole({ help: 'a version number', min: 1 });
+const NAME = { name: 'NAME', what: 'the model' };
 
-The model registry: every model registered (keel train … --register NAME)
-with its versions, their metrics, the input schema each accepts, the run and
-data it came from, and its aliases (champion, challenger, any name), which
-move atomically and keep a history.
-
-  keel models                         the registered models
-  keel models show NAME               its versions, aliases, schema and alias history
-  keel models alias NAME VERSION ALIAS   point ALIAS at VERSION (moving it if it exists)
-  keel models delete NAME VERSION     delete a version (refused while an alias points at it)
-
-Options:
-  --json             print records as JSON
-${STORE_OPTION_HELP}`;
-
-export const modelsCommand: Command = {
+export const modelsCommand = defineSubcommands({
   name: 'models',
   summary: 'list registered models, show their versions, move aliases',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('models', args, {
-      ...STORE_OPTION,
-      json: { type: 'boolean' },
-    });
-    const [sub, ...rest] = positionals;
-    const json = values.json === true;
-    return withStore(values.store, async (store) => {
-      process.stdout.write(await dispatch(store, sub, rest, json));
-      return 0;
-    });
+  about: `The model registry: every model registered (keel train … --register NAME)
+with its versions, their metrics, the input schema each accepts, the run and
+data it came from, and its aliases (champion, challenger, any name), which
+move atomically and keep a history.`,
+  options: SESSION_OPTIONS,
+  fallback: 'list',
+  subcommands: {
+    list: subcommand({
+      usage: '[list] [--json]',
+      summary: 'the registered models',
+      args: [],
+      run: ({ store, json }: StoreSession) => listModels(store, json),
+    }),
+    show: subcommand({
+      usage: 'show NAME [--json]',
+      summary: 'its versions, aliases, schema and alias history',
+      args: [{ name: 'NAME', what: 'the model to show' }],
+      run: ({ store, json }: StoreSession, { args: [name] }) => showModel(store, name, json),
+    }),
+    alias: subcommand({
+      usage: 'alias NAME VERSION ALIAS',
+      summary: 'point ALIAS at VERSION (moving it if it exists)',
+      args: [
+        NAME,
+        { name: 'VERSION', what: 'the version to point at' },
+        { name: 'ALIAS', what: 'the alias' },
+      ],
+      run: async ({ store, json }: StoreSession, { args: [name, version, alias] }) => {
+        const move = await store.setAlias(name, alias, readValue(VERSION, 'VERSION', version));
+        const was = move.fromVersion === null ? 'new alias' : `was version ${move.fromVersion}`;
+        return json
+          ? `${JSON.stringify(move, null, 2)}\n`
+          : `${name}@${alias} → version ${move.toVersion} (${was})\n`;
+      },
+    }),
+    delete: subcommand({
+      usage: 'delete NAME VERSION',
+      summary: 'delete a version (refused while an alias points at it)',
+      args: [NAME, { name: 'VERSION', what: 'the version to delete' }],
+      run: async ({ store, json }: StoreSession, { args: [name, text] }) => {
+        const version = readValue(VERSION, 'VERSION', text);
+        await store.deleteVersion(name, version);
+        return json
+          ? `${JSON.stringify({ deleted: { model: name, version } })}\n`
+          : `deleted ${name} version ${version}\n`;
+      },
+    }),
   },
-};
-
-async function dispatch(
-  store: Store,
-  sub: string | undefined,
-  rest: string[],
-  json: boolean,
-): Promise<string> {
-  switch (sub) {
-    case undefined:
-      return listModels(store, json);
-    case 'show':
-      return showModel(store, arity(rest, ['NAME'])[0]!, json);
-    case 'alias': {
-      const [name, version, alias] = arity(rest, ['NAME', 'VERSION', 'ALIAS']);
-      const move = await store.setAlias(name!, alias!, versionNumber(version!));
-      const was = move.fromVersion === null ? 'new alias' : `was version ${move.fromVersion}`;
-      return json
-        ? `${JSON.stringify(move, null, 2)}\n`
-        : `${name}@${alias} → version ${move.toVersion} (${was})\n`;
-    }
-    case 'delete': {
-      const [name, version] = arity(rest, ['NAME', 'VERSION']);
-      await store.deleteVersion(name!, versionNumber(version!));
-      return json
-        ? `${JSON.stringify({ deleted: { model: name, version: Number(version) } })}\n`
-        : `deleted ${name} version ${version}\n`;
-    }
-    default:
-      throw new UsageError(
-        'usage.positional',
-        `unknown subcommand "${sub}" (show, alias, delete, or none to list)`,
-        {
-          hint: 'keel models --help',
-        },
-      );
-  }
-}
-
-function arity(args: string[], names: readonly string[]): string[] {
-  if (args.length === names.length) return args;
-  throw new UsageError('usage.positional', `expected ${names.join(' ')}, got ${args.length} argument(s)`, {
-    hint: 'keel models --help',
-  });
-}
-
-function versionNumber(text: string): number {
-  return integerOption(text, 'version', 1);
-}
+  open: openSession,
+});
 
 async function listModels(store: Store, json: boolean): Promise<string> {
   const models = await store.listModels();

@@ -7,39 +7,35 @@ import { redactPassword } from '../data/sql.js';
 import { writeAtomically } from '../data/write.js';
 import { profileFrameAsync } from '../profile/parallel.js';
 import { renderProfileHtml, renderProfileText } from '../profile/report/index.js';
-import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
-import type { Command } from './main.js';
+import { defineCommand } from './command.js';
+import { flag, text } from './options.js';
 import { Progress } from './progress.js';
+import { READ_OPTIONS, readOptionsFrom } from './read-options.js';
 
-const USAGE = `Usage: keel profile SOURCE [--target COL] [--time COL] [--out report.html] [--json]
-
-Profiles a table: per-column statistics, correlations, association with the
+export const profileCommand = defineCommand({
+  name: 'profile',
+  summary: 'profile a table: statistics, correlations, data-quality findings, HTML report',
+  usage: ['keel profile SOURCE [--target COL] [--time COL] [--out report.html] [--json]'],
+  about: `Profiles a table: per-column statistics, correlations, association with the
 target, and data-quality findings ranked by severity.
 
 SOURCE is a CSV/TSV, Parquet or JSON-lines file, a SQLite or DuckDB file, or a
-postgres:// URL (with --query or --table).
-
-Options:
-  --target COL         the column to predict (adds target association, imbalance and leakage checks)
-  --time COL           a time column (adds a check for shift between early and late rows)
-  --out FILE           write a self-contained HTML report with plots
-  --json               print the full profile as JSON on stdout (progress stays on stderr)
-
-${READ_OPTIONS_HELP}`;
-
-export const profileCommand: Command = {
-  name: 'profile',
-  summary: 'profile a table: statistics, correlations, data-quality findings, HTML report',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('profile', args, {
-      ...READ_OPTIONS,
-      target: { type: 'string' },
-      time: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const source = onePositional('profile', positionals, 'table to profile (a file or a database URL)');
+postgres:// URL (with --query or --table).`,
+  args: [{ name: 'SOURCE', what: 'the table to profile (a file or a database URL)' }],
+  options: {
+    target: text({
+      placeholder: 'COL',
+      help: 'the column to predict (adds target association, imbalance and leakage checks)',
+    }),
+    time: text({
+      placeholder: 'COL',
+      help: 'a time column (adds a check for shift between early and late rows)',
+    }),
+    out: text({ placeholder: 'FILE', help: 'write a self-contained HTML report with plots' }),
+    json: flag({ help: 'print the full profile as JSON on stdout (progress stays on stderr)' }),
+    ...READ_OPTIONS,
+  },
+  async run({ values, args: [source] }) {
     const readOptions = readOptionsFrom(values);
     if (values.out !== undefined) await checkWritableFolder(values.out);
     const progress = new Progress();
@@ -70,7 +66,7 @@ export const profileCommand: Command = {
       );
     return 0;
   },
-};
+});
 
 /** Fail before the work, not after it, when the report cannot be written. */
 async function checkWritableFolder(path: string): Promise<void> {

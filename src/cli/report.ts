@@ -2,37 +2,27 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { parseModelRef, resolveVersion } from '../registry/model-registry.js';
-import { openStore } from '../registry/open.js';
 import type { RunRecord, Store } from '../registry/types.js';
-import { onePositional, parseCommandArgs } from './args.js';
-import type { Command } from './main.js';
+import { defineCommand } from './command.js';
+import { flag, text } from './options.js';
 import { findRun } from './runs.js';
-import { STORE_OPTION, STORE_OPTION_HELP } from './store-option.js';
+import { STORE_OPTIONS, withStore } from './store-option.js';
 
-const USAGE = `Usage: keel report RUN|MODEL[@ALIAS|:VERSION] [--out FILE] [--json]
-
-Writes the HTML report of a keel automl run again: by the run's id (or the
-start of it; keel runs lists them) or by a registered model, whose version
-names the run that made it.
-
-Options:
-  --out FILE         where to write it (default report-<run>.html)
-  --json             print where it went as JSON
-${STORE_OPTION_HELP}`;
-
-export const reportCommand: Command = {
+export const reportCommand = defineCommand({
   name: 'report',
   summary: 'write the HTML report of an automl run or a registered model again',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('report', args, {
-      ...STORE_OPTION,
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const what = onePositional('report', positionals, 'run id or model name');
-    const store = await openStore(values.store === undefined ? {} : { url: values.store });
-    try {
+  usage: ['keel report RUN|MODEL[@ALIAS|:VERSION] [--out FILE] [--json]'],
+  about: `Writes the HTML report of a keel automl run again: by the run's id (or the
+start of it; keel runs lists them) or by a registered model, whose version
+names the run that made it.`,
+  args: [{ name: 'RUN|MODEL', what: 'the run or registered model whose report to write' }],
+  options: {
+    out: text({ placeholder: 'FILE', help: 'where to write it', defaultHelp: 'report-<run>.html' }),
+    json: flag({ help: 'print where it went as JSON' }),
+    ...STORE_OPTIONS,
+  },
+  async run({ values, args: [what] }) {
+    return withStore(values.store, async (store) => {
       const run = await runFor(store, what);
       const artifact = (await store.runArtifacts(run.id)).find((a) => a.name === 'report.html');
       if (artifact === undefined) {
@@ -50,11 +40,9 @@ export const reportCommand: Command = {
         values.json ? `${JSON.stringify({ run: run.id, report: path })}\n` : `wrote ${path}\n`,
       );
       return 0;
-    } finally {
-      await store.close();
-    }
+    });
   },
-};
+});
 
 /** A run id (or prefix) first; a model reference when no run matches. */
 async function runFor(store: Store, what: string): Promise<RunRecord> {

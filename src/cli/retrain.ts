@@ -1,23 +1,23 @@
-import { UsageError } from '../core/errors.js';
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
-import {
-  RETRAIN_DEFAULTS,
-  type RetrainDecision,
-  type RetrainEvent,
-  retrain,
-} from '../monitor/retrain/index.js';
-import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
-import { parseDuration } from './duration.js';
-import type { Command } from './main.js';
+import { type RetrainDecision, type RetrainEvent, retrain } from '../monitor/retrain/index.js';
+import { defineCommand } from './command.js';
+import { whole } from './option-kinds.js';
+import { flag, text } from './options.js';
 import { Progress } from './progress.js';
-import { STORE_OPTION, STORE_OPTION_HELP, withStore } from './store-option.js';
-import { fmt, integerOption, required } from './train-options.js';
+import { READ_OPTIONS, readOptionsFrom } from './read-options.js';
+import { CHALLENGER_OPTIONS } from './retrain-options.js';
+import { STORE_OPTIONS, withStore } from './store-option.js';
+import { fmt } from './train-options.js';
 
-const USAGE = `Usage: keel retrain NAME --data SOURCE [--time 5m] [--margin M] [--holdout 0.2]
-                    [--time-column COL] [--alias champion] [--dry-run] [--json]
-
-Trains a challenger to NAME@champion on new labelled data, the way the
+export const retrainCommand = defineCommand({
+  name: 'retrain',
+  summary: 'train a challenger on new data and promote it if it beats the champion on a recent holdout',
+  usage: [
+    `keel retrain NAME --data SOURCE [--time 5m] [--margin M] [--holdout 0.2]
+                    [--time-column COL] [--alias champion] [--dry-run] [--json]`,
+  ],
+  about: `Trains a challenger to NAME@champion on new labelled data, the way the
 champion was trained: the same AutoML search (target, metric, algorithms,
 folds, time and group columns, seed) within --time, or, for a model from
 keel train, the same model with the same parameters. The most recent rows
@@ -27,58 +27,38 @@ registered (tagged retrain=challenger); it takes the alias only when it
 scores better by more than --margin and the holdout does not drift against
 its own training rows (nor break its schema). The decision, both scores and
 the reasons are recorded as a run in experiment "retrain" (keel runs).
-Keeping the champion is an answer, not an error: the exit code is 0 either way.
-
-Options:
-  --data SOURCE        the new data, with the target column (a file or a database URL);
-                       rows without a label are dropped
-  --alias A            the champion's alias (default champion; without one, the latest
-                       version is the champion and a promotion creates the alias)
-  --time T             the AutoML budget: 60s, 5m, 1h (default 5m; a model from keel train
-                       is refitted, which the budget does not limit)
-  --holdout SHARE      the share of rows held out, the last ones in file order (default 0.2;
-                       at least ${RETRAIN_DEFAULTS.minRows} labelled rows)
-  --time-column COL    hold out the latest rows by this column instead (default: the AutoML
-                       run's time column, if it had one)
-  --margin M           how much better the challenger must score, in the metric's units
-                       (default 0: any improvement)
-  --threads N          AutoML trials run at once (default: one per core)
-  --dry-run            decide and report, but register, move and record nothing
-  --json               print the decision as JSON on stdout
-${STORE_OPTION_HELP}
-
-${READ_OPTIONS_HELP}`;
-
-export const retrainCommand: Command = {
-  name: 'retrain',
-  summary: 'train a challenger on new data and promote it if it beats the champion on a recent holdout',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('retrain', args, {
-      ...READ_OPTIONS,
-      ...STORE_OPTION,
-      data: { type: 'string' },
-      alias: { type: 'string' },
-      time: { type: 'string' },
-      holdout: { type: 'string' },
-      'time-column': { type: 'string' },
-      margin: { type: 'string' },
-      threads: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    const name = onePositional('retrain', positionals, 'registered model to retrain');
-    const source = required(values.data, 'data', 'name the new labelled data: --data FILE_OR_QUERY');
+Keeping the champion is an answer, not an error: the exit code is 0 either way.`,
+  args: [{ name: 'NAME', what: 'the registered model to retrain' }],
+  options: {
+    data: text({
+      placeholder: 'SOURCE',
+      help: 'the new data, with the target column (a file or a database URL); rows without a label are dropped',
+      required: 'name the new labelled data: --data FILE_OR_QUERY',
+    }),
+    ...CHALLENGER_OPTIONS,
+    'time-column': text({
+      placeholder: 'COL',
+      help: 'hold out the latest rows by this column instead',
+      defaultHelp: "the AutoML run's time column, if it had one",
+    }),
+    threads: whole({ help: 'AutoML trials run at once', min: 1, defaultHelp: 'one per core' }),
+    'dry-run': flag({ help: 'decide and report, but register, move and record nothing' }),
+    json: flag({ help: 'print the decision as JSON on stdout' }),
+    ...STORE_OPTIONS,
+    ...READ_OPTIONS,
+  },
+  async run({ values, args: [name] }) {
+    const source = values.data;
     const options = {
       model: name,
       source: redactPassword(source),
       ...(values.alias === undefined ? {} : { alias: values.alias }),
-      ...(values.time === undefined ? {} : { timeBudgetSeconds: parseDuration(values.time, 'time') }),
+      ...(values.time === undefined ? {} : { timeBudgetSeconds: values.time }),
       ...(values['time-column'] === undefined ? {} : { timeColumn: values['time-column'] }),
-      ...(values.holdout === undefined ? {} : { holdoutShare: shareOption(values.holdout) }),
-      ...(values.margin === undefined ? {} : { margin: marginOption(values.margin) }),
-      ...(values.threads === undefined ? {} : { threads: integerOption(values.threads, 'threads', 1) }),
-      dryRun: values['dry-run'] === true,
+      ...(values.holdout === undefined ? {} : { holdoutShare: values.holdout }),
+      ...(values.margin === undefined ? {} : { margin: values.margin }),
+      ...(values.threads === undefined ? {} : { threads: values.threads }),
+      dryRun: values['dry-run'],
     };
     const progress = new Progress();
     progress.start(`reading ${redactPassword(source)}`);
@@ -94,7 +74,7 @@ export const retrainCommand: Command = {
     );
     return 0;
   },
-};
+});
 
 /** Each stage on its own progress line; AutoML's trials redraw the search's line against its budget. */
 function progressHandler(progress: Progress): (event: RetrainEvent) => void {
@@ -114,24 +94,6 @@ function progressHandler(progress: Progress): (event: RetrainEvent) => void {
       );
     }
   };
-}
-
-function shareOption(text: string): number {
-  const share = Number(text);
-  if (share > 0 && share < 1) return share;
-  throw new UsageError('usage.bad-option', `--holdout must be a share between 0 and 1, not "${text}"`, {
-    location: { field: 'holdout' },
-    hint: 'e.g. --holdout 0.2 holds out the last fifth of the rows',
-  });
-}
-
-function marginOption(text: string): number {
-  const margin = Number(text);
-  if (text.trim() !== '' && Number.isFinite(margin) && margin >= 0) return margin;
-  throw new UsageError('usage.bad-option', `--margin must be a number ≥ 0, not "${text}"`, {
-    location: { field: 'margin' },
-    hint: "in the metric's units, e.g. --margin 0.01 for an AUC, --margin 50 for an RMSE in dollars",
-  });
 }
 
 function renderDecision(d: RetrainDecision, source: string): string {

@@ -1,83 +1,67 @@
 import { UsageError } from '../core/errors.js';
 import { METRIC_NAMES, metricByName } from '../evaluate/registry.js';
 import type { MetricPoint, RunRecord, Store } from '../registry/types.js';
-import { parseCommandArgs } from './args.js';
-import type { Command } from './main.js';
-import { STORE_OPTION, STORE_OPTION_HELP, withStore } from './store-option.js';
+import { whole } from './option-kinds.js';
+import { choice, flag, text, type Values } from './options.js';
+import { openSession, SESSION_OPTIONS, type StoreSession } from './store-option.js';
+import { defineSubcommands, subcommand } from './subcommands.js';
 import { duration, renderTable, shortTime } from './table.js';
-import { fmt, integerOption } from './train-options.js';
-
-const USAGE = `Usage: keel runs [--experiment E] [--status S] [--metric M] [--limit N] [--json]
-       keel runs show ID [--json]
-       keel runs compare ID ID … [--json]
-
-Lists the runs in the store (every keel train records one), best first by a
-metric; shows one run whole (parameters, each fold's scores, timings, log);
-compares runs side by side. An ID may be shortened to its first characters.
-
-Options:
-  --experiment E     only the runs of this experiment
-  --status S         only runs that are running, finished, failed or stale
-  --metric M         order by this metric, best first (default: the first of roc_auc,
-                     accuracy, rmse, r2 … that the runs have)
-  --lower-is-better  for a metric keel does not know (one you logged yourself)
-  --limit N          at most N runs (default 20)
-  --json             print records as JSON
-${STORE_OPTION_HELP}`;
-
-export const runsCommand: Command = {
-  name: 'runs',
-  summary: 'list, show and compare tracked runs',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('runs', args, {
-      ...STORE_OPTION,
-      experiment: { type: 'string' },
-      status: { type: 'string' },
-      metric: { type: 'string' },
-      'lower-is-better': { type: 'boolean' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const [sub, ...ids] = positionals;
-    const json = values.json === true;
-    return withStore(values.store, async (store) => {
-      if (sub === undefined) {
-        const options = { ...values, limit: integerOption(values.limit ?? '20', 'limit', 1) };
-        process.stdout.write(await listRuns(store, options, json));
-      } else if (sub === 'show') {
-        if (ids.length !== 1) throw usage('keel runs show takes one run ID');
-        process.stdout.write(await showRun(store, ids[0]!, json));
-      } else if (sub === 'compare') {
-        if (ids.length < 2) throw usage('keel runs compare takes two or more run IDs');
-        process.stdout.write(await compareRuns(store, ids, json));
-      } else {
-        throw usage(`unknown subcommand "${sub}" (show, compare, or none to list)`);
-      }
-      return 0;
-    });
-  },
-};
-
-function usage(message: string): UsageError {
-  return new UsageError('usage.positional', message, { hint: 'keel runs --help' });
-}
+import { fmt } from './train-options.js';
 
 const STATUSES = ['running', 'finished', 'failed', 'stale'] as const;
 
 /** Metrics tried in this order when no --metric is given: the usual headline of each task. */
 const PREFERRED = ['roc_auc', 'accuracy', 'rmse', 'r2', 'log_loss', 'silhouette'];
 
-interface ListOptions {
-  readonly experiment?: string;
-  readonly status?: string;
-  readonly metric?: string;
-  readonly 'lower-is-better'?: boolean;
-  readonly limit: number;
-}
+const LIST_OPTIONS = {
+  experiment: text({ placeholder: 'E', help: 'only the runs of this experiment' }),
+  status: choice(STATUSES, {
+    placeholder: 'S',
+    help: 'only runs that are running, finished, failed or stale',
+  }),
+  metric: text({
+    placeholder: 'M',
+    help: 'order by this metric, best first',
+    defaultHelp: `the first of ${PREFERRED.slice(0, 4).join(', ')} … that the runs have`,
+  }),
+  'lower-is-better': flag({ help: 'for a metric keel does not know (one you logged yourself)' }),
+  limit: whole({ help: 'at most N runs', min: 1, default: 20 }),
+};
 
-async function listRuns(store: Store, options: ListOptions, json: boolean): Promise<string> {
-  const status = statusOption(options.status);
+export const runsCommand = defineSubcommands({
+  name: 'runs',
+  summary: 'list, show and compare tracked runs',
+  about: `Lists the runs in the store (every keel train records one), best first by a
+metric; shows one run whole (parameters, each fold's scores, timings, log);
+compares runs side by side. An ID may be shortened to its first characters.`,
+  options: SESSION_OPTIONS,
+  fallback: 'list',
+  subcommands: {
+    list: subcommand({
+      usage: '[list] [--experiment E] [--status S] [--metric M] [--limit N] [--json]',
+      summary: 'the runs, best first by a metric',
+      args: [],
+      options: LIST_OPTIONS,
+      run: ({ store, json }: StoreSession, { values }) => listRuns(store, values, json),
+    }),
+    show: subcommand({
+      usage: 'show ID [--json]',
+      summary: "one run whole: parameters, each fold's scores, timings, log",
+      args: [{ name: 'ID', what: 'the run to show' }],
+      run: ({ store, json }: StoreSession, { args: [id] }) => showRun(store, id, json),
+    }),
+    compare: subcommand({
+      usage: 'compare ID ID … [--json]',
+      summary: 'runs side by side, their differing parameters marked',
+      args: [{ name: 'ID', what: 'two or more runs to compare', many: true, min: 2 }],
+      run: ({ store, json }: StoreSession, { args: ids }) => compareRuns(store, ids, json),
+    }),
+  },
+  open: openSession,
+});
+
+async function listRuns(store: Store, options: Values<typeof LIST_OPTIONS>, json: boolean): Promise<string> {
+  const { status } = options;
   const filter = {
     ...(options.experiment === undefined ? {} : { experiment: options.experiment }),
     ...(status === undefined ? {} : { status }),
@@ -117,15 +101,6 @@ async function listRuns(store: Store, options: ListOptions, json: boolean): Prom
   ]);
   const order = metric === undefined ? 'newest first' : `best ${metric} first`;
   return `${[...renderTable(columns, rows), '', `${runs.length} run(s), ${order}.`].join('\n')}\n`;
-}
-
-function statusOption(text: string | undefined): RunRecord['status'] | undefined {
-  if (text === undefined || (STATUSES as readonly string[]).includes(text))
-    return text as RunRecord['status'];
-  throw new UsageError('usage.bad-option', `unknown status "${text}"`, {
-    location: { field: 'status' },
-    hint: `the statuses are: ${STATUSES.join(', ')}`,
-  });
 }
 
 function headlineMetric(runs: readonly RunRecord[]): string | undefined {

@@ -1,17 +1,23 @@
-import { UsageError } from '../core/errors.js';
 import { type OpenStoreOptions, openStore } from '../registry/open.js';
 import type { Store } from '../registry/types.js';
 import { SERVER_DEFAULTS } from '../serve/options.js';
 import { PredictionLog } from '../serve/prediction-log.js';
 import { type RunningServer, serve } from '../serve/server.js';
-import { parseCommandArgs } from './args.js';
-import type { Command } from './main.js';
-import { STORE_OPTION, STORE_OPTION_HELP } from './store-option.js';
-import { integerOption } from './train-options.js';
+import { defineCommand } from './command.js';
+import { share, size, whole } from './option-kinds.js';
+import { choice, flag, parsed, text } from './options.js';
+import { STORE_OPTIONS } from './store-option.js';
 
-const USAGE = `Usage: keel serve [NAME[@ALIAS|:VERSION] …] [options]
+/** Milliseconds from 0, for the server's waits and intervals (0 turns some of them off). */
+function milliseconds(help: string, fallback: number) {
+  return whole({ placeholder: 'MS', help, min: 0, default: fallback });
+}
 
-Serves registered models over HTTP. Each NAME follows its reference: NAME@ALIAS
+export const serveCommand = defineCommand({
+  name: 'serve',
+  summary: 'serve registered models over HTTP (predict, docs, metrics)',
+  usage: ['keel serve [NAME[@ALIAS|:VERSION] …] [options]'],
+  about: `Serves registered models over HTTP. Each NAME follows its reference: NAME@ALIAS
 (e.g. wine@champion) switches to the new version when the alias moves, NAME
 alone follows the latest version, NAME:3 stays on version 3. With no names,
 every registered model is served, by its champion alias if it has one.
@@ -21,51 +27,55 @@ every registered model is served, by its champion alias if it has one.
                                  adds each row's top feature contributions
   GET  /v1/models                names, versions, aliases, input schemas
   POST /v1/feedback              { requestId, labels }: ground truth for a request
-  GET  /health  /ready  /metrics (Prometheus)  /docs (Swagger UI)  /openapi.json
-
-Options:
-  --port N              port to listen on (default 8080; 0 = any free port)
-  --host H              address to listen on (default 127.0.0.1; 0.0.0.0 = every interface)
-  --unseen P            a category never seen in training: missing (read as
-                        missing, with a warning; default) or refuse (422)
-  --keys                require Authorization: Bearer KEY (keys from keel keys create);
-                        /health, /ready and /docs stay open
-  --body-limit BYTES    largest request body (default ${SERVER_DEFAULTS.bodyLimitBytes})
-  --timeout MS          time allowed to receive a request (default ${SERVER_DEFAULTS.requestTimeoutMs})
-  --batch-wait MS       micro-batching: how long a small request waits to share
-                        a predict call with others (default ${SERVER_DEFAULTS.batchWaitMs}; 0 = off)
-  --poll MS             how often to check the store for alias moves (default ${SERVER_DEFAULTS.pollMs}; 0 = never)
-  --log-sample-rate R   share of requests written to the prediction log (default 1; 0 = no log)
-  --log-inputs=false    leave the request's input values out of the log (private data)
-  --drift-window ROWS   recent request rows kept per served version; /metrics
-                        shows their drift against the version's reference
-                        (keel_drift_*, keel_dataset_drift; default ${SERVER_DEFAULTS.driftWindow}; 0 = off)
-${STORE_OPTION_HELP}
-
-SIGTERM or SIGINT stops it gracefully: no new requests, those in flight are
-answered, the prediction log is flushed, the store closed.`;
-
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'serve registered models over HTTP (predict, docs, metrics)',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('serve', args, {
-      ...STORE_OPTION,
-      port: { type: 'string' },
-      host: { type: 'string' },
-      unseen: { type: 'string' },
-      keys: { type: 'boolean' },
-      'body-limit': { type: 'string' },
-      timeout: { type: 'string' },
-      'batch-wait': { type: 'string' },
-      poll: { type: 'string' },
-      'log-sample-rate': { type: 'string' },
-      'log-inputs': { type: 'string' },
-      'drift-window': { type: 'string' },
-    });
-    const sampleRate = rateOption(values['log-sample-rate'] ?? '1');
-    const logInputs = booleanOption(values['log-inputs'] ?? 'true', 'log-inputs');
+  GET  /health  /ready  /metrics (Prometheus)  /docs (Swagger UI)  /openapi.json`,
+  epilogue: `SIGTERM or SIGINT stops it gracefully: no new requests, those in flight are
+answered, the prediction log is flushed, the store closed.`,
+  args: [{ name: 'NAME[@ALIAS|:VERSION]', what: 'the models to serve', optional: true, many: true }],
+  options: {
+    port: whole({ help: 'port to listen on; 0 = any free port', min: 0, max: 65535, default: 8080 }),
+    host: text({
+      placeholder: 'H',
+      help: 'address to listen on; 0.0.0.0 = every interface',
+      default: '127.0.0.1',
+    }),
+    unseen: choice(['missing', 'refuse'], {
+      placeholder: 'P',
+      help: 'a category never seen in training: missing (read as missing, with a warning) or refuse (422)',
+      default: 'missing',
+    }),
+    keys: flag({
+      help: 'require Authorization: Bearer KEY (keys from keel keys create); /health, /ready and /docs stay open',
+    }),
+    'body-limit': size({ help: 'largest request body', min: 1, default: SERVER_DEFAULTS.bodyLimitBytes }),
+    timeout: milliseconds('time allowed to receive a request', SERVER_DEFAULTS.requestTimeoutMs),
+    'batch-wait': milliseconds(
+      'micro-batching: how long a small request waits to share a predict call with others; 0 = off',
+      SERVER_DEFAULTS.batchWaitMs,
+    ),
+    poll: milliseconds('how often to check the store for alias moves; 0 = never', SERVER_DEFAULTS.pollMs),
+    'log-sample-rate': share({
+      placeholder: 'R',
+      help: 'share of requests written to the prediction log; 0 = no log',
+      default: 1,
+    }),
+    'log-inputs': parsed({
+      placeholder: 'true|false',
+      help: "whether the log keeps the request's input values; false for private data",
+      expects: 'true or false',
+      default: true,
+      read: yesOrNo,
+    }),
+    'drift-window': whole({
+      placeholder: 'ROWS',
+      help: "recent request rows kept per served version; /metrics shows their drift against the version's reference (keel_drift_*, keel_dataset_drift); 0 = off",
+      min: 0,
+      default: SERVER_DEFAULTS.driftWindow,
+    }),
+    ...STORE_OPTIONS,
+  },
+  async run({ values, args: models }) {
+    const sampleRate = values['log-sample-rate'];
+    const logInputs = values['log-inputs'];
     const storeOptions: OpenStoreOptions = values.store === undefined ? {} : { url: values.store };
     const store = await openStore(storeOptions);
     const log = sampleRate > 0 ? await predictionLog(storeOptions, sampleRate, logInputs) : undefined;
@@ -73,34 +83,18 @@ export const serveCommand: Command = {
     try {
       server = await serve({
         store,
-        models: positionals,
-        port: integerOption(values.port ?? '8080', 'port', 0),
-        host: values.host ?? '127.0.0.1',
-        unseen: unseenOption(values.unseen ?? 'missing'),
-        requireKeys: values.keys === true,
-        bodyLimitBytes: integerOption(
-          values['body-limit'] ?? String(SERVER_DEFAULTS.bodyLimitBytes),
-          'body-limit',
-          1,
-        ),
-        requestTimeoutMs: integerOption(
-          values.timeout ?? String(SERVER_DEFAULTS.requestTimeoutMs),
-          'timeout',
-          0,
-        ),
-        batchWaitMs: integerOption(
-          values['batch-wait'] ?? String(SERVER_DEFAULTS.batchWaitMs),
-          'batch-wait',
-          0,
-        ),
-        pollMs: integerOption(values.poll ?? String(SERVER_DEFAULTS.pollMs), 'poll', 0),
+        models,
+        port: values.port,
+        host: values.host,
+        unseen: values.unseen,
+        requireKeys: values.keys,
+        bodyLimitBytes: values['body-limit'],
+        requestTimeoutMs: values.timeout,
+        batchWaitMs: values['batch-wait'],
+        pollMs: values.poll,
         log,
         logInputs,
-        driftWindow: integerOption(
-          values['drift-window'] ?? String(SERVER_DEFAULTS.driftWindow),
-          'drift-window',
-          0,
-        ),
+        driftWindow: values['drift-window'],
         onEvent: (message) => process.stderr.write(`keel serve: ${message}\n`),
       });
     } catch (error) {
@@ -111,7 +105,7 @@ export const serveCommand: Command = {
     process.stdout.write(await startupLines(server));
     return untilSignal(server, store);
   },
-};
+});
 
 /** Written by a thread of its own (its own connection to the same store), so SQLite's commits stay off the thread that answers requests. */
 function predictionLog(
@@ -169,25 +163,9 @@ function untilSignal(server: RunningServer, store: Store): Promise<number> {
   });
 }
 
-function booleanOption(text: string, field: string): boolean {
+/** `--log-inputs=false`: the words a person and a config file use for a switch. */
+function yesOrNo(text: string): boolean | undefined {
   if (text === 'true' || text === 'yes' || text === '1') return true;
   if (text === 'false' || text === 'no' || text === '0') return false;
-  throw new UsageError('usage.bad-option', `--${field} wants true or false, not "${text}"`, {
-    location: { field },
-  });
-}
-
-function rateOption(text: string): number {
-  const rate = Number(text);
-  if (text.trim() !== '' && rate >= 0 && rate <= 1) return rate;
-  throw new UsageError('usage.bad-option', `--log-sample-rate wants a share from 0 to 1, not "${text}"`, {
-    location: { field: 'log-sample-rate' },
-  });
-}
-
-function unseenOption(text: string): 'missing' | 'refuse' {
-  if (text === 'missing' || text === 'refuse') return text;
-  throw new UsageError('usage.bad-option', `--unseen wants missing or refuse, not "${text}"`, {
-    location: { field: 'unseen' },
-  });
+  return undefined;
 }

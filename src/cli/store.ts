@@ -1,136 +1,98 @@
-import { UsageError } from '../core/errors.js';
 import { openStore } from '../registry/open.js';
 import type { SqlStore } from '../registry/sql-store.js';
 import { type ExportReport, exportStore, type ImportReport, importStore } from '../registry/transfer.js';
 import type { PruneResult } from '../registry/types.js';
-import { parseCommandArgs } from './args.js';
-import { parseMoment } from './duration.js';
-import type { Command } from './main.js';
-import { STORE_OPTION, STORE_OPTION_HELP } from './store-option.js';
+import { moment } from './option-kinds.js';
+import { flag, type Values } from './options.js';
+import { STORE_OPTIONS } from './store-option.js';
+import { defineSubcommands, subcommand } from './subcommands.js';
 import { renderTable, shortTime } from './table.js';
 
-const USAGE = `Usage: keel store migrate [--json]
-       keel store export FILE [--json]
-       keel store import FILE [--merge] [--json]
-       keel store prune --predictions-before 30d|DATE [--yes] [--json]
+const OPTIONS = { json: flag({ help: 'print the report as JSON' }), ...STORE_OPTIONS };
 
-The store itself: its schema, and moving everything it holds (runs, metrics,
-logs, datasets, models, versions, aliases and their history, tags, and the
-artifact files) between stores — SQLite to PostgreSQL and back.
+/** What each subcommand works on: the open store, and when this command opened it (to mark migrations new). */
+interface Opened {
+  readonly store: SqlStore;
+  readonly json: boolean;
+  readonly openedAt: number;
+}
 
-  keel store migrate        bring the store's schema up to date (opening a store
-                            does this too) and show its versions
-  keel store export FILE    write everything to FILE (JSON lines, checksummed)
-  keel store import FILE    load FILE into the store in one transaction, then check
-                            every table against the file; refused if the file was
-                            changed or cut short, or if the store already holds records
-  keel store prune          retention: delete logged predictions older than a time,
-                            with their feedback, in batches of 1,000 (one transaction
-                            each); without --yes, only count what would go
-
-Options:
-  --merge            import into a store that holds records: add what it lacks, keep
-                     what it has (reported per table)
-  --predictions-before T
-                     prune the predictions logged before T: a time ago (30d, 12h) or
-                     a date (2025-01-31 is midnight UTC; 2025-01-31T14:00 local time)
-  --yes              prune for real (without it, prune only reports what it would delete)
-  --json             print the report as JSON
-${STORE_OPTION_HELP}
-
-Example, from the embedded store to PostgreSQL:
-  keel store export keel-store.jsonl
-  keel store import keel-store.jsonl --store postgres://me@db.example.com/keel`;
-
-export const storeCommand: Command = {
+export const storeCommand = defineSubcommands({
   name: 'store',
   summary: 'migrate the store; export and import everything it holds; prune the prediction log',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('store', args, {
-      ...STORE_OPTION,
-      merge: { type: 'boolean' },
-      'predictions-before': { type: 'string' },
-      yes: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    const [sub, ...rest] = positionals;
-    const json = values.json === true;
-    if (values.merge === true && sub !== 'import') {
-      throw new UsageError('usage.bad-option', '--merge applies to keel store import only', {
-        hint: 'keel store --help',
-      });
-    }
-    const prune = pruneFlags(sub, values['predictions-before'], values.yes === true);
-    const openedAt = Date.now();
-    const store = await openStore(values.store === undefined ? {} : { url: values.store });
-    try {
-      process.stdout.write(
-        await dispatch(store, sub, rest, { json, merge: values.merge === true, openedAt, prune }),
-      );
-      return 0;
-    } finally {
-      await store.close();
-    }
+  about: `The store itself: its schema, and moving everything it holds (runs, metrics,
+logs, datasets, models, versions, aliases and their history, tags, and the
+artifact files) between stores — SQLite to PostgreSQL and back.`,
+  epilogue: `Example, from the embedded store to PostgreSQL:
+  keel store export keel-store.jsonl
+  keel store import keel-store.jsonl --store postgres://me@db.example.com/keel`,
+  options: OPTIONS,
+  subcommands: {
+    migrate: subcommand({
+      usage: 'migrate [--json]',
+      summary: "bring the store's schema up to date (opening a store does this too) and show its versions",
+      args: [],
+      run: (opened: Opened) => migrateReport(opened),
+    }),
+    export: subcommand({
+      usage: 'export FILE [--json]',
+      summary: 'write everything to FILE (JSON lines, checksummed)',
+      args: [{ name: 'FILE', what: 'the file to write' }],
+      run: async ({ store, json }: Opened, { args: [file] }) => {
+        const report = await exportStore(store, file);
+        return json ? `${JSON.stringify(report, null, 2)}\n` : exportText(report);
+      },
+    }),
+    import: subcommand({
+      usage: 'import FILE [--merge] [--json]',
+      summary:
+        'load FILE into the store in one transaction, then check every table against the file; refused if the file was changed or cut short, or if the store already holds records',
+      args: [{ name: 'FILE', what: 'the file to load' }],
+      options: {
+        merge: flag({
+          help: 'import into a store that holds records: add what it lacks, keep what it has (reported per table)',
+        }),
+      },
+      run: async ({ store, json }: Opened, { args: [file], values }) => {
+        const report = await importStore(store, file, { merge: values.merge });
+        return json ? `${JSON.stringify(report, null, 2)}\n` : importText(report);
+      },
+    }),
+    prune: subcommand({
+      usage: 'prune --predictions-before 30d|DATE [--yes] [--json]',
+      summary:
+        'retention: delete logged predictions older than a time, with their feedback, in batches of 1,000 (one transaction each); without --yes, only count what would go',
+      args: [],
+      options: {
+        'predictions-before': moment({
+          help: 'prune the predictions logged before T: a time ago (30d, 12h) or a date (2025-01-31 is midnight UTC; 2025-01-31T14:00 local time)',
+          required:
+            'keel store prune --predictions-before 30d deletes the predictions logged more than 30 days ago',
+        }),
+        yes: flag({ help: 'prune for real (without it, prune only reports what it would delete)' }),
+      },
+      run: async ({ store, json }: Opened, { values }) => {
+        const before = values['predictions-before'];
+        const result = await store.prunePredictions({ before, dryRun: !values.yes });
+        return json ? `${JSON.stringify(result, null, 2)}\n` : pruneText(store, result);
+      },
+    }),
   },
-};
+  open: openWithTime,
+});
 
-interface Flags {
-  readonly json: boolean;
-  readonly merge: boolean;
-  readonly openedAt: number;
-  readonly prune: { readonly before: number; readonly yes: boolean } | undefined;
-}
-
-async function dispatch(
-  store: SqlStore,
-  sub: string | undefined,
-  rest: string[],
-  flags: Flags,
-): Promise<string> {
-  switch (sub) {
-    case 'migrate':
-      arity(rest, []);
-      return migrateReport(store, flags);
-    case 'export': {
-      const report = await exportStore(store, arity(rest, ['FILE'])[0]!);
-      return flags.json ? `${JSON.stringify(report, null, 2)}\n` : exportText(report);
-    }
-    case 'import': {
-      const report = await importStore(store, arity(rest, ['FILE'])[0]!, { merge: flags.merge });
-      return flags.json ? `${JSON.stringify(report, null, 2)}\n` : importText(report);
-    }
-    case 'prune': {
-      arity(rest, []);
-      const { before, yes } = flags.prune!;
-      const result = await store.prunePredictions({ before, dryRun: !yes });
-      return flags.json ? `${JSON.stringify(result, null, 2)}\n` : pruneText(store, result);
-    }
-    default:
-      throw new UsageError(
-        'usage.positional',
-        sub === undefined
-          ? 'say what to do: migrate, export FILE, import FILE or prune'
-          : `unknown subcommand "${sub}"`,
-        { hint: 'keel store --help' },
-      );
+/**
+ * Opened here rather than by withStore: migrate reads the SQL store's own
+ * tables, and marks the migrations applied since this moment.
+ */
+async function openWithTime(values: Values<typeof OPTIONS>, work: (opened: Opened) => Promise<string>) {
+  const openedAt = Date.now();
+  const store = await openStore(values.store === undefined ? {} : { url: values.store });
+  try {
+    return await work({ store, json: values.json, openedAt });
+  } finally {
+    await store.close();
   }
-}
-
-/** `--predictions-before` and `--yes` belong to prune, and prune needs the first (read before opening the store). */
-function pruneFlags(sub: string | undefined, before: string | undefined, yes: boolean): Flags['prune'] {
-  if (sub !== 'prune') {
-    if (before === undefined && !yes) return undefined;
-    const message = '--predictions-before and --yes apply to keel store prune only';
-    throw new UsageError('usage.bad-option', message, { hint: 'keel store --help' });
-  }
-  if (before === undefined) {
-    throw new UsageError('usage.missing-option', 'say what to prune: --predictions-before 30d (or a date)', {
-      location: { field: 'predictions-before' },
-      hint: 'keel store prune --predictions-before 30d deletes the predictions logged more than 30 days ago',
-    });
-  }
-  return { before: parseMoment(before, 'predictions-before'), yes };
 }
 
 function pruneText(store: SqlStore, result: PruneResult): string {
@@ -148,16 +110,8 @@ function plural(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-function arity(args: string[], names: readonly string[]): string[] {
-  if (args.length === names.length) return args;
-  const expected = names.length === 0 ? 'no argument' : names.join(' ');
-  throw new UsageError('usage.positional', `expected ${expected}, got ${args.length} argument(s)`, {
-    hint: 'keel store --help',
-  });
-}
-
 /** The schema versions recorded in the store; those applied since this command started are marked `now`. */
-async function migrateReport(store: SqlStore, flags: Flags): Promise<string> {
+async function migrateReport({ store, json, openedAt }: Opened): Promise<string> {
   const rows = await store.db.query<{ version: number; name: string; applied_at: number }>(
     'SELECT version, name, applied_at FROM keel_migrations ORDER BY version',
   );
@@ -165,10 +119,10 @@ async function migrateReport(store: SqlStore, flags: Flags): Promise<string> {
     version: r.version,
     name: r.name,
     appliedAt: r.applied_at,
-    appliedNow: r.applied_at >= flags.openedAt,
+    appliedNow: r.applied_at >= openedAt,
   }));
   const schemaVersion = migrations.at(-1)?.version ?? 0;
-  if (flags.json) {
+  if (json) {
     const report = { location: store.location, backend: store.backend, schemaVersion, migrations };
     return `${JSON.stringify(report, null, 2)}\n`;
   }

@@ -24,17 +24,4 @@ export function parseSettings(pairs: readonly string[], entry: CatalogEntry): Re
   return settings;
 }
 
-export function required(value: string | undefined, field: string, hint: string): string {
-  if (value !== undefined && value !== '') return value;
-  throw new UsageError('usage.missing-option', `--${field} is required`, { location: { field }, hint });
-}
-
-export function integerOption(text: string, field: string, min: number): number {
-  const value = Number(text);
-  if (Number.isInteger(value) && value >= min) return value;
-  throw new UsageError('usage.bad-option', `--${field} must be a whole number ≥ ${min}, not "${text}"`, {
-    location: { field },
-  });
-}
-
 export { formatSignificant as fmt } from '../report/format.js';

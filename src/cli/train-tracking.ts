@@ -8,6 +8,8 @@ import { registerModel } from '../registry/model-registry.js';
 import { openStore } from '../registry/open.js';
 import type { JsonObject, MetricPoint, Store } from '../registry/types.js';
 import type { CrossValidationResult } from '../tune/cross-validate.js';
+import { flag, inSection, text } from './options.js';
+import { STORE_OPTIONS } from './store-option.js';
 
 /**
  * What `keel train` records in the store: the data it read (by content
@@ -20,19 +22,18 @@ import type { CrossValidationResult } from '../tune/cross-validate.js';
  * long fit at once. A run whose process is killed is found by the store's
  * reaper on the next open (same host, process gone → failed).
  */
-export const TRACKING_OPTIONS = {
-  store: { type: 'string' },
-  experiment: { type: 'string' },
-  register: { type: 'string' },
-  'no-track': { type: 'boolean' },
-} as const;
-
-export const TRACKING_HELP = `Tracking (every run is recorded in the store; keel runs lists them):
-  --experiment E     the experiment the run belongs to (default "default")
-  --register NAME    register the fitted model as a new version of NAME (keel models show NAME)
-  --no-track         record nothing
-  --store URL        the store: postgres://user@host:port/db, or a SQLite file (default: env
-                     KEEL_STORE, else .keel/keel.db under KEEL_HOME or the current folder)`;
+export const TRACKING_OPTIONS = inSection(
+  'Tracking (every run is recorded in the store; keel runs lists them)',
+  {
+    experiment: text({ placeholder: 'E', help: 'the experiment the run belongs to', default: 'default' }),
+    register: text({
+      placeholder: 'NAME',
+      help: 'register the fitted model as a new version of NAME (keel models show NAME)',
+    }),
+    'no-track': flag({ help: 'record nothing' }),
+    ...STORE_OPTIONS,
+  },
+);
 
 export interface TrackingFlags {
   readonly store?: string;

@@ -12,10 +12,13 @@ import type { MetricPoint } from '../registry/types.js';
 import { SILHOUETTE_MAX_ROWS } from '../train/summaries.js';
 import { type CrossValidationResult, crossValidate, holdoutScores } from '../tune/cross-validate.js';
 import { kFold, stratifiedKFold } from '../tune/splitters.js';
-import { onePositional, parseCommandArgs, READ_OPTIONS, READ_OPTIONS_HELP, readOptionsFrom } from './args.js';
-import type { Command } from './main.js';
+import { defineCommand } from './command.js';
+import { whole } from './option-kinds.js';
+import { choice, flag, list, repeated, text } from './options.js';
+import { missingOption } from './parse-options.js';
 import { Progress } from './progress.js';
-import { fmt, integerOption, parseSettings, required } from './train-options.js';
+import { READ_OPTIONS, readOptionsFrom } from './read-options.js';
+import { fmt, parseSettings } from './train-options.js';
 import {
   beginTracking,
   cvPoints,
@@ -23,108 +26,110 @@ import {
   finishTracking,
   type Recorded,
   recordedLine,
-  TRACKING_HELP,
   TRACKING_OPTIONS,
 } from './train-tracking.js';
 import { trainUnsupervised } from './train-unsupervised.js';
 
-const USAGE = `Usage: keel train SOURCE --target COL --model NAME [--set KEY=VALUE …] [--cv K | --test FILE] [--json]
-       keel train SOURCE --model kmeans|dbscan|pca|isolation-forest [--set KEY=VALUE …] [--json]
-       keel train --list
+const TASKS = ['regression', 'binary', 'multiclass'] as const;
 
-Fits one model, with preprocessing chosen from the column kinds. A supervised
+const OPTIONS = {
+  target: text({ placeholder: 'COL', help: 'the column to predict (supervised models only)' }),
+  model: text({
+    placeholder: 'NAME',
+    help: 'the model; keel train --list shows them and their parameters',
+    required: 'choose a model: --model NAME (keel train --list)',
+  }),
+  drop: list({
+    placeholder: 'COL',
+    help: 'leave a column out: an id, a leak, or the label when clustering, as --drop target on iris',
+    default: [],
+  }),
+  set: repeated({ placeholder: 'KEY=VALUE', help: 'a hyperparameter, e.g. --set alpha=0.5', default: [] }),
+  cv: whole({
+    placeholder: 'K',
+    help: 'K-fold cross-validation, stratified for classes',
+    min: 2,
+    default: 5,
+  }),
+  'no-shuffle': flag({
+    help: "cut folds in file order (scikit-learn's default) instead of shuffling rows first (keel's default, seeded: a file sorted by the target would otherwise give folds that share nothing)",
+  }),
+  test: text({ placeholder: 'FILE', help: 'fit on SOURCE and score on FILE instead of cross-validating' }),
+  task: choice(TASKS, {
+    placeholder: 'TASK',
+    help: 'regression, binary or multiclass',
+    defaultHelp:
+      'from the target: categories and integers with at most 20 values are classes, other numbers a regression',
+  }),
+  metric: repeated({
+    placeholder: 'NAME',
+    help: 'a metric to report',
+    defaultHelp: 'the usual ones for the task',
+  }),
+  seed: whole({
+    help: "the seed for every random choice: folds; for unsupervised models, the model's seed (unless --set seed=N) and the silhouette sample",
+    min: 0,
+    default: 0,
+  }),
+  json: flag({ help: 'print the result as JSON on stdout' }),
+  list: flag({ help: 'list the models and their hyperparameters', alone: true }),
+  ...TRACKING_OPTIONS,
+  ...READ_OPTIONS,
+};
+
+/** The options only a model with a target uses: given to one without, they are refused by name. */
+const SUPERVISED_ONLY = ['target', 'cv', 'test', 'metric', 'task', 'no-shuffle'] as const;
+
+export const trainCommand = defineCommand({
+  name: 'train',
+  summary: 'fit a model and report cross-validated metrics',
+  usage: [
+    'keel train SOURCE --target COL --model NAME [--set KEY=VALUE …] [--cv K | --test FILE] [--json]',
+    'keel train SOURCE --model kmeans|dbscan|pca|isolation-forest [--set KEY=VALUE …] [--json]',
+    'keel train --list',
+  ],
+  about: `Fits one model, with preprocessing chosen from the column kinds. A supervised
 model (--target) is reported with its metrics' spread across cross-validation
 folds (or on a test file). An unsupervised model learns from every column and
 is fitted on all rows: k-means reports its clusters, their sizes, inertia and
 silhouette; DBSCAN its clusters, noise rows and silhouette; PCA the share of
 variance of each component; an isolation forest the share of rows it flags
 and the most anomalous rows (by line of the file). The silhouette is computed
-on a seeded sample of ${SILHOUETTE_MAX_ROWS} rows when there are more.
-
-Options:
-  --target COL       the column to predict (supervised models only)
-  --model NAME       the model (keel train --list shows them and their parameters)
-  --drop COL         leave a column out (repeatable, or comma-separated): an id, a
-                     leak, or the label when clustering (iris: --drop target)
-  --set KEY=VALUE    a hyperparameter (repeatable), e.g. --set alpha=0.5
-  --cv K             K-fold cross-validation (stratified for classes; default 5)
-  --no-shuffle       cut folds in file order (scikit-learn's default) instead of
-                     shuffling rows first (keel's default, seeded: a file sorted by
-                     the target would otherwise give folds that share nothing)
-  --test FILE        fit on SOURCE and score on FILE instead of cross-validating
-  --task TASK        regression, binary or multiclass (default: from the target: categories
-                     and integers with at most 20 values are classes, other numbers a regression)
-  --metric NAME      a metric to report (repeatable; default: the usual ones for the task)
-  --seed N           the seed for every random choice (default 0): folds; for unsupervised
-                     models, the model's seed (unless --set seed=N) and the silhouette sample
-  --json             print the result as JSON on stdout
-  --list             list the models and their hyperparameters
-
-${TRACKING_HELP}
-
-${READ_OPTIONS_HELP}`;
-
-export const trainCommand: Command = {
-  name: 'train',
-  summary: 'fit a model and report cross-validated metrics',
-  usage: USAGE,
-  async run(args) {
-    const { values, positionals } = parseCommandArgs('train', args, {
-      ...READ_OPTIONS,
-      target: { type: 'string' },
-      model: { type: 'string' },
-      drop: { type: 'string', multiple: true },
-      set: { type: 'string', multiple: true },
-      cv: { type: 'string' },
-      'no-shuffle': { type: 'boolean' },
-      test: { type: 'string' },
-      metric: { type: 'string', multiple: true },
-      task: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean' },
-      list: { type: 'boolean' },
-      ...TRACKING_OPTIONS,
-    });
+on a seeded sample of ${SILHOUETTE_MAX_ROWS} rows when there are more.`,
+  args: [{ name: 'SOURCE', what: 'the table to learn from (a file or a database URL)' }],
+  options: OPTIONS,
+  async run({ values, args: [source], given }) {
     if (values.list) {
       process.stdout.write(catalogListing(catalogEntries()));
       return 0;
     }
-    const source = onePositional('train', positionals, 'table to learn from (a file or a database URL)');
-    const entry = catalogEntry(
-      required(values.model, 'model', 'choose a model: --model NAME (keel train --list)'),
-    );
-    const seed = integerOption(values.seed ?? '0', 'seed', 0);
-    const dropped = (values.drop ?? [])
-      .flatMap((d) => d.split(','))
-      .map((d) => d.trim())
-      .filter((d) => d !== '');
+    const entry = catalogEntry(values.model);
+    const { seed, drop: dropped } = values;
     if (!isSupervised(entry)) {
-      const { target, cv, test, metric, task } = values;
-      const given = { target, cv, test, metric, task, 'no-shuffle': values['no-shuffle'] };
+      const supervisedGiven = SUPERVISED_ONLY.filter((name) => given.has(name)).map((name) => [
+        name,
+        values[name],
+      ]);
       const options = {
         source,
         read: readOptionsFrom(values),
-        settings: values.set ?? [],
+        settings: values.set,
         seed,
-        given,
+        given: Object.fromEntries(supervisedGiven),
         dropped,
         tracking: values,
       };
-      const output = await trainUnsupervised(
-        entry,
-        { ...options, json: values.json === true },
-        new Progress(),
-      );
+      const output = await trainUnsupervised(entry, { ...options, json: values.json }, new Progress());
       process.stdout.write(output);
       return 0;
     }
-    const targetName = required(
-      values.target,
-      'target',
-      `${entry.name} learns to predict a column: name it with --target COL, or choose a model that needs no target (${unsupervisedNames()})`,
-    );
-    const folds = integerOption(values.cv ?? '5', 'cv', 2);
-    if (values.cv !== undefined && values.test !== undefined) {
+    const targetName =
+      values.target ??
+      missingTarget(
+        `${entry.name} learns to predict a column: name it with --target COL, or choose a model that needs no target (${unsupervisedNames()})`,
+      );
+    const folds = values.cv;
+    if (given.has('cv') && values.test !== undefined) {
       throw new UsageError('usage.conflict', 'give either --cv or --test, not both', {
         location: { field: 'test' },
       });
@@ -134,12 +139,12 @@ export const trainCommand: Command = {
 
     progress.start(`reading ${redactPassword(source)}`);
     const frame = await readTable(source, readOptions);
-    const target = targetFromFrame(frame, targetName, taskOption(values.task));
+    const target = targetFromFrame(frame, targetName, values.task);
     progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${target.task}`);
 
     const features = frame.drop([targetName, ...dropped]);
     const preprocessing = defaultPreprocessing(features, entry);
-    const model = entry.make(parseSettings(values.set ?? [], entry), target.task);
+    const model = entry.make(parseSettings(values.set, entry), target.task);
     const estimator = pipeline([preprocessing.transformer], model);
 
     // Read a test file before any fitting, so a bad one fails fast; the final model is fitted
@@ -208,7 +213,11 @@ export const trainCommand: Command = {
     process.stdout.write(values.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderReport(report));
     return 0;
   },
-};
+});
+
+function missingTarget(hint: string): never {
+  throw missingOption('train', 'target', OPTIONS.target, hint);
+}
 
 interface Trained {
   readonly fitted: Model;
@@ -305,17 +314,6 @@ function alignedTarget(test: Target, train: Target, file: string): Target {
     return mapped;
   });
   return { ...train, values };
-}
-
-const TASKS = ['regression', 'binary', 'multiclass'] as const;
-
-function taskOption(text: string | undefined): Target['task'] | undefined {
-  if (text === undefined || (TASKS as readonly string[]).includes(text))
-    return text as Target['task'] | undefined;
-  throw new UsageError('usage.bad-option', `unknown task "${text}"`, {
-    location: { field: 'task' },
-    hint: `the tasks are: ${TASKS.join(', ')}`,
-  });
 }
 
 function toJson(report: TrainReport): Record<string, unknown> {

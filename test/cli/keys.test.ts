@@ -86,6 +86,6 @@ describe('keel keys', () => {
     expect(unknown.stderr).toContain('no API key named "nobody"');
     const bad = keel(shared, 'keys', 'create');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('expected NAME');
+    expect(bad.stderr).toContain('name the key to create');
   });
 });

@@ -146,7 +146,7 @@ describe('keel retrain', () => {
 
   it('refuses bad usage with exit code 2', async () => {
     const refusals: [string[], RegExp][] = [
-      [['cli'], /--data is required/],
+      [['cli'], /--data SOURCE is required/],
       [[], /name the registered model to retrain/],
       [['cli', '--data', SAME, '--margin=-1'], /--margin must be a number ≥ 0/],
       [['cli', '--data', SAME, '--holdout', '1.5'], /--holdout must be a share between 0 and 1/],

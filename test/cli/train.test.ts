@@ -251,7 +251,7 @@ describe('keel train', () => {
   });
 
   it.each([
-    ['no target', ['--model', 'ridge'], /--target is required/],
+    ['no target', ['--model', 'ridge'], /--target COL is required/],
     [
       'an unknown model',
       ['--target', 'target', '--model', 'ridg'],
@@ -295,7 +295,7 @@ describe('keel train', () => {
     [
       'a supervised model without a target, pointing to the unsupervised ones',
       ['--model', 'logistic'],
-      /--target is required\n {2}hint: logistic learns to predict a column: .*no target \(kmeans, dbscan, pca, isolation-forest\)/,
+      /--target COL is required\n {2}hint: logistic learns to predict a column: .*no target \(kmeans, dbscan, pca, isolation-forest\)/,
     ],
     [
       'a regressor on classes',

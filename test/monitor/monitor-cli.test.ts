@@ -141,7 +141,10 @@ describe('keel monitor with files', () => {
     const cases: [string[], string][] = [
       [['nosuch'], 'no model is registered as "nosuch"'],
       [['gems@4'], 'model "gems" has no version 4'],
-      [['gems', '--window', '1y'], '"1y" is not a window'],
+      [
+        ['gems', '--window', '1y'],
+        '--window must be a span of time (30m, 1h, 1d) or a number of rows (5000rows), not "1y"',
+      ],
       [['gems', '--tolerance', '2'], '--tolerance must be a number from 0 to below 1'],
       [['gems', '--webhook', 'ftp://example.com'], 'not http: or https:'],
       [['gems', '--metric', 'roc_auc', '--current', file('same.csv')], 'the metric "roc_auc" is for binary'],

@@ -148,7 +148,7 @@ describe('keel watch', () => {
   it('refuses an unknown policy and a webhook that is not http(s), before doing anything', () => {
     const policy = keel('watch', 'diamonds', '--once', '--policy', 'sometimes');
     expect(policy.code).toBe(2);
-    expect(policy.stderr).toContain('unknown policy "sometimes"');
+    expect(policy.stderr).toContain('--policy must be drift, performance or schedule, not "sometimes"');
     const hook = keel('watch', 'diamonds', '--once', '--webhook', 'ftp://example.com/x');
     expect(hook.code).toBe(2);
     expect(hook.stderr).toContain('webhook');
