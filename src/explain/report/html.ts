@@ -6,6 +6,7 @@
  * Content-Security-Policy refuses to run anything else even if some slipped through.
  */
 
+import { raw } from '../../report/html.js';
 import { reportPage, scriptSafeJson } from '../../report/page.js';
 import { MODEL_REPORT_CSS } from '../../report/styles.js';
 import { calibrationSection, confusionSection, curvesSection } from './sections/classification.js';
@@ -68,10 +69,11 @@ export function renderModelReportHtml(report: ModelReport): string {
   return reportPage({
     title: reportTitle(report),
     css: MODEL_REPORT_CSS,
-    body,
+    // The sections still escape their own text; they move to the html template next.
+    body: raw(body),
     footer,
     jsonId: REPORT_JSON_ID,
-    json: embeddedReportJson(report),
+    data: report,
   });
 }
 

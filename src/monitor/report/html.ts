@@ -7,7 +7,8 @@
  */
 
 import { formatDate } from '../../report/format.js';
-import { reportPage, scriptSafeJson } from '../../report/page.js';
+import { raw } from '../../report/html.js';
+import { reportPage } from '../../report/page.js';
 import type { MonitorReport } from '../monitor-report.js';
 import { driftOverTimeSection } from './sections/drift-over-time.js';
 import { featuresSection } from './sections/features.js';
@@ -39,9 +40,10 @@ export function renderMonitorHtml(report: MonitorReport): string {
   return reportPage({
     title: reportTitle(report),
     css: MONITOR_REPORT_CSS,
-    body,
+    // The sections still escape their own text; they move to the html template next.
+    body: raw(body),
     footer,
     jsonId: MONITOR_REPORT_JSON_ID,
-    json: scriptSafeJson(report),
+    data: report,
   });
 }
