@@ -6,7 +6,7 @@
  */
 
 import { formatCompact, formatCount, formatDate, formatPercent, isFiniteNumber, truncate } from './format.js';
-import { type Html, html, type Interpolation } from './html.js';
+import { type Html, html, type Interpolation, raw } from './html.js';
 
 const FONT_PX = 11;
 const TEXT = '#4b5563';
@@ -25,9 +25,14 @@ declare const FINISHED: unique symbol;
 /**
  * A finished chart: its SVG markup as a string, so it can be written out and
  * tested as text, typed so that no plain string passes for one where a page
- * embeds it (with `raw`, the chart having escaped its own text).
+ * embeds it.
  */
 export type Svg = string & { readonly [FINISHED]: true };
+
+/** A finished chart as markup for a page: the chart escaped its own text as it was drawn. */
+export function chartMarkup(svg: Svg): Html {
+  return raw(svg);
+}
 
 /** The root element of every chart, with its accessible name both as a label and as a tooltip. */
 export function chartSvg(

@@ -4,8 +4,8 @@
  */
 
 import { formatCompact, formatCount, formatPercent, isFiniteNumber } from '../../report/format.js';
-import { type Html, html, raw } from '../../report/html.js';
-import { barChartSvg, histogramSvg, type Svg } from '../../report/svg.js';
+import { type Html, html } from '../../report/html.js';
+import { barChartSvg, chartMarkup, histogramSvg, type Svg } from '../../report/svg.js';
 import type { ColumnProfile } from '../types.js';
 import { summaryFigures } from './summary.js';
 
@@ -111,7 +111,7 @@ export function columnCard(column: ColumnProfile, index: number, isTarget: boole
     ...kindStats(column),
   ];
   const chart = columnChart(column);
-  const drawing = chart === undefined ? html`<p class="empty">Nothing to plot.</p>` : raw(chart);
+  const drawing = chart === undefined ? html`<p class="empty">Nothing to plot.</p>` : chartMarkup(chart);
   const mark = isTarget && html`<span class="target-mark">target</span>`;
   return html`<article class="card${isTarget ? ' is-target' : ''}" id="col-${index}">
 <div class="card-head"><h3>${column.name}</h3><span class="kind">${column.kind}</span>${mark}</div>

@@ -7,9 +7,16 @@
  */
 
 import { formatCompact, formatCount, formatPercent, isFiniteNumber } from '../../report/format.js';
-import { type Html, html, join, raw } from '../../report/html.js';
+import { type Html, html, join } from '../../report/html.js';
 import { REPORT_CSS, reportPage } from '../../report/page.js';
-import { barChartSvg, type HeatmapScale, heatmapSvg, missingSvg, type Svg } from '../../report/svg.js';
+import {
+  barChartSvg,
+  chartMarkup,
+  type HeatmapScale,
+  heatmapSvg,
+  missingSvg,
+  type Svg,
+} from '../../report/svg.js';
 import type { ColumnProfile, Finding, Profile } from '../types.js';
 import { columnCard, columnChart } from './html-columns.js';
 import { rankFindings, SEVERITIES, summaryFigures } from './summary.js';
@@ -140,7 +147,7 @@ ${join(rows, '\n')}
 
 function plot(svg: Svg, caption: string, heading?: string, wide = false): Html {
   const title = heading && html`<h3>${heading}</h3>`;
-  return html`<figure class="plot${wide ? ' plot-wide' : ''}">${title}${raw(svg)}<figcaption>${caption}</figcaption></figure>`;
+  return html`<figure class="plot${wide ? ' plot-wide' : ''}">${title}${chartMarkup(svg)}<figcaption>${caption}</figcaption></figure>`;
 }
 
 /** Past this many columns, the chart shows only the incomplete ones so it stays a readable length. */

@@ -4,35 +4,37 @@
  * scores and metrics.
  */
 
-import { escapeHtml, formatCompact, isFiniteNumber } from '../../../report/format.js';
+import { formatCompact, isFiniteNumber } from '../../../report/format.js';
+import { type Html, html, join } from '../../../report/html.js';
+import { chartMarkup, type Svg } from '../../../report/svg.js';
 import type { ModelReport, OptionalPart } from '../types.js';
 
-export function panel(id: string, title: string, body: string, lead = ''): string {
-  const intro = lead ? `<p class="lead">${escapeHtml(lead)}</p>\n` : '';
-  return `<section class="panel" id="${id}">
-<h2>${escapeHtml(title)}</h2>
+export function panel(id: string, title: string, body: Html, lead = ''): Html {
+  const intro = lead && html`<p class="lead">${lead}</p>\n`;
+  return html`<section class="panel" id="${id}">
+<h2>${title}</h2>
 ${intro}${body}
 </section>`;
 }
 
 /** A chart, its heading and the sentence or two under it that says how to read it. */
-export function figure(svg: string, caption: string, heading?: string, wide = false): string {
-  const title = heading ? `<h3>${escapeHtml(heading)}</h3>` : '';
+export function figure(svg: Svg, caption: string, heading?: string, wide = false): Html {
+  const title = heading && html`<h3>${heading}</h3>`;
   const cls = wide ? 'plot plot-wide' : 'plot';
-  return `<figure class="${cls}">${title}${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+  return html`<figure class="${cls}">${title}${chartMarkup(svg)}<figcaption>${caption}</figcaption></figure>`;
 }
 
-export function plots(figures: readonly string[]): string {
-  return `<div class="plots">${figures.join('\n')}</div>`;
+export function plots(figures: readonly Html[]): Html {
+  return html`<div class="plots">${join(figures, '\n')}</div>`;
 }
 
 /** A section whose data is absent: it stays in its place and says why. */
-export function absentPanel(id: string, title: string, reason: string): string {
-  return panel(id, title, `<p class="absent" data-absent="${id}">${escapeHtml(reason)}</p>`);
+export function absentPanel(id: string, title: string, reason: string): Html {
+  return panel(id, title, absentNote(id, reason));
 }
 
-export function absentNote(id: string, reason: string): string {
-  return `<p class="absent" data-absent="${id}">${escapeHtml(reason)}</p>`;
+export function absentNote(id: string, reason: string): Html {
+  return html`<p class="absent" data-absent="${id}">${reason}</p>`;
 }
 
 /** The caller's reason for an absent part, else ours. */
@@ -77,9 +79,9 @@ export function formatSeconds(seconds: number | null | undefined): string {
   return rest ? `${hours} h ${rest} min` : `${hours} h`;
 }
 
-export function fact(label: string, value: string, extraClass = ''): string {
-  const cls = extraClass ? ` class="${extraClass}"` : '';
-  return `<div${cls}><dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd></div>`;
+export function fact(label: string, value: string, extraClass = ''): Html {
+  const cls = extraClass && html` class="${extraClass}"`;
+  return html`<div${cls}><dt>${label}</dt><dd>${value}</dd></div>`;
 }
 
 /** The last part of a path, so a long absolute path does not crowd a heading. */

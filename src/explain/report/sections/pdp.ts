@@ -4,6 +4,7 @@
  */
 
 import { BLUE, niceAxis } from '../../../report/chart-frame.js';
+import type { Html } from '../../../report/html.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import { curveChartSvg } from '../charts/curves.js';
 import type { CategoricalPdp, ModelReport, NumericPdp } from '../types.js';
@@ -12,7 +13,7 @@ import { absentPanel, figure, formatScore, panel, plots, reasonFor } from './com
 const MAX_FEATURES = 6;
 const MAX_ICE = 40;
 
-function numericFigure(pdp: NumericPdp, output: string, first: boolean): string {
+function numericFigure(pdp: NumericPdp, output: string, first: boolean): Html {
   const ice = (pdp.ice ?? []).slice(0, MAX_ICE);
   const yAxis = niceAxis([...pdp.average, ...ice.flat()], output);
   const svg = curveChartSvg({
@@ -42,7 +43,7 @@ function numericFigure(pdp: NumericPdp, output: string, first: boolean): string 
   return figure(svg, caption, pdp.column);
 }
 
-function categoricalFigure(pdp: CategoricalPdp, output: string, first: boolean): string {
+function categoricalFigure(pdp: CategoricalPdp, output: string, first: boolean): Html {
   const rows = pdp.grid.map((level, i) => ({ label: level, value: pdp.average[i] ?? Number.NaN }));
   const svg = errorBarsSvg({
     kind: 'pdp',
@@ -57,7 +58,7 @@ function categoricalFigure(pdp: CategoricalPdp, output: string, first: boolean):
   return figure(svg, caption, pdp.column);
 }
 
-export function pdpSection(report: ModelReport): string {
+export function pdpSection(report: ModelReport): Html {
   const pdp = report.pdp;
   const title = 'Partial dependence';
   if (!pdp?.features.length) {
