@@ -60,6 +60,3 @@ export function join(parts: readonly Interpolation[], separator: Interpolation =
   const rendered = parts.map(render);
   return new Html(rendered.join(render(separator)));
 }
-
-/** Markup with nothing in it, for a part that is left out. */
-export const EMPTY: Html = new Html('');
