@@ -5,7 +5,15 @@
  * `<title>` tooltip, and the markup is built with the escaping `html` template.
  */
 
-import { formatCompact, formatCount, formatDate, formatPercent, isFiniteNumber, truncate } from './format.js';
+import {
+  formatCompact,
+  formatCount,
+  formatDate,
+  formatFixed,
+  formatPercent,
+  isFiniteNumber,
+  truncate,
+} from './format.js';
 import { type Html, html, type Interpolation, raw } from './html.js';
 
 const FONT_PX = 11;
@@ -337,13 +345,6 @@ function inkFor(rgb: Rgb | undefined): string {
   return luminance < 0.55 ? '#ffffff' : '#1f2937';
 }
 
-/** Two decimals with a real minus sign; −0.004 prints as 0.00, not −0.00. */
-function formatCoefficient(value: number | null): string {
-  if (!isFiniteNumber(value)) return 'n/a';
-  const fixed = value.toFixed(2);
-  return Number(fixed) === 0 ? '0.00' : fixed.replace('-', '−');
-}
-
 const HEAT = { maxPlot: 400, minCell: 16, maxCell: 44, legendW: 64, pad: 8, maxLabelChars: 20 } as const;
 
 /** A rows × cols grid of coloured cells; values are printed inside cells big enough to hold them. */
@@ -386,13 +387,15 @@ function heatmapCells(input: HeatmapInput, left: number, top: number, cell: numb
     input.colLabels.forEach((colLabel, c) => {
       const value = input.matrix[r]?.[c] ?? null;
       const colour = heatColour(value, input.scale);
-      const title = `${rowLabel} × ${colLabel}: ${formatCoefficient(value)}`;
+      // Undefined where a column is constant: "n/a" says so better than a dash.
+      const shown = isFiniteNumber(value) ? formatFixed(value, 2) : 'n/a';
+      const title = `${rowLabel} × ${colLabel}: ${shown}`;
       const x = left + c * cell;
       const y = top + r * cell;
       parts.push(rect(x + 0.5, y + 0.5, cell - 1, cell - 1, css(colour), title));
       if (showValues) {
         const attrs = html`text-anchor="middle" font-size="10" pointer-events="none"`;
-        parts.push(text(x + cell / 2, y + cell / 2 + 3.5, formatCoefficient(value), attrs, inkFor(colour)));
+        parts.push(text(x + cell / 2, y + cell / 2 + 3.5, shown, attrs, inkFor(colour)));
       }
     });
   });
@@ -412,7 +415,7 @@ function heatLegend(scale: HeatmapScale, x: number, y: number, h: number): Html 
   for (const value of marks) {
     const my = y + ((hi - value) / (hi - lo)) * h;
     parts.push(line(x + 12, my, x + 16, my, AXIS));
-    parts.push(text(x + 19, my + 4, value === 0 ? '0' : formatCoefficient(value)));
+    parts.push(text(x + 19, my + 4, value === 0 ? '0' : formatFixed(value, 2)));
   }
   return html`<g class="legend">${parts}</g>`;
 }

@@ -3,7 +3,13 @@
  * chart, the figures that matter for its kind, and a sentence on how to read it.
  */
 
-import { formatCompact, formatCount, formatPercent, isFiniteNumber } from '../../report/format.js';
+import {
+  formatCompact,
+  formatCount,
+  formatFixed,
+  formatPercent,
+  isFiniteNumber,
+} from '../../report/format.js';
 import { type Html, html } from '../../report/html.js';
 import { barChartSvg, chartMarkup, histogramSvg, type Svg } from '../../report/svg.js';
 import type { ColumnProfile } from '../types.js';
@@ -68,13 +74,9 @@ function readingSentence(column: ColumnProfile): string {
   }
 }
 
-function formatSkewness(skewness: number | undefined): string {
-  return isFiniteNumber(skewness) ? skewness.toFixed(2).replace('-', '−') : '—';
-}
-
 function shapeRemark(skewness: number | undefined): string {
   if (!isFiniteNumber(skewness)) return '';
-  const s = formatSkewness(skewness);
+  const s = formatFixed(skewness, 2);
   if (skewness > 1)
     return `The long tail to the right (skewness ${s}) means a few large values; a log transform often helps linear models.`;
   if (skewness < -1) return `The long tail to the left (skewness ${s}) means a few unusually small values.`;
@@ -93,7 +95,7 @@ function kindStats(column: ColumnProfile): Html[] {
     const stats = [stat('Mean', figures.mean), stat('Std', figures.std), stat('Min', figures.min)];
     stats.push(stat('Median', figures.median), stat('Max', figures.max));
     if (column.kind === 'numeric' || column.kind === 'integer') {
-      stats.push(stat('Skewness', formatSkewness(n.skewness)), stat('Zeros', formatCompact(n.zeros)));
+      stats.push(stat('Skewness', formatFixed(n.skewness, 2)), stat('Zeros', formatCompact(n.zeros)));
       stats.push(stat('Outliers (IQR)', formatCompact(n.outliersIqr)));
     }
     return stats;

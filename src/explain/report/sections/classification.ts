@@ -6,12 +6,12 @@
  */
 
 import { BLUE, ORANGE, PALETTE, unitAxis } from '../../../report/chart-frame.js';
-import { formatPercent } from '../../../report/format.js';
+import { formatPercent, formatScore } from '../../../report/format.js';
 import type { Html } from '../../../report/html.js';
 import { confusionSvg } from '../charts/confusion.js';
 import { type CurveSeries, curveChartSvg } from '../charts/curves.js';
 import type { ClassificationDiagnostics, ModelReport } from '../types.js';
-import { absentPanel, figure, formatScore, panel, plots, reasonFor } from './common.js';
+import { absentPanel, figure, panel, plots, reasonFor } from './common.js';
 
 function positiveName(diag: ClassificationDiagnostics): string {
   return diag.positiveClass ?? diag.classes[1] ?? 'positive';

@@ -4,7 +4,7 @@
  * scores and metrics.
  */
 
-import { formatCompact, isFiniteNumber } from '../../../report/format.js';
+import { formatScore } from '../../../report/format.js';
 import { type Html, html, join } from '../../../report/html.js';
 import { chartMarkup, type Svg } from '../../../report/svg.js';
 import type { ModelReport, OptionalPart } from '../types.js';
@@ -51,32 +51,8 @@ export function direction(metric: { readonly greaterIsBetter: boolean }): string
   return metric.greaterIsBetter ? 'higher is better' : 'lower is better';
 }
 
-/** A score to three significant digits; small ones keep their digits (0.0213, not 2.1e-2). */
-export function formatScore(value: number | null | undefined): string {
-  if (!isFiniteNumber(value)) return '—';
-  const abs = Math.abs(value);
-  if (abs !== 0 && abs < 1e-3) return formatCompact(value);
-  if (abs < 1000) return String(Number(value.toPrecision(3))).replace('-', '−');
-  return formatCompact(value);
-}
-
 export function scoreWithSpread(mean: number, std: number): string {
   return `${formatScore(mean)} ± ${formatScore(std)}`;
-}
-
-/** Seconds as people say them: "48 s", "4 min 10 s", "1 h 5 min". */
-export function formatSeconds(seconds: number | null | undefined): string {
-  if (!isFiniteNumber(seconds)) return '—';
-  if (seconds < 10) return `${Number(seconds.toFixed(seconds < 1 ? 2 : 1))} s`;
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) {
-    const rest = Math.round(seconds - minutes * 60);
-    return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
-  }
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes - hours * 60;
-  return rest ? `${hours} h ${rest} min` : `${hours} h`;
 }
 
 export function fact(label: string, value: string, extraClass = ''): Html {

@@ -3,10 +3,11 @@
  * range per metric, and each fold's score as a dot, so the spread is seen.
  */
 
+import { formatScore } from '../../../report/format.js';
 import { type Html, html } from '../../../report/html.js';
 import { foldDotsSvg } from '../charts/dots.js';
 import type { ModelReport } from '../types.js';
-import { absentNote, direction, figure, formatScore, metricLabel, panel } from './common.js';
+import { absentNote, direction, figure, metricLabel, panel } from './common.js';
 
 export function cvSection(report: ModelReport): Html {
   const metrics = report.cvMetrics;

@@ -3,11 +3,11 @@
  * spread, what the profile warned about, and which columns were left out.
  */
 
-import { formatCount, formatPercent } from '../../../report/format.js';
+import { formatCount, formatPercent, formatScore } from '../../../report/format.js';
 import { type Html, html, join } from '../../../report/html.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import type { DataSummary, ModelReport, ReportFinding, ReportSeverity } from '../types.js';
-import { fact, figure, formatScore, panel, plots } from './common.js';
+import { fact, figure, panel, plots } from './common.js';
 
 const SEVERITIES: readonly ReportSeverity[] = ['high', 'medium', 'low', 'info'];
 

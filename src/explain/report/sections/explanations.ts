@@ -3,11 +3,12 @@
  * summary (trees and linear models), each with a note when absent.
  */
 
+import { formatScore } from '../../../report/format.js';
 import { type Html, html } from '../../../report/html.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import { beeswarmSvg } from '../charts/beeswarm.js';
 import type { ModelReport } from '../types.js';
-import { absentPanel, chosenRow, figure, formatScore, panel, plots, reasonFor } from './common.js';
+import { absentPanel, chosenRow, figure, panel, plots, reasonFor } from './common.js';
 
 /** More bars than this stop being read; the rest are counted in the lead. */
 const IMPORTANCE_BARS = 20;

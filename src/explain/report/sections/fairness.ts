@@ -3,7 +3,7 @@
  * errors differ between groups, the summary gaps, and warnings in plain words.
  */
 
-import { formatCount, formatPercent, isFiniteNumber } from '../../../report/format.js';
+import { formatCount, formatPercent, formatScore, isFiniteNumber } from '../../../report/format.js';
 import { type Html, html, join } from '../../../report/html.js';
 import type {
   ModelReport,
@@ -11,7 +11,7 @@ import type {
   ReportFairness,
   ReportRegressionFairness,
 } from '../types.js';
-import { absentPanel, fact, formatScore, panel, reasonFor } from './common.js';
+import { absentPanel, fact, panel, reasonFor } from './common.js';
 
 /** The four-fifths rule: a group selected at under 80% of the most-selected group's rate. */
 const FOUR_FIFTHS = 0.8;

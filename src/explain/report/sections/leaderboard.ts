@@ -4,34 +4,28 @@
  * which differences are real and which are noise.
  */
 
-import { formatCompact, isFiniteNumber, truncate } from '../../../report/format.js';
+import {
+  formatCompact,
+  formatScore,
+  formatSeconds,
+  isFiniteNumber,
+  truncate,
+} from '../../../report/format.js';
 import { type Html, html, join } from '../../../report/html.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import type { LeaderboardRow, ModelReport, ParamValue } from '../types.js';
-import {
-  absentNote,
-  chosenRow,
-  direction,
-  figure,
-  formatScore,
-  formatSeconds,
-  metricLabel,
-  panel,
-} from './common.js';
+import { absentNote, chosenRow, direction, figure, metricLabel, panel } from './common.js';
 
 /** The table lists this many rows and the chart this many bars; the rest add length, not insight. */
 const TABLE_ROWS = 25;
 const CHART_ROWS = 15;
 
-function formatParam(value: ParamValue): string {
-  if (typeof value === 'number') return formatCompact(value);
-  return String(value);
-}
-
+/** Settings as key=value, numbers compact like every other figure in the report. */
 export function formatParams(params: LeaderboardRow['params']): string {
   const entries = Object.entries(params);
   if (!entries.length) return 'defaults';
-  return entries.map(([key, value]) => `${key}=${formatParam(value)}`).join(', ');
+  const shown = (value: ParamValue) => (typeof value === 'number' ? formatCompact(value) : String(value));
+  return entries.map(([key, value]) => `${key}=${shown(value)}`).join(', ');
 }
 
 /** The raw number the table sorter compares; empty (sorted last) when there is none. */

@@ -5,10 +5,10 @@
  * the report, and marked as a draft for a person to finish.
  */
 
-import { formatCount } from '../../../report/format.js';
+import { formatCount, formatScore } from '../../../report/format.js';
 import { type Html, html, join } from '../../../report/html.js';
 import type { ModelCardText, ModelReport } from '../types.js';
-import { baseName, describeTask, formatScore, metricLabel, panel, plural } from './common.js';
+import { baseName, describeTask, metricLabel, panel, plural } from './common.js';
 
 export interface FilledModelCard {
   readonly intendedUse: string;

@@ -4,11 +4,12 @@
  */
 
 import { BLUE, niceAxis } from '../../../report/chart-frame.js';
+import { formatScore } from '../../../report/format.js';
 import type { Html } from '../../../report/html.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import { curveChartSvg } from '../charts/curves.js';
 import type { CategoricalPdp, ModelReport, NumericPdp } from '../types.js';
-import { absentPanel, figure, formatScore, panel, plots, reasonFor } from './common.js';
+import { absentPanel, figure, panel, plots, reasonFor } from './common.js';
 
 const MAX_FEATURES = 6;
 const MAX_ICE = 40;

@@ -3,10 +3,10 @@
  * preprocessing decisions, how it was validated and, for an ensemble, its members.
  */
 
-import { formatPercent } from '../../../report/format.js';
+import { formatPercent, formatScore } from '../../../report/format.js';
 import { type Html, html, join } from '../../../report/html.js';
 import type { CvDescription, EnsembleDescription, ModelReport } from '../types.js';
-import { formatScore, panel, plural } from './common.js';
+import { panel, plural } from './common.js';
 
 const CV_NAMES: Readonly<Record<CvDescription['kind'], string>> = {
   kfold: 'k-fold cross-validation',

@@ -3,7 +3,7 @@
  * score, where it is registered, and how the search ended.
  */
 
-import { formatCount } from '../../../report/format.js';
+import { formatCount, formatSeconds } from '../../../report/format.js';
 import { type Html, html } from '../../../report/html.js';
 import type { ModelReport, ReportStop } from '../types.js';
 import {
@@ -12,7 +12,6 @@ import {
   describeTask,
   direction,
   fact,
-  formatSeconds,
   metricLabel,
   plural,
   scoreWithSpread,

@@ -5,7 +5,6 @@
  * as decayed. Windows without labels keep their place on the axis, empty.
  */
 
-import { formatScore } from '../../../explain/report/sections/common.js';
 import {
   type Axis,
   BLUE,
@@ -18,6 +17,7 @@ import {
   svgRoot,
   xyFrame,
 } from '../../../report/chart-frame.js';
+import { formatScore } from '../../../report/format.js';
 import { type Html, html } from '../../../report/html.js';
 import type { Svg } from '../../../report/svg.js';
 import type { PerformancePoint } from '../../monitor-report.js';

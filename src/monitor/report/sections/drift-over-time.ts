@@ -6,9 +6,9 @@
  */
 
 import type { DriftTest } from '../../../drift/drift.js';
-import { figure, formatScore, panel, plots } from '../../../explain/report/sections/common.js';
+import { figure, panel, plots } from '../../../explain/report/sections/common.js';
 import { type LegendEntry, niceAxis, PALETTE } from '../../../report/chart-frame.js';
-import { formatCount, formatPercent, truncate } from '../../../report/format.js';
+import { formatCount, formatPercent, formatScore, truncate } from '../../../report/format.js';
 import { type Html, html } from '../../../report/html.js';
 import type { MonitorReport, WindowScore, WindowSummary } from '../../monitor-report.js';
 import { shareAxis } from '../charts/share-axis.js';

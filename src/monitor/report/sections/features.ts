@@ -6,11 +6,11 @@
  */
 
 import type { ColumnDrift } from '../../../drift/drift.js';
-import { absentNote, formatScore, panel } from '../../../explain/report/sections/common.js';
-import { formatPercent } from '../../../report/format.js';
+import { absentNote, panel } from '../../../explain/report/sections/common.js';
+import { formatPercent, formatPValue, formatScore } from '../../../report/format.js';
 import { type Html, html, join } from '../../../report/html.js';
 import type { MonitorReport, RankedFeature } from '../../monitor-report.js';
-import { driftRule, formatPValue, testLabel } from '../wording.js';
+import { driftRule, testLabel } from '../wording.js';
 
 function sortableHead(headers: readonly string[]): Html {
   const cells = headers.map((h) => html`<th scope="col"><button type="button">${h}</button></th>`);

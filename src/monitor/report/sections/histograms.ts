@@ -4,12 +4,13 @@
  * Each carries its test, statistic and threshold, and drifted ones are marked.
  */
 
-import { absentNote, formatScore, panel } from '../../../explain/report/sections/common.js';
+import { absentNote, panel } from '../../../explain/report/sections/common.js';
+import { formatScore, pValuePhrase } from '../../../report/format.js';
 import { type Html, html, join } from '../../../report/html.js';
 import { chartMarkup } from '../../../report/svg.js';
 import type { ColumnHistogram, MonitorReport } from '../../monitor-report.js';
 import { categoricalBarsSvg, numericHistogramSvg } from '../charts/histograms.js';
-import { driftRule, isPValueTest, pPhrase, statisticMeaning, testLabel } from '../wording.js';
+import { driftRule, isPValueTest, statisticMeaning, testLabel } from '../wording.js';
 
 /** Features in ranking order, any others after them, then outputs. */
 export function orderedHistograms(report: MonitorReport): ColumnHistogram[] {
@@ -26,7 +27,7 @@ function testLine(histogram: ColumnHistogram, pValue: number | null | undefined)
   const { test, statistic, threshold } = histogram;
   if (test === null) return 'not tested';
   const figure = isPValueTest(test)
-    ? `${testLabel(test)} ${formatScore(statistic)}, ${pPhrase(pValue)}`
+    ? `${testLabel(test)} ${formatScore(statistic)}, ${pValuePhrase(pValue)}`
     : `${testLabel(test)} ${formatScore(statistic)}`;
   return `${figure} · drifts when ${driftRule(test, threshold)}`;
 }

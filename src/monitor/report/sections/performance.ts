@@ -4,9 +4,9 @@
  * an empty chart would read as "no problem".
  */
 
-import { absentNote, figure, formatScore, panel } from '../../../explain/report/sections/common.js';
+import { absentNote, figure, panel } from '../../../explain/report/sections/common.js';
 import { niceAxis } from '../../../report/chart-frame.js';
-import { formatCount, formatPercent } from '../../../report/format.js';
+import { formatCount, formatPercent, formatScore } from '../../../report/format.js';
 import { type Html, html } from '../../../report/html.js';
 import type { Svg } from '../../../report/svg.js';
 import type { MonitorReport, PerformanceSeries } from '../../monitor-report.js';
