@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import type { Params } from '../estimator/contract.js';
 import type { CatalogEntry } from '../models/catalog.js';
+import { formatNumber } from '../report/format.js';
 
 /** Option parsing and number formatting that supervised and unsupervised `keel train` share. */
 
@@ -51,7 +52,7 @@ export function integerOption(text: string, field: string, min: number): number 
   });
 }
 
-/** Four significant digits, or one decimal from 1000 up. */
+/** A score in the terminal's tables: four digits, padded so that a column of them lines up. */
 export function fmt(x: number): string {
-  return Math.abs(x) >= 1000 ? x.toFixed(1) : x.toPrecision(4);
+  return formatNumber(x, { digits: 4, pad: true });
 }
