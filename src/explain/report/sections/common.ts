@@ -1,7 +1,7 @@
 /**
  * Pieces every section of the model report uses: panels, figures with a
- * reading hint, the "why is this missing" note, and number formats for
- * scores and metrics.
+ * reading hint, the "why is this missing" note, and the words for metrics
+ * (numbers are formatted by the family in report/format.ts).
  */
 
 import { formatScore } from '../../../report/format.js';
