@@ -35,7 +35,10 @@ export function isFiniteNumber(value: unknown): value is number {
 export interface NumberFormat {
   /** Significant digits; 3 unless told. */
   readonly digits?: number;
-  /** Keep trailing zeros (0.9500), so the figures of a table column line up. */
+  /**
+   * Keep trailing zeros and at least one decimal (0.9500, 2902.4), so the
+   * figures of a table column line up on their decimal point.
+   */
   readonly pad?: boolean;
 }
 
@@ -51,8 +54,9 @@ export function formatNumber(value: number | null | undefined, format: NumberFor
   if (value === null || value === undefined || Number.isNaN(value)) return MISSING_MARK;
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
   const precise = value.toPrecision(digits);
-  // Compare after rounding: 9999.7 at four digits would otherwise come out as "1.000e+4".
-  if (Math.abs(Number(precise)) >= 10 ** digits) return value.toFixed(0);
+  // As many integer digits as significant ones (compared after rounding, as 9999.7
+  // becomes "1.000e+4"): the integer part is all there is to show, padded or not.
+  if (Math.abs(Number(precise)) >= 10 ** (digits - 1)) return value.toFixed(pad ? 1 : 0);
   return pad ? precise : String(Number(precise));
 }
 

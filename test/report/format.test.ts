@@ -22,8 +22,14 @@ describe('the number formats', () => {
   it('formatNumber never rounds away the integer digits of a large number', () => {
     expect(formatNumber(18823)).toBe('18823');
     expect(formatNumber(999.7)).toBe('1000');
-    expect(formatNumber(9999.7, { digits: 4, pad: true })).toBe('10000');
+    expect(formatNumber(123.4)).toBe('123');
+  });
+
+  it('formatNumber keeps one decimal when padded, so a column lines up on the point', () => {
     expect(formatNumber(123.456, { digits: 4, pad: true })).toBe('123.5');
+    expect(formatNumber(2902.44, { digits: 4, pad: true })).toBe('2902.4');
+    expect(formatNumber(9999.97, { digits: 4, pad: true })).toBe('10000.0');
+    expect(formatNumber(-12345.67, { digits: 4, pad: true })).toBe('-12345.7');
   });
 
   it('formatNumber marks what is not a number', () => {
