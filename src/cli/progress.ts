@@ -1,3 +1,5 @@
+import { formatSeconds } from '../report/format.js';
+
 /**
  * Progress for long work, on stderr so that stdout stays clean for --json.
  * On a terminal: one line redrawn in place, with a bar, counts, elapsed time
@@ -48,8 +50,8 @@ export class Progress {
   }
 
   finish(summary?: string): void {
-    const seconds = ((this.now() - this.startedAt) / 1000).toFixed(1);
-    const text = `${this.label}: ${summary === undefined ? 'done' : summary} in ${seconds}s`;
+    const seconds = formatSeconds((this.now() - this.startedAt) / 1000);
+    const text = `${this.label}: ${summary === undefined ? 'done' : summary} in ${seconds}`;
     this.stream.write(this.tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
   }
 
@@ -60,17 +62,11 @@ export class Progress {
     const elapsedMs = now - this.startedAt;
     const remainingMs = share > 0 ? (elapsedMs / share) * (1 - share) : Number.NaN;
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    const left = `${formatDuration(elapsedMs)} elapsed, ${formatDuration(remainingMs)} left`;
+    // No estimate until some work is done: "?" reads better there than a dash.
+    const remaining = Number.isFinite(remainingMs) ? formatSeconds(remainingMs / 1000) : '?';
+    const left = `${formatSeconds(elapsedMs / 1000)} elapsed, ${remaining} left`;
     return detail === undefined
       ? `${this.label} ${bar} ${done}/${total} ${left}`
       : `${this.label} ${bar} ${left} · ${detail}`;
   }
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '?';
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
 }

@@ -2,6 +2,7 @@ import { parseParam } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
 import type { Params } from '../estimator/contract.js';
 import type { CatalogEntry } from '../models/catalog.js';
+import { formatNumber } from '../report/format.js';
 
 /** Option parsing and number formatting that supervised and unsupervised `keel train` share. */
 
@@ -24,4 +25,7 @@ export function parseSettings(pairs: readonly string[], entry: CatalogEntry): Re
   return settings;
 }
 
-export { formatSignificant as fmt } from '../report/format.js';
+/** A score in the terminal's tables: four digits, padded so that a column of them lines up. */
+export function fmt(x: number): string {
+  return formatNumber(x, { digits: 4, pad: true });
+}

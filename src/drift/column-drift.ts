@@ -7,9 +7,9 @@
 
 import { UsageError } from '../core/errors.js';
 import type { Column } from '../data/column.js';
+import { formatNumber, pValuePhrase } from '../report/format.js';
 import { type CurrentValues, currentValues } from './current-values.js';
 import type { DriftSettings } from './drift.js';
-import { formatNumber } from './drift-wording.js';
 import { type QualityIssue, qualityIssues } from './quality.js';
 import type { FeatureReference } from './reference.js';
 import {
@@ -186,10 +186,6 @@ const TEST_NAMES: Readonly<Record<DriftTest, string>> = {
   psi: 'PSI',
 };
 
-function formatP(p: number): string {
-  return p < 1e-4 ? 'p < 0.0001' : `p = ${formatNumber(p)}`;
-}
-
 /** One sentence: the verdict, the figure against its threshold, and what the figure means. */
 function describe(result: ColumnDrift, ref: FeatureReference): string {
   const test = result.test!;
@@ -204,7 +200,7 @@ function describe(result: ColumnDrift, ref: FeatureReference): string {
       test === 'ks'
         ? `the cumulative distributions differ by up to ${statistic}`
         : `counts over ${cells}, statistic ${statistic}`;
-    return `${verdict}: ${TEST_NAMES[test]} ${formatP(p)} ${against} (${meaning}).`;
+    return `${verdict}: ${TEST_NAMES[test]} ${pValuePhrase(p)} ${against} (${meaning}).`;
   }
   const compare = result.drifted ? '≥' : '<';
   const figure = `${TEST_NAMES[test]} ${statistic} ${compare} ${threshold}`;

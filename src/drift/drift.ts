@@ -21,8 +21,8 @@
 import { UsageError } from '../core/errors.js';
 import type { Column } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
+import { formatPercent } from '../report/format.js';
 import { type ColumnDrift, compareColumn, type DriftTest } from './column-drift.js';
-import { percent } from './drift-wording.js';
 import { type QualityIssue, schemaIssues } from './quality.js';
 import { type OutputValues, outputColumns, type ReferenceProfile } from './reference.js';
 
@@ -229,7 +229,7 @@ function datasetDrift(features: readonly ColumnDrift[], settings: DriftSettings)
   const driftedTopFeatures = topFeatures.filter((name) => driftedSet.has(name));
   const byShare = tested.length > 0 && share >= settings.driftShare;
   const drifted = byShare || driftedTopFeatures.length > 0;
-  const counted = `${driftedFeatures.length} of ${tested.length} features drifted (${percent(share)}; the dataset drifts at ${percent(settings.driftShare)})`;
+  const counted = `${driftedFeatures.length} of ${tested.length} features drifted (${formatPercent(share)}; the dataset drifts at ${formatPercent(settings.driftShare)})`;
   const top =
     driftedTopFeatures.length > 0
       ? `, including the important ${driftedTopFeatures.map((n) => `"${n}"`).join(', ')}`

@@ -5,9 +5,9 @@
  * reference's range.
  */
 import type { Frame } from '../data/frame.js';
+import { formatNumber, formatPercent } from '../report/format.js';
 import type { CurrentValues } from './current-values.js';
 import type { DriftSettings } from './drift.js';
-import { formatNumber, percent } from './drift-wording.js';
 import type {
   CategoricalReference,
   FeatureReference,
@@ -67,7 +67,7 @@ export function qualityIssues(
       column: ref.name,
       reference: ref.missingRate,
       current: missingRate,
-      message: `"${ref.name}" is missing in ${percent(missingRate)} of current rows, against ${percent(ref.missingRate)} in the reference.`,
+      message: `"${ref.name}" is missing in ${formatPercent(missingRate)} of current rows, against ${formatPercent(ref.missingRate)} in the reference.`,
     });
   }
   if (ref.kind === 'numeric' && values.kind === 'numeric') {
@@ -95,7 +95,7 @@ function outOfRange(ref: NumericReference, sorted: Float64Array, limit: number):
     share,
     min: ref.min,
     max: ref.max,
-    message: `${percent(share)} of current "${ref.name}" values lie outside the reference range [${formatNumber(ref.min)}, ${formatNumber(ref.max)}] (${below} below, ${above} above).`,
+    message: `${formatPercent(share)} of current "${ref.name}" values lie outside the reference range [${formatNumber(ref.min)}, ${formatNumber(ref.max)}] (${below} below, ${above} above).`,
   };
 }
 
@@ -121,7 +121,7 @@ function newCategories(
     categories: all.slice(0, MAX_LISTED_CATEGORIES),
     count,
     share,
-    message: `"${ref.name}" has values the reference never had: ${listed}${more}, ${percent(share)} of current values.`,
+    message: `"${ref.name}" has values the reference never had: ${listed}${more}, ${formatPercent(share)} of current values.`,
   };
 }
 

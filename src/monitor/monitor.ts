@@ -2,6 +2,7 @@ import { type ColumnDrift, type DriftOptions, type DriftReport, detectDrift } fr
 import { outputColumns, type ReferenceProfile } from '../drift/reference.js';
 import type { SupervisedTask } from '../estimator/contract.js';
 import { supervisedMetricFor } from '../evaluate/registry.js';
+import { formatNumber } from '../report/format.js';
 import { columnHistogram } from './histogram.js';
 import type {
   MonitoredModel,
@@ -211,13 +212,9 @@ function verdict(latest: DriftReport, performance: PerformanceSeries | null): Ve
 
 function decayReason(performance: PerformanceSeries, point: PerformancePoint): string {
   const v = performance.validation!;
-  const ci = point.low === null ? '' : ` (95% CI ${fmt(point.low)}–${fmt(point.high!)})`;
+  const ci = point.low === null ? '' : ` (95% CI ${formatNumber(point.low)}–${formatNumber(point.high)})`;
   return (
-    `${performance.metric} ${fmt(point.score)} on ${point.rows} labelled rows${ci} is worse than the ` +
-    `validation score ${fmt(v.score)} by more than ${Math.round(performance.tolerance * 100)}%`
+    `${performance.metric} ${formatNumber(point.score)} on ${point.rows} labelled rows${ci} is worse than the ` +
+    `validation score ${formatNumber(v.score)} by more than ${Math.round(performance.tolerance * 100)}%`
   );
-}
-
-function fmt(x: number): string {
-  return Math.abs(x) >= 100 ? x.toFixed(0) : Number(x.toPrecision(4)).toString();
 }

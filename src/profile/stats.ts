@@ -1,5 +1,6 @@
 import type { CategoricalColumn, Column, NumberColumn, StringColumn } from '../data/column.js';
 import { quantileSorted } from '../numeric/quantile.js';
+import { formatExact } from '../report/format.js';
 import type { ColumnProfile, Histogram, NumericSummary, ValueCount } from './types.js';
 
 /** The quantile levels every numeric summary reports. */
@@ -327,10 +328,6 @@ class TopCounts {
   }
 }
 
-function formatNumber(value: number, kind: NumberColumn['kind']): string {
-  return kind === 'datetime' ? new Date(value).toISOString() : String(value);
-}
-
 /**
  * Runs of equal values in ascending data, in one pass: how many there are,
  * and the most frequent repeated values.
@@ -345,7 +342,7 @@ function distinctAndTop(sorted: Float64Array, kind: NumberColumn['kind']): [numb
     const count = i - start;
     const value = sorted[start]!;
     // A value seen once is not "frequent": continuous columns list nothing.
-    if (count > 1 && top.wants(count)) top.offer(count, () => formatNumber(value, kind));
+    if (count > 1 && top.wants(count)) top.offer(count, () => formatExact(value, kind));
     start = i;
   }
   return [distinct, top.items];
@@ -369,7 +366,7 @@ function valueBars(sorted: Float64Array, kind: NumberColumn['kind']): Histogram 
   let start = 0;
   for (let i = 1; i <= sorted.length; i++) {
     if (i < sorted.length && sorted[i] === sorted[start]) continue;
-    labels.push(formatNumber(sorted[start]!, kind));
+    labels.push(formatExact(sorted[start]!, kind));
     counts.push(i - start);
     start = i;
   }

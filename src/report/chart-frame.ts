@@ -5,8 +5,9 @@
  * tell what the chart draws from its scaffolding.
  */
 
-import { escapeHtml, formatCompact, truncate } from './format.js';
-import { niceTicks, type Tick, textWidthPx } from './svg.js';
+import { formatCompact, truncate } from './format.js';
+import { type Html, html, type Interpolation } from './html.js';
+import { chartSvg, niceTicks, type Svg, type Tick, textWidthPx } from './svg.js';
 
 export const FONT_PX = 11;
 export const INK = '#4b5563';
@@ -30,23 +31,23 @@ export function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-export function svgRoot(kind: string, width: number, height: number, label: string, body: string): string {
-  const title = escapeHtml(label);
-  return (
-    `<svg class="chart chart-${kind}" role="img" aria-label="${title}" xmlns="http://www.w3.org/2000/svg" ` +
-    `viewBox="0 0 ${round1(width)} ${round1(height)}" width="${round1(width)}" height="${round1(height)}" ` +
-    `font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="${FONT_PX}">` +
-    `<title>${title}</title>${body}</svg>`
-  );
+export function svgRoot(
+  kind: string,
+  width: number,
+  height: number,
+  label: string,
+  body: Interpolation,
+): Svg {
+  return chartSvg(kind, round1(width), round1(height), label, body);
 }
 
-export function marks(parts: readonly string[]): string {
-  return `<g class="marks">${parts.join('')}</g>`;
+export function marks(parts: Interpolation): Html {
+  return html`<g class="marks">${parts}</g>`;
 }
 
-export function textAt(x: number, y: number, content: string, attrs = '', fill = INK): string {
-  const extra = attrs ? ` ${attrs}` : '';
-  return `<text x="${round1(x)}" y="${round1(y)}" fill="${fill}"${extra}>${escapeHtml(content)}</text>`;
+/** Text at a point; `attrs` are further attributes (anchor, font, transform), as markup. */
+export function textAt(x: number, y: number, content: string, attrs?: Html, fill = INK): Html {
+  return html`<text x="${round1(x)}" y="${round1(y)}" fill="${fill}"${attrs && html` ${attrs}`}>${content}</text>`;
 }
 
 export function lineAt(
@@ -55,26 +56,23 @@ export function lineAt(
   x2: number,
   y2: number,
   stroke: string,
-  attrs = '',
+  attrs?: Html,
   title?: string,
-): string {
-  const extra = attrs ? ` ${attrs}` : '';
-  const shape = `<line x1="${round1(x1)}" y1="${round1(y1)}" x2="${round1(x2)}" y2="${round1(y2)}" stroke="${stroke}"${extra}`;
-  return title === undefined ? `${shape}/>` : `${shape}>${tooltip(title)}</line>`;
+): Html {
+  const shape = html`<line x1="${round1(x1)}" y1="${round1(y1)}" x2="${round1(x2)}" y2="${round1(y2)}" stroke="${stroke}"${attrs && html` ${attrs}`}`;
+  return title === undefined ? html`${shape}/>` : html`${shape}>${tooltip(title)}</line>`;
 }
 
 /** A rectangle; negative sizes are drawn from the other corner, so callers need not order edges. */
-export function rectAt(x: number, y: number, w: number, h: number, fill: string, title?: string): string {
+export function rectAt(x: number, y: number, w: number, h: number, fill: string, title?: string): Html {
   const [left, width] = w < 0 ? [x + w, -w] : [x, w];
   const [top, height] = h < 0 ? [y + h, -h] : [y, h];
-  const shape = `x="${round1(left)}" y="${round1(top)}" width="${round1(width)}" height="${round1(height)}" fill="${fill}"`;
-  return title === undefined
-    ? `<rect ${shape}/>`
-    : `<rect ${shape}><title>${escapeHtml(title)}</title></rect>`;
+  const shape = html`x="${round1(left)}" y="${round1(top)}" width="${round1(width)}" height="${round1(height)}" fill="${fill}"`;
+  return title === undefined ? html`<rect ${shape}/>` : html`<rect ${shape}>${tooltip(title)}</rect>`;
 }
 
-export function tooltip(title: string): string {
-  return `<title>${escapeHtml(title)}</title>`;
+export function tooltip(title: string): Html {
+  return html`<title>${title}</title>`;
 }
 
 /** A polyline as a path; points that land on the same tenth of a pixel as the previous one are skipped. */
@@ -183,35 +181,35 @@ export function xyFrame(width: number, height: number, xAxis: Axis, yAxis: Axis,
 }
 
 /** Grid lines, the two axis lines, ticks with labels, and both axis titles. */
-export function drawAxes(frame: XyFrame, xAxis: Axis, yAxis: Axis): string {
-  const parts: string[] = [];
+export function drawAxes(frame: XyFrame, xAxis: Axis, yAxis: Axis): Html {
+  const parts: Html[] = [];
   for (const tick of yAxis.ticks) {
     const y = frame.y(tick.value);
     parts.push(lineAt(frame.left, y, frame.right, y, GRID));
     parts.push(lineAt(frame.left - 4, y, frame.left, y, AXIS));
-    parts.push(textAt(frame.left - MARGIN.tickGap - 1, y + 4, tick.label, 'text-anchor="end"'));
+    parts.push(textAt(frame.left - MARGIN.tickGap - 1, y + 4, tick.label, html`text-anchor="end"`));
   }
   for (const tick of xAxis.ticks) {
     const x = frame.x(tick.value);
     parts.push(lineAt(x, frame.top, x, frame.bottom, GRID));
     parts.push(lineAt(x, frame.bottom, x, frame.bottom + 4, AXIS));
-    parts.push(textAt(x, frame.bottom + 16, tick.label, 'text-anchor="middle"'));
+    parts.push(textAt(x, frame.bottom + 16, tick.label, html`text-anchor="middle"`));
   }
   parts.push(lineAt(frame.left, frame.bottom, frame.right, frame.bottom, AXIS));
   parts.push(lineAt(frame.left, frame.top, frame.left, frame.bottom, AXIS));
   parts.push(xTitle(frame, xAxis.title), yTitle(frame, yAxis.title));
-  return `<g class="axes">${parts.join('')}</g>`;
+  return html`<g class="axes">${parts}</g>`;
 }
 
-function xTitle(frame: XyFrame, title: string): string {
+function xTitle(frame: XyFrame, title: string): Html {
   const x = (frame.left + frame.right) / 2;
-  return textAt(x, frame.height - 8, title, 'text-anchor="middle" class="axis-title"', '#374151');
+  return textAt(x, frame.height - 8, title, html`text-anchor="middle" class="axis-title"`, '#374151');
 }
 
-function yTitle(frame: XyFrame, title: string): string {
+function yTitle(frame: XyFrame, title: string): Html {
   const x = 12;
   const y = (frame.top + frame.bottom) / 2;
-  const attrs = `text-anchor="middle" class="axis-title" transform="rotate(-90 ${x} ${round1(y)})"`;
+  const attrs = html`text-anchor="middle" class="axis-title" transform="rotate(-90 ${x} ${round1(y)})"`;
   return textAt(x, y, title, attrs, '#374151');
 }
 
@@ -228,7 +226,7 @@ export function legend(
   y: number,
   width: number,
   entries: readonly LegendEntry[],
-): { svg: string; height: number } {
+): { svg: Html; height: number } {
   let at = x;
   let row = 0;
   const parts = entries.map(({ label, colour }) => {
@@ -239,11 +237,11 @@ export function legend(
       row += 1;
     }
     const top = y + row * LEGEND_ROW_PX;
-    const item = rectAt(at, top + 4, 14, 3, colour) + textAt(at + 18, top + 9, shown);
+    const item = [rectAt(at, top + 4, 14, 3, colour), textAt(at + 18, top + 9, shown)];
     at += itemPx;
     return item;
   });
-  return { svg: `<g class="legend">${parts.join('')}</g>`, height: (row + 1) * LEGEND_ROW_PX };
+  return { svg: html`<g class="legend">${parts}</g>`, height: (row + 1) * LEGEND_ROW_PX };
 }
 
 /** Distinct colours for series that must be told apart (Tableau-like, readable on white). */

@@ -1,7 +1,9 @@
 /**
- * Text formatting shared by the HTML and terminal reports: escaping user data,
- * compact numbers and dates. A profile may have been read back from JSON, where
- * NaN became null, so every formatter accepts a missing number and prints "—".
+ * Text formatting shared by the HTML reports, the terminal and the messages
+ * keel writes: escaping user data, and the one family of number formats, each
+ * a small rule for one kind of number (a score, a count, a share, a p-value, a
+ * time). A profile may have been read back from JSON, where NaN became null,
+ * so every number format accepts a missing number and prints "—".
  */
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -30,17 +32,45 @@ export function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
+export interface NumberFormat {
+  /** Significant digits; 3 unless told. */
+  readonly digits?: number;
+  /**
+   * Keep trailing zeros and at least one decimal (0.9500, 2902.4), so the
+   * figures of a table column line up on their decimal point.
+   */
+  readonly pad?: boolean;
+}
+
+/**
+ * The base rule: `digits` significant digits in plain notation, trailing zeros
+ * dropped (0.012345 → "0.0123", 61.749 → "61.7"). A number with more integer
+ * digits than that keeps them all (18823 → "18823", never "18800" or
+ * "1.88e+4"), because rounding away a magnitude misstates it. For messages and
+ * the terminal, so the minus sign is ASCII.
+ */
+export function formatNumber(value: number | null | undefined, format: NumberFormat = {}): string {
+  const { digits = 3, pad = false } = format;
+  if (value === null || value === undefined || Number.isNaN(value)) return MISSING_MARK;
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  const precise = value.toPrecision(digits);
+  // As many integer digits as significant ones (compared after rounding, as 9999.7
+  // becomes "1.000e+4"): the integer part is all there is to show, padded or not.
+  if (Math.abs(Number(precise)) >= 10 ** (digits - 1)) return value.toFixed(pad ? 1 : 0);
+  return pad ? precise : String(Number(precise));
+}
+
+/** A typeset minus (U+2212) for the HTML reports, where a hyphen looks too short beside the digits. */
+function typeset(text: string): string {
+  return text.replace(/^-/, '−');
+}
+
 const SUFFIXES: readonly [number, string][] = [
   [1e12, 'T'],
   [1e9, 'B'],
   [1e6, 'M'],
   [1e3, 'k'],
 ];
-
-/** Three significant digits without trailing zeros: 0.7979 → "0.798", 61.749 → "61.7". */
-function significant(value: number, digits = 3): string {
-  return String(Number(value.toPrecision(digits)));
-}
 
 /** A number in at most about five characters: 1234 → "1.23k", 3.4e6 → "3.4M", 0.00012 → "1.2e-4". */
 export function formatCompact(value: number | null | undefined): string {
@@ -51,10 +81,55 @@ export function formatCompact(value: number | null | undefined): string {
   if (abs === 0) return '0';
   for (const [size, suffix] of SUFFIXES) {
     // Rounding can carry 999,999 up to "1000k"; compare after rounding.
-    if (Number(abs.toPrecision(3)) >= size) return sign + significant(abs / size) + suffix;
+    if (Number(abs.toPrecision(3)) >= size) return sign + formatNumber(abs / size) + suffix;
   }
   if (abs < 1e-3) return sign + abs.toExponential(1);
-  return sign + significant(abs);
+  return sign + formatNumber(abs);
+}
+
+/**
+ * A score or metric in the reports: three significant digits in plain
+ * notation, so small ones keep their digits (0.0213, not 2.1e-2); below 0.001
+ * and from 1000 up it is compact (1.2e-4, 12.3k).
+ */
+export function formatScore(value: number | null | undefined): string {
+  if (!isFiniteNumber(value)) return MISSING_MARK;
+  const abs = Math.abs(value);
+  if ((abs !== 0 && abs < 1e-3) || abs >= 1000) return formatCompact(value);
+  return typeset(formatNumber(value));
+}
+
+/**
+ * A fixed number of decimals, for figures on a known scale read side by side
+ * (correlations, skewness): −0.004 prints as 0.00, never −0.00.
+ */
+export function formatFixed(value: number | null | undefined, decimals: number): string {
+  if (!isFiniteNumber(value)) return MISSING_MARK;
+  const fixed = value.toFixed(decimals);
+  return Number(fixed) === 0 ? (0).toFixed(decimals) : typeset(fixed);
+}
+
+/**
+ * A p-value to two significant digits, in plain notation because it is read
+ * against 0.05; below 0.0001 it is only "< 0.0001", where more digits mean nothing.
+ */
+export function formatPValue(p: number | null | undefined): string {
+  if (!isFiniteNumber(p)) return MISSING_MARK;
+  return p < 1e-4 ? '< 0.0001' : formatNumber(p, { digits: 2 });
+}
+
+/** A p-value in a sentence: "p = 0.012", "p < 0.0001", or "p —" when the test gave none. */
+export function pValuePhrase(p: number | null | undefined): string {
+  if (!isFiniteNumber(p)) return `p ${MISSING_MARK}`;
+  return `p ${p < 1e-4 ? '' : '= '}${formatPValue(p)}`;
+}
+
+/**
+ * A value exactly as stored, unrounded (numbers as JavaScript writes them,
+ * datetimes as ISO instants): for labels that must tell every value apart.
+ */
+export function formatExact(value: number, kind: string): string {
+  return kind === 'datetime' ? new Date(value).toISOString() : String(value);
 }
 
 /** Whole counts with thousands separators, for row counts people compare exactly. */
@@ -86,7 +161,20 @@ export function formatDate(ms: number | null | undefined, spanMs = 0): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
-/** A length of time (a datetime column's standard deviation) in its natural unit. */
+/** Seconds as people say them: "0.42 s", "48 s", "4 min 10 s", "1 h 5 min". */
+export function formatSeconds(seconds: number | null | undefined): string {
+  if (!isFiniteNumber(seconds)) return MISSING_MARK;
+  if (seconds < 10) return `${Number(seconds.toFixed(seconds < 1 ? 2 : 1))} s`;
+  // Whole seconds from here on, rounded before splitting, so 119.6 s is "2 min", not "1 min 60 s".
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole} s`;
+  const minutes = Math.floor(whole / 60);
+  if (minutes < 60) return whole % 60 ? `${minutes} min ${whole % 60} s` : `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}
+
+/** A length of time (a datetime column's standard deviation) in its natural unit, compact: "2.5 d". */
 export function formatDuration(ms: number | null | undefined): string {
   if (!isFiniteNumber(ms)) return MISSING_MARK;
   const units: readonly [number, string][] = [
@@ -114,9 +202,4 @@ export function truncate(text: string, max: number): string {
   if (chars.length <= max) return text;
   if (max <= 1) return '…'.slice(0, max);
   return `${chars.slice(0, max - 1).join('')}…`;
-}
-
-/** Four significant digits, or one decimal from 1000 up: scores and statistics in terminal tables. */
-export function formatSignificant(x: number): string {
-  return Math.abs(x) >= 1000 ? x.toFixed(1) : x.toPrecision(4);
 }

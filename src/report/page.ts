@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { escapeHtml } from './format.js';
+import { type Html, html, raw } from './html.js';
 
 /**
  * The inline stylesheet and script of the HTML report. They live apart from
@@ -131,37 +131,39 @@ export function scriptSafeJson(value: unknown): string {
 
 /** What a one-page report is made of; the page around it is the same for every report. */
 export interface ReportPageParts {
-  /** Plain text (escaped here). */
   readonly title: string;
+  /** One of keel's stylesheets: CSS, which escaping would corrupt, so never user text. */
   readonly css: string;
-  /** The sections, as HTML. */
-  readonly body: string;
-  /** Plain text (escaped here). */
+  readonly body: Html;
   readonly footer: string;
-  /** The id of the script element that carries the report's data, and that data as script-safe JSON. */
+  /** The id of the script element that carries the report's data, for programs that read it back. */
   readonly jsonId: string;
-  readonly json: string;
+  /** The report's data, embedded as script-safe JSON. */
+  readonly data: unknown;
 }
 
 /** A self-contained report page: strict content-security policy, inline styles, embedded data, the table sorter. */
 export function reportPage(parts: ReportPageParts): string {
-  return `<!doctype html>
+  // Style and script elements hold raw text that no entity is decoded in: the
+  // stylesheet and the sorter are ours, and the data is escaped for a script by
+  // scriptSafeJson. The policy is ours too, and its quotes are CSP's own syntax.
+  return String(html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${reportContentSecurityPolicy()}">
-<title>${escapeHtml(parts.title)}</title>
-<style>${parts.css}</style>
+<meta http-equiv="Content-Security-Policy" content="${raw(reportContentSecurityPolicy())}">
+<title>${parts.title}</title>
+<style>${raw(parts.css)}</style>
 </head>
 <body>
 <main>
 ${parts.body}
-<footer>${escapeHtml(parts.footer)}</footer>
+<footer>${parts.footer}</footer>
 </main>
-<script type="application/json" id="${parts.jsonId}">${parts.json}</script>
-<script>${SORT_SCRIPT}</script>
+<script type="application/json" id="${parts.jsonId}">${raw(scriptSafeJson(parts.data))}</script>
+<script>${raw(SORT_SCRIPT)}</script>
 </body>
 </html>
-`;
+`);
 }

@@ -2,18 +2,19 @@
  * Dependency-free SVG charts for the profile report, rendered as strings on
  * the server so they show without JavaScript. Every root is
  * `<svg class="chart chart-KIND" role="img" aria-label="…">`, every mark has a
- * `<title>` tooltip, and every piece of user text is escaped.
+ * `<title>` tooltip, and the markup is built with the escaping `html` template.
  */
 
 import {
-  escapeHtml,
   formatCompact,
   formatCount,
   formatDate,
+  formatFixed,
   formatPercent,
   isFiniteNumber,
   truncate,
 } from './format.js';
+import { type Html, html, type Interpolation, raw } from './html.js';
 
 const FONT_PX = 11;
 const TEXT = '#4b5563';
@@ -27,32 +28,49 @@ export interface Tick {
   readonly label: string;
 }
 
-function svgRoot(kind: string, width: number, height: number, label: string, body: string): string {
-  return (
-    `<svg class="chart chart-${kind}" role="img" aria-label="${escapeHtml(label)}" ` +
-    `xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
-    `font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="${FONT_PX}">` +
-    `<title>${escapeHtml(label)}</title>${body}</svg>`
-  );
+declare const FINISHED: unique symbol;
+
+/**
+ * A finished chart: its SVG markup as a string, so it can be written out and
+ * tested as text, typed so that no plain string passes for one where a page
+ * embeds it.
+ */
+export type Svg = string & { readonly [FINISHED]: true };
+
+/** A finished chart as markup for a page: the chart escaped its own text as it was drawn. */
+export function chartMarkup(svg: Svg): Html {
+  return raw(svg);
+}
+
+/** The root element of every chart, with its accessible name both as a label and as a tooltip. */
+export function chartSvg(
+  kind: string,
+  width: number,
+  height: number,
+  label: string,
+  body: Interpolation,
+): Svg {
+  const root = html`<svg class="chart chart-${kind}" role="img" aria-label="${label}" xmlns="http://www.w3.org/2000/svg"`;
+  const box = html`viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"`;
+  const font = html`font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="${FONT_PX}"`;
+  return String(html`${root} ${box} ${font}><title>${label}</title>${body}</svg>`) as Svg;
 }
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-function rect(x: number, y: number, w: number, h: number, fill: string, title?: string): string {
-  const shape = `x="${round1(x)}" y="${round1(y)}" width="${round1(Math.max(0, w))}" height="${round1(Math.max(0, h))}" fill="${fill}"`;
-  return title === undefined
-    ? `<rect ${shape}/>`
-    : `<rect ${shape}><title>${escapeHtml(title)}</title></rect>`;
+function rect(x: number, y: number, w: number, h: number, fill: string, title?: string): Html {
+  const shape = html`x="${round1(x)}" y="${round1(y)}" width="${round1(Math.max(0, w))}" height="${round1(Math.max(0, h))}" fill="${fill}"`;
+  return title === undefined ? html`<rect ${shape}/>` : html`<rect ${shape}><title>${title}</title></rect>`;
 }
 
-function text(x: number, y: number, content: string, attrs = '', fill = TEXT): string {
-  return `<text x="${round1(x)}" y="${round1(y)}" fill="${fill}"${attrs ? ` ${attrs}` : ''}>${escapeHtml(content)}</text>`;
+function text(x: number, y: number, content: string, attrs?: Html, fill = TEXT): Html {
+  return html`<text x="${round1(x)}" y="${round1(y)}" fill="${fill}"${attrs && html` ${attrs}`}>${content}</text>`;
 }
 
-function line(x1: number, y1: number, x2: number, y2: number, stroke: string): string {
-  return `<line x1="${round1(x1)}" y1="${round1(y1)}" x2="${round1(x2)}" y2="${round1(y2)}" stroke="${stroke}" stroke-width="1"/>`;
+function line(x1: number, y1: number, x2: number, y2: number, stroke: string): Html {
+  return html`<line x1="${round1(x1)}" y1="${round1(y1)}" x2="${round1(x2)}" y2="${round1(y2)}" stroke="${stroke}" stroke-width="1"/>`;
 }
 
 /**
@@ -134,7 +152,7 @@ export interface HistogramInput {
 const HIST = { width: 480, height: 200, left: 48, right: 16, top: 12, bottom: 30 } as const;
 
 /** Equal-width bins drawn as touching bars over a value axis, with a count axis on the left. */
-export function histogramSvg(input: HistogramInput): string {
+export function histogramSvg(input: HistogramInput): Svg {
   const { edges, counts } = input;
   const plotW = HIST.width - HIST.left - HIST.right;
   const plotH = HIST.height - HIST.top - HIST.bottom;
@@ -146,10 +164,10 @@ export function histogramSvg(input: HistogramInput): string {
   const yTicks = niceTicks(0, Math.max(4, ...counts), 4, true);
   const yMax = Math.max(...counts, yTicks[yTicks.length - 1]!.value);
   const y = (c: number) => HIST.top + plotH - (c / yMax) * plotH;
-  const parts: string[] = [];
+  const parts: Html[] = [];
   for (const tick of yTicks) {
     parts.push(line(HIST.left, y(tick.value), HIST.width - HIST.right, y(tick.value), GRID));
-    parts.push(text(HIST.left - 6, y(tick.value) + 4, tick.label, 'text-anchor="end"'));
+    parts.push(text(HIST.left - 6, y(tick.value) + 4, tick.label, html`text-anchor="end"`));
   }
   parts.push(...histogramBars(input, x, y, edges[0] === edges[edges.length - 1]));
   parts.push(line(HIST.left, HIST.top + plotH, HIST.width - HIST.right, HIST.top + plotH, AXIS));
@@ -157,9 +175,9 @@ export function histogramSvg(input: HistogramInput): string {
   for (const tick of xTicks) {
     const tx = x(tick.value);
     parts.push(line(tx, HIST.top + plotH, tx, HIST.top + plotH + 4, AXIS));
-    parts.push(text(tx, HIST.top + plotH + 16, tick.label, 'text-anchor="middle"'));
+    parts.push(text(tx, HIST.top + plotH + 16, tick.label, html`text-anchor="middle"`));
   }
-  return svgRoot('histogram', HIST.width, HIST.height, input.label, parts.join(''));
+  return chartSvg('histogram', HIST.width, HIST.height, input.label, parts);
 }
 
 function histogramBars(
@@ -167,7 +185,7 @@ function histogramBars(
   x: (v: number) => number,
   y: (c: number) => number,
   singleValue: boolean,
-): string[] {
+): Html[] {
   const { edges, counts } = input;
   const total = counts.reduce((a, b) => a + b, 0) || 1;
   const span = (edges[edges.length - 1] ?? 0) - (edges[0] ?? 0);
@@ -230,7 +248,7 @@ function labelGutter(
 }
 
 /** One labelled bar per category, longest first as given, with the figure printed at its end. */
-export function barChartSvg(input: BarChartInput): string {
+export function barChartSvg(input: BarChartInput): Svg {
   const { labels, values } = input;
   const total = input.total ?? (values.reduce((a, b) => a + b, 0) || 1);
   const show = input.formatValue ?? ((v: number) => `${formatCompact(v)} (${formatPercent(v / total)})`);
@@ -238,20 +256,20 @@ export function barChartSvg(input: BarChartInput): string {
   const plotW = BARS.width - gutter.px - BARS.valueW;
   const max = Math.max(0, ...values.filter(isFiniteNumber)) || 1;
   const muted = new Set(input.muted ?? []);
-  const parts = labels.map((label, i) => {
+  const bars = labels.map((label, i) => {
     const value = values[i] ?? 0;
     const top = BARS.pad + i * BARS.rowH;
     const w = isFiniteNumber(value) ? Math.max(value > 0 ? 1.5 : 0, (value / max) * plotW) : 0;
     const fill = muted.has(label) ? BAR_MUTED : BAR;
-    return (
-      text(gutter.px - 8, top + BARS.barH - 3, truncate(label, gutter.chars), 'text-anchor="end"') +
-      rect(gutter.px, top, w, BARS.barH, fill, `${label}: ${show(value)}`) +
-      text(gutter.px + w + 6, top + BARS.barH - 3, show(value))
-    );
+    return [
+      text(gutter.px - 8, top + BARS.barH - 3, truncate(label, gutter.chars), html`text-anchor="end"`),
+      rect(gutter.px, top, w, BARS.barH, fill, `${label}: ${show(value)}`),
+      text(gutter.px + w + 6, top + BARS.barH - 3, show(value)),
+    ];
   });
   const height = BARS.pad * 2 + labels.length * BARS.rowH - (BARS.rowH - BARS.barH);
-  parts.push(line(gutter.px, BARS.pad - 3, gutter.px, height - BARS.pad + 3, AXIS));
-  return svgRoot(input.kind ?? 'bar', BARS.width, height, input.label, parts.join(''));
+  const axis = line(gutter.px, BARS.pad - 3, gutter.px, height - BARS.pad + 3, AXIS);
+  return chartSvg(input.kind ?? 'bar', BARS.width, height, input.label, [bars, axis]);
 }
 
 // ---------------------------------------------------------------- missing values
@@ -265,7 +283,7 @@ export interface MissingInput {
 }
 
 /** One track per column filled to its missing rate, so columns compare on the same 0–100 % scale. */
-export function missingSvg(input: MissingInput): string {
+export function missingSvg(input: MissingInput): Svg {
   const gutter = labelGutter(input.names);
   const plotW = BARS.width - gutter.px - BARS.valueW;
   const parts = input.names.map((name, i) => {
@@ -274,15 +292,15 @@ export function missingSvg(input: MissingInput): string {
     const title = `${name}: ${formatCount(input.counts[i])} missing (${formatPercent(rate)})`;
     const fill = rate >= 0.5 ? '#c2410c' : rate >= 0.05 ? '#ea8a3a' : '#f3b27a';
     const w = rate > 0 ? Math.max(2, rate * plotW) : 0;
-    return (
-      text(gutter.px - 8, top + BARS.barH - 3, truncate(name, gutter.chars), 'text-anchor="end"') +
-      rect(gutter.px, top, plotW, BARS.barH, '#eef0f3', title) +
-      rect(gutter.px, top, w, BARS.barH, fill, title) +
-      text(gutter.px + plotW + 6, top + BARS.barH - 3, formatPercent(rate))
-    );
+    return [
+      text(gutter.px - 8, top + BARS.barH - 3, truncate(name, gutter.chars), html`text-anchor="end"`),
+      rect(gutter.px, top, plotW, BARS.barH, '#eef0f3', title),
+      rect(gutter.px, top, w, BARS.barH, fill, title),
+      text(gutter.px + plotW + 6, top + BARS.barH - 3, formatPercent(rate)),
+    ];
   });
   const height = BARS.pad * 2 + input.names.length * BARS.rowH - (BARS.rowH - BARS.barH);
-  return svgRoot('missing', BARS.width, height, input.label, parts.join(''));
+  return chartSvg('missing', BARS.width, height, input.label, parts);
 }
 
 // ---------------------------------------------------------------- heatmap
@@ -327,17 +345,10 @@ function inkFor(rgb: Rgb | undefined): string {
   return luminance < 0.55 ? '#ffffff' : '#1f2937';
 }
 
-/** Two decimals with a real minus sign; −0.004 prints as 0.00, not −0.00. */
-function formatCoefficient(value: number | null): string {
-  if (!isFiniteNumber(value)) return 'n/a';
-  const fixed = value.toFixed(2);
-  return Number(fixed) === 0 ? '0.00' : fixed.replace('-', '−');
-}
-
 const HEAT = { maxPlot: 400, minCell: 16, maxCell: 44, legendW: 64, pad: 8, maxLabelChars: 20 } as const;
 
 /** A rows × cols grid of coloured cells; values are printed inside cells big enough to hold them. */
-export function heatmapSvg(input: HeatmapInput): string {
+export function heatmapSvg(input: HeatmapInput): Svg {
   const { rowLabels, colLabels } = input;
   const cells = Math.max(1, rowLabels.length, colLabels.length);
   const cell = Math.max(HEAT.minCell, Math.min(HEAT.maxCell, Math.floor(HEAT.maxPlot / cells)));
@@ -351,38 +362,40 @@ export function heatmapSvg(input: HeatmapInput): string {
   const width = left + gridW + HEAT.pad * 2 + Math.max(HEAT.legendW, Math.ceil(colLabelPx * 0.71) - cell / 2);
   const height = top + Math.max(gridH, 120) + HEAT.pad;
   // Small cells sit closer than an 11 px line; a smaller font keeps neighbouring labels apart.
-  const labelFont = cell < 20 ? ' font-size="9.5"' : '';
+  const labelFont = cell < 20 && html` font-size="9.5"`;
   const labels = [
     ...rowLabels.map((label, r) => {
       const y = top + r * cell + cell / 2 + 4;
-      return text(left - 6, y, truncate(label, rowGutter.chars), `text-anchor="end"${labelFont}`);
+      return text(left - 6, y, truncate(label, rowGutter.chars), html`text-anchor="end"${labelFont}`);
     }),
     ...colLabels.map((label, c) => {
       const cx = round1(left + c * cell + cell / 2);
       const shown = truncate(label, HEAT.maxLabelChars);
-      return text(cx, top - 6, shown, `transform="rotate(-45 ${cx} ${top - 6})"${labelFont}`);
+      return text(cx, top - 6, shown, html`transform="rotate(-45 ${cx} ${top - 6})"${labelFont}`);
     }),
   ];
   const parts = [...labels];
   parts.push(...heatmapCells(input, left, top, cell));
   parts.push(heatLegend(input.scale, left + gridW + HEAT.pad * 2, top, Math.max(gridH, 120)));
-  return svgRoot('heatmap', width, height, input.label, parts.join(''));
+  return chartSvg('heatmap', width, height, input.label, parts);
 }
 
-function heatmapCells(input: HeatmapInput, left: number, top: number, cell: number): string[] {
-  const parts: string[] = [];
+function heatmapCells(input: HeatmapInput, left: number, top: number, cell: number): Html[] {
+  const parts: Html[] = [];
   const showValues = cell >= 36;
   input.rowLabels.forEach((rowLabel, r) => {
     input.colLabels.forEach((colLabel, c) => {
       const value = input.matrix[r]?.[c] ?? null;
       const colour = heatColour(value, input.scale);
-      const title = `${rowLabel} × ${colLabel}: ${formatCoefficient(value)}`;
+      // Undefined where a column is constant: "n/a" says so better than a dash.
+      const shown = isFiniteNumber(value) ? formatFixed(value, 2) : 'n/a';
+      const title = `${rowLabel} × ${colLabel}: ${shown}`;
       const x = left + c * cell;
       const y = top + r * cell;
       parts.push(rect(x + 0.5, y + 0.5, cell - 1, cell - 1, css(colour), title));
       if (showValues) {
-        const attrs = 'text-anchor="middle" font-size="10" pointer-events="none"';
-        parts.push(text(x + cell / 2, y + cell / 2 + 3.5, formatCoefficient(value), attrs, inkFor(colour)));
+        const attrs = html`text-anchor="middle" font-size="10" pointer-events="none"`;
+        parts.push(text(x + cell / 2, y + cell / 2 + 3.5, shown, attrs, inkFor(colour)));
       }
     });
   });
@@ -390,10 +403,10 @@ function heatmapCells(input: HeatmapInput, left: number, top: number, cell: numb
 }
 
 /** A stepped colour bar (plain rects, so no gradient ids can clash between charts on one page). */
-function heatLegend(scale: HeatmapScale, x: number, y: number, h: number): string {
+function heatLegend(scale: HeatmapScale, x: number, y: number, h: number): Html {
   const steps = 20;
   const [lo, hi] = scale === 'diverging' ? [-1, 1] : [0, 1];
-  const parts: string[] = [];
+  const parts: Html[] = [];
   for (let i = 0; i < steps; i++) {
     const value = hi - ((i + 0.5) / steps) * (hi - lo);
     parts.push(rect(x, y + (i * h) / steps, 12, h / steps + 0.5, css(heatColour(value, scale))));
@@ -402,7 +415,7 @@ function heatLegend(scale: HeatmapScale, x: number, y: number, h: number): strin
   for (const value of marks) {
     const my = y + ((hi - value) / (hi - lo)) * h;
     parts.push(line(x + 12, my, x + 16, my, AXIS));
-    parts.push(text(x + 19, my + 4, value === 0 ? '0' : formatCoefficient(value)));
+    parts.push(text(x + 19, my + 4, value === 0 ? '0' : formatFixed(value, 2)));
   }
-  return `<g class="legend">${parts.join('')}</g>`;
+  return html`<g class="legend">${parts}</g>`;
 }

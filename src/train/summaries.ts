@@ -6,7 +6,7 @@ import { IsolationForestModel } from '../models/anomaly/isolation-forest.js';
 import { DbscanModel } from '../models/cluster/dbscan.js';
 import { KmeansModel } from '../models/cluster/kmeans.js';
 import { PcaModel } from '../models/decomposition/pca.js';
-import { formatSignificant as fmt } from '../report/format.js';
+import { formatNumber } from '../report/format.js';
 
 /**
  * What a user wants to know after fitting an unsupervised model on all rows:
@@ -62,7 +62,7 @@ function kmeansSummary(model: KmeansModel, X: Matrix, context: SummaryContext): 
     lines: [
       ...sizeTable(sizes, X.rows),
       '',
-      `${'inertia'.padEnd(12)}${fmt(model.inertia).padStart(10)}   (sum of squared distances to the nearest centre)`,
+      `${'inertia'.padEnd(12)}${formatScoreCell(model.inertia).padStart(10)}   (sum of squared distances to the nearest centre)`,
       silhouetteLine(silhouette),
     ],
     notes: silhouette.note === undefined ? [] : [silhouette.note],
@@ -136,7 +136,7 @@ function isolationSummary(
     metrics: { flagged_share: flagged / X.rows },
     details: { flagged, threshold, mostAnomalous: top },
     lines: [
-      `${flagged} of ${X.rows} rows (${percent(flagged / X.rows)}) flagged as anomalies: anomaly score above ${fmt(threshold)}${model.params.contamination === 'auto' ? '' : ` (the top ${percent(model.params.contamination)} of training rows)`}.`,
+      `${flagged} of ${X.rows} rows (${percent(flagged / X.rows)}) flagged as anomalies: anomaly score above ${formatScoreCell(threshold)}${model.params.contamination === 'auto' ? '' : ` (the top ${percent(model.params.contamination)} of training rows)`}.`,
       '',
       'Most anomalous rows (anomaly score: about 0.5 for ordinary rows, towards 1 for rows isolated quickly):',
       `${where.padEnd(10)}${'score'.padStart(10)}`,
@@ -212,10 +212,15 @@ function sampledSilhouette(
 
 function silhouetteLine(s: Silhouette, what = 'rows'): string {
   const on = s.rows < s.of ? `on a seeded sample of ${s.rows} of ${s.of} ${what}` : `on all ${s.of} ${what}`;
-  const value = s.value === undefined ? '—' : fmt(s.value);
+  const value = s.value === undefined ? '—' : formatScoreCell(s.value);
   return `${'silhouette'.padEnd(12)}${value.padStart(10)}   (${on}; 1 = well separated, 0 = overlapping)`;
 }
 
 function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
+}
+
+/** A figure in the summary's lines, as in keel train's tables: four digits, one decimal from 1000 up. */
+function formatScoreCell(x: number): string {
+  return formatNumber(x, { digits: 4, pad: true });
 }

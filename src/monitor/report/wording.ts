@@ -4,8 +4,7 @@
  */
 
 import type { DriftTest } from '../../drift/drift.js';
-import { formatScore } from '../../explain/report/sections/common.js';
-import { formatDate, isFiniteNumber } from '../../report/format.js';
+import { formatDate, formatScore, isFiniteNumber } from '../../report/format.js';
 import type { WindowSummary } from '../monitor-report.js';
 
 export const TEST_LABELS: Readonly<Record<DriftTest, string>> = {
@@ -45,18 +44,6 @@ export function statisticMeaning(test: DriftTest): string {
 export function driftRule(test: DriftTest | null, threshold: number | null): string {
   if (test === null || !isFiniteNumber(threshold)) return '—';
   return isPValueTest(test) ? `p < ${formatScore(threshold)}` : `≥ ${formatScore(threshold)}`;
-}
-
-export function formatPValue(p: number | null | undefined): string {
-  if (!isFiniteNumber(p)) return '—';
-  // Two significant digits in plain notation: p-values are read against 0.05, not in scientific form.
-  return p < 1e-4 ? '< 0.0001' : String(Number(p.toPrecision(2)));
-}
-
-/** "p = 0.012", "p < 0.0001", or "p —" when the test gave none. */
-export function pPhrase(p: number | null | undefined): string {
-  if (!isFiniteNumber(p)) return 'p —';
-  return `p ${p < 1e-4 ? '' : '= '}${formatPValue(p)}`;
 }
 
 /**

@@ -4,18 +4,19 @@
  */
 
 import {
-  escapeHtml,
   formatCompact,
   formatCount,
+  formatFixed,
   formatPercent,
   isFiniteNumber,
 } from '../../report/format.js';
-import { barChartSvg, histogramSvg } from '../../report/svg.js';
+import { type Html, html } from '../../report/html.js';
+import { barChartSvg, chartMarkup, histogramSvg, type Svg } from '../../report/svg.js';
 import type { ColumnProfile } from '../types.js';
 import { summaryFigures } from './summary.js';
 
 /** The chart for a column's distribution, or undefined when there is nothing to draw. */
-export function columnChart(column: ColumnProfile): string | undefined {
+export function columnChart(column: ColumnProfile): Svg | undefined {
   const { histogram } = column;
   const label = `Distribution of ${column.name}`;
   if (column.kind === 'id' || column.count === 0) return undefined;
@@ -38,7 +39,7 @@ export function columnChart(column: ColumnProfile): string | undefined {
  * Booleans are stored as 0/1 numbers, so the profile may give them two numeric
  * bins; a false/true bar pair reads better than a two-bin histogram.
  */
-function booleanChart(column: ColumnProfile, label: string): string {
+function booleanChart(column: ColumnProfile, label: string): Svg {
   const { histogram, numeric } = column;
   if (histogram.labels) {
     return barChartSvg({ labels: histogram.labels, values: histogram.counts, label, total: column.count });
@@ -73,13 +74,9 @@ function readingSentence(column: ColumnProfile): string {
   }
 }
 
-function formatSkewness(skewness: number | undefined): string {
-  return isFiniteNumber(skewness) ? skewness.toFixed(2).replace('-', '−') : '—';
-}
-
 function shapeRemark(skewness: number | undefined): string {
   if (!isFiniteNumber(skewness)) return '';
-  const s = formatSkewness(skewness);
+  const s = formatFixed(skewness, 2);
   if (skewness > 1)
     return `The long tail to the right (skewness ${s}) means a few large values; a log transform often helps linear models.`;
   if (skewness < -1) return `The long tail to the left (skewness ${s}) means a few unusually small values.`;
@@ -87,18 +84,18 @@ function shapeRemark(skewness: number | undefined): string {
   return `The shape leans a little to one side (skewness ${s}).`;
 }
 
-function stat(label: string, value: string): string {
-  return `<div><dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd></div>`;
+function stat(label: string, value: string): Html {
+  return html`<div><dt>${label}</dt><dd>${value}</dd></div>`;
 }
 
-function kindStats(column: ColumnProfile): string[] {
+function kindStats(column: ColumnProfile): Html[] {
   const n = column.numeric;
   if (n && column.kind !== 'id') {
     const figures = summaryFigures(column);
     const stats = [stat('Mean', figures.mean), stat('Std', figures.std), stat('Min', figures.min)];
     stats.push(stat('Median', figures.median), stat('Max', figures.max));
     if (column.kind === 'numeric' || column.kind === 'integer') {
-      stats.push(stat('Skewness', formatSkewness(n.skewness)), stat('Zeros', formatCompact(n.zeros)));
+      stats.push(stat('Skewness', formatFixed(n.skewness, 2)), stat('Zeros', formatCompact(n.zeros)));
       stats.push(stat('Outliers (IQR)', formatCompact(n.outliersIqr)));
     }
     return stats;
@@ -108,7 +105,7 @@ function kindStats(column: ColumnProfile): string[] {
   return [stat('Most common', top.value), stat('Its share', formatPercent(top.count / (column.count || 1)))];
 }
 
-export function columnCard(column: ColumnProfile, index: number, isTarget: boolean): string {
+export function columnCard(column: ColumnProfile, index: number, isTarget: boolean): Html {
   const stats = [
     stat('Values', formatCount(column.count)),
     stat('Missing', `${formatPercent(column.missingRate)}`),
@@ -116,11 +113,11 @@ export function columnCard(column: ColumnProfile, index: number, isTarget: boole
     ...kindStats(column),
   ];
   const chart = columnChart(column);
-  const drawing = chart ?? '<p class="empty">Nothing to plot.</p>';
-  const mark = isTarget ? '<span class="target-mark">target</span>' : '';
-  return `<article class="card${isTarget ? ' is-target' : ''}" id="col-${index}">
-<div class="card-head"><h3>${escapeHtml(column.name)}</h3><span class="kind">${escapeHtml(column.kind)}</span>${mark}</div>
-<dl class="stats">${stats.join('')}</dl>
-<figure class="plot">${drawing}<figcaption>${escapeHtml(readingSentence(column))}</figcaption></figure>
+  const drawing = chart === undefined ? html`<p class="empty">Nothing to plot.</p>` : chartMarkup(chart);
+  const mark = isTarget && html`<span class="target-mark">target</span>`;
+  return html`<article class="card${isTarget ? ' is-target' : ''}" id="col-${index}">
+<div class="card-head"><h3>${column.name}</h3><span class="kind">${column.kind}</span>${mark}</div>
+<dl class="stats">${stats}</dl>
+<figure class="plot">${drawing}<figcaption>${readingSentence(column)}</figcaption></figure>
 </article>`;
 }

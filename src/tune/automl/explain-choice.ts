@@ -1,10 +1,10 @@
+import { formatNumber, type NumberFormat } from '../../report/format.js';
 import { ENSEMBLE_MARGIN } from './blend.js';
 import type { Prepared } from './prepare.js';
 import type { EnsembleSummary, LeaderboardEntry } from './result.js';
 
-function formatScore(score: number): string {
-  return Math.abs(score) >= 100 ? score.toFixed(1) : score.toPrecision(4);
-}
+/** Four digits, padded, as the terminal's leaderboard prints the same scores just above this sentence. */
+const SCORE: NumberFormat = { digits: 4, pad: true };
 
 /** One or two sentences a learner can follow: what won, by how much, on what evidence. */
 export function explainChoice(
@@ -23,10 +23,10 @@ export function explainChoice(
   const versus =
     runnerUp === undefined
       ? ''
-      : `; the best other algorithm, ${runnerUp.model}, scored ${formatScore(runnerUp.score)}`;
-  const single = `${top.model} had the best cross-validated ${evidence}: ${formatScore(top.score)} ± ${formatScore(top.std)}, of ${singles.length} models from ${algorithms} algorithm${algorithms === 1 ? '' : 's'} (${trialCount} trials)${versus}.`;
+      : `; the best other algorithm, ${runnerUp.model}, scored ${formatNumber(runnerUp.score, SCORE)}`;
+  const single = `${top.model} had the best cross-validated ${evidence}: ${formatNumber(top.score, SCORE)} ± ${formatNumber(top.std, SCORE)}, of ${singles.length} models from ${algorithms} algorithm${algorithms === 1 ? '' : 's'} (${trialCount} trials)${versus}.`;
   if (ensemble === undefined) return single;
-  const blend = `a weighted blend of ${ensemble.members.length} models (${ensemble.members.map((m) => `${m.algorithm} #${m.trial}`).join(', ')}) scored ${formatScore(ensemble.score)}`;
+  const blend = `a weighted blend of ${ensemble.members.length} models (${ensemble.members.map((m) => `${m.algorithm} #${m.trial}`).join(', ')}) scored ${formatNumber(ensemble.score, SCORE)}`;
   if (best.model === 'ensemble') {
     return `${single} But ${blend} on the same folds, better by more than ${ENSEMBLE_MARGIN * 100}%, so the blend was chosen: models that err differently cancel part of each other's errors.`;
   }

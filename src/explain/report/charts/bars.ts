@@ -20,6 +20,8 @@ import {
   textAt,
 } from '../../../report/chart-frame.js';
 import { formatCompact, truncate } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
+import type { Svg } from '../../../report/svg.js';
 
 export interface ErrorBarRow {
   readonly label: string;
@@ -69,7 +71,7 @@ function baselineOf(axis: Axis): number {
   return Math.max(axis.min, Math.min(axis.max, 0));
 }
 
-export function errorBarsSvg(input: ErrorBarsInput): string {
+export function errorBarsSvg(input: ErrorBarsInput): Svg {
   const { rows, axis } = input;
   const labels = rows.map((r) => truncate(r.label, LAYOUT.maxLabelChars));
   const gutter = Math.ceil(Math.max(8, ...labels.map(labelWidthPx))) + 12;
@@ -80,7 +82,7 @@ export function errorBarsSvg(input: ErrorBarsInput): string {
   const height = plotBottom + LAYOUT.axisPx;
   const show = input.formatValue ?? defaultValue;
   const anyHighlight = rows.some((r) => r.highlight);
-  const parts: string[] = [axisMarks(axis, x, LAYOUT.top, plotBottom, left, right)];
+  const parts: Html[] = [axisMarks(axis, x, LAYOUT.top, plotBottom, left, right)];
   const bars = rows.map((row, i) => {
     const top = LAYOUT.top + i * LAYOUT.rowPx + (LAYOUT.rowPx - LAYOUT.barPx) / 2;
     const mid = top + LAYOUT.barPx / 2;
@@ -91,14 +93,14 @@ export function errorBarsSvg(input: ErrorBarsInput): string {
       left - 8,
       mid + 4,
       labels[i]!,
-      `text-anchor="end"${row.highlight ? ' font-weight="700"' : ''}`,
+      html`text-anchor="end"${row.highlight && html` font-weight="700"`}`,
     );
     const bar = rectAt(base, top, end - base || 1, LAYOUT.barPx, fill, `${row.label}: ${show(row)}`);
-    const value = textAt(right + 8, mid + 4, show(row), '', INK);
-    return label + bar + whisker(row, x, mid, axis) + value;
+    const value = textAt(right + 8, mid + 4, show(row), undefined, INK);
+    return [label, bar, whisker(row, x, mid, axis), value];
   });
   parts.push(marks(bars));
-  return svgRoot(input.kind, LAYOUT.width, height, input.label, parts.join(''));
+  return svgRoot(input.kind, LAYOUT.width, height, input.label, parts);
 }
 
 function defaultValue(row: ErrorBarRow): string {
@@ -107,17 +109,18 @@ function defaultValue(row: ErrorBarRow): string {
 }
 
 /** The ± std interval as a line with end caps, clipped to the axis. */
-function whisker(row: ErrorBarRow, x: (v: number) => number, mid: number, axis: Axis): string {
-  if (!row.std || !Number.isFinite(row.std) || !Number.isFinite(row.value)) return '';
+function whisker(row: ErrorBarRow, x: (v: number) => number, mid: number, axis: Axis): Html[] {
+  if (!row.std || !Number.isFinite(row.std) || !Number.isFinite(row.value)) return [];
   const clip = (v: number) => x(Math.max(axis.min, Math.min(axis.max, v)));
   const from = clip(row.value - row.std);
   const to = clip(row.value + row.std);
   const stroke = '#1f2937';
-  return (
-    lineAt(from, mid, to, mid, stroke, 'stroke-width="1.3"') +
-    lineAt(from, mid - 4, from, mid + 4, stroke, 'stroke-width="1.3"') +
-    lineAt(to, mid - 4, to, mid + 4, stroke, 'stroke-width="1.3"')
-  );
+  const width = html`stroke-width="1.3"`;
+  return [
+    lineAt(from, mid, to, mid, stroke, width),
+    lineAt(from, mid - 4, from, mid + 4, stroke, width),
+    lineAt(to, mid - 4, to, mid + 4, stroke, width),
+  ];
 }
 
 function axisMarks(
@@ -127,18 +130,18 @@ function axisMarks(
   bottom: number,
   left: number,
   right: number,
-): string {
-  const parts: string[] = [];
+): Html {
+  const parts: Html[] = [];
   for (const tick of axis.ticks) {
     const tx = x(tick.value);
     parts.push(lineAt(tx, top, tx, bottom, GRID));
     parts.push(lineAt(tx, bottom, tx, bottom + 4, AXIS));
-    parts.push(textAt(tx, bottom + 16, tick.label, 'text-anchor="middle"'));
+    parts.push(textAt(tx, bottom + 16, tick.label, html`text-anchor="middle"`));
   }
   parts.push(lineAt(left, bottom, right, bottom, AXIS));
   const zero = baselineOf(axis);
   parts.push(lineAt(x(zero), top, x(zero), bottom, AXIS));
-  const title = 'text-anchor="middle" class="axis-title"';
+  const title = html`text-anchor="middle" class="axis-title"`;
   parts.push(textAt((left + right) / 2, bottom + 36, axis.title, title, '#374151'));
-  return `<g class="axes">${parts.join('')}</g>`;
+  return html`<g class="axes">${parts}</g>`;
 }

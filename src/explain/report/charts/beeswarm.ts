@@ -19,6 +19,8 @@ import {
   tooltip,
 } from '../../../report/chart-frame.js';
 import { formatCompact, truncate } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
+import type { Svg } from '../../../report/svg.js';
 
 export interface SwarmColumn {
   readonly column: string;
@@ -40,7 +42,7 @@ export function valueColour(value: number | null): string {
   return `rgb(${rgb.join(',')})`;
 }
 
-export function beeswarmSvg(columns: readonly SwarmColumn[], xTitle: string, label: string): string {
+export function beeswarmSvg(columns: readonly SwarmColumn[], xTitle: string, label: string): Svg {
   const names = columns.map((c) => truncate(c.column, 26));
   const left = Math.ceil(Math.max(8, ...names.map(labelWidthPx))) + 12;
   const right = SWARM.width - SWARM.legendPx;
@@ -55,38 +57,32 @@ export function beeswarmSvg(columns: readonly SwarmColumn[], xTitle: string, lab
   const strips = columns.map((column, i) => {
     const mid = SWARM.top + i * SWARM.rowPx + SWARM.rowPx / 2;
     return {
-      label: textAt(left - 8, mid + 4, names[i]!, 'text-anchor="end"'),
+      label: textAt(left - 8, mid + 4, names[i]!, html`text-anchor="end"`),
       dots: swarmDots(column, x, mid),
     };
   });
   const body = [
     swarmAxes(axis, x, left, right, bottom),
-    strips.map((s) => s.label).join(''),
-    `<g class="marks">${strips.map((s) => s.dots).join('')}</g>`,
+    strips.map((s) => s.label),
+    html`<g class="marks">${strips.map((s) => s.dots)}</g>`,
     colourKey(right + 22, SWARM.top + 4, Math.min(140, Math.max(60, bottom - SWARM.top - 8))),
   ];
-  return svgRoot('shap', SWARM.width, height, label, body.join(''));
+  return svgRoot('shap', SWARM.width, height, label, body);
 }
 
-function swarmAxes(
-  axis: Axis,
-  x: (v: number) => number,
-  left: number,
-  right: number,
-  bottom: number,
-): string {
-  const parts: string[] = [];
+function swarmAxes(axis: Axis, x: (v: number) => number, left: number, right: number, bottom: number): Html {
+  const parts: Html[] = [];
   for (const tick of axis.ticks) {
     const tx = x(tick.value);
     parts.push(lineAt(tx, SWARM.top, tx, bottom, GRID));
     parts.push(lineAt(tx, bottom, tx, bottom + 4, AXIS));
-    parts.push(textAt(tx, bottom + 16, tick.label, 'text-anchor="middle"'));
+    parts.push(textAt(tx, bottom + 16, tick.label, html`text-anchor="middle"`));
   }
   parts.push(lineAt(left, bottom, right, bottom, AXIS));
-  parts.push(lineAt(x(0), SWARM.top, x(0), bottom, '#6b7280', 'stroke-width="1.2"'));
-  const title = 'text-anchor="middle" class="axis-title"';
+  parts.push(lineAt(x(0), SWARM.top, x(0), bottom, '#6b7280', html`stroke-width="1.2"`));
+  const title = html`text-anchor="middle" class="axis-title"`;
   parts.push(textAt((left + right) / 2, bottom + 36, axis.title, title, '#374151'));
-  return `<g class="axes">${parts.join('')}</g>`;
+  return html`<g class="axes">${parts}</g>`;
 }
 
 /**
@@ -94,7 +90,7 @@ function swarmAxes(
  * stacks its dots alternately above and below the strip's centre line, wrapping
  * back to the centre when the strip is full (dense strips then overlap a little).
  */
-function swarmDots(column: SwarmColumn, x: (v: number) => number, mid: number): string {
+function swarmDots(column: SwarmColumn, x: (v: number) => number, mid: number): Html {
   const n = Math.min(column.shap.length, column.value.length);
   const step = Math.max(1, Math.ceil(n / SWARM.maxDots));
   const rows: number[] = [];
@@ -111,16 +107,16 @@ function swarmDots(column: SwarmColumn, x: (v: number) => number, mid: number): 
     const layer = Math.ceil((k % (2 * maxLayers + 1)) / 2);
     const side = k % 2 === 1 ? -1 : 1;
     const cy = mid + side * layer * SWARM.dotR * 0.9;
-    return `<circle cx="${round1(cx)}" cy="${round1(cy)}" r="${SWARM.dotR}" fill="${valueColour(column.value[row] ?? null)}"/>`;
+    return html`<circle cx="${round1(cx)}" cy="${round1(cy)}" r="${SWARM.dotR}" fill="${valueColour(column.value[row] ?? null)}"/>`;
   });
   const title = `${column.column}: ${rows.length} rows, SHAP from ${formatCompact(column.shap[rows[0]!] ?? 0)} to ${formatCompact(column.shap[rows[rows.length - 1]!] ?? 0)}`;
-  return `<g fill-opacity="0.85">${tooltip(title)}${dots.join('')}</g>`;
+  return html`<g fill-opacity="0.85">${tooltip(title)}${dots}</g>`;
 }
 
 /** A vertical colour bar from high (top) to low (bottom), and a grey swatch for missing values. */
-function colourKey(x: number, y: number, h: number): string {
+function colourKey(x: number, y: number, h: number): Html {
   const steps = 16;
-  const parts: string[] = [];
+  const parts: Html[] = [];
   for (let i = 0; i < steps; i++) {
     parts.push(rectAt(x, y + (i * h) / steps, 10, h / steps + 0.5, valueColour(1 - (i + 0.5) / steps)));
   }
@@ -128,7 +124,7 @@ function colourKey(x: number, y: number, h: number): string {
   parts.push(textAt(x + 14, y + h, 'low'));
   parts.push(rectAt(x, y + h + 10, 10, 10, UNKNOWN), textAt(x + 14, y + h + 19, 'n/a'));
   const labelY = round1(y + h / 2);
-  const attrs = `text-anchor="middle" font-size="10" transform="rotate(-90 ${x - 6} ${labelY})"`;
+  const attrs = html`text-anchor="middle" font-size="10" transform="rotate(-90 ${x - 6} ${labelY})"`;
   parts.push(textAt(x - 6, labelY, 'feature value', attrs));
-  return `<g class="legend">${parts.join('')}</g>`;
+  return html`<g class="legend">${parts}</g>`;
 }

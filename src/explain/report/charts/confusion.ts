@@ -7,7 +7,8 @@
 
 import { INK, labelWidthPx, marks, rectAt, round1, svgRoot, textAt } from '../../../report/chart-frame.js';
 import { formatCount, formatPercent, truncate } from '../../../report/format.js';
-import { heatColour } from '../../../report/svg.js';
+import { type Html, html } from '../../../report/html.js';
+import { heatColour, type Svg } from '../../../report/svg.js';
 
 export interface ConfusionInput {
   readonly labels: readonly string[];
@@ -18,7 +19,7 @@ export interface ConfusionInput {
 
 const GRID = { maxPx: 360, minCell: 26, maxCell: 96, pad: 10, maxLabelChars: 18, axisTitlePx: 18 } as const;
 
-export function confusionSvg(input: ConfusionInput): string {
+export function confusionSvg(input: ConfusionInput): Svg {
   const n = Math.max(1, input.labels.length);
   const cell = Math.max(GRID.minCell, Math.min(GRID.maxCell, Math.floor(GRID.maxPx / n)));
   const shown = input.labels.map((l) => truncate(l, GRID.maxLabelChars));
@@ -30,30 +31,29 @@ export function confusionSvg(input: ConfusionInput): string {
   const gridPx = n * cell;
   const width = Math.max(left + gridPx + GRID.pad + (rotate ? Math.ceil(labelPx * 0.72) : 0), 200);
   const height = top + gridPx + colLabelsPx + GRID.axisTitlePx + 8;
-  const parts: string[] = [];
+  const parts: Html[] = [];
   shown.forEach((label, r) => {
-    parts.push(textAt(left - 6, top + r * cell + cell / 2 + 4, label, 'text-anchor="end"'));
+    parts.push(textAt(left - 6, top + r * cell + cell / 2 + 4, label, html`text-anchor="end"`));
   });
   shown.forEach((label, c) => {
     const cx = left + c * cell + cell / 2;
     const y = top + gridPx + 14;
     const attrs = rotate
-      ? `text-anchor="end" transform="rotate(-40 ${round1(cx)} ${round1(y)})"`
-      : 'text-anchor="middle"';
+      ? html`text-anchor="end" transform="rotate(-40 ${round1(cx)} ${round1(y)})"`
+      : html`text-anchor="middle"`;
     parts.push(textAt(cx, y, label, attrs));
   });
-  const titleAttrs = 'text-anchor="middle" font-weight="600" class="axis-title"';
+  const titleAttrs = html`text-anchor="middle" font-weight="600" class="axis-title"`;
   parts.push(textAt(left + gridPx / 2, height - 8, 'Predicted class', titleAttrs, '#374151'));
   const actualY = round1(top + gridPx / 2);
-  parts.push(
-    textAt(12, actualY, 'Actual class', `${titleAttrs} transform="rotate(-90 12 ${actualY})"`, '#374151'),
-  );
-  const body = `<g class="axes">${parts.join('')}</g>${marks(cells(input, left, top, cell))}`;
+  const turned = html`${titleAttrs} transform="rotate(-90 12 ${actualY})"`;
+  parts.push(textAt(12, actualY, 'Actual class', turned, '#374151'));
+  const body = html`<g class="axes">${parts}</g>${marks(cells(input, left, top, cell))}`;
   return svgRoot('confusion', width, height, input.label, body);
 }
 
-function cells(input: ConfusionInput, left: number, top: number, cell: number): string[] {
-  const out: string[] = [];
+function cells(input: ConfusionInput, left: number, top: number, cell: number): Html[] {
+  const out: Html[] = [];
   input.labels.forEach((actual, r) => {
     const row = input.matrix[r] ?? [];
     const rowTotal = row.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
@@ -80,17 +80,28 @@ function cellText(
   count: number,
   share: number,
   rgb: readonly number[],
-): string {
+): Html {
   const luminance = (0.2126 * rgb[0]! + 0.7152 * rgb[1]! + 0.0722 * rgb[2]!) / 255;
   const ink = luminance < 0.55 ? '#ffffff' : INK;
-  const attrs = 'text-anchor="middle" pointer-events="none"';
+  const attrs = html`text-anchor="middle" pointer-events="none"`;
   const countText = formatCount(count);
   if (cell < 40) {
-    const size = cell < 32 ? ' font-size="9"' : '';
-    return textAt(x + cell / 2, y + cell / 2 + 4, countText, `${attrs}${size}`, ink);
+    const size = cell < 32 && html` font-size="9"`;
+    return textAt(x + cell / 2, y + cell / 2 + 4, countText, html`${attrs}${size}`, ink);
   }
-  return (
-    textAt(x + cell / 2, y + cell / 2, countText, `${attrs} font-weight="700" font-size="13"`, ink) +
-    textAt(x + cell / 2, y + cell / 2 + 15, formatPercent(share), `${attrs} font-size="10"`, ink)
+  const counted = textAt(
+    x + cell / 2,
+    y + cell / 2,
+    countText,
+    html`${attrs} font-weight="700" font-size="13"`,
+    ink,
   );
+  const shared = textAt(
+    x + cell / 2,
+    y + cell / 2 + 15,
+    formatPercent(share),
+    html`${attrs} font-size="10"`,
+    ink,
+  );
+  return html`${counted}${shared}`;
 }

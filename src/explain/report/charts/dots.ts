@@ -19,6 +19,8 @@ import {
   tooltip,
 } from '../../../report/chart-frame.js';
 import { formatCompact, truncate } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
+import type { Svg } from '../../../report/svg.js';
 
 export interface FoldStrip {
   readonly label: string;
@@ -30,7 +32,7 @@ export interface FoldStrip {
 
 const STRIP = { width: 560, rowPx: 62, top: 8, right: 20, dotR: 4.5 } as const;
 
-export function foldDotsSvg(strips: readonly FoldStrip[], label: string): string {
+export function foldDotsSvg(strips: readonly FoldStrip[], label: string): Svg {
   const names = strips.map((s) => truncate(s.label, 24));
   // Names are bold and the direction note sits under them; the wider of the two sets the gutter.
   const widest = Math.max(labelWidthPx('higher is better'), ...names.map((n) => labelWidthPx(n) * 1.08));
@@ -42,31 +44,31 @@ export function foldDotsSvg(strips: readonly FoldStrip[], label: string): string
     (gutter + STRIP.width - STRIP.right) / 2,
     stripsBottom + 4,
     'score on each fold (each metric on its own scale)',
-    'text-anchor="middle" class="axis-title"',
+    html`text-anchor="middle" class="axis-title"`,
     '#374151',
   );
-  return svgRoot('folds', STRIP.width, height, label, `${rows.join('')}<g class="axes">${title}</g>`);
+  return svgRoot('folds', STRIP.width, height, label, html`${rows}<g class="axes">${title}</g>`);
 }
 
-function stripSvg(strip: FoldStrip, name: string, left: number, top: number): string {
+function stripSvg(strip: FoldStrip, name: string, left: number, top: number): Html {
   const right = STRIP.width - STRIP.right;
   const values = [...strip.folds, strip.mean - strip.std, strip.mean + strip.std];
   const axis = niceAxis(values, '', { target: 4, padFraction: 0.03 });
   const x = (v: number) => left + ((v - axis.min) / (axis.max - axis.min || 1)) * (right - left);
   const mid = top + 20;
   const baseline = top + 36;
-  const parts: string[] = [];
+  const parts: Html[] = [];
   const direction = strip.greaterIsBetter ? 'higher is better' : 'lower is better';
-  parts.push(textAt(left - 10, mid + 1, name, 'text-anchor="end" font-weight="600"', '#1f2937'));
-  parts.push(textAt(left - 10, mid + 14, direction, 'text-anchor="end" font-size="10"'));
+  parts.push(textAt(left - 10, mid + 1, name, html`text-anchor="end" font-weight="600"`, '#1f2937'));
+  parts.push(textAt(left - 10, mid + 14, direction, html`text-anchor="end" font-size="10"`));
   for (const tick of axis.ticks) {
     const tx = x(tick.value);
     parts.push(lineAt(tx, top + 4, tx, baseline, GRID));
     parts.push(lineAt(tx, baseline, tx, baseline + 3, AXIS));
-    parts.push(textAt(tx, baseline + 14, tick.label, 'text-anchor="middle" font-size="10"'));
+    parts.push(textAt(tx, baseline + 14, tick.label, html`text-anchor="middle" font-size="10"`));
   }
   parts.push(lineAt(left, baseline, right, baseline, AXIS));
-  const axes = `<g class="axes">${parts.join('')}</g>`;
+  const axes = html`<g class="axes">${parts}</g>`;
   const band = rectAt(
     x(strip.mean - strip.std),
     mid - 11,
@@ -75,12 +77,12 @@ function stripSvg(strip: FoldStrip, name: string, left: number, top: number): st
     '#dbe6f3',
     `mean ± std: ${formatCompact(strip.mean)} ± ${formatCompact(strip.std)}`,
   );
-  const mean = lineAt(x(strip.mean), mid - 13, x(strip.mean), mid + 13, '#1f2937', 'stroke-width="2"');
+  const mean = lineAt(x(strip.mean), mid - 13, x(strip.mean), mid + 13, '#1f2937', html`stroke-width="2"`);
   // Folds with equal scores would hide one another; a small vertical offset keeps each visible.
   const dots = strip.folds.map((score, f) => {
     const dy = ((f % 3) - 1) * 5;
     const title = `fold ${f + 1}: ${formatCompact(score)}`;
-    return `<circle cx="${round1(x(score))}" cy="${round1(mid + dy)}" r="${STRIP.dotR}" fill="${BLUE}" fill-opacity="0.8" stroke="#fff">${tooltip(title)}</circle>`;
+    return html`<circle cx="${round1(x(score))}" cy="${round1(mid + dy)}" r="${STRIP.dotR}" fill="${BLUE}" fill-opacity="0.8" stroke="#fff">${tooltip(title)}</circle>`;
   });
-  return `${axes}<g class="marks">${band}${mean}${dots.join('')}</g>`;
+  return html`${axes}<g class="marks">${band}${mean}${dots}</g>`;
 }

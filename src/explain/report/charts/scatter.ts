@@ -17,6 +17,8 @@ import {
   xyFrame,
 } from '../../../report/chart-frame.js';
 import { formatCompact, formatCount } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
+import type { Svg } from '../../../report/svg.js';
 import type { ReferenceLine } from './curves.js';
 
 export interface ScatterInput {
@@ -30,31 +32,31 @@ export interface ScatterInput {
 }
 
 /** Translucent dots, so dense regions read darker; no per-point tooltip, which would weigh megabytes. */
-export function scatterSvg(input: ScatterInput): string {
+export function scatterSvg(input: ScatterInput): Svg {
   const width = 420;
   const height = 320;
   const frame = xyFrame(width, height, input.xAxis, input.yAxis);
   // Fewer points can afford more ink; thousands need to be faint to show density.
   const opacity = input.xs.length > 800 ? 0.3 : 0.55;
-  const dots: string[] = [];
+  const dots: Html[] = [];
   for (let i = 0; i < input.xs.length; i++) {
     const x = input.xs[i]!;
     const y = input.ys[i]!;
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    dots.push(`<circle cx="${round1(frame.x(x))}" cy="${round1(frame.y(y))}" r="2.2"/>`);
+    dots.push(html`<circle cx="${round1(frame.x(x))}" cy="${round1(frame.y(y))}" r="2.2"/>`);
   }
   const refs = (input.references ?? []).map((ref) => {
-    const attrs = 'stroke-dasharray="5 4" stroke-width="1.4" class="reference"';
+    const attrs = html`stroke-dasharray="5 4" stroke-width="1.4" class="reference"`;
     const [x1, y1] = ref.from;
     const [x2, y2] = ref.to;
     return lineAt(frame.x(x1), frame.y(y1), frame.x(x2), frame.y(y2), REFERENCE, attrs, ref.label);
   });
   const body = [
     drawAxes(frame, input.xAxis, input.yAxis),
-    `<g class="marks" fill="${BLUE}" fill-opacity="${opacity}">${dots.join('')}</g>`,
+    html`<g class="marks" fill="${BLUE}" fill-opacity="${opacity}">${dots}</g>`,
     ...refs,
   ];
-  return svgRoot(input.kind, width, height, input.label, body.join(''));
+  return svgRoot(input.kind, width, height, input.label, body);
 }
 
 export interface ValueHistogramInput {
@@ -68,7 +70,7 @@ export interface ValueHistogramInput {
   readonly referenceAt?: number;
 }
 
-export function valueHistogramSvg(input: ValueHistogramInput): string {
+export function valueHistogramSvg(input: ValueHistogramInput): Svg {
   const { edges, counts } = input;
   const xAxis = niceAxis(edges, input.xTitle, { target: 6 });
   const yAxis = niceAxis(counts, 'rows', { includeZero: true, target: 4 });
@@ -87,10 +89,10 @@ export function valueHistogramSvg(input: ValueHistogramInput): string {
   const body = [drawAxes(frame, xAxis, yAxis), marks(bars)];
   if (input.referenceAt !== undefined) {
     const x = frame.x(input.referenceAt);
-    const attrs = 'stroke-dasharray="5 4" stroke-width="1.4" class="reference"';
+    const attrs = html`stroke-dasharray="5 4" stroke-width="1.4" class="reference"`;
     body.push(lineAt(x, frame.top, x, frame.bottom, REFERENCE, attrs, `${formatCompact(input.referenceAt)}`));
   }
-  return svgRoot(input.kind, 420, 260, input.label, body.join(''));
+  return svgRoot(input.kind, 420, 260, input.label, body);
 }
 
 /** Equal-width bins over the values, about √n of them (at most `maxBins`), for when no histogram was given. */

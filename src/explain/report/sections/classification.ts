@@ -6,11 +6,12 @@
  */
 
 import { BLUE, ORANGE, PALETTE, unitAxis } from '../../../report/chart-frame.js';
-import { formatPercent } from '../../../report/format.js';
+import { formatPercent, formatScore } from '../../../report/format.js';
+import type { Html } from '../../../report/html.js';
 import { confusionSvg } from '../charts/confusion.js';
 import { type CurveSeries, curveChartSvg } from '../charts/curves.js';
 import type { ClassificationDiagnostics, ModelReport } from '../types.js';
-import { absentPanel, figure, formatScore, panel, plots, reasonFor } from './common.js';
+import { absentPanel, figure, panel, plots, reasonFor } from './common.js';
 
 function positiveName(diag: ClassificationDiagnostics): string {
   return diag.positiveClass ?? diag.classes[1] ?? 'positive';
@@ -25,7 +26,7 @@ function positiveShare(diag: ClassificationDiagnostics, positive: string): numbe
   return total > 0 ? rowSums[index]! / total : undefined;
 }
 
-function rocFigure(diag: ClassificationDiagnostics): string {
+function rocFigure(diag: ClassificationDiagnostics): Html {
   const roc = diag.roc!;
   const positive = positiveName(diag);
   const svg = curveChartSvg({
@@ -43,7 +44,7 @@ function rocFigure(diag: ClassificationDiagnostics): string {
   return figure(svg, caption, 'ROC curve');
 }
 
-function prFigure(diag: ClassificationDiagnostics): string {
+function prFigure(diag: ClassificationDiagnostics): Html {
   const pr = diag.pr!;
   const positive = positiveName(diag);
   const share = positiveShare(diag, positive);
@@ -76,7 +77,7 @@ function prFigure(diag: ClassificationDiagnostics): string {
   return figure(svg, caption, 'Precision–recall curve');
 }
 
-function oneVsRestFigure(diag: ClassificationDiagnostics): string {
+function oneVsRestFigure(diag: ClassificationDiagnostics): Html {
   const curves = diag.rocOneVsRest ?? [];
   const series: CurveSeries[] = curves.map((c, i) => ({
     xs: c.fpr,
@@ -99,7 +100,7 @@ function oneVsRestFigure(diag: ClassificationDiagnostics): string {
   return figure(svg, caption, 'ROC curves, one class against the rest');
 }
 
-export function curvesSection(report: ModelReport): string {
+export function curvesSection(report: ModelReport): Html {
   const diag = report.classification;
   const title = 'ROC and precision–recall curves';
   if (report.meta.task === 'multiclass') {
@@ -116,7 +117,7 @@ export function curvesSection(report: ModelReport): string {
   return panel('curves', title, plots([rocFigure(diag), prFigure(diag)]), lead);
 }
 
-export function confusionSection(report: ModelReport): string {
+export function confusionSection(report: ModelReport): Html {
   const diag = report.classification;
   const title = 'Confusion matrix';
   if (!diag) return absentPanel('confusion', title, 'No out-of-fold predictions were recorded for this run.');
@@ -135,7 +136,7 @@ export function confusionSection(report: ModelReport): string {
   return panel('confusion', title, plots([figure(svg, caption)]));
 }
 
-export function calibrationSection(report: ModelReport): string {
+export function calibrationSection(report: ModelReport): Html {
   const diag = report.classification;
   const title = 'Calibration';
   if (report.meta.task === 'multiclass') {

@@ -3,10 +3,11 @@
  * spread, what the profile warned about, and which columns were left out.
  */
 
-import { escapeHtml, formatCount, formatPercent } from '../../../report/format.js';
+import { formatCount, formatPercent, formatScore } from '../../../report/format.js';
+import { type Html, html, join } from '../../../report/html.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import type { DataSummary, ModelReport, ReportFinding, ReportSeverity } from '../types.js';
-import { fact, figure, formatScore, panel, plots } from './common.js';
+import { fact, figure, panel, plots } from './common.js';
 
 const SEVERITIES: readonly ReportSeverity[] = ['high', 'medium', 'low', 'info'];
 
@@ -22,18 +23,17 @@ function ranked(findings: readonly ReportFinding[]): (ReportFinding & { severity
     .map(({ finding }) => finding);
 }
 
-function findingsList(findings: readonly ReportFinding[]): string {
-  if (!findings.length) return '<p class="empty">The profile found no data-quality issues.</p>';
+function findingsList(findings: readonly ReportFinding[]): Html {
+  if (!findings.length) return html`<p class="empty">The profile found no data-quality issues.</p>`;
   const items = ranked(findings).map((f) => {
-    const columns = f.columns?.length
-      ? `<p class="finding-columns">${f.columns.map((c) => `<span>${escapeHtml(c)}</span>`).join(' · ')}</p>`
-      : '';
-    return `<li class="finding" data-severity="${f.severity}"><span class="badge badge-${f.severity}">${f.severity}</span><div><p>${escapeHtml(f.message)}</p>${columns}</div></li>`;
+    const names = (f.columns ?? []).map((c) => html`<span>${c}</span>`);
+    const columns = names.length > 0 && html`<p class="finding-columns">${join(names, ' · ')}</p>`;
+    return html`<li class="finding" data-severity="${f.severity}"><span class="badge badge-${f.severity}">${f.severity}</span><div><p>${f.message}</p>${columns}</div></li>`;
   });
-  return `<ol class="findings">${items.join('\n')}</ol>`;
+  return html`<ol class="findings">${join(items, '\n')}</ol>`;
 }
 
-function targetPart(data: DataSummary, target: string): string {
+function targetPart(data: DataSummary, target: string): Html {
   const t = data.target;
   if (t.kind === 'numeric') {
     const facts = [
@@ -44,7 +44,7 @@ function targetPart(data: DataSummary, target: string): string {
       fact('Max', formatScore(t.max)),
       ...(t.missing ? [fact('Missing', formatCount(t.missing))] : []),
     ];
-    return `<h3>Target ${escapeHtml(target)}</h3><dl class="stats">${facts.join('')}</dl>`;
+    return html`<h3>Target ${target}</h3><dl class="stats">${facts}</dl>`;
   }
   const total = t.classes.reduce((a, c) => a + c.count, 0) || 1;
   const rows = t.classes.map((c) => ({ label: c.label, value: c.count }));
@@ -64,26 +64,24 @@ function targetPart(data: DataSummary, target: string): string {
   return plots([figure(svg, caption, `Classes of ${target}`)]);
 }
 
-function droppedPart(data: DataSummary): string {
-  const parts: string[] = [];
+function droppedPart(data: DataSummary): Html {
+  const parts: Html[] = [];
   if (data.dropped.length) {
-    const rows = data.dropped
-      .map((d) => `<tr><td>${escapeHtml(d.column)}</td><td>${escapeHtml(d.reason)}</td></tr>`)
-      .join('');
-    parts.push(`<h3>Columns left out</h3>
+    const rows = data.dropped.map((d) => html`<tr><td>${d.column}</td><td>${d.reason}</td></tr>`);
+    parts.push(html`<h3>Columns left out</h3>
 <div class="table-wrap"><table class="data"><thead><tr><th>Column</th><th>Why</th></tr></thead><tbody>${rows}</tbody></table></div>`);
   }
   if (data.sensitive.length) {
     const items = data.sensitive.map(
       (s) =>
-        `<li><strong>${escapeHtml(s.column)}</strong>: ${s.excluded ? 'excluded from the features, used only for the fairness audit' : 'kept among the features (--allow-sensitive-features)'}</li>`,
+        html`<li><strong>${s.column}</strong>: ${s.excluded ? 'excluded from the features, used only for the fairness audit' : 'kept among the features (--allow-sensitive-features)'}</li>`,
     );
-    parts.push(`<h3>Sensitive columns</h3><ul class="plain">${items.join('')}</ul>`);
+    parts.push(html`<h3>Sensitive columns</h3><ul class="plain">${items}</ul>`);
   }
-  return parts.join('\n');
+  return join(parts, '\n');
 }
 
-export function dataSection(report: ModelReport): string {
+export function dataSection(report: ModelReport): Html {
   const { data, meta } = report;
   const facts = [
     fact('Rows', formatCount(data.rows)),
@@ -94,11 +92,11 @@ export function dataSection(report: ModelReport): string {
   const lead =
     'What the models learned from. Check the findings before trusting any score: a leaking column or a mislabelled target makes every number below look better than it will be.';
   const body = [
-    `<dl class="facts">${facts.join('')}</dl>`,
+    html`<dl class="facts">${facts}</dl>`,
     targetPart(data, meta.target),
-    `<h3>Findings from the profile</h3>`,
+    html`<h3>Findings from the profile</h3>`,
     findingsList(data.findings),
     droppedPart(data),
   ];
-  return panel('data', 'Data', body.join('\n'), lead);
+  return panel('data', 'Data', join(body, '\n'), lead);
 }

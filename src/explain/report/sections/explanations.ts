@@ -3,17 +3,18 @@
  * summary (trees and linear models), each with a note when absent.
  */
 
-import { escapeHtml } from '../../../report/format.js';
+import { formatScore } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import { beeswarmSvg } from '../charts/beeswarm.js';
 import type { ModelReport } from '../types.js';
-import { absentPanel, chosenRow, figure, formatScore, panel, plots, reasonFor } from './common.js';
+import { absentPanel, chosenRow, figure, panel, plots, reasonFor } from './common.js';
 
 /** More bars than this stop being read; the rest are counted in the lead. */
 const IMPORTANCE_BARS = 20;
 const SHAP_COLUMNS = 12;
 
-export function importanceSection(report: ModelReport): string {
+export function importanceSection(report: ModelReport): Html {
   const imp = report.importance;
   const title = 'Feature importance';
   if (!imp?.features.length) {
@@ -39,7 +40,7 @@ export function importanceSection(report: ModelReport): string {
   return panel('importance', title, plots([figure(svg, caption, undefined, true)]), lead);
 }
 
-export function shapSection(report: ModelReport): string {
+export function shapSection(report: ModelReport): Html {
   const shap = report.shap;
   const title = 'SHAP summary';
   if (!shap?.columns.length) {
@@ -58,8 +59,7 @@ export function shapSection(report: ModelReport): string {
     'Colour is the column’s value in that row, blue low to red high: red dots on the right mean high values raise the prediction. Columns are ordered by their average absolute effect.';
   const lead = `SHAP values split each prediction into one share per column; the shares add up to the prediction minus the average prediction. Units: ${shap.output}.`;
   const more =
-    shap.columns.length > columns.length
-      ? `<p class="how">${escapeHtml(`The ${columns.length} columns with the largest average effect of ${shap.columns.length} are shown.`)}</p>`
-      : '';
-  return panel('shap', title, plots([figure(svg, caption, undefined, true)]) + more, lead);
+    shap.columns.length > columns.length &&
+    html`<p class="how">The ${columns.length} columns with the largest average effect of ${shap.columns.length} are shown.</p>`;
+  return panel('shap', title, html`${plots([figure(svg, caption, undefined, true)])}${more}`, lead);
 }

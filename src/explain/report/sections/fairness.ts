@@ -3,14 +3,15 @@
  * errors differ between groups, the summary gaps, and warnings in plain words.
  */
 
-import { escapeHtml, formatCount, formatPercent, isFiniteNumber } from '../../../report/format.js';
+import { formatCount, formatPercent, formatScore, isFiniteNumber } from '../../../report/format.js';
+import { type Html, html, join } from '../../../report/html.js';
 import type {
   ModelReport,
   ReportClassificationFairness,
   ReportFairness,
   ReportRegressionFairness,
 } from '../types.js';
-import { absentPanel, fact, formatScore, panel, reasonFor } from './common.js';
+import { absentPanel, fact, panel, reasonFor } from './common.js';
 
 /** The four-fifths rule: a group selected at under 80% of the most-selected group's rate. */
 const FOUR_FIFTHS = 0.8;
@@ -19,65 +20,68 @@ function rate(value: number | null): string {
   return isFiniteNumber(value) ? formatPercent(value) : '—';
 }
 
-function groupCell(group: string, small: boolean): string {
-  const tag = small ? ' <span class="tag tag-warn">small group</span>' : '';
-  return `<td>${escapeHtml(group)}${tag}</td>`;
+function groupCell(group: string, small: boolean): Html {
+  const tag = small && html` <span class="tag tag-warn">small group</span>`;
+  return html`<td>${group}${tag}</td>`;
 }
 
-function warningsBlock(audit: ReportFairness): string {
+function warningsBlock(audit: ReportFairness): Html {
   if (!audit.warnings.length) {
-    return '<p class="ok">No warning: the gaps between groups stay within the thresholds.</p>';
+    return html`<p class="ok">No warning: the gaps between groups stay within the thresholds.</p>`;
   }
-  const items = audit.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
-  return `<div class="callout warn" role="note"><strong>Warning${audit.warnings.length > 1 ? 's' : ''}</strong><ul>${items}</ul></div>`;
+  const items = audit.warnings.map((w) => html`<li>${w}</li>`);
+  return html`<div class="callout warn" role="note"><strong>Warning${audit.warnings.length > 1 ? 's' : ''}</strong><ul>${items}</ul></div>`;
 }
 
-function classificationTable(audit: ReportClassificationFairness): string {
+/** The header row of an audit table; every column after the group's name holds numbers. */
+function tableHead(headers: readonly string[]): Html[] {
+  return headers.map((h, i) => (i ? html`<th class="num">${h}</th>` : html`<th>${h}</th>`));
+}
+
+function classificationTable(audit: ReportClassificationFairness): Html {
   const small = new Set(audit.smallGroups);
   const highest = Math.max(0, ...audit.groups.map((g) => g.selectionRate).filter(isFiniteNumber));
   const rows = audit.groups.map((g) => {
     const lowShare =
       isFiniteNumber(g.selectionRate) && highest > 0 && g.selectionRate / highest < FOUR_FIFTHS;
-    const selection = `<td class="num${lowShare ? ' flag' : ''}"${lowShare ? ' title="under four fifths of the highest selection rate"' : ''}>${rate(g.selectionRate)}</td>`;
-    const cells = [g.tpr, g.fpr, g.precision, g.accuracy].map((v) => `<td class="num">${rate(v)}</td>`);
-    return `<tr>${groupCell(g.group, small.has(g.group))}<td class="num">${formatCount(g.count)}</td>${selection}${cells.join('')}</tr>`;
+    const flag = lowShare && html` flag`;
+    const why = lowShare && html` title="under four fifths of the highest selection rate"`;
+    const selection = html`<td class="num${flag}"${why}>${rate(g.selectionRate)}</td>`;
+    const cells = [g.tpr, g.fpr, g.precision, g.accuracy].map((v) => html`<td class="num">${rate(v)}</td>`);
+    return html`<tr>${groupCell(g.group, small.has(g.group))}<td class="num">${formatCount(g.count)}</td>${selection}${cells}</tr>`;
   });
-  const head = ['Group', 'Rows', 'Selection rate', 'TPR', 'FPR', 'Precision', 'Accuracy']
-    .map((h, i) => `<th${i ? ' class="num"' : ''}>${h}</th>`)
-    .join('');
-  return `<div class="table-wrap"><table class="data fairness"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const head = tableHead(['Group', 'Rows', 'Selection rate', 'TPR', 'FPR', 'Precision', 'Accuracy']);
+  return html`<div class="table-wrap"><table class="data fairness"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-function regressionTable(audit: ReportRegressionFairness): string {
+function regressionTable(audit: ReportRegressionFairness): Html {
   const small = new Set(audit.smallGroups);
   const rows = audit.groups.map((g) => {
     const cells = [g.mae, g.rmse, g.meanPrediction, g.meanTarget].map(
-      (v) => `<td class="num">${formatScore(v)}</td>`,
+      (v) => html`<td class="num">${formatScore(v)}</td>`,
     );
-    return `<tr>${groupCell(g.group, small.has(g.group))}<td class="num">${formatCount(g.count)}</td>${cells.join('')}</tr>`;
+    return html`<tr>${groupCell(g.group, small.has(g.group))}<td class="num">${formatCount(g.count)}</td>${cells}</tr>`;
   });
-  const head = ['Group', 'Rows', 'MAE', 'RMSE', 'Mean prediction', 'Mean actual']
-    .map((h, i) => `<th${i ? ' class="num"' : ''}>${h}</th>`)
-    .join('');
-  return `<div class="table-wrap"><table class="data fairness"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const head = tableHead(['Group', 'Rows', 'MAE', 'RMSE', 'Mean prediction', 'Mean actual']);
+  return html`<div class="table-wrap"><table class="data fairness"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-function summaryFacts(audit: ReportFairness): string {
+function summaryFacts(audit: ReportFairness): Html | undefined {
   if (audit.kind === 'classification') {
     const s = audit.summary;
     const ratio = s.disparateImpactRatio;
     const flagged = isFiniteNumber(ratio) && ratio < FOUR_FIFTHS ? 'flag' : '';
-    return `<dl class="facts">${[
+    return html`<dl class="facts">${[
       fact('Demographic parity difference', formatScore(s.demographicParityDifference)),
       fact('Equalised odds difference', formatScore(s.equalizedOddsDifference)),
       fact('Disparate impact ratio', formatScore(ratio), flagged),
-    ].join('')}</dl>`;
+    ]}</dl>`;
   }
-  if (!audit.summary) return '';
-  return `<dl class="facts">${[
+  if (!audit.summary) return undefined;
+  return html`<dl class="facts">${[
     fact('Gap in MAE', formatScore(audit.summary.maeDifference)),
     fact('Gap in mean prediction', formatScore(audit.summary.meanPredictionDifference)),
-  ].join('')}</dl>`;
+  ]}</dl>`;
 }
 
 function howToRead(audit: ReportFairness): string {
@@ -91,22 +95,22 @@ function howToRead(audit: ReportFairness): string {
   );
 }
 
-function auditBlock(audit: ReportFairness): string {
+function auditBlock(audit: ReportFairness): Html {
   const table = audit.kind === 'classification' ? classificationTable(audit) : regressionTable(audit);
   const minimum =
     audit.smallGroups.length && audit.minGroupSize
       ? ` Groups under ${formatCount(audit.minGroupSize)} rows are marked small.`
       : '';
-  return `<article class="audit" data-column="${escapeHtml(audit.column)}">
-<h3>By ${escapeHtml(audit.column)}</h3>
+  return html`<article class="audit" data-column="${audit.column}">
+<h3>By ${audit.column}</h3>
 ${warningsBlock(audit)}
 ${summaryFacts(audit)}
 ${table}
-<p class="how">${escapeHtml(howToRead(audit) + minimum)}</p>
+<p class="how">${howToRead(audit) + minimum}</p>
 </article>`;
 }
 
-export function fairnessSection(report: ModelReport): string {
+export function fairnessSection(report: ModelReport): Html {
   const audits = report.fairness ?? [];
   const title = 'Fairness';
   if (!audits.length) {
@@ -120,5 +124,5 @@ export function fairnessSection(report: ModelReport): string {
     (excluded.length
       ? ` The audited columns were not used as features (${excluded.join(', ')}), yet other columns can stand in for them, which is why the audit is needed.`
       : '');
-  return panel('fairness', title, audits.map(auditBlock).join('\n'), lead);
+  return panel('fairness', title, join(audits.map(auditBlock), '\n'), lead);
 }

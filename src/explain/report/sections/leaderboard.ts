@@ -4,33 +4,28 @@
  * which differences are real and which are noise.
  */
 
-import { escapeHtml, formatCompact, isFiniteNumber, truncate } from '../../../report/format.js';
-import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
-import type { LeaderboardRow, ModelReport, ParamValue } from '../types.js';
 import {
-  absentNote,
-  chosenRow,
-  direction,
-  figure,
+  formatCompact,
   formatScore,
   formatSeconds,
-  metricLabel,
-  panel,
-} from './common.js';
+  isFiniteNumber,
+  truncate,
+} from '../../../report/format.js';
+import { type Html, html, join } from '../../../report/html.js';
+import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
+import type { LeaderboardRow, ModelReport, ParamValue } from '../types.js';
+import { absentNote, chosenRow, direction, figure, metricLabel, panel } from './common.js';
 
 /** The table lists this many rows and the chart this many bars; the rest add length, not insight. */
 const TABLE_ROWS = 25;
 const CHART_ROWS = 15;
 
-function formatParam(value: ParamValue): string {
-  if (typeof value === 'number') return formatCompact(value);
-  return String(value);
-}
-
+/** Settings as key=value, numbers compact like every other figure in the report. */
 export function formatParams(params: LeaderboardRow['params']): string {
   const entries = Object.entries(params);
   if (!entries.length) return 'defaults';
-  return entries.map(([key, value]) => `${key}=${formatParam(value)}`).join(', ');
+  const shown = (value: ParamValue) => (typeof value === 'number' ? formatCompact(value) : String(value));
+  return entries.map(([key, value]) => `${key}=${shown(value)}`).join(', ');
 }
 
 /** The raw number the table sorter compares; empty (sorted last) when there is none. */
@@ -38,22 +33,22 @@ function sortKey(value: number | null): string {
   return isFiniteNumber(value) ? String(value) : '';
 }
 
-function tableRow(row: LeaderboardRow, rank: number, chosen: boolean): string {
-  const mark = chosen ? ' <span class="tag">chosen</span>' : '';
+function tableRow(row: LeaderboardRow, rank: number, chosen: boolean): Html {
+  const mark = chosen && html` <span class="tag">chosen</span>`;
   const params = formatParams(row.params);
   const cells = [
-    `<td data-sort="${rank}">${rank}</td>`,
-    `<td>${escapeHtml(row.model)}${mark}</td>`,
-    `<td>${escapeHtml(row.algorithm)}</td>`,
-    `<td class="num" data-sort="${sortKey(row.score)}">${formatScore(row.score)}</td>`,
-    `<td class="num" data-sort="${sortKey(row.std)}">${formatScore(row.std)}</td>`,
-    `<td class="num" data-sort="${sortKey(row.fitSeconds)}">${formatSeconds(row.fitSeconds)}</td>`,
-    `<td class="params" title="${escapeHtml(params)}">${escapeHtml(truncate(params, 90))}</td>`,
+    html`<td data-sort="${rank}">${rank}</td>`,
+    html`<td>${row.model}${mark}</td>`,
+    html`<td>${row.algorithm}</td>`,
+    html`<td class="num" data-sort="${sortKey(row.score)}">${formatScore(row.score)}</td>`,
+    html`<td class="num" data-sort="${sortKey(row.std)}">${formatScore(row.std)}</td>`,
+    html`<td class="num" data-sort="${sortKey(row.fitSeconds)}">${formatSeconds(row.fitSeconds)}</td>`,
+    html`<td class="params" title="${params}">${truncate(params, 90)}</td>`,
   ];
-  return `<tr${chosen ? ' class="chosen"' : ''}>${cells.join('')}</tr>`;
+  return html`<tr${chosen && html` class="chosen"`}>${cells}</tr>`;
 }
 
-export function leaderboardSection(report: ModelReport): string {
+export function leaderboardSection(report: ModelReport): Html {
   const rows = report.leaderboard;
   const metric = metricLabel(report.meta.metric);
   if (!rows.length) {
@@ -61,22 +56,17 @@ export function leaderboardSection(report: ModelReport): string {
   }
   const chosen = chosenRow(report);
   const headers = ['#', 'Model', 'Algorithm', metric, '± std', 'Fit time', 'Settings'];
-  const head = headers
-    .map((h) => `<th scope="col"><button type="button">${escapeHtml(h)}</button></th>`)
-    .join('');
-  const body = rows
-    .slice(0, TABLE_ROWS)
-    .map((row, i) => tableRow(row, i + 1, row === chosen))
-    .join('\n');
+  const head = headers.map((h) => html`<th scope="col"><button type="button">${h}</button></th>`);
+  const body = rows.slice(0, TABLE_ROWS).map((row, i) => tableRow(row, i + 1, row === chosen));
   const more = rows.length > TABLE_ROWS ? ` The best ${TABLE_ROWS} of ${rows.length} are listed.` : '';
   const lead = `Every pipeline the search scored, best first by cross-validated ${metric} (${direction(report.meta.metric)}); ± is the standard deviation over folds. Click a heading to sort.${more}`;
-  const table = `<div class="table-wrap"><table class="data sortable leaderboard"><thead><tr>${head}</tr></thead><tbody>
-${body}
+  const table = html`<div class="table-wrap"><table class="data sortable leaderboard"><thead><tr>${head}</tr></thead><tbody>
+${join(body, '\n')}
 </tbody></table></div>`;
-  return panel('leaderboard', 'Leaderboard', `${table}\n${leaderboardChart(report)}`, lead);
+  return panel('leaderboard', 'Leaderboard', html`${table}\n${leaderboardChart(report)}`, lead);
 }
 
-function leaderboardChart(report: ModelReport): string {
+function leaderboardChart(report: ModelReport): Html {
   const chosen = chosenRow(report);
   const shown = report.leaderboard.slice(0, CHART_ROWS);
   const rows = shown.map((r) => ({ label: r.model, value: r.score, std: r.std, highlight: r === chosen }));

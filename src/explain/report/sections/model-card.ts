@@ -5,9 +5,10 @@
  * the report, and marked as a draft for a person to finish.
  */
 
-import { escapeHtml, formatCount } from '../../../report/format.js';
+import { formatCount, formatScore } from '../../../report/format.js';
+import { type Html, html, join } from '../../../report/html.js';
 import type { ModelCardText, ModelReport } from '../types.js';
-import { baseName, describeTask, formatScore, metricLabel, panel, plural } from './common.js';
+import { baseName, describeTask, metricLabel, panel, plural } from './common.js';
 
 export interface FilledModelCard {
   readonly intendedUse: string;
@@ -108,26 +109,26 @@ export function fillModelCard(report: ModelReport): FilledModelCard {
   };
 }
 
-function entry(title: string, body: string, drafted: boolean): string {
-  const mark = drafted ? ' <span class="tag tag-draft">drafted by keel</span>' : '';
-  return `<div class="card-entry"><dt>${escapeHtml(title)}${mark}</dt><dd>${body}</dd></div>`;
+function entry(title: string, body: Html, drafted: boolean): Html {
+  const mark = drafted && html` <span class="tag tag-draft">drafted by keel</span>`;
+  return html`<div class="card-entry"><dt>${title}${mark}</dt><dd>${body}</dd></div>`;
 }
 
-function list(items: readonly string[]): string {
-  return `<ul class="plain">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+function list(items: readonly string[]): Html {
+  return html`<ul class="plain">${items.map((i) => html`<li>${i}</li>`)}</ul>`;
 }
 
-export function modelCardSection(report: ModelReport): string {
+export function modelCardSection(report: ModelReport): Html {
   const card = fillModelCard(report);
   const drafted = new Set(card.drafted);
   const entries = [
-    entry('Intended use', `<p>${escapeHtml(card.intendedUse)}</p>`, drafted.has('intendedUse')),
-    entry('Training data', `<p>${escapeHtml(card.trainingData)}</p>`, drafted.has('trainingData')),
-    entry('Metrics', `<p>${escapeHtml(card.metricsSummary)}</p>`, drafted.has('metricsSummary')),
+    entry('Intended use', html`<p>${card.intendedUse}</p>`, drafted.has('intendedUse')),
+    entry('Training data', html`<p>${card.trainingData}</p>`, drafted.has('trainingData')),
+    entry('Metrics', html`<p>${card.metricsSummary}</p>`, drafted.has('metricsSummary')),
     entry('Limitations', list(card.limitations), drafted.has('limitations')),
     entry('Ethical considerations', list(card.ethicalConsiderations), drafted.has('ethicalConsiderations')),
   ];
   const lead =
     'A one-page summary to keep with the model, for whoever uses or reviews it later. Parts marked “drafted by keel” were written from this report; a person who knows the use case should check them.';
-  return panel('model-card', 'Model card', `<dl class="model-card">${entries.join('\n')}</dl>`, lead);
+  return panel('model-card', 'Model card', html`<dl class="model-card">${join(entries, '\n')}</dl>`, lead);
 }

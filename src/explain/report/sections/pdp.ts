@@ -4,15 +4,17 @@
  */
 
 import { BLUE, niceAxis } from '../../../report/chart-frame.js';
+import { formatScore } from '../../../report/format.js';
+import type { Html } from '../../../report/html.js';
 import { errorBarAxis, errorBarsSvg } from '../charts/bars.js';
 import { curveChartSvg } from '../charts/curves.js';
 import type { CategoricalPdp, ModelReport, NumericPdp } from '../types.js';
-import { absentPanel, figure, formatScore, panel, plots, reasonFor } from './common.js';
+import { absentPanel, figure, panel, plots, reasonFor } from './common.js';
 
 const MAX_FEATURES = 6;
 const MAX_ICE = 40;
 
-function numericFigure(pdp: NumericPdp, output: string, first: boolean): string {
+function numericFigure(pdp: NumericPdp, output: string, first: boolean): Html {
   const ice = (pdp.ice ?? []).slice(0, MAX_ICE);
   const yAxis = niceAxis([...pdp.average, ...ice.flat()], output);
   const svg = curveChartSvg({
@@ -42,7 +44,7 @@ function numericFigure(pdp: NumericPdp, output: string, first: boolean): string 
   return figure(svg, caption, pdp.column);
 }
 
-function categoricalFigure(pdp: CategoricalPdp, output: string, first: boolean): string {
+function categoricalFigure(pdp: CategoricalPdp, output: string, first: boolean): Html {
   const rows = pdp.grid.map((level, i) => ({ label: level, value: pdp.average[i] ?? Number.NaN }));
   const svg = errorBarsSvg({
     kind: 'pdp',
@@ -57,7 +59,7 @@ function categoricalFigure(pdp: CategoricalPdp, output: string, first: boolean):
   return figure(svg, caption, pdp.column);
 }
 
-export function pdpSection(report: ModelReport): string {
+export function pdpSection(report: ModelReport): Html {
   const pdp = report.pdp;
   const title = 'Partial dependence';
   if (!pdp?.features.length) {

@@ -5,11 +5,12 @@
 
 import { niceAxis } from '../../../report/chart-frame.js';
 import { formatCount } from '../../../report/format.js';
+import type { Html } from '../../../report/html.js';
 import { binValues, scatterSvg, valueHistogramSvg } from '../charts/scatter.js';
 import type { ModelReport } from '../types.js';
 import { absentPanel, figure, panel, plots, reasonFor } from './common.js';
 
-export function residualsSection(report: ModelReport): string {
+export function residualsSection(report: ModelReport): Html {
   const diag = report.regression;
   const title = 'Residuals';
   const target = report.meta.target;
@@ -34,7 +35,7 @@ export function residualsSection(report: ModelReport): string {
   return panel('residuals', title, plots(figures), lead);
 }
 
-function residualScatter(predicted: number[], residual: number[], target: string): string {
+function residualScatter(predicted: number[], residual: number[], target: string): Html {
   const xAxis = niceAxis(predicted, `predicted ${target}`);
   const yAxis = niceAxis(residual, 'residual (actual − predicted)', { includeZero: true });
   const svg = scatterSvg({
@@ -52,7 +53,7 @@ function residualScatter(predicted: number[], residual: number[], target: string
   return figure(svg, caption, 'Residuals against predictions');
 }
 
-function predictedVsActual(predicted: number[], actual: number[], target: string): string {
+function predictedVsActual(predicted: number[], actual: number[], target: string): Html {
   // One shared axis, so the y = x line runs at 45° and distances read the same both ways.
   const shared = niceAxis([...predicted, ...actual], '');
   const svg = scatterSvg({
@@ -76,7 +77,7 @@ function residualHistogram(
   given: { readonly edges: readonly number[]; readonly counts: readonly number[] } | undefined,
   residual: number[],
   target: string,
-): string {
+): Html {
   const valid = given && given.edges.length === given.counts.length + 1 && given.counts.length > 0;
   const bins = valid ? given : binValues(residual);
   const svg = valueHistogramSvg({

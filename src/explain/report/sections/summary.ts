@@ -3,7 +3,8 @@
  * score, where it is registered, and how the search ended.
  */
 
-import { escapeHtml, formatCount } from '../../../report/format.js';
+import { formatCount, formatSeconds } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
 import type { ModelReport, ReportStop } from '../types.js';
 import {
   baseName,
@@ -11,7 +12,6 @@ import {
   describeTask,
   direction,
   fact,
-  formatSeconds,
   metricLabel,
   plural,
   scoreWithSpread,
@@ -40,7 +40,7 @@ function stopSentence(stopped: ReportStop, budgetSeconds: number | null): string
   }
 }
 
-export function summaryHeader(report: ModelReport, toc: readonly (readonly [string, string])[]): string {
+export function summaryHeader(report: ModelReport, toc: readonly (readonly [string, string])[]): Html {
   const { meta } = report;
   const best = chosenRow(report);
   const metric = metricLabel(meta.metric);
@@ -73,13 +73,13 @@ export function summaryHeader(report: ModelReport, toc: readonly (readonly [stri
       ? `It is registered as ${meta.registered.name} version ${meta.registered.version}${aliases}.`
       : 'It was not registered in the model store.',
   ];
-  const links = toc.map(([id, label]) => `<a href="#${id}">${escapeHtml(label)}</a>`).join('');
-  return `<header class="panel" id="summary">
+  const links = toc.map(([id, label]) => html`<a href="#${id}">${label}</a>`);
+  return html`<header class="panel" id="summary">
 <p class="eyebrow">keel · AutoML report</p>
-<h1>${escapeHtml(reportTitle(report))}</h1>
-<p class="source">${escapeHtml(meta.source)}</p>
-<p class="summary-text">${escapeHtml(sentences.join(' '))}</p>
-<dl class="facts">${facts.join('')}</dl>
+<h1>${reportTitle(report)}</h1>
+<p class="source">${meta.source}</p>
+<p class="summary-text">${sentences.join(' ')}</p>
+<dl class="facts">${facts}</dl>
 <nav class="toc">${links}</nav>
 </header>`;
 }

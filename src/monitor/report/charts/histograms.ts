@@ -23,6 +23,8 @@ import {
   xyFrame,
 } from '../../../report/chart-frame.js';
 import { formatPercent, truncate } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
+import type { Svg } from '../../../report/svg.js';
 import type { ColumnHistogram } from '../../monitor-report.js';
 import { shareAxis } from './share-axis.js';
 
@@ -45,7 +47,7 @@ function pairTitle(bin: string, reference: number, current: number): string {
 }
 
 /** Numeric columns: two bars in each bin, reference on the left, over a value axis. */
-export function numericHistogramSvg(histogram: ColumnHistogram, label: string): string {
+export function numericHistogramSvg(histogram: ColumnHistogram, label: string): Svg {
   const edges = histogram.edges ?? [];
   const { reference, current } = histogram;
   const xAxis = niceAxis(edges, truncate(histogram.column, 48), { target: 5 });
@@ -60,16 +62,13 @@ export function numericHistogramSvg(histogram: ColumnHistogram, label: string): 
     if (!(right - left >= 2)) [left, right] = [left - 8, left + 8];
     const half = (right - left - 1) / 2;
     const title = pairTitle(bin, reference[i] ?? 0, current[i] ?? 0);
-    return [reference[i] ?? 0, current[i] ?? 0]
-      .map((share, s) => {
-        const top = visibleTop(frame.y(share), base, share);
-        const fill = s === 0 ? REFERENCE_FILL : CURRENT_FILL;
-        return rectAt(left + 0.5 + s * half, top, half, base - top, fill, title);
-      })
-      .join('');
+    return [reference[i] ?? 0, current[i] ?? 0].map((share, s) => {
+      const top = visibleTop(frame.y(share), base, share);
+      const fill = s === 0 ? REFERENCE_FILL : CURRENT_FILL;
+      return rectAt(left + 0.5 + s * half, top, half, base - top, fill, title);
+    });
   });
-  const body = drawAxes(frame, xAxis, yAxis) + marks(bars) + key.svg;
-  return svgRoot('histogram', WIDTH, 230, label, body);
+  return svgRoot('histogram', WIDTH, 230, label, [drawAxes(frame, xAxis, yAxis), marks(bars), key.svg]);
 }
 
 const LEVELS = { rowPx: 26, barPx: 9, maxLabelChars: 18, axisPx: 42, right: 18, maxLevels: 12 } as const;
@@ -101,7 +100,7 @@ export function capLevels(histogram: ColumnHistogram, maxLevels: number = LEVELS
 }
 
 /** Categorical columns: a pair of horizontal bars per level, reference above current. */
-export function categoricalBarsSvg(histogram: ColumnHistogram, label: string): string {
+export function categoricalBarsSvg(histogram: ColumnHistogram, label: string): Svg {
   const levels = capLevels(histogram);
   const shown = levels.labels.map((l) => truncate(l, LEVELS.maxLabelChars));
   const left = Math.ceil(Math.max(24, ...shown.map(labelWidthPx))) + 12;
@@ -117,14 +116,14 @@ export function categoricalBarsSvg(histogram: ColumnHistogram, label: string): s
     const cur = levels.current[i] ?? 0;
     const title = pairTitle(level, ref, cur);
     const width = (share: number) => (share > 0 ? Math.max(1.5, x(share) - left) : 0);
-    return (
-      textAt(left - 6, rowTop + LEVELS.barPx + 3, shown[i]!, 'text-anchor="end"') +
-      rectAt(left, rowTop, width(ref), LEVELS.barPx, REFERENCE_FILL, title) +
-      rectAt(left, rowTop + LEVELS.barPx + 1, width(cur), LEVELS.barPx, CURRENT_FILL, title)
-    );
+    return [
+      textAt(left - 6, rowTop + LEVELS.barPx + 3, shown[i]!, html`text-anchor="end"`),
+      rectAt(left, rowTop, width(ref), LEVELS.barPx, REFERENCE_FILL, title),
+      rectAt(left, rowTop + LEVELS.barPx + 1, width(cur), LEVELS.barPx, CURRENT_FILL, title),
+    ];
   });
   const height = bottom + LEVELS.axisPx;
-  const body = shareGrid(axis.ticks, x, top, bottom, left, right) + marks(rows) + key.svg;
+  const body = [shareGrid(axis.ticks, x, top, bottom, left, right), marks(rows), key.svg];
   return svgRoot('levels', WIDTH, height, label, body);
 }
 
@@ -135,13 +134,13 @@ function shareGrid(
   bottom: number,
   left: number,
   right: number,
-): string {
-  const parts = ticks.map(
-    (t) =>
-      lineAt(x(t.value), top, x(t.value), bottom, GRID) +
-      textAt(x(t.value), bottom + 15, t.label, 'text-anchor="middle"'),
-  );
-  parts.push(lineAt(left, top, left, bottom, AXIS), lineAt(left, bottom, right, bottom, AXIS));
-  const title = textAt((left + right) / 2, bottom + 34, 'share of values', 'text-anchor="middle"', '#374151');
-  return `<g class="axes">${parts.join('')}${title}</g>`;
+): Html {
+  const middle = html`text-anchor="middle"`;
+  const grid = ticks.map((t) => [
+    lineAt(x(t.value), top, x(t.value), bottom, GRID),
+    textAt(x(t.value), bottom + 15, t.label, middle),
+  ]);
+  const frame = [lineAt(left, top, left, bottom, AXIS), lineAt(left, bottom, right, bottom, AXIS)];
+  const title = textAt((left + right) / 2, bottom + 34, 'share of values', middle, '#374151');
+  return html`<g class="axes">${grid}${frame}${title}</g>`;
 }

@@ -5,7 +5,6 @@
  * as decayed. Windows without labels keep their place on the axis, empty.
  */
 
-import { formatScore } from '../../../explain/report/sections/common.js';
 import {
   type Axis,
   BLUE,
@@ -18,6 +17,9 @@ import {
   svgRoot,
   xyFrame,
 } from '../../../report/chart-frame.js';
+import { formatScore } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
+import type { Svg } from '../../../report/svg.js';
 import type { PerformancePoint } from '../../monitor-report.js';
 import { ALERT, dot, type HorizontalLine, horizontalLines, WIDTH } from './timeline.js';
 
@@ -34,7 +36,7 @@ export interface PerformanceChartInput {
 
 const HEIGHT = 300;
 
-export function performanceSvg(input: PerformanceChartInput): string {
+export function performanceSvg(input: PerformanceChartInput): Svg {
   const key = legend(56, 6, WIDTH - 72, [
     { label: 'score with 95% interval', colour: BLUE },
     { label: 'decayed', colour: ALERT },
@@ -42,7 +44,7 @@ export function performanceSvg(input: PerformanceChartInput): string {
   ]);
   const frame = xyFrame(WIDTH, HEIGHT, input.xAxis, input.yAxis, key.height + 4);
   const lines: HorizontalLine[] = [];
-  let band = '';
+  let band: Html | undefined;
   if (input.validation) {
     const { score, std } = input.validation;
     // Left-labelled: the decay line sits just beside it, labelled at the right.
@@ -67,30 +69,32 @@ export function performanceSvg(input: PerformanceChartInput): string {
     });
   }
   const points = input.placed.map(({ at, point }) => pointMarks(frame.x(at), frame.y, point, input.metric));
-  const body =
-    band +
-    drawAxes(frame, input.xAxis, input.yAxis) +
-    horizontalLines(frame, lines) +
-    marks(points) +
-    key.svg;
+  const body = [
+    band,
+    drawAxes(frame, input.xAxis, input.yAxis),
+    horizontalLines(frame, lines),
+    marks(points),
+    key.svg,
+  ];
   return svgRoot('performance', WIDTH, HEIGHT, input.label, body);
 }
 
-function pointMarks(x: number, y: (v: number) => number, point: PerformancePoint, metric: string): string {
+function pointMarks(x: number, y: (v: number) => number, point: PerformancePoint, metric: string): Html {
   const colour = point.decayed ? ALERT : BLUE;
   const interval =
     point.low !== null && point.high !== null
       ? ` (95% interval ${formatScore(point.low)}–${formatScore(point.high)})`
       : '';
   const title = `${metric} ${formatScore(point.score)}${interval} on ${point.rows} labelled rows${point.decayed ? ', decayed' : ''}`;
-  let whisker = '';
+  let whisker: Html[] = [];
   if (point.low !== null && point.high !== null) {
     const [y1, y2] = [y(point.low), y(point.high)];
-    const attrs = 'stroke-width="1.6"';
-    whisker =
-      lineAt(x, y1, x, y2, colour, attrs, title) +
-      lineAt(x - 5, y1, x + 5, y1, colour, attrs) +
-      lineAt(x - 5, y2, x + 5, y2, colour, attrs);
+    const attrs = html`stroke-width="1.6"`;
+    whisker = [
+      lineAt(x, y1, x, y2, colour, attrs, title),
+      lineAt(x - 5, y1, x + 5, y1, colour, attrs),
+      lineAt(x - 5, y2, x + 5, y2, colour, attrs),
+    ];
   }
-  return whisker + dot(x, y(point.score), point.decayed ? 5.5 : 4.5, colour, title);
+  return html`${whisker}${dot(x, y(point.score), point.decayed ? 5.5 : 4.5, colour, title)}`;
 }

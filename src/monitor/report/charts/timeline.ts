@@ -23,6 +23,8 @@ import {
   xyFrame,
 } from '../../../report/chart-frame.js';
 import { truncate } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
+import type { Svg } from '../../../report/svg.js';
 
 export const ALERT = '#c0392b';
 export const WIDTH = 560;
@@ -53,23 +55,22 @@ export interface HorizontalLine {
 }
 
 /** Dashed lines across the plot with their label at one end, above the line. */
-export function horizontalLines(frame: XyFrame, lines: readonly HorizontalLine[]): string {
-  return lines
-    .map((line) => {
-      const y = frame.y(line.value);
-      const attrs = `stroke-dasharray="${line.dash}" stroke-width="1.4" class="threshold"`;
-      const label =
-        line.labelAt === 'left'
-          ? textAt(frame.left + 4, y - 4, line.label, 'text-anchor="start" font-size="10"', line.colour)
-          : textAt(frame.right - 4, y - 4, line.label, 'text-anchor="end" font-size="10"', line.colour);
-      return lineAt(frame.left, y, frame.right, y, line.colour, attrs, line.label) + label;
-    })
-    .join('');
+export function horizontalLines(frame: XyFrame, lines: readonly HorizontalLine[]): Html {
+  const drawn = lines.map((line) => {
+    const y = frame.y(line.value);
+    const attrs = html`stroke-dasharray="${line.dash}" stroke-width="1.4" class="threshold"`;
+    const label =
+      line.labelAt === 'left'
+        ? textAt(frame.left + 4, y - 4, line.label, html`text-anchor="start" font-size="10"`, line.colour)
+        : textAt(frame.right - 4, y - 4, line.label, html`text-anchor="end" font-size="10"`, line.colour);
+    return [lineAt(frame.left, y, frame.right, y, line.colour, attrs, line.label), label];
+  });
+  return html`${drawn}`;
 }
 
-export function dot(x: number, y: number, r: number, fill: string, title: string, stroke = '#fff'): string {
-  const ring = stroke === '#fff' ? '' : ' stroke-width="2"';
-  return `<circle cx="${round1(x)}" cy="${round1(y)}" r="${r}" fill="${fill}" stroke="${stroke}"${ring}>${tooltip(title)}</circle>`;
+export function dot(x: number, y: number, r: number, fill: string, title: string, stroke = '#fff'): Html {
+  const ring = stroke !== '#fff' && html` stroke-width="2"`;
+  return html`<circle cx="${round1(x)}" cy="${round1(y)}" r="${r}" fill="${fill}" stroke="${stroke}"${ring}>${tooltip(title)}</circle>`;
 }
 
 export interface TimelineSeries {
@@ -95,28 +96,31 @@ export interface TimelineInput {
 }
 
 /** Lines per series over the windows, a dot at every value, and threshold lines. */
-export function timelineSvg(input: TimelineInput): string {
+export function timelineSvg(input: TimelineInput): Svg {
   const key = legend(56, 6, WIDTH - 72, input.legend);
   const frame = xyFrame(WIDTH, HEIGHT, input.xAxis, input.yAxis, key.height + 4);
   const drawn = input.series.map((series) => {
     const xs = series.values.map((_, i) => frame.x(i + 1));
     const ys = series.values.map((v) => (v === null ? Number.NaN : frame.y(v)));
     const d = pathThrough(xs, ys);
-    const stroke = `stroke="${series.colour}" stroke-width="${series.strokePx}"`;
-    const path = d
-      ? `<path d="${d}" fill="none" ${stroke} stroke-linejoin="round">${tooltip(series.label)}</path>`
-      : '';
+    const stroke = html`stroke="${series.colour}" stroke-width="${series.strokePx}"`;
+    const path =
+      d && html`<path d="${d}" fill="none" ${stroke} stroke-linejoin="round">${tooltip(series.label)}</path>`;
     const dots = series.values.map((v, i) => {
-      if (v === null || !Number.isFinite(v)) return '';
+      if (v === null || !Number.isFinite(v)) return null;
       const title = `${truncate(series.label, 60)}, ${input.xAxis.title} ${i + 1}: ${series.format(v)}`;
       return series.flagged[i]
         ? dot(xs[i]!, ys[i]!, 4.5, series.colour, `${title} (drifted)`, ALERT)
         : dot(xs[i]!, ys[i]!, 2.5, series.colour, title);
     });
-    return `<g class="series">${path}${dots.join('')}</g>`;
+    return html`<g class="series">${path}${dots}</g>`;
   });
-  const body =
-    drawAxes(frame, input.xAxis, input.yAxis) + horizontalLines(frame, input.lines) + marks(drawn) + key.svg;
+  const body = [
+    drawAxes(frame, input.xAxis, input.yAxis),
+    horizontalLines(frame, input.lines),
+    marks(drawn),
+    key.svg,
+  ];
   return svgRoot(input.kind, WIDTH, HEIGHT, input.label, body);
 }
 
@@ -131,7 +135,7 @@ export interface ShareBarsInput {
 }
 
 /** One bar per window; flagged windows in red. */
-export function shareBarsSvg(input: ShareBarsInput): string {
+export function shareBarsSvg(input: ShareBarsInput): Svg {
   const frame = xyFrame(WIDTH, 240, input.xAxis, input.yAxis);
   const slot = frame.x(2) - frame.x(1);
   const barPx = Math.max(2, Math.min(48, slot * 0.6));
@@ -143,6 +147,6 @@ export function shareBarsSvg(input: ShareBarsInput): string {
     const fill = input.flagged[i] ? ALERT : '#a9c1de';
     return rectAt(x, top, barPx, base - top, fill, input.titles[i]);
   });
-  const body = drawAxes(frame, input.xAxis, input.yAxis) + marks(bars) + horizontalLines(frame, input.lines);
+  const body = [drawAxes(frame, input.xAxis, input.yAxis), marks(bars), horizontalLines(frame, input.lines)];
   return svgRoot('drift-share', WIDTH, 240, input.label, body);
 }

@@ -6,9 +6,10 @@
  */
 
 import type { DriftTest } from '../../../drift/drift.js';
-import { figure, formatScore, panel, plots } from '../../../explain/report/sections/common.js';
+import { figure, panel, plots } from '../../../explain/report/sections/common.js';
 import { type LegendEntry, niceAxis, PALETTE } from '../../../report/chart-frame.js';
-import { escapeHtml, formatCount, formatPercent, truncate } from '../../../report/format.js';
+import { formatCount, formatPercent, formatScore, truncate } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
 import type { MonitorReport, WindowScore, WindowSummary } from '../../monitor-report.js';
 import { shareAxis } from '../charts/share-axis.js';
 import {
@@ -91,7 +92,7 @@ function roleWord(role: WindowScore['role']): string {
   return role === 'feature' ? 'features' : role === 'output' ? 'model outputs' : 'target';
 }
 
-function groupFigure(windows: readonly WindowSummary[], group: ScoreGroup): string {
+function groupFigure(windows: readonly WindowSummary[], group: ScoreGroup): Html {
   const { labels, title } = windowLabels(windows);
   const series = groupSeries(windows, group);
   const lines = thresholdLines(windows, group);
@@ -127,7 +128,7 @@ function driftCaption(group: ScoreGroup, windows: readonly WindowSummary[]): str
   return `${lines} The dashed red line is the threshold: at or above it, the column counts as drifted.`;
 }
 
-function shareFigure(report: MonitorReport): string {
+function shareFigure(report: MonitorReport): Html {
   const { windows } = report;
   const { labels, title } = windowLabels(windows);
   const driftShare = report.latest.dataset.driftShare;
@@ -159,18 +160,17 @@ function shareFigure(report: MonitorReport): string {
   return figure(svg, caption, 'Dataset drift per window', true);
 }
 
-function windowsTable(windows: readonly WindowSummary[]): string {
+function windowsTable(windows: readonly WindowSummary[]): Html {
   const rows = windows.map((w, i) => {
-    const cls = w.drifted ? ' class="drifted"' : '';
-    const drifted = w.driftedFeatures.length ? escapeHtml(w.driftedFeatures.join(', ')) : '—';
-    return `<tr${cls}><td>${escapeHtml(windowRange(w, i))}</td><td class="num">${formatCount(w.rows)}</td><td class="num">${formatCount(w.requests)}</td><td class="num">${formatCount(w.labelled)}</td><td class="num">${formatPercent(w.driftShare)}</td><td class="names">${drifted}</td></tr>`;
+    const cls = w.drifted && html` class="drifted"`;
+    const drifted = w.driftedFeatures.length ? w.driftedFeatures.join(', ') : '—';
+    return html`<tr${cls}><td>${windowRange(w, i)}</td><td class="num">${formatCount(w.rows)}</td><td class="num">${formatCount(w.requests)}</td><td class="num">${formatCount(w.labelled)}</td><td class="num">${formatPercent(w.driftShare)}</td><td class="names">${drifted}</td></tr>`;
   });
-  const head =
-    '<tr><th>Window</th><th class="num">Rows</th><th class="num">Requests</th><th class="num">Labelled</th><th class="num">Features drifted</th><th>Which</th></tr>';
-  return `<h3>Windows</h3><div class="table-wrap"><table class="data windows"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const head = html`<tr><th>Window</th><th class="num">Rows</th><th class="num">Requests</th><th class="num">Labelled</th><th class="num">Features drifted</th><th>Which</th></tr>`;
+  return html`<h3>Windows</h3><div class="table-wrap"><table class="data windows"><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;
 }
 
-export function driftOverTimeSection(report: MonitorReport): string {
+export function driftOverTimeSection(report: MonitorReport): Html {
   const figures = scoreGroups(report.windows).map((g) => groupFigure(report.windows, g));
   const single =
     report.windows.length === 1
@@ -180,7 +180,7 @@ export function driftOverTimeSection(report: MonitorReport): string {
   return panel(
     'drift-time',
     'Drift over time',
-    `${plots([...figures, shareFigure(report)])}\n${windowsTable(report.windows)}`,
+    html`${plots([...figures, shareFigure(report)])}\n${windowsTable(report.windows)}`,
     lead,
   );
 }

@@ -6,77 +6,78 @@
  */
 
 import type { ColumnDrift } from '../../../drift/drift.js';
-import { absentNote, formatScore, panel } from '../../../explain/report/sections/common.js';
-import { escapeHtml, formatPercent } from '../../../report/format.js';
+import { absentNote, panel } from '../../../explain/report/sections/common.js';
+import { formatPercent, formatPValue, formatScore } from '../../../report/format.js';
+import { type Html, html, join } from '../../../report/html.js';
 import type { MonitorReport, RankedFeature } from '../../monitor-report.js';
-import { driftRule, formatPValue, testLabel } from '../wording.js';
+import { driftRule, testLabel } from '../wording.js';
 
-function sortableHead(headers: readonly string[]): string {
-  const cells = headers.map((h) => `<th scope="col"><button type="button">${escapeHtml(h)}</button></th>`);
-  return `<thead><tr>${cells.join('')}</tr></thead>`;
+function sortableHead(headers: readonly string[]): Html {
+  const cells = headers.map((h) => html`<th scope="col"><button type="button">${h}</button></th>`);
+  return html`<thead><tr>${cells}</tr></thead>`;
 }
 
 /** A number cell that sorts by its raw value. */
-function numberCell(text: string, raw: number | null): string {
+function numberCell(text: string, raw: number | null): Html {
   const sort = raw === null || !Number.isFinite(raw) ? '' : String(raw);
-  return `<td class="num" data-sort="${sort}">${escapeHtml(text)}</td>`;
+  return html`<td class="num" data-sort="${sort}">${text}</td>`;
 }
 
-function driftedCell(drifted: boolean, tested: boolean): string {
-  if (!tested) return '<td data-sort="0">not tested</td>';
+function driftedCell(drifted: boolean, tested: boolean): Html {
+  if (!tested) return html`<td data-sort="0">not tested</td>`;
   return drifted
-    ? '<td class="flag" data-sort="2"><span class="tag tag-drift">drifted</span></td>'
-    : '<td data-sort="1">no</td>';
+    ? html`<td class="flag" data-sort="2"><span class="tag tag-drift">drifted</span></td>`
+    : html`<td data-sort="1">no</td>`;
 }
 
-function featureRow(rank: number, feature: RankedFeature, drift: ColumnDrift | undefined): string {
+function featureRow(rank: number, feature: RankedFeature, drift: ColumnDrift | undefined): Html {
   const test = drift?.test ?? feature.test;
-  const cls = feature.drifted ? ' class="drifted"' : '';
-  return `<tr${cls}>${[
+  const cls = feature.drifted && html` class="drifted"`;
+  return html`<tr${cls}>${[
     numberCell(String(rank), rank),
-    `<td class="name">${escapeHtml(feature.column)}</td>`,
+    html`<td class="name">${feature.column}</td>`,
     numberCell(formatPercent(feature.importance), feature.importance),
-    `<td>${escapeHtml(testLabel(test))}</td>`,
+    html`<td>${testLabel(test)}</td>`,
     numberCell(formatScore(drift?.statistic ?? null), drift?.statistic ?? null),
     numberCell(formatPValue(drift?.pValue), drift?.pValue ?? null),
-    `<td class="num">${escapeHtml(driftRule(test, drift?.threshold ?? null))}</td>`,
+    html`<td class="num">${driftRule(test, drift?.threshold ?? null)}</td>`,
     numberCell(formatScore(feature.score), feature.score),
     driftedCell(feature.drifted, test !== null),
-  ].join('')}</tr>`;
+  ]}</tr>`;
 }
 
-function outputRow(drift: ColumnDrift): string {
-  const cls = drift.drifted ? ' class="drifted"' : '';
-  return `<tr${cls}>${[
-    `<td class="name">${escapeHtml(drift.column)}</td>`,
-    `<td>${escapeHtml(testLabel(drift.test))}</td>`,
+function outputRow(drift: ColumnDrift): Html {
+  const cls = drift.drifted && html` class="drifted"`;
+  return html`<tr${cls}>${[
+    html`<td class="name">${drift.column}</td>`,
+    html`<td>${testLabel(drift.test)}</td>`,
     numberCell(formatScore(drift.statistic), drift.statistic),
     numberCell(formatPValue(drift.pValue), drift.pValue),
-    `<td class="num">${escapeHtml(driftRule(drift.test, drift.threshold))}</td>`,
+    html`<td class="num">${driftRule(drift.test, drift.threshold)}</td>`,
     driftedCell(drift.drifted, drift.test !== null),
-  ].join('')}</tr>`;
+  ]}</tr>`;
 }
 
-function outputsTable(outputs: readonly ColumnDrift[]): string {
-  if (!outputs.length) return '';
+function outputsTable(outputs: readonly ColumnDrift[]): Html | undefined {
+  if (!outputs.length) return undefined;
   const head = sortableHead(['Output', 'Test', 'Statistic', 'p-value', 'Drifts when', 'Drifted']);
-  const rows = outputs.map(outputRow).join('\n');
-  return `<h3>Model outputs</h3>
+  const rows = outputs.map(outputRow);
+  return html`<h3>Model outputs</h3>
 <p class="how">When feedback labels are slow to arrive, drift in what the model predicts is the earliest sign that its inputs changed in a way it reacts to.</p>
 <div class="table-wrap"><table class="data sortable outputs">${head}<tbody>
-${rows}
+${join(rows, '\n')}
 </tbody></table></div>`;
 }
 
 /** Columns the drift test could not run on, with the reason each gives. */
-function untestedList(report: MonitorReport): string {
+function untestedList(report: MonitorReport): Html | undefined {
   const untested = report.latest.features.filter((f) => f.test === null);
-  if (!untested.length) return '';
-  const items = untested.map((f) => `<li>${escapeHtml(f.message)}</li>`).join('');
-  return `<h3>Not tested</h3><ul class="plain">${items}</ul>`;
+  if (!untested.length) return undefined;
+  const items = untested.map((f) => html`<li>${f.message}</li>`);
+  return html`<h3>Not tested</h3><ul class="plain">${items}</ul>`;
 }
 
-export function featuresSection(report: MonitorReport): string {
+export function featuresSection(report: MonitorReport): Html {
   const byColumn = new Map(report.latest.features.map((f) => [f.column, f]));
   const title = 'Features ranked by drift × importance';
   if (!report.ranking.length) {
@@ -93,9 +94,9 @@ export function featuresSection(report: MonitorReport): string {
     'Importance × drift',
     'Drifted',
   ]);
-  const rows = report.ranking.map((f, i) => featureRow(i + 1, f, byColumn.get(f.column))).join('\n');
-  const table = `<div class="table-wrap"><table class="data sortable ranking">${head}<tbody>
-${rows}
+  const rows = report.ranking.map((f, i) => featureRow(i + 1, f, byColumn.get(f.column)));
+  const table = html`<div class="table-wrap"><table class="data sortable ranking">${head}<tbody>
+${join(rows, '\n')}
 </tbody></table></div>`;
   const lead =
     "The latest window's features, most worrying first. Importance is the share of the model's reliance on each feature (how much its predictions move when the feature is shuffled); " +
@@ -104,7 +105,7 @@ ${rows}
   return panel(
     'features',
     title,
-    `${table}\n${outputsTable(report.latest.outputs)}\n${untestedList(report)}`,
+    html`${table}\n${outputsTable(report.latest.outputs)}\n${untestedList(report)}`,
     lead,
   );
 }

@@ -4,7 +4,8 @@
  */
 
 import { fact, plural } from '../../../explain/report/sections/common.js';
-import { escapeHtml, formatCount, formatDate } from '../../../report/format.js';
+import { formatCount, formatDate } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
 import type { MonitorReport, Verdict } from '../../monitor-report.js';
 import { windowRange } from '../wording.js';
 
@@ -18,7 +19,7 @@ export function verdictLabel(verdict: Verdict): string {
   return verdict.drifted ? 'DRIFT' : 'OK';
 }
 
-function verdictBanner(verdict: Verdict): string {
+function verdictBanner(verdict: Verdict): Html {
   const label = verdictLabel(verdict);
   const tone = verdict.decayed ? 'decay' : verdict.drifted ? 'drift' : 'ok';
   const meaning = verdict.decayed
@@ -26,12 +27,12 @@ function verdictBanner(verdict: Verdict): string {
     : verdict.drifted
       ? 'The data has moved away from what the model learned from; its performance may follow. Check the features below.'
       : 'The latest data looks like the data the model learned from, and no measured performance has fallen.';
-  const reasons = verdict.reasons.length
-    ? `<ul class="reasons">${verdict.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`
-    : '';
-  return `<div class="verdict verdict-${tone}" role="status" data-verdict="${escapeHtml(label)}">
-<p class="verdict-label">${escapeHtml(label)}</p>
-<div><p class="verdict-meaning">${escapeHtml(meaning)}</p>${reasons}</div>
+  const reasons =
+    verdict.reasons.length > 0 &&
+    html`<ul class="reasons">${verdict.reasons.map((r) => html`<li>${r}</li>`)}</ul>`;
+  return html`<div class="verdict verdict-${tone}" role="status" data-verdict="${label}">
+<p class="verdict-label">${label}</p>
+<div><p class="verdict-meaning">${meaning}</p>${reasons}</div>
 </div>`;
 }
 
@@ -45,7 +46,7 @@ function windowsFact(report: MonitorReport): string {
   return `${count} × ${report.sources.window}`;
 }
 
-export function headerSection(report: MonitorReport, toc: readonly (readonly [string, string])[]): string {
+export function headerSection(report: MonitorReport, toc: readonly (readonly [string, string])[]): Html {
   const { model, sources, latest } = report;
   const last = report.windows[report.windows.length - 1];
   const labelled = report.windows.reduce((sum, w) => sum + w.labelled, 0);
@@ -63,14 +64,14 @@ export function headerSection(report: MonitorReport, toc: readonly (readonly [st
   const intro =
     `This report compares the data ${model.ref} (version ${model.version}) sees now with the data it learned from, ` +
     `window by window, and tracks its measured performance where feedback labels arrived. Reference: ${reference}; current: ${sourceText(sources.current, 'the prediction log')}.${covered}`;
-  const links = toc.map(([id, label]) => `<a href="#${id}">${escapeHtml(label)}</a>`).join('');
-  return `<header class="panel" id="summary">
+  const links = toc.map(([id, label]) => html`<a href="#${id}">${label}</a>`);
+  return html`<header class="panel" id="summary">
 <p class="eyebrow">keel · monitoring report</p>
-<h1>${escapeHtml(reportTitle(report))}</h1>
-<p class="source">${escapeHtml(`reference: ${sources.reference} · current: ${sources.current}`)}</p>
+<h1>${reportTitle(report)}</h1>
+<p class="source">reference: ${sources.reference} · current: ${sources.current}</p>
 ${verdictBanner(report.verdict)}
-<p class="summary-text">${escapeHtml(intro)}</p>
-<dl class="facts">${facts.join('')}</dl>
+<p class="summary-text">${intro}</p>
+<dl class="facts">${facts}</dl>
 <nav class="toc">${links}</nav>
 </header>`;
 }

@@ -4,11 +4,13 @@
  * Each carries its test, statistic and threshold, and drifted ones are marked.
  */
 
-import { absentNote, formatScore, panel } from '../../../explain/report/sections/common.js';
-import { escapeHtml } from '../../../report/format.js';
+import { absentNote, panel } from '../../../explain/report/sections/common.js';
+import { formatScore, pValuePhrase } from '../../../report/format.js';
+import { type Html, html, join } from '../../../report/html.js';
+import { chartMarkup } from '../../../report/svg.js';
 import type { ColumnHistogram, MonitorReport } from '../../monitor-report.js';
 import { categoricalBarsSvg, numericHistogramSvg } from '../charts/histograms.js';
-import { driftRule, isPValueTest, pPhrase, statisticMeaning, testLabel } from '../wording.js';
+import { driftRule, isPValueTest, statisticMeaning, testLabel } from '../wording.js';
 
 /** Features in ranking order, any others after them, then outputs. */
 export function orderedHistograms(report: MonitorReport): ColumnHistogram[] {
@@ -25,7 +27,7 @@ function testLine(histogram: ColumnHistogram, pValue: number | null | undefined)
   const { test, statistic, threshold } = histogram;
   if (test === null) return 'not tested';
   const figure = isPValueTest(test)
-    ? `${testLabel(test)} ${formatScore(statistic)}, ${pPhrase(pValue)}`
+    ? `${testLabel(test)} ${formatScore(statistic)}, ${pValuePhrase(pValue)}`
     : `${testLabel(test)} ${formatScore(statistic)}`;
   return `${figure} · drifts when ${driftRule(test, threshold)}`;
 }
@@ -39,26 +41,26 @@ function hint(histogram: ColumnHistogram): string {
   return `${bars}${meaning}`;
 }
 
-function multiple(histogram: ColumnHistogram, pValue: number | null | undefined): string {
+function multiple(histogram: ColumnHistogram, pValue: number | null | undefined): Html {
   const label = `${histogram.column}: share of values, reference against the latest window`;
   const svg =
     histogram.kind === 'numeric' && histogram.edges?.length === histogram.bins.length + 1
       ? numericHistogramSvg(histogram, label)
       : categoricalBarsSvg(histogram, label);
   const tags = [
-    histogram.role === 'output' ? '<span class="tag">output</span>' : '',
-    histogram.drifted ? '<span class="tag tag-drift">drifted</span>' : '',
-  ].join('');
+    histogram.role === 'output' && html`<span class="tag">output</span>`,
+    histogram.drifted && html`<span class="tag tag-drift">drifted</span>`,
+  ];
   const cls = histogram.drifted ? 'multiple is-drifted' : 'multiple';
-  return `<figure class="${cls}" data-column="${escapeHtml(histogram.column)}">
-<h3>${escapeHtml(histogram.column)}${tags}</h3>
-<p class="test-line">${escapeHtml(testLine(histogram, pValue))}</p>
-${svg}
-<figcaption>${escapeHtml(hint(histogram))}</figcaption>
+  return html`<figure class="${cls}" data-column="${histogram.column}">
+<h3>${histogram.column}${tags}</h3>
+<p class="test-line">${testLine(histogram, pValue)}</p>
+${chartMarkup(svg)}
+<figcaption>${hint(histogram)}</figcaption>
 </figure>`;
 }
 
-export function histogramsSection(report: MonitorReport): string {
+export function histogramsSection(report: MonitorReport): Html {
   const title = 'Reference against current, per column';
   if (!report.histograms.length) {
     return panel('histograms', title, absentNote('histograms', 'No column was compared with the reference.'));
@@ -69,5 +71,5 @@ export function histogramsSection(report: MonitorReport): string {
   const lead =
     'How each column was distributed in the data the model learned from (the reference) and in the latest window. ' +
     'Where the two sets of bars part, the model is being asked about cases it saw less, or more, often in training. Drifted columns have a red edge.';
-  return panel('histograms', title, `<div class="multiples">${figures.join('\n')}</div>`, lead);
+  return panel('histograms', title, html`<div class="multiples">${join(figures, '\n')}</div>`, lead);
 }

@@ -4,9 +4,11 @@
  * an empty chart would read as "no problem".
  */
 
-import { absentNote, figure, formatScore, panel } from '../../../explain/report/sections/common.js';
+import { absentNote, figure, panel } from '../../../explain/report/sections/common.js';
 import { niceAxis } from '../../../report/chart-frame.js';
-import { escapeHtml, formatCount, formatPercent } from '../../../report/format.js';
+import { formatCount, formatPercent, formatScore } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
+import type { Svg } from '../../../report/svg.js';
 import type { MonitorReport, PerformanceSeries } from '../../monitor-report.js';
 import { performanceSvg } from '../charts/performance.js';
 import { windowAxis } from '../charts/timeline.js';
@@ -27,7 +29,7 @@ function absentReason(report: MonitorReport): string {
     : 'No feedback labels yet: performance over time appears here once the true outcomes of logged predictions are recorded. Until then, drift in the model outputs above is the best early warning.';
 }
 
-function pointsTable(report: MonitorReport, series: PerformanceSeries): string {
+function pointsTable(report: MonitorReport, series: PerformanceSeries): Html {
   const position = new Map(report.windows.map((w, i) => [w.index, i]));
   const rows = series.points.map((p) => {
     const at = position.get(p.window);
@@ -35,15 +37,15 @@ function pointsTable(report: MonitorReport, series: PerformanceSeries): string {
     const interval =
       p.low !== null && p.high !== null ? `${formatScore(p.low)} – ${formatScore(p.high)}` : '—';
     const decayed = p.decayed
-      ? '<td class="flag"><span class="tag tag-drift">decayed</span></td>'
-      : '<td>no</td>';
-    return `<tr${p.decayed ? ' class="drifted"' : ''}><td>${escapeHtml(window)}</td><td class="num">${formatCount(p.rows)}</td><td class="num">${formatScore(p.score)}</td><td class="num">${interval}</td>${decayed}</tr>`;
+      ? html`<td class="flag"><span class="tag tag-drift">decayed</span></td>`
+      : html`<td>no</td>`;
+    return html`<tr${p.decayed && html` class="drifted"`}><td>${window}</td><td class="num">${formatCount(p.rows)}</td><td class="num">${formatScore(p.score)}</td><td class="num">${interval}</td>${decayed}</tr>`;
   });
-  const head = `<tr><th>Window</th><th class="num">Labelled rows</th><th class="num">${escapeHtml(series.metric)}</th><th class="num">95% interval</th><th>Decayed</th></tr>`;
-  return `<div class="table-wrap"><table class="data narrow performance"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const head = html`<tr><th>Window</th><th class="num">Labelled rows</th><th class="num">${series.metric}</th><th class="num">95% interval</th><th>Decayed</th></tr>`;
+  return html`<div class="table-wrap"><table class="data narrow performance"><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;
 }
 
-function chart(report: MonitorReport, series: PerformanceSeries): string {
+function chart(report: MonitorReport, series: PerformanceSeries): Svg {
   const { labels, title } = windowLabels(report.windows);
   const position = new Map(report.windows.map((w, i) => [w.index, i]));
   const placed = series.points
@@ -82,12 +84,12 @@ function caption(series: PerformanceSeries): string {
   );
 }
 
-export function performanceSection(report: MonitorReport): string {
+export function performanceSection(report: MonitorReport): Html {
   const series = report.performance;
   const title = 'Performance over time';
   if (series === null) return panel('performance', title, absentNote('performance', absentReason(report)));
   const body = series.points.length
-    ? `${figure(chart(report, series), caption(series), undefined, true)}\n${pointsTable(report, series)}`
+    ? html`${figure(chart(report, series), caption(series), undefined, true)}\n${pointsTable(report, series)}`
     : absentNote('performance', absentReason(report));
   const lead = `How well the model predicts where the true outcome is known, measured by ${series.metric}. Drift says the inputs moved; this says whether it costs accuracy.`;
   return panel('performance', title, body, lead);

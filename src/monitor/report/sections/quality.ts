@@ -7,7 +7,8 @@
 
 import type { QualityIssue } from '../../../drift/drift.js';
 import { panel } from '../../../explain/report/sections/common.js';
-import { escapeHtml, formatPercent } from '../../../report/format.js';
+import { formatPercent } from '../../../report/format.js';
+import { type Html, html } from '../../../report/html.js';
 import type { MonitorReport } from '../../monitor-report.js';
 
 const CHECK_LABELS: Readonly<Record<QualityIssue['check'], string>> = {
@@ -34,17 +35,17 @@ function issueFigure(issue: QualityIssue): string {
   }
 }
 
-export function qualitySection(report: MonitorReport): string {
+export function qualitySection(report: MonitorReport): Html {
   const issues = report.latest.quality;
   const title = 'Data quality';
   if (!issues.length) {
-    return panel('quality', title, '<p class="ok">No data-quality problems in the latest window.</p>');
+    return panel('quality', title, html`<p class="ok">No data-quality problems in the latest window.</p>`);
   }
   const rows = issues.map(
     (issue) =>
-      `<tr data-check="${escapeHtml(String(issue.check))}"><td>${escapeHtml(CHECK_LABELS[issue.check] ?? issue.check)}</td><td class="name">${escapeHtml(issue.column)}</td><td class="num">${escapeHtml(issueFigure(issue))}</td><td>${escapeHtml(issue.message)}</td></tr>`,
+      html`<tr data-check="${String(issue.check)}"><td>${CHECK_LABELS[issue.check] ?? issue.check}</td><td class="name">${issue.column}</td><td class="num">${issueFigure(issue)}</td><td>${issue.message}</td></tr>`,
   );
-  const table = `<div class="table-wrap"><table class="data quality"><thead><tr><th>Check</th><th>Column</th><th class="num">Size</th><th>What was found</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const table = html`<div class="table-wrap"><table class="data quality"><thead><tr><th>Check</th><th>Column</th><th class="num">Size</th><th>What was found</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   const lead =
     'Problems in the latest window that no drift statistic shows well: each can make the model fail on a request, or quietly fill in a value it was never trained on.';
   return panel('quality', title, table, lead);
