@@ -1,7 +1,8 @@
+import type { Recorded } from '../train/recording.js';
 import type { AutomlResult } from '../tune/automl/index.js';
 import { renderTable } from './table.js';
 import { fmt } from './train-options.js';
-import { type Recorded, recordedLine } from './train-tracking.js';
+import { recordedLine } from './train-tracking.js';
 
 /** Leaderboard rows shown in the terminal; the report and --json have them all. */
 const SHOWN_ROWS = 10;

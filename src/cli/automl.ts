@@ -1,12 +1,12 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { readTable } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
 import type { SupervisedTask } from '../estimator/contract.js';
-import { KEEL_VERSION } from '../registry/version.js';
-import { type AutomlEvent, type AutomlOptions, automl } from '../tune/automl/index.js';
+import { type TrainedAutoml, trainAutoml } from '../train/automl.js';
+import type { AutomlEvent, AutomlOptions } from '../tune/automl/index.js';
 import { automlJson, renderAutomlSummary } from './automl-output.js';
-import { buildAndWriteReport, recordAutoml, startAutomlRun, type WrittenReport } from './automl-tracking.js';
 import { defineCommand } from './command.js';
 import { showDuration } from './duration.js';
 import { duration, whole } from './option-kinds.js';
@@ -14,7 +14,7 @@ import { choice, flag, list, text, type Values } from './options.js';
 import { Progress } from './progress.js';
 import { READ_OPTIONS, readOptionsFrom } from './read-options.js';
 import { fmt } from './train-options.js';
-import { type Recorded, TRACKING_OPTIONS } from './train-tracking.js';
+import { openRecording, TRACKING_OPTIONS } from './train-tracking.js';
 
 const TASKS: readonly SupervisedTask[] = ['regression', 'binary', 'multiclass'];
 
@@ -113,47 +113,36 @@ and reported. A second Ctrl-C quits at once.`,
     const progress = new Progress();
 
     progress.start(`reading ${redactPassword(source)}`);
-    const frame = await readTable(source, readOptionsFrom(values));
+    const readOptions = readOptionsFrom(values);
+    const frame = await readTable(source, readOptions);
     progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${frame.columnCount} columns`);
     for (const column of [target, ...sensitive]) frame.column(column); // unknown names fail before the search
 
     const options = searchOptions(values, target, budget, trials, seed, sensitive);
-    const tracking = { ...values, register: registerName(values, source) };
-    const tracked = await startAutomlRun(tracking, frame, redactPassword(source), options);
+    const recording = await openRecording({ ...values, register: registerName(values, source) });
     const stop = stopOnSignal();
     const ticker = budgetTicker(progress, budget, trials);
-    let result: Awaited<ReturnType<typeof automl>>;
+    let trained: TrainedAutoml;
     try {
-      result = await automl(frame, { ...options, signal: stop.signal, onEvent: ticker.onEvent });
-    } catch (error) {
+      trained = await trainAutoml(
+        { ...options, source: redactPassword(source), read: readOptions, sensitive },
+        frame,
+        {
+          ...(recording === null ? {} : { recording }),
+          signal: stop.signal,
+          onEvent: ticker.onEvent,
+          onReport: () => progress.start('explaining the model and writing the report'),
+        },
+      );
+    } finally {
       ticker.stop();
       stop.dispose();
-      await tracked?.fail(error);
-      throw error;
+      await recording?.store.close();
     }
-    ticker.stop();
-    stop.dispose();
-    let recorded: Recorded | null = null;
-    let report: WrittenReport;
-    try {
-      recorded = tracked === null ? null : await recordAutoml(tracked, tracking, result, frame);
-      progress.start('explaining the model and writing the report');
-      report = await buildAndWriteReport({
-        result,
-        frame,
-        source: redactPassword(source),
-        sensitive,
-        budgetSeconds: Number.isFinite(budget) ? budget : null,
-        keelVersion: KEEL_VERSION,
-        seed,
-        recorded,
-        path: reportPath,
-        tracked,
-      });
-      progress.finish(report.path);
-    } finally {
-      await tracked?.close();
-    }
+    const { result, recorded } = trained;
+    const report = { path: reportPath, fairness: trained.report.fairness ?? null };
+    writeAtomically(reportPath, trained.html);
+    progress.finish(reportPath);
     process.stdout.write(
       values.json
         ? `${JSON.stringify(automlJson(result, recorded, report), null, 2)}\n`
@@ -162,6 +151,14 @@ and reported. A second Ctrl-C quits at once.`,
     return 0;
   },
 });
+
+/** A temporary file renamed into place: a reader never sees half a report. */
+function writeAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
 
 function searchOptions(
   values: Values<typeof OPTIONS>,

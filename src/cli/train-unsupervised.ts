@@ -1,28 +1,16 @@
 import { UsageError } from '../core/errors.js';
-import type { Frame } from '../data/frame.js';
-import { type ReadOptions, readTableWithNotes } from '../data/read.js';
-import type { CsvDialect } from '../data/sniff.js';
-import { redactPassword } from '../data/sql.js';
-import type { Estimator, ModelTask, Params } from '../estimator/contract.js';
+import type { ModelTask, Params } from '../estimator/contract.js';
 import type { CatalogEntry } from '../models/catalog.js';
-import { defaultPreprocessing } from '../prep/defaults.js';
-import { type PipelineModel, pipeline } from '../prep/pipeline.js';
-import { type RowLines, summarise, type UnsupervisedSummary } from '../train/summaries.js';
-import type { Progress } from './progress.js';
-import { parseSettings } from './train-options.js';
-import {
-  beginTracking,
-  failTracking,
-  finishTracking,
-  type Recorded,
-  recordedLine,
-  type TrackingFlags,
-} from './train-tracking.js';
+import type { Recorded } from '../train/recording.js';
+import type { UnsupervisedSummary } from '../train/summaries.js';
+import type { TrainedModel } from '../train/train.js';
+import { recordedLine } from './train-tracking.js';
 
 /**
  * `keel train FILE --model NAME` for a model that learns without a target
- * (clustering, anomaly detection, PCA): preprocess every column, fit on all
- * rows, and report what the fit found — there is no held-out target to score.
+ * (clustering, anomaly detection, PCA): every column preprocessed, a fit on
+ * all rows, and a report of what the fit found — there is no held-out target
+ * to score. The training itself is the library's `train` (src/train/).
  */
 
 /** Options of `keel train` that only mean something with a target, and why. */
@@ -35,107 +23,36 @@ const SUPERVISED_ONLY = {
   task: 'its task is fixed by the model; drop --task',
 } as const;
 
-export interface UnsupervisedOptions {
-  readonly source: string;
-  readonly read: ReadOptions;
-  readonly settings: readonly string[];
-  readonly seed: number;
-  readonly json: boolean;
-  /** Columns to leave out (--drop). */
-  readonly dropped: readonly string[];
-  /** --store, --experiment, --register, --no-track. */
-  readonly tracking: TrackingFlags;
-  /** The supervised-only options the user gave, by name. */
-  readonly given: Partial<Record<keyof typeof SUPERVISED_ONLY, unknown>>;
-}
-
-export async function trainUnsupervised(
+/** Refuses the first supervised-only option given to a model without a target, saying why it means nothing there. */
+export function refuseSupervisedOptions(
   entry: CatalogEntry,
-  options: UnsupervisedOptions,
-  progress: Progress,
-): Promise<string> {
-  refuseSupervisedOptions(entry, options.given);
-  const task = entry.tasks[0]!;
-  const settings = parseSettings(options.settings, entry);
-  // --seed is the model's seed too, unless --set seed=N says otherwise.
-  if ('seed' in entry.params && settings['seed'] === undefined) settings['seed'] = options.seed;
-
-  progress.start(`reading ${redactPassword(options.source)}`);
-  const read = await readTableWithNotes(options.source, options.read);
-  const { dialect } = read;
-  const frame = read.frame.drop(options.dropped);
-  progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${task}`);
-
-  const preprocessing = defaultPreprocessing(frame, entry);
-  const model = entry.make(settings, task);
-  const source = redactPassword(options.source);
-  const setup = { model: entry.name, task, source, drop: [...options.dropped] };
-  const tracked = await beginTracking(
-    options.tracking,
-    frame,
-    source,
-    { ...model.params, ...setup },
-    options.seed,
-  );
-  let fit: ReturnType<typeof fitAndSummarise>;
-  try {
-    fit = fitAndSummarise(pipeline([preprocessing.transformer], model), frame, dialect, options.seed);
-  } catch (error) {
-    if (tracked !== null) await failTracking(tracked, error);
-    throw error;
-  }
-  const { fitted, fitSeconds, prepared, summary } = fit;
-  const points = Object.entries(summary.metrics).map(([name, value]) => ({ name, value }));
-  const recorded =
-    tracked === null
-      ? null
-      : await finishTracking(tracked, options.tracking, {
-          points,
-          timings: { fit: fitSeconds },
-          model: fitted,
-          features: frame,
-        });
-  const report: UnsupervisedReport = {
-    source: redactPassword(options.source),
-    rows: frame.rowCount,
-    columns: prepared.cols,
-    task,
-    model: entry.name,
-    params: model.params,
-    fitSeconds,
-    preprocessing: preprocessing.notes,
-    summary,
-    recorded,
-  };
-  return options.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : render(report);
-}
-
-/** Fits on every row, then summarises what the model found (clusters, outliers, components). */
-function fitAndSummarise(
-  estimator: Estimator<PipelineModel>,
-  frame: Frame,
-  dialect: CsvDialect | undefined,
-  seed: number,
-) {
-  const started = performance.now();
-  const fitted = estimator.fit(frame);
-  const fitSeconds = (performance.now() - started) / 1000;
-  const prepared = fitted.prepare(frame).toMatrix(fitted.model.inputNames);
-  const firstLine = dialect === undefined ? undefined : dialect.header ? 2 : 1;
-  const rowLines: RowLines = (row) => (firstLine === undefined ? undefined : row + firstLine);
-  const summary = summarise(fitted.model, prepared, { seed, rowLines });
-  return { fitted, fitSeconds, prepared, summary };
-}
-
-function refuseSupervisedOptions(entry: CatalogEntry, given: UnsupervisedOptions['given']): void {
+  given: readonly (keyof typeof SUPERVISED_ONLY)[],
+): void {
   for (const [flag, why] of Object.entries(SUPERVISED_ONLY)) {
-    if (given[flag as keyof typeof SUPERVISED_ONLY] === undefined) continue;
+    if (!given.includes(flag as keyof typeof SUPERVISED_ONLY)) continue;
     throw new UsageError(
       'usage.unsupervised',
       `--${flag} is for supervised models, and ${entry.name} is unsupervised (${entry.tasks.join(', ')})`,
       { location: { field: flag }, hint: why },
     );
   }
+}
+
+/** What keel train prints for an unsupervised model: what it found, the preprocessing, where it was recorded. */
+export function unsupervisedOutput(trained: TrainedModel, json: boolean): string {
+  const report: UnsupervisedReport = {
+    source: trained.recipe.data.source,
+    rows: trained.rows,
+    columns: trained.model.model.inputNames.length,
+    task: trained.recipe.task,
+    model: trained.entry.name,
+    params: trained.params,
+    fitSeconds: trained.fitSeconds,
+    preprocessing: trained.preprocessing,
+    summary: trained.summary!,
+    recorded: trained.recorded,
+  };
+  return json ? `${JSON.stringify(toJson(report), null, 2)}\n` : render(report);
 }
 
 interface UnsupervisedReport {

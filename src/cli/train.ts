@@ -1,17 +1,12 @@
 import { UsageError } from '../core/errors.js';
-import type { Frame } from '../data/frame.js';
-import { readTable } from '../data/read.js';
+import { readTable, readTableWithNotes } from '../data/read.js';
 import { redactPassword } from '../data/sql.js';
-import type { Estimator, Model, Params, Target } from '../estimator/contract.js';
+import type { Params, SupervisedTask } from '../estimator/contract.js';
 import { catalogEntries, catalogEntry, isSupervised } from '../models/catalog.js';
 import { catalogListing } from '../models/catalog-text.js';
-import { targetFromFrame } from '../models/target.js';
-import { defaultPreprocessing } from '../prep/defaults.js';
-import { pipeline } from '../prep/pipeline.js';
-import type { MetricPoint } from '../registry/types.js';
+import type { Recorded } from '../train/recording.js';
 import { SILHOUETTE_MAX_ROWS } from '../train/summaries.js';
-import { type CrossValidationResult, crossValidate, holdoutScores } from '../tune/cross-validate.js';
-import { kFold, stratifiedKFold } from '../tune/splitters.js';
+import { type TrainedModel, type TrainRequest, train, type Validation } from '../train/train.js';
 import { defineCommand } from './command.js';
 import { whole } from './option-kinds.js';
 import { choice, flag, list, repeated, text } from './options.js';
@@ -19,16 +14,8 @@ import { missingOption } from './parse-options.js';
 import { Progress } from './progress.js';
 import { READ_OPTIONS, readOptionsFrom } from './read-options.js';
 import { fmt, parseSettings } from './train-options.js';
-import {
-  beginTracking,
-  cvPoints,
-  failTracking,
-  finishTracking,
-  type Recorded,
-  recordedLine,
-  TRACKING_OPTIONS,
-} from './train-tracking.js';
-import { trainUnsupervised } from './train-unsupervised.js';
+import { openRecording, recordedLine, TRACKING_OPTIONS } from './train-tracking.js';
+import { refuseSupervisedOptions, unsupervisedOutput } from './train-unsupervised.js';
 
 const TASKS = ['regression', 'binary', 'multiclass'] as const;
 
@@ -104,113 +91,67 @@ on a seeded sample of ${SILHOUETTE_MAX_ROWS} rows when there are more.`,
       return 0;
     }
     const entry = catalogEntry(values.model);
-    const { seed, drop: dropped } = values;
-    if (!isSupervised(entry)) {
-      const supervisedGiven = SUPERVISED_ONLY.filter((name) => given.has(name)).map((name) => [
-        name,
-        values[name],
-      ]);
-      const options = {
-        source,
-        read: readOptionsFrom(values),
-        settings: values.set,
-        seed,
-        given: Object.fromEntries(supervisedGiven),
-        dropped,
-        tracking: values,
-      };
-      const output = await trainUnsupervised(entry, { ...options, json: values.json }, new Progress());
-      process.stdout.write(output);
-      return 0;
-    }
-    const targetName =
-      values.target ??
-      missingTarget(
-        `${entry.name} learns to predict a column: name it with --target COL, or choose a model that needs no target (${unsupervisedNames()})`,
+    const supervised = isSupervised(entry);
+    if (!supervised)
+      refuseSupervisedOptions(
+        entry,
+        SUPERVISED_ONLY.filter((name) => given.has(name)),
       );
-    const folds = values.cv;
+    const targetName = supervised
+      ? (values.target ??
+        missingTarget(
+          `${entry.name} learns to predict a column: name it with --target COL, or choose a model that needs no target (${unsupervisedNames()})`,
+        ))
+      : undefined;
     if (given.has('cv') && values.test !== undefined) {
       throw new UsageError('usage.conflict', 'give either --cv or --test, not both', {
         location: { field: 'test' },
       });
     }
+    const params = parseSettings(values.set, entry);
     const readOptions = readOptionsFrom(values);
     const progress = new Progress();
 
     progress.start(`reading ${redactPassword(source)}`);
-    const frame = await readTable(source, readOptions);
-    const target = targetFromFrame(frame, targetName, values.task);
-    progress.finish(`${frame.rowCount.toLocaleString('en-US')} rows, ${target.task}`);
-
-    const features = frame.drop([targetName, ...dropped]);
-    const preprocessing = defaultPreprocessing(features, entry);
-    const model = entry.make(parseSettings(values.set, entry), target.task);
-    const estimator = pipeline([preprocessing.transformer], model);
-
-    // Read a test file before any fitting, so a bad one fails fast; the final model is fitted
-    // once, timed, and is the model a test file scores.
+    const { frame, dialect } = await readTableWithNotes(source, readOptions);
+    // Read a test file before any fitting, so a bad one fails fast.
     const test = values.test === undefined ? undefined : await readTable(values.test, readOptions);
-    const setup = {
-      model: entry.name,
-      target: targetName,
-      task: target.task,
-      source: redactPassword(source),
-      drop: dropped,
-      ...(test === undefined ? { cv: folds, shuffle: !values['no-shuffle'] } : { test: values.test! }),
-    };
-    const tracked = await beginTracking(values, frame, setup.source, { ...model.params, ...setup }, seed);
-    let trained: Trained;
+    const recording = await openRecording(values);
+    let trained: TrainedModel;
     try {
-      const holdout =
-        test === undefined
-          ? undefined
-          : {
-              file: values.test!,
-              rows: test.rowCount,
-              features: test.drop([targetName, ...dropped]),
-              target: alignedTarget(targetFromFrame(test, targetName, target.task), target, values.test!),
-            };
-      trained = train(estimator, features, target, holdout, values, folds, seed, progress);
-    } catch (error) {
-      if (tracked !== null) await failTracking(tracked, error);
-      throw error;
+      const request: TrainRequest = {
+        model: entry.name,
+        params,
+        ...(targetName === undefined ? {} : { target: targetName }),
+        ...(values.task === undefined ? {} : { task: values.task }),
+        dropped: values.drop,
+        seed: values.seed,
+        validation:
+          test === undefined
+            ? { folds: values.cv, shuffle: !values['no-shuffle'] }
+            : { test, source: values.test! },
+        ...(values.metric === undefined || values.metric.length === 0 ? {} : { metrics: values.metric }),
+        source: redactPassword(source),
+        read: readOptions,
+      };
+      trained = await train(request, frame, {
+        ...(recording === null ? {} : { recording }),
+        ...(dialect === undefined ? {} : { firstLine: dialect.header ? 2 : 1 }),
+        onStart: ({ task, rows }) => progress.finish(`${rows.toLocaleString('en-US')} rows, ${task}`),
+        onValidate: (folds) => progress.start(`${folds}-fold cross-validation`),
+        onFold: (done, total) => {
+          progress.update(done, total);
+          if (done === total) progress.finish();
+        },
+      });
+    } finally {
+      await recording?.store.close();
     }
-    const { fitted, fitSeconds, validation } = trained;
-    const recorded =
-      tracked === null
-        ? null
-        : await finishTracking(tracked, values, {
-            points: validationPoints(validation),
-            timings: { fit: fitSeconds, ...(trained.cvSeconds === null ? {} : { cv: trained.cvSeconds }) },
-            model: fitted,
-            features,
-            target,
-            ...(validation.kind === 'cv'
-              ? {
-                  outOfFold: {
-                    predictions: validation.result.predictions,
-                    ...(validation.result.probabilities === undefined
-                      ? {}
-                      : { probabilities: validation.result.probabilities }),
-                  },
-                }
-              : {}),
-          });
-
-    const report = {
-      source: redactPassword(source),
-      rows: frame.rowCount,
-      target: targetName,
-      task: target.task,
-      classes: target.classes,
-      model: entry.name,
-      params: model.params,
-      validation,
-      fitSeconds,
-      preprocessing: preprocessing.notes,
-      recorded,
-    };
-    process.stdout.write(values.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderReport(report));
+    const output =
+      trained.summary === null
+        ? supervisedOutput(trained, values.json)
+        : unsupervisedOutput(trained, values.json);
+    process.stdout.write(output);
     return 0;
   },
 });
@@ -219,51 +160,29 @@ function missingTarget(hint: string): never {
   throw missingOption('train', 'target', OPTIONS.target, hint);
 }
 
-interface Trained {
-  readonly fitted: Model;
-  readonly fitSeconds: number;
-  readonly cvSeconds: number | null;
-  readonly validation: Validation;
+/** What keel train prints for a supervised model: its scores, the preprocessing, where it was recorded. */
+function supervisedOutput(trained: TrainedModel, json: boolean): string {
+  const report = {
+    source: trained.recipe.data.source,
+    rows: trained.rows,
+    target: trained.target!.name,
+    task: trained.target!.task,
+    classes: trained.target!.classes,
+    model: trained.entry.name,
+    params: trained.params,
+    validation: trained.validation!,
+    fitSeconds: trained.fitSeconds,
+    preprocessing: trained.preprocessing,
+    recorded: trained.recorded,
+  };
+  return json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderReport(report);
 }
-
-/** Fits the final model on every row, then scores it on the test file or cross-validates the estimator. */
-function train(
-  estimator: Estimator,
-  features: Frame,
-  target: Target,
-  holdout: { file: string; rows: number; features: Frame; target: Target } | undefined,
-  values: { metric?: string[]; 'no-shuffle'?: boolean },
-  folds: number,
-  seed: number,
-  progress: Progress,
-): Trained {
-  const started = performance.now();
-  const fitted = estimator.fit(features, target);
-  const fitSeconds = (performance.now() - started) / 1000;
-  if (holdout !== undefined) {
-    const scores = holdoutScores(fitted, holdout.features, holdout.target, values.metric);
-    const validation = { kind: 'test', file: holdout.file, rows: holdout.rows, scores } as const;
-    return { fitted, fitSeconds, cvSeconds: null, validation };
-  }
-  const cvStarted = performance.now();
-  const validation = crossValidateWithProgress(estimator, features, target, folds, values, seed, progress);
-  return { fitted, fitSeconds, cvSeconds: (performance.now() - cvStarted) / 1000, validation };
-}
-
-function validationPoints(validation: Validation): MetricPoint[] {
-  if (validation.kind === 'cv') return cvPoints(validation.result);
-  return Object.entries(validation.scores).map(([name, value]) => ({ name, value }));
-}
-
-type Validation =
-  | { kind: 'cv'; folds: number; stratified: boolean; shuffled: boolean; result: CrossValidationResult }
-  | { kind: 'test'; file: string; rows: number; scores: Record<string, number> };
 
 interface TrainReport {
   readonly source: string;
   readonly rows: number;
   readonly target: string;
-  readonly task: Target['task'];
+  readonly task: SupervisedTask;
   readonly classes: readonly string[];
   readonly model: string;
   readonly params: Params;
@@ -271,49 +190,6 @@ interface TrainReport {
   readonly fitSeconds: number;
   readonly preprocessing: readonly string[];
   readonly recorded: Recorded | null;
-}
-
-function crossValidateWithProgress(
-  estimator: Estimator,
-  features: Frame,
-  target: Target,
-  k: number,
-  values: { 'no-shuffle'?: boolean; metric?: string[] },
-  seed: number,
-  progress: Progress,
-): Validation {
-  const stratified = target.task !== 'regression';
-  const options = { k, shuffle: !values['no-shuffle'], seed };
-  const cv = stratified ? stratifiedKFold(options) : kFold(options);
-  progress.start(`${k}-fold cross-validation`);
-  const result = crossValidate(estimator, features, target, {
-    cv,
-    metrics: values.metric,
-    onFold: (done, total) => progress.update(done, total),
-  });
-  progress.finish();
-  return { kind: 'cv', folds: k, stratified, shuffled: options.shuffle, result };
-}
-
-/** The test file's classes must be the training classes, by label. */
-function alignedTarget(test: Target, train: Target, file: string): Target {
-  if (train.task === 'regression') return test;
-  const index = new Map(train.classes.map((label, i) => [label, i]));
-  const values = Float64Array.from(test.values, (v) => {
-    const label = test.classes[v]!;
-    const mapped = index.get(label);
-    if (mapped === undefined) {
-      throw new UsageError(
-        'usage.unseen-class',
-        `the test file has the class "${label}", which training never saw`,
-        {
-          location: { source: file, column: test.name },
-        },
-      );
-    }
-    return mapped;
-  });
-  return { ...train, values };
 }
 
 function toJson(report: TrainReport): Record<string, unknown> {

@@ -77,37 +77,39 @@ export async function trainAutoml(
           name: 'automl',
           params: runParams(request, source),
         });
+  const { source: _, read: __, sensitive: ___, ...search } = request;
+  let result: AutomlResult;
   try {
-    const { source: _, read: __, sensitive: ___, ...search } = request;
-    const result = await automl(frame, {
+    result = await automl(frame, {
       ...search,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     });
-    const recipe = automlRecipe(request, source, frame, hash, result);
-    const recorded = run === null ? null : await recordSearch(run, options.recording!, recipe, result, frame);
-    options.onReport?.();
-    const report = automlReport({
-      result,
-      frame,
-      source,
-      sensitive: request.sensitive ?? [],
-      budgetSeconds: request.timeBudgetSeconds ?? null,
-      keelVersion: KEEL_VERSION,
-      seed,
-      ...(recorded === null ? {} : { runId: recorded.runId }),
-      ...(recorded?.registered == null ? {} : { registered: recorded.registered }),
-    });
-    const html = renderModelReportHtml(report);
-    if (run !== null) {
-      await run.store.logArtifact(run.runId, 'report.html', new TextEncoder().encode(html));
-      await run.store.logArtifact(run.runId, 'report.json', new TextEncoder().encode(JSON.stringify(report)));
-    }
-    return { result, recipe, recorded, report, html };
   } catch (error) {
     if (run !== null) await failRecording(run, error);
     throw error;
   }
+  const recipe = automlRecipe(request, source, frame, hash, result);
+  const recorded = run === null ? null : await recordSearch(run, options.recording!, recipe, result, frame);
+  options.onReport?.();
+  const report = automlReport({
+    result,
+    frame,
+    source,
+    sensitive: request.sensitive ?? [],
+    budgetSeconds: request.timeBudgetSeconds ?? null,
+    keelVersion: KEEL_VERSION,
+    seed,
+    ...(recorded === null ? {} : { runId: recorded.runId }),
+    ...(recorded?.registered == null ? {} : { registered: recorded.registered }),
+  });
+  const html = renderModelReportHtml(report);
+  if (run !== null) {
+    // Kept with the run, so `keel report RUN` can write it again later.
+    await run.store.logArtifact(run.runId, 'report.html', new TextEncoder().encode(html));
+    await run.store.logArtifact(run.runId, 'report.json', new TextEncoder().encode(JSON.stringify(report)));
+  }
+  return { result, recipe, recorded, report, html };
 }
 
 /** The search's settings as `keel runs` lists them. */

@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
-import type { Estimator, Params, SupervisedTask, Target } from '../estimator/contract.js';
+import type { Estimator, ModelTask, Params, SupervisedTask, Target } from '../estimator/contract.js';
 import { specOf } from '../estimator/kinds.js';
 import { type CatalogEntry, catalogEntry, isSupervised } from '../models/catalog.js';
 import { targetFromFrame } from '../models/target.js';
@@ -72,10 +72,12 @@ export type Validation =
   | { kind: 'test'; file: string; rows: number; scores: Record<string, number> };
 
 export interface TrainProgress {
+  /** The rows are ready (the task known, the run recorded) and fitting starts. */
+  onStart?(info: { readonly task: ModelTask; readonly rows: number }): void;
+  /** Cross-validation starts, over this many folds. */
+  onValidate?(folds: number): void;
   /** A fold of cross-validation finished. */
   onFold?(done: number, total: number): void;
-  /** The run is recorded and fitting starts. */
-  onStart?(): void;
 }
 
 export interface TrainedModel {
@@ -151,7 +153,7 @@ async function trainSupervised(
   };
   const run = await startRun(options, frame, recipe, { ...model.params, ...setup });
   try {
-    options.onStart?.();
+    options.onStart?.({ task: target.task, rows: frame.rowCount });
     const started = performance.now();
     const fitted = estimator.fit(features, target);
     const fitSeconds = (performance.now() - started) / 1000;
@@ -214,7 +216,7 @@ async function trainUnsupervised(
   const setup = { model: entry.name, task, source: recipe.data.source, drop: [...dropped] };
   const run = await startRun(options, frame, recipe, { ...model.params, ...setup });
   try {
-    options.onStart?.();
+    options.onStart?.({ task, rows: frame.rowCount });
     const started = performance.now();
     const fitted = estimator.fit(frame);
     const fitSeconds = (performance.now() - started) / 1000;
@@ -323,6 +325,7 @@ function crossValidated(
 ): Validation {
   const stratified = target.task !== 'regression';
   const splitter = (stratified ? stratifiedKFold : kFold)({ k: cv.folds, shuffle: cv.shuffle, seed });
+  progress.onValidate?.(cv.folds);
   const result = crossValidate(estimator, features, target, {
     cv: splitter,
     ...(metrics === undefined ? {} : { metrics: [...metrics] }),
