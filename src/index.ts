@@ -3,6 +3,18 @@
  */
 export { type Artifact, decodeArtifact, encodeArtifact } from './core/artifact.js';
 export {
+  accepts,
+  allowedText,
+  type Declaration,
+  declare,
+  domain,
+  type Param,
+  type ParamsOf,
+  param,
+  parseParam,
+  type Tags,
+} from './core/declare.js';
+export {
   ConnectionError,
   DataError,
   type ErrorLocation,
@@ -19,10 +31,21 @@ export type {
   FittedTransformer,
   Model,
   Params,
+  Spec,
   SupervisedTask,
   Target,
   Transformer,
 } from './estimator/contract.js';
+export {
+  build,
+  buildEstimator,
+  buildTransformer,
+  type KindDefinition,
+  kindDefinition,
+  registeredKinds,
+  registerKind,
+  specOf,
+} from './estimator/kinds.js';
 export { loadTransformer } from './estimator/persist.js';
 export * from './evaluate/index.js';
 export { type AutomlReportInput, automlReport } from './explain/automl-report.js';
@@ -117,6 +140,7 @@ export {
   registerModel,
   resolveVersion,
 } from './registry/model-registry.js';
+export { RECIPE_ARTIFACT, readRecipe, type TrainingRecipe } from './registry/recipe.js';
 export {
   type ActiveRun,
   DEFAULT_HEARTBEAT_MS,
@@ -144,6 +168,7 @@ export {
 } from './serve/index.js';
 export type { PredictionLogOptions, PredictionLogStats } from './serve/prediction-log.js';
 export { isSampled, PredictionLog } from './serve/prediction-log.js';
+export * from './train/index.js';
 export * from './tune/automl/index.js';
 export * from './tune/cross-validate.js';
 export * from './tune/splitters.js';

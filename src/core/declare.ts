@@ -293,6 +293,7 @@ function rangeText(min: number, max: number, minOpen: boolean, maxOpen: boolean)
   const low = Number.isFinite(min);
   const high = Number.isFinite(max);
   if (low && high) {
+    if (min === max && !minOpen && !maxOpen) return ` ${min} only`;
     if (!minOpen && !maxOpen) return ` between ${min} and ${max}`;
     return ` in ${minOpen ? '(' : '['}${min}, ${max}${maxOpen ? ')' : ']'}`;
   }
