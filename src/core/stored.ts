@@ -240,14 +240,26 @@ export interface StoredArtifact {
   childNames(allowed?: (name: string) => boolean): string[];
   /** Refuses the artifact for a rule between fields (`rows` must be ≥ `params.k`), naming the field. */
   fail(path: string, message: string): never;
+  /** Refuses unless `ok`; `message` says what the field must be. */
+  require(ok: boolean, path: string, message: string): void;
+  /** A list whose length another field implies (`per`: "one per input column"). */
+  length(path: string, actual: number, expected: number, per: string): void;
+}
+
+const REFUSAL_HINT =
+  'the file is not what this kind of model stores (crafted, or written by another program): save the model again from its run';
+
+/** The refusal of a stored artifact's field: a DataError naming the field, in its message and its location. */
+export function storedFieldError(kind: string, source: string, field: string, message: string): DataError {
+  return new DataError('artifact.bad-field', `${kind} artifact: field "${field}" ${message}`, {
+    location: { source, field },
+    hint: REFUSAL_HINT,
+  });
 }
 
 export function storedArtifact(artifact: Artifact, source = 'artifact'): StoredArtifact {
   const fail: Fail = (path, message) => {
-    throw new DataError('artifact.bad-field', `${artifact.kind} artifact: field "${path}" ${message}`, {
-      location: { source, field: path },
-      hint: 'the file is not what this kind of model stores (crafted, or written by another program): save the model again from its run',
-    });
+    throw storedFieldError(artifact.kind, source, path, message);
   };
   return {
     kind: artifact.kind,
@@ -258,6 +270,12 @@ export function storedArtifact(artifact: Artifact, source = 'artifact'): StoredA
       return child ?? fail(`children.${name}`, 'is missing');
     },
     fail,
+    require(ok, path, message) {
+      if (!ok) fail(path, message);
+    },
+    length(path, actual, expected, per) {
+      if (actual !== expected) fail(path, `has ${actual} entries, expected ${expected} (${per})`);
+    },
     childNames(allowed) {
       const names = Object.keys(artifact.children ?? {});
       for (const name of names)

@@ -5,7 +5,7 @@ import { field, storedArtifact } from '../core/stored.js';
 import type { Frame, Matrix } from '../data/frame.js';
 import type { Estimator, FitOptions, Model, ModelTask, Params, Spec, Target } from '../estimator/contract.js';
 import { buildEstimator, registerKind, specOf } from '../estimator/kinds.js';
-import { loadPart, numbered, relations, specChildren, specError } from '../prep/parts.js';
+import { loadPart, numbered, specChildren, specError } from '../prep/parts.js';
 
 export const ENSEMBLE = declare({
   kind: 'ensemble',
@@ -194,7 +194,7 @@ function loadEnsemble(artifact: Artifact, source: string): EnsembleModel {
   // One weight per member: the children are member0 … member{n-1}, so their count fixes the length.
   const { weights } = stored.meta({ weights: field.list(field.number({ min: 0 }), members) });
   stored.arrays({});
-  const check = relations(artifact, source);
+  const check = storedArtifact(artifact, source);
   check.require(members > 0, 'children', 'holds no member (member0, member1, …)');
   check.require(
     weights.some((w) => w > 0),

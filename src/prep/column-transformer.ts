@@ -14,7 +14,7 @@ import type {
 } from '../estimator/contract.js';
 import { buildTransformer, registerKind, specOf } from '../estimator/kinds.js';
 import { fitThenTransform } from './chain.js';
-import { loadPart, numbered, relations, specChildren, specError } from './parts.js';
+import { loadPart, numbered, specChildren, specError } from './parts.js';
 
 /**
  * Routes column subsets to transformers and puts their outputs side by side
@@ -216,7 +216,7 @@ function loadColumnTransformer(artifact: Artifact, source: string): FittedColumn
     inputNames: field.strings(),
   });
   stored.arrays({});
-  const check = relations(artifact, source);
+  const check = storedArtifact(artifact, source);
   meta.passthrough.forEach((name, k) => {
     check.require(
       meta.inputNames.includes(name),

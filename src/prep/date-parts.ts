@@ -6,7 +6,6 @@ import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
 import { numberColumn } from './columns.js';
-import { relations } from './parts.js';
 
 /**
  * Calendar parts of datetime columns (epoch milliseconds, UTC), as pandas'
@@ -247,7 +246,7 @@ function loadDateParts(artifact: Artifact, source: string): FittedDateParts {
     parts: field.list(field.list(field.enum(...DATE_PARTS))),
   });
   stored.arrays({});
-  relations(artifact, source).length(
+  storedArtifact(artifact, source).length(
     'meta.parts',
     meta.parts.length,
     meta.inputNames.length,

@@ -8,7 +8,6 @@ import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
 import { quantileSorted } from '../numeric/quantile.js';
 import { sortedPresent } from '../profile/stats.js';
-import { relations } from './parts.js';
 
 /**
  * Fills missing values with a per-column statistic learned on the training
@@ -194,7 +193,7 @@ function loadImputer(artifact: Artifact, source: string): FittedImputer {
     indicated: field.strings(),
   });
   stored.arrays({});
-  const check = relations(artifact, source);
+  const check = storedArtifact(artifact, source);
   check.length('meta.fills', meta.fills.length, meta.inputNames.length, 'one per input column');
   meta.indicated.forEach((name, k) => {
     check.require(

@@ -5,7 +5,6 @@ import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
 import { numberColumn, numericValues } from './columns.js';
-import { relations } from './parts.js';
 
 /**
  * Fills each missing value from the k training rows nearest to its row, as
@@ -221,7 +220,7 @@ function loadKnnImputer(artifact: Artifact, source: string): FittedKnnImputer {
   });
   const p = meta.inputNames.length;
   const { training, means } = stored.arrays({ training: array.f64(), means: array.f64(p) });
-  const check = relations(artifact, source);
+  const check = storedArtifact(artifact, source);
   // Row-major rows of p values: a ragged length would shift every row after the first.
   check.require(
     p === 0 ? training.length === 0 : training.length % p === 0,

@@ -6,7 +6,6 @@ import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
 import { labelsOf, numberColumn } from './columns.js';
-import { relations } from './parts.js';
 
 /**
  * One 0/1 column per category seen in training, named `COLUMN=LEVEL`.
@@ -151,7 +150,7 @@ function loadOneHot(artifact: Artifact, source: string): FittedOneHot {
     categories: field.list(field.object({ kept: field.strings(), infrequent: field.strings() })),
   });
   stored.arrays({});
-  relations(artifact, source).length(
+  storedArtifact(artifact, source).length(
     'meta.categories',
     meta.categories.length,
     meta.inputNames.length,

@@ -6,7 +6,6 @@ import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
 import { labelsOf, numberColumn } from './columns.js';
-import { relations } from './parts.js';
 
 /**
  * Each category becomes its rank among the training categories, sorted by
@@ -113,7 +112,7 @@ function loadOrdinal(artifact: Artifact, source: string): FittedOrdinal {
     categories: field.list(field.strings()),
   });
   stored.arrays({});
-  relations(artifact, source).length(
+  storedArtifact(artifact, source).length(
     'meta.categories',
     meta.categories.length,
     meta.inputNames.length,

@@ -1,53 +1,11 @@
 import type { Artifact } from '../core/artifact.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { storedFieldError } from '../core/stored.js';
 import type { FittedTransformer, Model, Spec } from '../estimator/contract.js';
 import { registeredKinds } from '../estimator/kinds.js';
 import { modelFromArtifact, transformerFromArtifact } from '../estimator/persist.js';
 
-/**
- * What the composites (pipeline, chain, column transformer, ensemble) share
- * when they load their parts, and the refusal the stored-data kit gives, for
- * the checks between fields it cannot state (an array whose length must be a
- * multiple of another field, references that must ascend).
- */
-
-const HINT =
-  'the file is not what this kind of model stores (crafted, or written by another program): save the model again from its run';
-
-/** The DataError the kit gives for a field of a stored artifact: names the field, in message and location. */
-export function storedFieldError(kind: string, source: string, field: string, message: string): DataError {
-  return new DataError('artifact.bad-field', `${kind} artifact: field "${field}" ${message}`, {
-    location: { source, field },
-    hint: HINT,
-  });
-}
-
-/**
- * Checks between the fields of one stored artifact that the kit's field
- * types cannot state: each refuses with the kit's DataError, naming the field.
- */
-export function relations(artifact: Artifact, source: string) {
-  return {
-    /** A list whose length another field implies (`per`: "one per input column"). */
-    length(path: string, actual: number, expected: number, per: string): void {
-      if (actual !== expected) {
-        throw storedFieldError(
-          artifact.kind,
-          source,
-          path,
-          `has ${actual} entries, expected ${expected} (${per})`,
-        );
-      }
-    },
-    /** Any other rule; `message` says what the field must be. */
-    require(ok: boolean, path: string, message: string): void {
-      if (!ok) throw storedFieldError(artifact.kind, source, path, message);
-    },
-    fail(path: string, message: string): never {
-      throw storedFieldError(artifact.kind, source, path, message);
-    },
-  };
-}
+/** What the composites (pipeline, chain, column transformer, ensemble) share when they load their parts and build from specs. */
 
 /**
  * A composite's part, loaded as what it must be (a model or a fitted

@@ -5,7 +5,6 @@ import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
 import { numberColumn, numericValues } from './columns.js';
-import { relations } from './parts.js';
 
 /**
  * Products of the numeric columns up to `degree` (scikit-learn's
@@ -120,7 +119,7 @@ function loadPolynomial(artifact: Artifact, source: string): FittedPolynomial {
   stored.arrays({});
   // The products are listed when the model is made: a crafted header must not ask for billions.
   const count = termCount(meta.inputNames.length, meta.params);
-  relations(artifact, source).require(
+  storedArtifact(artifact, source).require(
     count <= MAX_STORED_TERMS,
     'meta.inputNames',
     `has ${meta.inputNames.length} columns, whose products at degree ${meta.params.degree} would be ${count} columns`,

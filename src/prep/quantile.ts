@@ -10,7 +10,6 @@ import { normalQuantile } from '../numeric/normal.js';
 import { quantileSorted } from '../numeric/quantile.js';
 import { sortedPresent, upperBound } from '../profile/stats.js';
 import { numberColumn, numericValues } from './columns.js';
-import { relations } from './parts.js';
 
 /**
  * Maps each numeric column through its own empirical distribution function
@@ -182,7 +181,7 @@ function loadQuantile(artifact: Artifact, source: string): FittedQuantile {
   for (const name of names) specs[name] = array.f64();
   const arrays = stored.arrays(specs);
   const references = arrays['references']!;
-  const check = relations(artifact, source);
+  const check = storedArtifact(artifact, source);
   const most = meta.params.quantiles;
   check.require(
     references.length >= 1 && references.length <= most,

@@ -7,7 +7,6 @@ import { Frame } from '../data/frame.js';
 import type { FitOptions, FittedTransformer, Target, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
 import { checkTargetLength, labelsOf, numberColumn } from './columns.js';
-import { relations } from './parts.js';
 
 /**
  * Each category becomes a smoothed mean of the target over its training rows
@@ -264,7 +263,12 @@ function loadTargetEncoder(artifact: Artifact, source: string): FittedTargetEnco
     categories: field.list(field.strings()),
   });
   const p = meta.inputNames.length;
-  relations(artifact, source).length('meta.categories', meta.categories.length, p, 'one per input column');
+  storedArtifact(artifact, source).length(
+    'meta.categories',
+    meta.categories.length,
+    p,
+    'one per input column',
+  );
   // One encoding per class for multiclass targets, else one (the mean, or the share of class 1).
   const dims = Math.max(1, meta.classes.length);
   const arrays = stored.arrays(

@@ -6,7 +6,6 @@ import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
 import { numberColumn } from './columns.js';
-import { relations } from './parts.js';
 import { type Analyzer, compareCodePoints, wordAnalyzer } from './tokenize.js';
 
 /**
@@ -303,7 +302,7 @@ function loadTfidf(artifact: Artifact, source: string): FittedTfidf {
     vocabularies: field.list(field.strings()),
   });
   const p = meta.inputNames.length;
-  relations(artifact, source).length(
+  storedArtifact(artifact, source).length(
     'meta.vocabularies',
     meta.vocabularies.length,
     p,

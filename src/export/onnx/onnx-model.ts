@@ -6,7 +6,6 @@ import { Frame, type Matrix } from '../../data/frame.js';
 import type { Model, Params, SupervisedTask } from '../../estimator/contract.js';
 import { registerKind } from '../../estimator/kinds.js';
 import { inputMatrix } from '../../models/input.js';
-import { relations } from '../../prep/parts.js';
 import { SyncOnnxSession, type TensorData, type TensorType } from './onnx-session.js';
 
 /**
@@ -267,7 +266,7 @@ function loadOnnx(artifact: Artifact, source: string): OnnxModel {
   });
   const { onnx } = stored.arrays({ onnx: array.u8() });
   const { name, task, layout, columns, inputs, outputs, classes } = meta;
-  const check = relations(artifact, source);
+  const check = storedArtifact(artifact, source);
   // What predict relies on: an output that answers, classes for a classifier, inputs for the layout.
   if (task === 'regression') {
     check.require(

@@ -7,7 +7,7 @@ import type { Frame, Matrix } from '../../data/frame.js';
 import type { Estimator, FitOptions, Model, Target } from '../../estimator/contract.js';
 import { registerKind } from '../../estimator/kinds.js';
 import { checkRows, completeInput, trainingNames } from '../input.js';
-import { checkChildren, checkTreeStart, storedFail } from '../tree/stored-trees.js';
+import { checkChildren, checkTreeStart } from '../tree/stored-trees.js';
 import { resolveMaxFeatures, seedParam } from '../tree/tree-params.js';
 import {
   averagePathLength,
@@ -219,7 +219,7 @@ export class IsolationForestModel implements Model {
  */
 function loadIsolationForest(artifact: Artifact, source: string): IsolationForestModel {
   const stored = storedArtifact(artifact, source);
-  const fail = storedFail(artifact, source);
+  const { fail } = stored;
   const meta = stored.meta({
     params: field.params(ISOLATION_FOREST),
     inputNames: field.strings(),

@@ -3,7 +3,7 @@ import { type Field, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
 import type { Model, SupervisedTask } from '../../estimator/contract.js';
 import { argmaxRows } from '../tree/flat-tree.js';
-import { checkClasses, storedFail } from '../tree/stored-trees.js';
+import { checkClasses } from '../tree/stored-trees.js';
 import type { BinMapper } from './bins.js';
 import { categoryBinMaps, type FeatureSpec, predictionInput } from './features.js';
 import type { LossName } from './loss.js';
@@ -184,7 +184,7 @@ export interface StoredGbdtKind {
 export function gbdtLoader(kind: StoredGbdtKind) {
   return (artifact: Artifact, source: string): GbdtModel => {
     const stored = storedArtifact(artifact, source);
-    const fail = storedFail(artifact, source);
+    const { fail } = stored;
     const losses = field.list(field.nullable(field.number()));
     const meta = stored.meta({
       params: kind.params,

@@ -1,5 +1,4 @@
-import type { Artifact } from '../../core/artifact.js';
-import { DataError } from '../../core/errors.js';
+import type { StoredArtifact } from '../../core/stored.js';
 
 /**
  * Checks of stored trees that relate one element to others: core/stored.ts
@@ -10,17 +9,8 @@ import { DataError } from '../../core/errors.js';
  * never reads outside an array, and never loops.
  */
 
-/** Refuses a stored field, as core/stored.ts does (a DataError naming the field). */
-export type StoredFail = (path: string, message: string) => never;
-
-export function storedFail(artifact: Artifact, source: string): StoredFail {
-  return (path, message) => {
-    throw new DataError('artifact.bad-field', `${artifact.kind} artifact: field "${path}" ${message}`, {
-      location: { source, field: path },
-      hint: 'the file is not what this kind of model stores (crafted, or written by another program): save the model again from its run',
-    });
-  };
-}
+/** Refuses a stored field (StoredArtifact.fail): a DataError naming the field. */
+export type StoredFail = StoredArtifact['fail'];
 
 /** Where each tree's nodes begin: from 0, rising strictly (no tree is empty); the last entry is the node count. */
 export function checkTreeStart(treeStart: Int32Array, fail: StoredFail): number {

@@ -12,7 +12,7 @@ import {
   treeCount,
 } from './flat-tree.js';
 import { featureImportances } from './importance.js';
-import { checkClasses, storedFail } from './stored-trees.js';
+import { checkClasses } from './stored-trees.js';
 
 /**
  * A fitted tree or forest: its trees as flat arrays (see `TreeArrays`).
@@ -79,7 +79,7 @@ export interface StoredTreeKind<P extends Params> {
 export function treeModelLoader<P extends Params>(kind: string, spec: StoredTreeKind<P>) {
   return (artifact: Artifact, source: string): TreeModel => {
     const stored = storedArtifact(artifact, source);
-    const fail = storedFail(artifact, source);
+    const { fail } = stored;
     const meta = stored.meta({
       params: spec.params,
       inputNames: field.strings(),
