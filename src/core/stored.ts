@@ -102,6 +102,22 @@ export const field = {
       return readFields(fields, v, path, fail) as { [K in keyof V]: Read<V[K]> }[keyof V];
     },
   }),
+  /** The first of several readings that accepts the value; `what` says in words what they accept together. */
+  oneOf: <T>(what: string, ...alternatives: readonly Field<T>[]): Field<T> => ({
+    read: (v, path, fail) => {
+      const refused = Symbol('refused');
+      for (const alternative of alternatives) {
+        try {
+          return alternative.read(v, path, () => {
+            throw refused;
+          });
+        } catch (error) {
+          if (error !== refused) throw error;
+        }
+      }
+      return fail(path, `must be ${what}, not ${shown(v)}`);
+    },
+  }),
   nullable: <T>(inner: Field<T>): Field<T | null> => ({
     read: (v, path, fail) => (v === null ? null : inner.read(v, path, fail)),
   }),

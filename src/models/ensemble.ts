@@ -194,9 +194,8 @@ function loadEnsemble(artifact: Artifact, source: string): EnsembleModel {
   // One weight per member: the children are member0 … member{n-1}, so their count fixes the length.
   const { weights } = stored.meta({ weights: field.list(field.number({ min: 0 }), members) });
   stored.arrays({});
-  const check = storedArtifact(artifact, source);
-  check.require(members > 0, 'children', 'holds no member (member0, member1, …)');
-  check.require(
+  stored.require(members > 0, 'children', 'holds no member (member0, member1, …)');
+  stored.require(
     weights.some((w) => w > 0),
     'meta.weights',
     'must not all be 0',
@@ -207,7 +206,7 @@ function loadEnsemble(artifact: Artifact, source: string): EnsembleModel {
   } catch (error) {
     // Members that cannot blend (different tasks or classes): the file's members, not the caller's.
     if (!(error instanceof UsageError)) throw error;
-    return check.fail('children', error.message);
+    return stored.fail('children', error.message);
   }
 }
 

@@ -216,9 +216,8 @@ function loadColumnTransformer(artifact: Artifact, source: string): FittedColumn
     inputNames: field.strings(),
   });
   stored.arrays({});
-  const check = storedArtifact(artifact, source);
   meta.passthrough.forEach((name, k) => {
-    check.require(
+    stored.require(
       meta.inputNames.includes(name),
       `meta.passthrough[${k}]`,
       `is "${name}", not an input column`,
@@ -233,7 +232,7 @@ function loadColumnTransformer(artifact: Artifact, source: string): FittedColumn
   // Two parts writing one column would be refused by the constructor, and not as a stored field.
   const written = new Set<string>();
   const writes = (name: string, path: string) => {
-    check.require(!written.has(name), path, `writes "${name}", which another part writes too`);
+    stored.require(!written.has(name), path, `writes "${name}", which another part writes too`);
     written.add(name);
   };
   parts.forEach((part, k) => {

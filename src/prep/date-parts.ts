@@ -246,12 +246,7 @@ function loadDateParts(artifact: Artifact, source: string): FittedDateParts {
     parts: field.list(field.list(field.enum(...DATE_PARTS))),
   });
   stored.arrays({});
-  storedArtifact(artifact, source).length(
-    'meta.parts',
-    meta.parts.length,
-    meta.inputNames.length,
-    'one per input column',
-  );
+  stored.length('meta.parts', meta.parts.length, meta.inputNames.length, 'one per input column');
   return new FittedDateParts(meta.params, meta.inputNames, meta.parts);
 }
 

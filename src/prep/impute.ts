@@ -1,7 +1,7 @@
 import type { Artifact } from '../core/artifact.js';
 import { declare, domain, type ParamsOf, param } from '../core/declare.js';
 import { UsageError } from '../core/errors.js';
-import { field, storedArtifact } from '../core/stored.js';
+import { type Field, field, storedArtifact } from '../core/stored.js';
 import type { Column } from '../data/column.js';
 import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
@@ -193,34 +193,23 @@ function loadImputer(artifact: Artifact, source: string): FittedImputer {
     indicated: field.strings(),
   });
   stored.arrays({});
-  const check = storedArtifact(artifact, source);
-  check.length('meta.fills', meta.fills.length, meta.inputNames.length, 'one per input column');
+  stored.length('meta.fills', meta.fills.length, meta.inputNames.length, 'one per input column');
   meta.indicated.forEach((name, k) => {
-    check.require(
+    stored.require(
       meta.inputNames.includes(name),
       `meta.indicated[${k}]`,
       `is "${name}", not an input column`,
     );
   });
-  return new FittedImputer(
-    meta.params,
-    meta.inputNames,
-    meta.fills.map((f) => f.fill),
-    meta.indicated,
-  );
+  return new FittedImputer(meta.params, meta.inputNames, meta.fills, meta.indicated);
 }
 
-/**
- * A stored fill: a number, a label, or null for NaN (a column with no value
- * in training). Boxed, because `field.custom` reads a text result as its
- * refusal and a label is text.
- */
-const storedFill = field.custom<{ readonly fill: Fill }>((value) => {
-  if (value === null) return { fill: Number.NaN };
-  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'string')
-    return { fill: value };
-  return `must be a number, a label or null, not ${JSON.stringify(value)}`;
-});
+/** A stored fill: a number, a label, or null for NaN (a column with no value in training). */
+const storedFill: Field<Fill> = field.oneOf<Fill>(
+  'a number, a label or null',
+  field.number({ finite: false }),
+  field.string(),
+);
 
 registerKind({
   declaration: IMPUTER,

@@ -220,15 +220,14 @@ function loadKnnImputer(artifact: Artifact, source: string): FittedKnnImputer {
   });
   const p = meta.inputNames.length;
   const { training, means } = stored.arrays({ training: array.f64(), means: array.f64(p) });
-  const check = storedArtifact(artifact, source);
   // Row-major rows of p values: a ragged length would shift every row after the first.
-  check.require(
+  stored.require(
     p === 0 ? training.length === 0 : training.length % p === 0,
     'arrays.training',
     `has ${training.length} values, not a whole number of rows of ${p} input columns`,
   );
   meta.indicated.forEach((name, k) => {
-    check.require(
+    stored.require(
       meta.inputNames.includes(name),
       `meta.indicated[${k}]`,
       `is "${name}", not an input column`,

@@ -150,12 +150,7 @@ function loadOneHot(artifact: Artifact, source: string): FittedOneHot {
     categories: field.list(field.object({ kept: field.strings(), infrequent: field.strings() })),
   });
   stored.arrays({});
-  storedArtifact(artifact, source).length(
-    'meta.categories',
-    meta.categories.length,
-    meta.inputNames.length,
-    'one per input column',
-  );
+  stored.length('meta.categories', meta.categories.length, meta.inputNames.length, 'one per input column');
   return new FittedOneHot(meta.params, meta.inputNames, meta.categories);
 }
 

@@ -112,12 +112,7 @@ function loadOrdinal(artifact: Artifact, source: string): FittedOrdinal {
     categories: field.list(field.strings()),
   });
   stored.arrays({});
-  storedArtifact(artifact, source).length(
-    'meta.categories',
-    meta.categories.length,
-    meta.inputNames.length,
-    'one per input column',
-  );
+  stored.length('meta.categories', meta.categories.length, meta.inputNames.length, 'one per input column');
   return new FittedOrdinal(meta.params, meta.inputNames, meta.categories);
 }
 

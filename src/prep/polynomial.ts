@@ -119,7 +119,7 @@ function loadPolynomial(artifact: Artifact, source: string): FittedPolynomial {
   stored.arrays({});
   // The products are listed when the model is made: a crafted header must not ask for billions.
   const count = termCount(meta.inputNames.length, meta.params);
-  storedArtifact(artifact, source).require(
+  stored.require(
     count <= MAX_STORED_TERMS,
     'meta.inputNames',
     `has ${meta.inputNames.length} columns, whose products at degree ${meta.params.degree} would be ${count} columns`,

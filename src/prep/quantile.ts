@@ -181,21 +181,20 @@ function loadQuantile(artifact: Artifact, source: string): FittedQuantile {
   for (const name of names) specs[name] = array.f64();
   const arrays = stored.arrays(specs);
   const references = arrays['references']!;
-  const check = storedArtifact(artifact, source);
   const most = meta.params.quantiles;
-  check.require(
+  stored.require(
     references.length >= 1 && references.length <= most,
     'arrays.references',
     `has ${references.length} values, expected 1 to ${most} (the quantiles parameter)`,
   );
-  check.require(
+  stored.require(
     references.every((r, k) => k === 0 || r > references[k - 1]!),
     'arrays.references',
     'must ascend',
   );
   // Every column's quantiles sit at the same references.
   for (const name of names) {
-    check.length(`arrays.${name}`, arrays[name]!.length, references.length, 'one per reference');
+    stored.length(`arrays.${name}`, arrays[name]!.length, references.length, 'one per reference');
   }
   const quantiles = names.map((name) => arrays[name]!);
   return new FittedQuantile(meta.params, meta.inputNames, references, quantiles);

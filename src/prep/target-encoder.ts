@@ -263,12 +263,7 @@ function loadTargetEncoder(artifact: Artifact, source: string): FittedTargetEnco
     categories: field.list(field.strings()),
   });
   const p = meta.inputNames.length;
-  storedArtifact(artifact, source).length(
-    'meta.categories',
-    meta.categories.length,
-    p,
-    'one per input column',
-  );
+  stored.length('meta.categories', meta.categories.length, p, 'one per input column');
   // One encoding per class for multiclass targets, else one (the mean, or the share of class 1).
   const dims = Math.max(1, meta.classes.length);
   const arrays = stored.arrays(

@@ -302,12 +302,7 @@ function loadTfidf(artifact: Artifact, source: string): FittedTfidf {
     vocabularies: field.list(field.strings()),
   });
   const p = meta.inputNames.length;
-  storedArtifact(artifact, source).length(
-    'meta.vocabularies',
-    meta.vocabularies.length,
-    p,
-    'one per input column',
-  );
+  stored.length('meta.vocabularies', meta.vocabularies.length, p, 'one per input column');
   const specs: Record<string, ArraySpec<Float64Array>> = {};
   meta.vocabularies.forEach((terms, j) => {
     specs[`idf${j}`] = array.f64(terms.length);

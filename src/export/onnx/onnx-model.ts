@@ -266,27 +266,26 @@ function loadOnnx(artifact: Artifact, source: string): OnnxModel {
   });
   const { onnx } = stored.arrays({ onnx: array.u8() });
   const { name, task, layout, columns, inputs, outputs, classes } = meta;
-  const check = storedArtifact(artifact, source);
   // What predict relies on: an output that answers, classes for a classifier, inputs for the layout.
   if (task === 'regression') {
-    check.require(
+    stored.require(
       outputs.prediction !== undefined,
       'meta.outputs.prediction',
       'is missing for a regression model',
     );
   } else {
-    check.require(classes !== undefined, 'meta.classes', `is missing for a ${task} model`);
-    check.require(
+    stored.require(classes !== undefined, 'meta.classes', `is missing for a ${task} model`);
+    stored.require(
       outputs.prediction !== undefined || outputs.probabilities !== undefined || outputs.label !== undefined,
       'meta.outputs',
       'names no output that answers (prediction, probabilities or label)',
     );
   }
   if (layout === 'matrix') {
-    check.length('meta.inputs', inputs.length, 1, 'one [N, columns] input for the matrix layout');
+    stored.length('meta.inputs', inputs.length, 1, 'one [N, columns] input for the matrix layout');
   } else {
     inputs.forEach((input, k) => {
-      check.require(
+      stored.require(
         columns.includes(input.name),
         `meta.inputs[${k}].name`,
         `is "${input.name}", not one of the columns`,
