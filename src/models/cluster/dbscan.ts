@@ -1,6 +1,6 @@
 import type { Artifact } from '../../core/artifact.js';
 import { declare, type ParamsOf, param } from '../../core/declare.js';
-import { array, field, storedArtifact } from '../../core/stored.js';
+import { array, elements, field, storedArtifact } from '../../core/stored.js';
 import type { Frame, Matrix } from '../../data/frame.js';
 import type { Estimator, FitOptions, Model, Target } from '../../estimator/contract.js';
 import { registerKind } from '../../estimator/kinds.js';
@@ -193,11 +193,10 @@ export class DbscanModel implements Model {
 function loadDbscan(artifact: Artifact, source: string): DbscanModel {
   const stored = storedArtifact(artifact, source);
   const meta = stored.meta({ params: field.params(DBSCAN), inputNames: field.strings() });
-  const atLeast = (min: number) => ({ test: (v: number) => v >= min, rule: `≥ ${min}` });
   const specs = {
-    labels: array.i32(undefined, atLeast(-1)),
+    labels: array.i32(undefined, elements.atLeast(-1)),
     corePoints: array.f64(),
-    coreLabels: array.i32(undefined, atLeast(0)),
+    coreLabels: array.i32(undefined, elements.atLeast(0)),
   };
   // Read twice: the second time, the core points must be as many as their labels.
   const coreRows = stored.arrays(specs).coreLabels.length;
