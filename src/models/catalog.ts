@@ -194,33 +194,25 @@ function soleKind(input: EntryInput): Declaration | undefined {
   return kinds.size === 1 ? [...kinds][0] : undefined;
 }
 
-/** The union of the kinds' parameters, in declaration order, the selector first. */
+/** The union of the kinds' parameters, in declaration order, the selector first; a default per set of tasks that share it. */
 function catalogParams(input: EntryInput): Record<string, CatalogParam> {
-  const out: Record<string, { spec: Param; defaults: { tasks: ModelTask[]; value: Params[string] }[] }> = {};
-  if (input.selector !== undefined) {
-    const { name, param } = input.selector;
-    out[name] = {
-      spec: param,
-      defaults: [{ tasks: Object.keys(input.kinds) as ModelTask[], value: param.default }],
-    };
+  const out = new Map<string, { spec: Param; defaults: { tasks: ModelTask[]; value: Params[string] }[] }>();
+  const add = (name: string, spec: Param, tasks: readonly ModelTask[]) => {
+    const param = out.get(name) ?? { spec, defaults: [] };
+    out.set(name, param);
+    const same = param.defaults.find((d) => JSON.stringify(d.value) === JSON.stringify(spec.default));
+    if (same === undefined) param.defaults.push({ tasks: [...tasks], value: spec.default });
+    else same.tasks.push(...tasks.filter((t) => !same.tasks.includes(t)));
+  };
+  const { selector } = input;
+  if (selector !== undefined) add(selector.name, selector.param, Object.keys(input.kinds) as ModelTask[]);
+  for (const [task, declaration] of Object.entries(input.kinds)) {
+    for (const [name, spec] of Object.entries(declaration.params)) add(name, spec, [task as ModelTask]);
   }
-  const sources: [readonly ModelTask[], Declaration][] = [
-    ...Object.entries(input.kinds).map(([task, d]) => [[task as ModelTask], d] as [ModelTask[], Declaration]),
-    ...Object.values(input.selector?.kinds ?? {}).map(
-      (d) => [d.tasks, d] as [readonly ModelTask[], Declaration],
-    ),
-  ];
-  for (const [tasks, declaration] of sources) {
-    for (const [name, spec] of Object.entries(declaration.params)) {
-      const param = (out[name] ??= { spec, defaults: [] });
-      const same = param.defaults.find((d) => JSON.stringify(d.value) === JSON.stringify(spec.default));
-      const fresh = tasks.filter((t) => !param.defaults.some((d) => d.tasks.includes(t)));
-      if (same !== undefined) same.tasks.push(...fresh);
-      else if (fresh.length > 0 || param.defaults.length === 0)
-        param.defaults.push({ tasks: [...fresh], value: spec.default });
-    }
+  for (const declaration of Object.values(selector?.kinds ?? {})) {
+    for (const [name, spec] of Object.entries(declaration.params)) add(name, spec, declaration.tasks);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function withoutKey(params: Params, key: string): Params {
