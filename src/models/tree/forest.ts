@@ -100,100 +100,64 @@ function needsBootstrap(kind: string) {
  * uniformly random threshold per candidate feature instead of the best one.
  * Defaults as scikit-learn 1.2's RandomForest and ExtraTrees estimators.
  */
-export const RANDOM_FOREST_CLASSIFIER = declare({
-  kind: 'random-forest-classifier',
-  summary: 'random forest for classes: bootstrapped trees on random feature subsets, probabilities averaged',
-  tasks: ['binary', 'multiclass'],
-  tags: TAGS,
-  params: {
-    trees: TREES,
-    criterion: CLASSIFIER_CRITERION,
-    maxDepth: MAX_DEPTH,
-    minSamplesSplit: MIN_SAMPLES_SPLIT,
-    minSamplesLeaf: MIN_SAMPLES_LEAF,
-    maxFeatures: CLASSIFIER_MAX_FEATURES,
-    oobScore: OOB_SCORE,
-    seed: SEED,
-    threads: THREADS,
-    bootstrap: BOOTSTRAP,
-  },
-  searchOrder: FOREST_SEARCH_ORDER,
-  check: needsBootstrap('random-forest-classifier'),
-});
+export const RANDOM_FOREST_CLASSIFIER = forestDeclaration(
+  'random-forest-classifier',
+  'random forest for classes: bootstrapped trees on random feature subsets, probabilities averaged',
+  true,
+  BOOTSTRAP,
+);
+export const RANDOM_FOREST_REGRESSOR = forestDeclaration(
+  'random-forest-regressor',
+  'random forest for numbers: bootstrapped trees on random feature subsets, averaged',
+  false,
+  BOOTSTRAP,
+);
+export const EXTRA_TREES_CLASSIFIER = forestDeclaration(
+  'extra-trees-classifier',
+  'extremely randomised trees for classes: random thresholds, no bootstrap, probabilities averaged',
+  true,
+  NO_BOOTSTRAP,
+);
+export const EXTRA_TREES_REGRESSOR = forestDeclaration(
+  'extra-trees-regressor',
+  'extremely randomised trees for numbers: random thresholds, no bootstrap, averaged',
+  false,
+  NO_BOOTSTRAP,
+);
 
-export const RANDOM_FOREST_REGRESSOR = declare({
-  kind: 'random-forest-regressor',
-  summary: 'random forest for numbers: bootstrapped trees on random feature subsets, averaged',
-  tasks: ['regression'],
-  tags: TAGS,
-  params: {
-    trees: TREES,
-    criterion: REGRESSOR_CRITERION,
-    maxDepth: MAX_DEPTH,
-    minSamplesSplit: MIN_SAMPLES_SPLIT,
-    minSamplesLeaf: MIN_SAMPLES_LEAF,
-    maxFeatures: REGRESSOR_MAX_FEATURES,
-    oobScore: OOB_SCORE,
-    seed: SEED,
-    threads: THREADS,
-    bootstrap: BOOTSTRAP,
-  },
-  searchOrder: FOREST_SEARCH_ORDER,
-  check: needsBootstrap('random-forest-regressor'),
-});
-
-export const EXTRA_TREES_CLASSIFIER = declare({
-  kind: 'extra-trees-classifier',
-  summary: 'extremely randomised trees for classes: random thresholds, no bootstrap, probabilities averaged',
-  tasks: ['binary', 'multiclass'],
-  tags: TAGS,
-  params: {
-    trees: TREES,
-    criterion: CLASSIFIER_CRITERION,
-    maxDepth: MAX_DEPTH,
-    minSamplesSplit: MIN_SAMPLES_SPLIT,
-    minSamplesLeaf: MIN_SAMPLES_LEAF,
-    maxFeatures: CLASSIFIER_MAX_FEATURES,
-    oobScore: OOB_SCORE,
-    seed: SEED,
-    threads: THREADS,
-    bootstrap: NO_BOOTSTRAP,
-  },
-  searchOrder: FOREST_SEARCH_ORDER,
-  check: needsBootstrap('extra-trees-classifier'),
-});
-
-export const EXTRA_TREES_REGRESSOR = declare({
-  kind: 'extra-trees-regressor',
-  summary: 'extremely randomised trees for numbers: random thresholds, no bootstrap, averaged',
-  tasks: ['regression'],
-  tags: TAGS,
-  params: {
-    trees: TREES,
-    criterion: REGRESSOR_CRITERION,
-    maxDepth: MAX_DEPTH,
-    minSamplesSplit: MIN_SAMPLES_SPLIT,
-    minSamplesLeaf: MIN_SAMPLES_LEAF,
-    maxFeatures: REGRESSOR_MAX_FEATURES,
-    oobScore: OOB_SCORE,
-    seed: SEED,
-    threads: THREADS,
-    bootstrap: NO_BOOTSTRAP,
-  },
-  searchOrder: FOREST_SEARCH_ORDER,
-  check: needsBootstrap('extra-trees-regressor'),
-});
+/** The four forests share their parameters; classifiers and regressors differ in criterion and feature share, the families in bootstrapping. */
+function forestDeclaration(
+  kind: string,
+  summary: string,
+  classification: boolean,
+  bootstrap: typeof BOOTSTRAP,
+) {
+  return declare({
+    kind,
+    summary,
+    tasks: classification ? ['binary', 'multiclass'] : ['regression'],
+    tags: TAGS,
+    params: {
+      trees: TREES,
+      criterion: classification ? CLASSIFIER_CRITERION : REGRESSOR_CRITERION,
+      maxDepth: MAX_DEPTH,
+      minSamplesSplit: MIN_SAMPLES_SPLIT,
+      minSamplesLeaf: MIN_SAMPLES_LEAF,
+      maxFeatures: classification ? CLASSIFIER_MAX_FEATURES : REGRESSOR_MAX_FEATURES,
+      oobScore: OOB_SCORE,
+      seed: SEED,
+      threads: THREADS,
+      bootstrap,
+    },
+    searchOrder: FOREST_SEARCH_ORDER,
+    check: needsBootstrap(kind),
+  });
+}
 
 /** "gini" or "entropy" for classifiers, "squared_error" for regressors; maxFeatures "sqrt" and 1 (all) by default. */
-export type ForestParams =
-  | ParamsOf<typeof RANDOM_FOREST_CLASSIFIER.params>
-  | ParamsOf<typeof RANDOM_FOREST_REGRESSOR.params>;
+export type ForestParams = ParamsOf<typeof RANDOM_FOREST_CLASSIFIER.params>;
 
-type ForestDeclaration =
-  | typeof RANDOM_FOREST_CLASSIFIER
-  | typeof RANDOM_FOREST_REGRESSOR
-  | typeof EXTRA_TREES_CLASSIFIER
-  | typeof EXTRA_TREES_REGRESSOR;
+type ForestDeclaration = typeof RANDOM_FOREST_CLASSIFIER;
 
 type Family = {
   readonly declaration: ForestDeclaration;
