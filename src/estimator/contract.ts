@@ -7,8 +7,10 @@ import type { Frame, Matrix } from '../data/frame.js';
 /**
  * The estimator contract, scikit-learn's made immutable:
  *
- * - An `Estimator` is a spec: a kind and its hyperparameters (defaults already
- *   merged in). Building one does no work and checks the parameters.
+ * - An `Estimator` is a kind and its hyperparameters, declared once
+ *   (core/declare.ts) with their defaults and bounds. Building one does no
+ *   work and checks the parameters; `build(spec)` (kinds.ts) builds one from
+ *   data, and `specOf` gives back the spec of anything built or fitted.
  * - `fit` learns from data and returns a new `Model`; the estimator is not
  *   changed, and neither is the data.
  * - A `Model` never changes after `fit`. It predicts, and it saves itself as
