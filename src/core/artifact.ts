@@ -48,7 +48,8 @@ const LAYOUT_VERSION = 1;
 const PREFIX_BYTES = 16;
 const CHECKSUM_BYTES = 32;
 
-const DTYPES = {
+/** The array types an artifact holds, by the name its header gives them. */
+export const DTYPES = {
   f64: Float64Array,
   f32: Float32Array,
   i32: Int32Array,
@@ -58,7 +59,7 @@ const DTYPES = {
   i8: Int8Array,
   u8: Uint8Array,
 } as const;
-type DType = keyof typeof DTYPES;
+export type DType = keyof typeof DTYPES;
 
 interface ArrayEntry {
   readonly path: string;

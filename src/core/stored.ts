@@ -1,4 +1,4 @@
-import type { Artifact, Json, TypedArray } from './artifact.js';
+import { type Artifact, DTYPES, type DType, type Json, type TypedArray } from './artifact.js';
 import { type Declaration, type ParamSpecs, type ParamsOf, readStoredParams } from './declare.js';
 import { DataError } from './errors.js';
 
@@ -157,18 +157,8 @@ function readFields<F extends Fields>(fields: F, value: unknown, path: string, f
   return out as Read<F>;
 }
 
-type ArrayType = 'f64' | 'f32' | 'i32' | 'u32' | 'i16' | 'u16' | 'i8' | 'u8';
-const CONSTRUCTORS = {
-  f64: Float64Array,
-  f32: Float32Array,
-  i32: Int32Array,
-  u32: Uint32Array,
-  i16: Int16Array,
-  u16: Uint16Array,
-  i8: Int8Array,
-  u8: Uint8Array,
-} as const;
-type ArrayOf<K extends ArrayType> = InstanceType<(typeof CONSTRUCTORS)[K]>;
+type ArrayType = DType;
+type ArrayOf<K extends ArrayType> = InstanceType<(typeof DTYPES)[K]>;
 
 export interface ArraySpec<T extends TypedArray | undefined> {
   readonly type: ArrayType;
@@ -314,7 +304,7 @@ function readArrays<A extends ArraySpecs>(artifact: Artifact, specs: A, fail: Fa
       out[name] = undefined;
       continue;
     }
-    if (!(value instanceof CONSTRUCTORS[spec.type])) fail(path, `must hold ${spec.type} values`);
+    if (!(value instanceof DTYPES[spec.type])) fail(path, `must hold ${spec.type} values`);
     if (spec.length !== undefined && value.length !== spec.length) {
       fail(path, `has ${value.length} values, expected ${spec.length}`);
     }

@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
-import { DataError } from '../../src/core/errors.js';
 import { Frame } from '../../src/data/frame.js';
 import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import '../../src/serve/loaders.js';
 import { ridge } from '../../src/models/linear/ridge.js';
-
-/**
- * A checksum proves the bytes are the ones written, not that they are what
- * the kind stores: each artifact here is re-encoded (so its checksum is
- * valid) with a header changed the way a crafted or mismatched file would
- * be, and loading must refuse it naming the field, before any model exists.
- */
-function recoded(bytes: Uint8Array, change: (a: Artifact) => Artifact): Uint8Array {
-  return encodeArtifact(change(decodeArtifact(bytes)));
-}
-
-function refusal(bytes: Uint8Array): DataError {
-  try {
-    loadModel(bytes, 'crafted.keel');
-  } catch (error) {
-    expect(error).toBeInstanceOf(DataError);
-    return error as DataError;
-  }
-  throw new Error('the crafted artifact loaded');
-}
+import { recoded, refuseModel } from './crafted.js';
 
 const frame = new Frame([
   { storage: 'number', name: 'a', kind: 'numeric', values: Float64Array.of(1, 2, 3, 4) },
@@ -45,19 +24,19 @@ describe('a crafted artifact is refused, naming the field', () => {
       meta: { ...a.meta, inputNames: 'ab', intercept: 'x' },
       arrays: { coef: Float64Array.of(1) },
     }));
-    const error = refusal(crafted);
+    const error = refuseModel(crafted);
     expect(error.message).toContain('meta.inputNames');
     expect(error.location).toMatchObject({ source: 'crafted.keel', field: 'meta.inputNames' });
   });
 
   it('refuses a ridge whose coefficients do not match its inputs', () => {
     const crafted = recoded(good, (a) => ({ ...a, arrays: { ...a.arrays, coef: Float64Array.of(1) } }));
-    expect(refusal(crafted).message).toMatch(/arrays\.coef.* 1 values, expected 2/);
+    expect(refuseModel(crafted).message).toMatch(/arrays\.coef.* 1 values, expected 2/);
   });
 
   it('refuses a ridge whose intercept is not a finite number', () => {
     const crafted = recoded(good, (a) => ({ ...a, meta: { ...a.meta, intercept: 'x' } }));
-    expect(refusal(crafted).message).toMatch(/meta\.intercept.*finite number/);
+    expect(refuseModel(crafted).message).toMatch(/meta\.intercept.*finite number/);
   });
 
   it('refuses parameters outside their declared range, or unknown to the kind', () => {
@@ -65,16 +44,16 @@ describe('a crafted artifact is refused, naming the field', () => {
       ...a,
       meta: { ...a.meta, params: { alpha: -1, fitIntercept: true } },
     }));
-    expect(refusal(negative).message).toMatch(/meta\.params\.alpha.*≥ 0/);
+    expect(refuseModel(negative).message).toMatch(/meta\.params\.alpha.*≥ 0/);
     const unknown = recoded(good, (a) => ({
       ...a,
       meta: { ...a.meta, params: { alpha: 1, fitIntercept: true, evil: 1 } },
     }));
-    expect(refusal(unknown).message).toContain('meta.params.evil');
+    expect(refuseModel(unknown).message).toContain('meta.params.evil');
   });
 
   it('refuses coefficients stored as another number type', () => {
     const crafted = recoded(good, (a) => ({ ...a, arrays: { coef: Float32Array.of(1, 2) } }));
-    expect(refusal(crafted).message).toMatch(/arrays\.coef.*f64/);
+    expect(refuseModel(crafted).message).toMatch(/arrays\.coef.*f64/);
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Artifact, decodeArtifact, encodeArtifact, type Json } from '../../src/core/artifact.js';
-import { DataError } from '../../src/core/errors.js';
+import { type Artifact, decodeArtifact, type Json } from '../../src/core/artifact.js';
+import type { DataError } from '../../src/core/errors.js';
 import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import type { Target } from '../../src/estimator/contract.js';
@@ -12,33 +12,13 @@ import { defaultPreprocessing } from '../../src/prep/defaults.js';
 import { oneHotEncoder } from '../../src/prep/one-hot.js';
 import { pipeline } from '../../src/prep/pipeline.js';
 import { standardScaler } from '../../src/prep/scale.js';
+import { recoded, refusal, refuseModel, SOURCE } from './crafted.js';
 
-/**
- * Crafted artifacts of the preprocessing kinds and the composites, each
- * re-encoded so its checksum is valid: loading must refuse them with a
- * DataError naming the field. Where a part of the file is broken too, the
- * refusal naming the outer field shows the part was never loaded.
- */
-function recoded(bytes: Uint8Array, change: (a: Artifact) => Artifact): Uint8Array {
-  return encodeArtifact(change(decodeArtifact(bytes)));
-}
-
-function refusal(load: () => unknown): DataError {
-  try {
-    load();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DataError);
-    return error as DataError;
-  }
-  throw new Error('the crafted artifact loaded');
-}
-
-const refuseModel = (bytes: Uint8Array) => refusal(() => loadModel(bytes, 'crafted.keel'));
-const refuseTransformer = (bytes: Uint8Array) => refusal(() => loadTransformer(bytes, 'crafted.keel'));
+const refuseTransformer = (bytes: Uint8Array) => refusal(() => loadTransformer(bytes, SOURCE));
 
 function expectField(error: DataError, field: string): void {
   expect(error.message).toContain(field);
-  expect(error.location).toMatchObject({ source: 'crafted.keel', field });
+  expect(error.location).toMatchObject({ source: SOURCE, field });
 }
 
 /** A child artifact replaced (children are plain artifacts in the decoded header). */

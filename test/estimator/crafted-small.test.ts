@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
-import { DataError } from '../../src/core/errors.js';
+import type { Artifact } from '../../src/core/artifact.js';
 import { loadModel, saveModel } from '../../src/estimator/persist.js';
 import '../../src/serve/loaders.js';
 import { bernoulliNb, gaussianNb, multinomialNb } from '../../src/models/bayes/naive-bayes.js';
@@ -10,34 +9,7 @@ import { pca } from '../../src/models/decomposition/pca.js';
 import { knn } from '../../src/models/neighbors/knn.js';
 import { mlpClassifier, mlpRegressor } from '../../src/models/neural/mlp.js';
 import { syntheticData } from '../models/conformance.js';
-
-/**
- * Crafted artifacts of the neighbour, Bayes, neural, clustering and PCA
- * kinds: each is a fitted model's artifact re-encoded (so its checksum is
- * valid) with one array or field changed so it disagrees with the rest, and
- * loading must refuse it with a DataError naming that field.
- */
-function recoded(bytes: Uint8Array, change: (a: Artifact) => Artifact): Uint8Array {
-  return encodeArtifact(change(decodeArtifact(bytes)));
-}
-
-function refusal(bytes: Uint8Array): DataError {
-  try {
-    loadModel(bytes, 'crafted.keel');
-  } catch (error) {
-    expect(error).toBeInstanceOf(DataError);
-    return error as DataError;
-  }
-  throw new Error('the crafted artifact loaded');
-}
-
-/** The refusal names `field` in its message and its location. */
-function expectRefused(bytes: Uint8Array, field: string, message?: RegExp): void {
-  const error = refusal(bytes);
-  expect(error.message).toContain(field);
-  expect(error.location).toMatchObject({ source: 'crafted.keel', field });
-  if (message !== undefined) expect(error.message).toMatch(message);
-}
+import { expectRefused, recoded } from './crafted.js';
 
 const withArrays = (a: Artifact, arrays: Artifact['arrays']): Artifact => ({
   ...a,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
-import { DataError } from '../../src/core/errors.js';
+import { type Artifact, decodeArtifact } from '../../src/core/artifact.js';
 import { Rng } from '../../src/core/random.js';
 import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
@@ -11,34 +10,7 @@ import { gbdtClassifier, gbdtRegressor } from '../../src/models/boost/gbdt.js';
 import { decisionTreeClassifier, decisionTreeRegressor } from '../../src/models/tree/cart.js';
 import { extraTreesRegressor, randomForestClassifier } from '../../src/models/tree/forest.js';
 import { syntheticData } from '../models/conformance.js';
-
-/**
- * Trees, forests, boosters and isolation forests whose arrays were changed
- * after saving (re-encoded, so the checksum is valid): each is refused on
- * load with a DataError naming the field, so that no model whose predict
- * could read outside an array, or walk a tree forever, is ever built.
- */
-function recoded(bytes: Uint8Array, change: (a: Artifact) => Artifact): Uint8Array {
-  return encodeArtifact(change(decodeArtifact(bytes)));
-}
-
-function refusal(bytes: Uint8Array): DataError {
-  try {
-    loadModel(bytes, 'crafted.keel');
-  } catch (error) {
-    expect(error).toBeInstanceOf(DataError);
-    return error as DataError;
-  }
-  throw new Error('the crafted artifact loaded');
-}
-
-/** The refusal names `field` in its message and its location. */
-function expectRefused(bytes: Uint8Array, field: string, message?: RegExp): void {
-  const error = refusal(bytes);
-  expect(error.location).toMatchObject({ source: 'crafted.keel', field });
-  expect(error.message).toContain(`"${field}"`);
-  if (message !== undefined) expect(error.message).toMatch(message);
-}
+import { expectRefused, recoded } from './crafted.js';
 
 /** A copy of the artifact with one array replaced by `change` of it. */
 function withArray<T extends Artifact['arrays'][string]>(
