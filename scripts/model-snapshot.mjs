@@ -11,6 +11,9 @@
  *
  *   node scripts/model-snapshot.mjs --keel bin/keel.js --datasets datasets --out snap.jsonl
  *   node scripts/model-snapshot.mjs compare old.jsonl new.jsonl
+ *
+ * --only a.csv,b.csv limits the datasets, --jobs automl the jobs (by the
+ * start of their label), --timeout-minutes the time a job may take.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -52,7 +55,8 @@ const VARIANTS = {
 };
 /** Unsupervised fits on tables larger than this are left out (DBSCAN's neighbourhoods grow with the square of the rows). */
 const UNSUPERVISED_MAX_ROWS = 6000;
-const TIMEOUT_MS = 15 * 60_000;
+/** A job still running after this long is recorded as an error (`--timeout-minutes`, default 15). */
+let timeoutMs = 15 * 60_000;
 
 function sha(text) {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -62,7 +66,7 @@ function keel(bin, home, args) {
   const run = spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
     env: { ...process.env, KEEL_HOME: home, KEEL_STORE: '' },
-    timeout: TIMEOUT_MS,
+    timeout: timeoutMs,
     maxBuffer: 256 * 1024 * 1024,
   });
   return { code: run.status ?? (run.error ? 'timeout' : run.signal), stdout: run.stdout, stderr: run.stderr };
@@ -136,6 +140,7 @@ function snapshot(options) {
     if (only && !only.has(entry.file)) continue;
     const file = resolve(options.datasets, entry.file);
     for (const [i, job] of jobsFor(entry).entries()) {
+      if (options.jobs !== undefined && !job.label.startsWith(options.jobs)) continue;
       const home = mkdtempSync(join(tmpdir(), 'keel-snap-'));
       const name = `snap${i}`;
       const [command, ...rest] = job.args;
@@ -189,7 +194,10 @@ if (mode === 'compare') {
       datasets: { type: 'string', default: 'datasets' },
       out: { type: 'string', default: 'model-snapshot.jsonl' },
       only: { type: 'string' },
+      jobs: { type: 'string' },
+      'timeout-minutes': { type: 'string', default: '15' },
     },
   });
+  timeoutMs = Number(values['timeout-minutes']) * 60_000;
   snapshot(values);
 }
