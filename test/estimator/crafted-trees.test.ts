@@ -276,6 +276,26 @@ describe('crafted isolation forests are refused, naming the field', () => {
     expectRefused(bigger, 'arrays.size[0]', /grown on 64 rows/);
   });
 
+  it('loads a ψ near 2³¹ without allocating by ψ (its tables follow the stored nodes)', () => {
+    // One tree of one leaf that holds every one of 2³¹ − 1 rows: legal, if odd.
+    const psi = 2 ** 31 - 1;
+    const huge = recoded(forest, (x) => ({
+      ...x,
+      meta: { ...x.meta, params: { ...(x.meta['params'] as object), trees: 1 }, sampleSize: psi },
+      arrays: {
+        feature: Int32Array.of(-1),
+        threshold: Float64Array.of(0),
+        right: Int32Array.of(-1),
+        size: Int32Array.of(psi),
+        treeStart: Int32Array.of(0, 1),
+      },
+    }));
+    const model = loadModel(huge) as ReturnType<ReturnType<typeof isolationForest>['fit']>;
+    const scores = model.scoreSamples(regression.X);
+    // Every row ends in the root leaf: h = c(ψ), so s = 2^(−1).
+    for (const s of scores) expect(s).toBeCloseTo(-0.5, 12);
+  });
+
   it('refuses a tree count that disagrees with the parameters', () => {
     const more = recoded(forest, (x) => ({
       ...x,

@@ -157,8 +157,12 @@ function percentile(values: Float64Array, share: number): number {
 export class IsolationForestModel implements Model {
   readonly kind = KIND;
   readonly task = 'anomaly';
-  /** c(s) for every leaf size s ≤ ψ: the expected remaining depth below a leaf. */
-  private readonly pathTail: Float64Array;
+  /**
+   * c(size) for every leaf, by node: the expected remaining depth below it.
+   * Indexed by node rather than by size so that its length follows the
+   * stored trees, not ψ (a crafted ψ near 2³¹ would otherwise ask for 16 GB).
+   */
+  private readonly leafTail: Float64Array;
 
   constructor(
     readonly params: IsolationForestParams,
@@ -169,7 +173,8 @@ export class IsolationForestModel implements Model {
     /** scoreSamples below this flags an outlier (scikit-learn's offset_). */
     readonly offset: number,
   ) {
-    this.pathTail = Float64Array.from({ length: sampleSize + 1 }, (_, s) => averagePathLength(s));
+    const { feature, size } = trees;
+    this.leafTail = Float64Array.from(size, (s, node) => (feature[node]! < 0 ? averagePathLength(s) : 0));
   }
 
   get treeCount(): number {
@@ -179,7 +184,7 @@ export class IsolationForestModel implements Model {
   /** −2^(−E[h(x)] / c(ψ)): in [−1, 0), lower = more abnormal (scikit-learn's score_samples). */
   scoreSamples(X: Matrix | Frame): Float64Array {
     const matrix = completeInput(X, this.inputNames, this.kind);
-    const paths = meanPathLengths(this.trees, this.pathTail, matrix);
+    const paths = meanPathLengths(this.trees, this.leafTail, matrix);
     const norm = averagePathLength(this.sampleSize);
     return paths.map((h) => -(2 ** (-h / norm)));
   }
@@ -214,8 +219,8 @@ export class IsolationForestModel implements Model {
  * A stored isolation forest, checked so that scoring stays inside its
  * arrays: as many trees as its parameters say, one entry per node in every
  * array, features within the inputs, a split's left child (the next node)
- * and right child inside its tree after it, node sizes within ψ (they
- * index the path-length table of ψ + 1 entries) and ψ at every root.
+ * and right child inside its tree after it, node sizes within ψ and ψ at
+ * every root.
  */
 function loadIsolationForest(artifact: Artifact, source: string): IsolationForestModel {
   const stored = storedArtifact(artifact, source);

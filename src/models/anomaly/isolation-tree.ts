@@ -143,10 +143,10 @@ function partition(
 /**
  * The mean over trees of each row's path length: the edges from the root to
  * its leaf, plus c(leaf size) for the rows the depth limit left unseparated.
- * `pathTail[s]` holds c(s) for every leaf size s.
+ * `leafTail[node]` holds c(size) for every leaf node.
  */
-export function meanPathLengths(trees: IsolationTrees, pathTail: Float64Array, X: Matrix): Float64Array {
-  const { feature, threshold, right, size, treeStart } = trees;
+export function meanPathLengths(trees: IsolationTrees, leafTail: Float64Array, X: Matrix): Float64Array {
+  const { feature, threshold, right, treeStart } = trees;
   const treeCount = treeStart.length - 1;
   const p = X.cols;
   const out = new Float64Array(X.rows);
@@ -160,7 +160,7 @@ export function meanPathLengths(trees: IsolationTrees, pathTail: Float64Array, X
         node = X.data[offset + f]! <= threshold[node]! ? node + 1 : right[node]!;
         depth++;
       }
-      total += depth + pathTail[size[node]!]!;
+      total += depth + leafTail[node]!;
     }
     out[i] = total / treeCount;
   }
