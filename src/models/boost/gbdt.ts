@@ -341,7 +341,11 @@ function pick(feature: RawFeature, rows: Int32Array): RawFeature {
 }
 
 function pickValues(values: Float64Array, rows: Int32Array): Float64Array {
-  return Float64Array.from(rows, (i) => values[i]!);
+  // A loop, not Float64Array.from(rows, map) (a call per value): that took 2 s
+  // of a 200,000-row fit's hold-out split in a CPU profile on a loaded machine.
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
 }
 
 registerKind({
