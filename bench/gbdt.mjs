@@ -6,16 +6,31 @@
 // rows/s, single-row latency (median, p99) and peak memory (whole process,
 // data loading included), with keel ÷ the best peer for each.
 // Usage: node bench/gbdt.mjs [--cases cls-100k,cls-1m,reg-1m,diamonds] [--threads 2]
+//
+// --early-stopping: what watching a held-out share costs. keel alone, with
+// earlyStopping 'auto' (its default: on above 10,000 rows, 10% held out) and
+// false, the same settings otherwise, alternating which goes first; --runs
+// rounds, each started once the 1-minute load average is at most --max-load
+// (waiting up to --wait-minutes). Prints each fit's seconds, iterations and
+// the load it started at, then the median and range of auto ÷ false.
+//   node bench/gbdt.mjs --early-stopping [--cases cls-200k] [--runs 3] [--max-load 1.5] [--wait-minutes 30]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {
-    cases: { type: 'string', default: 'cls-100k,cls-1m,reg-1m,diamonds' },
+    cases: { type: 'string' },
     threads: { type: 'string', default: '2' },
+    'early-stopping': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
+    'max-load': { type: 'string', default: '1.5' },
+    'wait-minutes': { type: 'string', default: '30' },
   },
 });
+values.cases ??= values['early-stopping'] ? 'cls-200k' : 'cls-100k,cls-1m,reg-1m,diamonds';
 const root = new URL('..', import.meta.url).pathname;
 const python = '/usr/bin/python3';
 const cache = '/tmp/keel-bench';
@@ -34,6 +49,7 @@ function synthetic(kind, rows) {
 
 const CASES = {
   'cls-100k': () => [synthetic('classification', 100_000), 'target', 'binary'],
+  'cls-200k': () => [synthetic('classification', 200_000), 'target', 'binary'],
   'cls-1m': () => [synthetic('classification', 1_000_000), 'target', 'binary'],
   'reg-1m': () => [synthetic('regression', 1_000_000), 'target', 'regression'],
   diamonds: () => [`${root}datasets/diamonds.csv`, 'price', 'regression'],
@@ -48,6 +64,11 @@ function run(command, args) {
   });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+if (values['early-stopping']) {
+  await earlyStoppingCost();
+  process.exit(0);
 }
 
 const fmt = (v, digits = 2) => (v >= 1000 ? Math.round(v).toLocaleString('en') : v.toFixed(digits));
@@ -91,3 +112,63 @@ for (const name of values.cases.split(',')) {
   console.error(lines.slice(-4).join('\n'));
 }
 console.log(lines.join('\n'));
+
+/** Waits until the 1-minute load average is at most --max-load (or --wait-minutes pass); returns it. */
+async function quietEnough() {
+  const limit = Number(values['max-load']);
+  const deadline = Date.now() + Number(values['wait-minutes']) * 60_000;
+  while (loadavg()[0] > limit && Date.now() < deadline) {
+    console.error(`load average ${loadavg()[0].toFixed(2)} > ${limit}: waiting`);
+    await sleep(30_000);
+  }
+  return loadavg()[0];
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** "median (min–max)" */
+function spread(xs, digits) {
+  return `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
+}
+
+/** keel with earlyStopping 'auto' against false, --runs rounds, alternating which goes first. */
+async function earlyStoppingCost() {
+  const rows = [
+    '| data | run | load (auto / false) | auto fit s | auto trees | false fit s | false trees | auto ÷ false |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  const summary = [
+    '| data | auto fit s, median (range) | false fit s, median (range) | auto ÷ false, median (range) | load |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const name of values.cases.split(',')) {
+    const [file, target, task] = CASES[name]();
+    const fits = { auto: [], false: [] };
+    const loads = [];
+    for (let round = 1; round <= Number(values.runs); round++) {
+      const order = round % 2 === 1 ? ['auto', 'false'] : ['false', 'auto'];
+      const result = {};
+      const load = {};
+      for (const setting of order) {
+        load[setting] = await quietEnough();
+        const script = `${root}bench/peers/gbdt-keel.mjs`;
+        result[setting] = run('node', [script, file, target, task, values.threads, setting]);
+        fits[setting].push(result[setting].fitSeconds);
+        loads.push(load[setting]);
+      }
+      const ratio = result.auto.fitSeconds / result.false.fitSeconds;
+      rows.push(
+        `| ${name} | ${round} | ${load.auto.toFixed(2)} / ${load.false.toFixed(2)} | ${result.auto.fitSeconds.toFixed(2)} | ${result.auto.iterations} | ${result.false.fitSeconds.toFixed(2)} | ${result.false.iterations} | ${ratio.toFixed(3)}× |`,
+      );
+      console.error(rows.at(-1));
+    }
+    const ratios = fits.auto.map((a, i) => a / fits.false[i]);
+    summary.push(
+      `| ${name} | ${spread(fits.auto, 2)} | ${spread(fits.false, 2)} | **${spread(ratios, 3)}×** | ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} |`,
+    );
+  }
+  console.log([...rows, '', ...summary].join('\n'));
+}
