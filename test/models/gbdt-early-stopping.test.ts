@@ -61,6 +61,22 @@ const multiclass: Target = {
   values: signal.map((s) => (s < -1 ? 0 : s < 0.5 ? 1 : s < 2 ? 2 : 3)),
   classes: ['a', 'b', 'c', 'd'],
 };
+/**
+ * The table plus a category with 20 common levels (that splits use) and 200
+ * rare ones of about three rows each: some rare levels fall only in the
+ * held-out rows, each in a bin of its own that no training row is in (below
+ * the split's category support, so it goes right); with 16 bins most levels
+ * share the last bin.
+ */
+const sparseRng = new Rng(29);
+const sparseCodes = Array.from({ length: ROWS }, () => {
+  const u = sparseRng.next();
+  return u < 0.5 ? -1 : u < 0.8 ? sparseRng.int(20) : 20 + sparseRng.int(200);
+});
+const sparseLabels = sparseCodes.map((c) => (c < 0 ? null : c < 20 ? `c${c}` : `r${c - 20}`));
+const sparseFrame = new Frame([...frame.columns, categoricalFromLabels('sparse', sparseLabels)]);
+const sparseSignal = signal.map((s, i) => s + (sparseCodes[i]! >= 0 && sparseCodes[i]! % 2 === 1 ? 1.5 : 0));
+const sparseBinary: Target = { ...binary, values: sparseSignal.map((s) => (s > 0.8 ? 1 : 0)) };
 const weightRng = new Rng(5);
 const sampleWeight = Float64Array.from({ length: ROWS }, () => 0.5 + weightRng.next());
 
@@ -112,6 +128,39 @@ const CASES: readonly PinnedCase[] = [
       ),
     iterations: 23,
     sha256: '0a2012dbb3bd781761b213cb28aa7464df0161f74b8d7380d28e0890d1ebc25f',
+  },
+  {
+    name: 'binary log-loss, small learning rate: no early stop',
+    fit: () => gbdtClassifier({ ...on, trees: 40, learningRate: 0.05, seed: 11 }).fit(frame, binary),
+    iterations: 40,
+    sha256: '929f36c46b9fc2d755a0e44a62c81365247647e9072b2d21a62501851e438edd',
+  },
+  {
+    name: 'multiclass log-loss, small learning rate: no early stop',
+    fit: () => gbdtClassifier({ ...on, trees: 30, learningRate: 0.05, seed: 12 }).fit(frame, multiclass),
+    iterations: 30,
+    sha256: '4a692b1229516e8c80bf515eec5c448c244737af804acad2f028042b4d9875f4',
+  },
+  {
+    name: 'binary, a category with levels seen only in the held-out rows',
+    fit: () =>
+      gbdtClassifier({ ...on, trees: 150, learningRate: 0.3, seed: 13 }).fit(sparseFrame, sparseBinary),
+    iterations: 30,
+    sha256: '64cd93e88c99817bf00904535c224d5a18bac1204058e0c303aed9ebed81567b',
+  },
+  {
+    name: 'multiclass, the sparse category in 16 bins, a 30% hold-out',
+    fit: () =>
+      gbdtClassifier({
+        ...on,
+        trees: 80,
+        learningRate: 0.3,
+        maxBins: 16,
+        validationFraction: 0.3,
+        seed: 14,
+      }).fit(sparseFrame, multiclass),
+    iterations: 30,
+    sha256: 'd1df76b536af5be05b743425819469790bdf5aad15d4b7fcf958d7b6ed191e76',
   },
   {
     name: 'squared error',
