@@ -1,6 +1,7 @@
 // The keel side of bench/gbdt.mjs: the same split, settings and measurements as
 // gbdt_python.py, on the built library (dist/, or the folder in KEEL_DIST).
-//   node bench/peers/gbdt-keel.mjs FILE TARGET TASK THREADS
+// EARLY_STOPPING is 'false' (the default, as the peers) or 'auto' (keel's default).
+//   node bench/peers/gbdt-keel.mjs FILE TARGET TASK THREADS [EARLY_STOPPING]
 import { pathToFileURL } from 'node:url';
 
 const library = process.env.KEEL_DIST
@@ -9,7 +10,7 @@ const library = process.env.KEEL_DIST
 const { gbdtClassifier, gbdtRegressor, readTable, rootMeanSquaredError, rocAuc, targetFromFrame } =
   await import(library);
 
-const [path, targetName, task, threads] = process.argv.slice(2);
+const [path, targetName, task, threads, earlyStopping = 'false'] = process.argv.slice(2);
 const frame = await readTable(path);
 const target = targetFromFrame(frame, targetName, task);
 const features = frame.drop([targetName]);
@@ -25,7 +26,7 @@ const settings = {
   learningRate: 0.1,
   maxLeaves: 31,
   maxBins: 255,
-  earlyStopping: false,
+  earlyStopping: earlyStopping === 'auto' ? 'auto' : false,
   threads: Number(threads),
 };
 
@@ -52,6 +53,7 @@ latencies.sort((a, b) => a - b);
 console.log(
   JSON.stringify({
     fitSeconds,
+    iterations: model.ensemble.iterations,
     ...score,
     predictRowsPerSecond: testRows.length / batchSeconds,
     singleRowMs: { median: latencies[150], p99: latencies[296] },

@@ -141,6 +141,22 @@ export function binOf(mapper: BinMapper, f: number, value: number): number {
 }
 
 /**
+ * The bins of some rows (by index) of the features, column-major: feature f's
+ * bin for `rows[i]` is at `f * rows.length + i`. Early stopping's held-out rows
+ * are binned once with the training rows' bins, then each tree is walked on
+ * them as on the training rows.
+ */
+export function binRows(mapper: BinMapper, features: readonly RawFeature[], rows: Int32Array): Uint8Array {
+  const m = rows.length;
+  const out = new Uint8Array(features.length * m);
+  features.forEach((feature, f) => {
+    const values = feature.values;
+    for (let i = 0; i < m; i++) out[f * m + i] = binOf(mapper, f, values[rows[i]!]!);
+  });
+  return out;
+}
+
+/**
  * Bins every value into the arena: the grouped layout of `GrowData` (four
  * features per 32-bit word, group-major; padding lanes hold 0) and column-major
  * (one byte per value, for partitioning). Numbers are mapped in the kernel

@@ -13,11 +13,16 @@ import {
 import { type Loss, quantileOf } from './loss.js';
 import { WorkerHistogramBuilder } from './parallel.js';
 import { inLeftSet } from './split.js';
-import { addTreeScores, type BoostedTrees, TreeCollector } from './trees.js';
+import { type BoostedTrees, TreeCollector } from './trees.js';
 
-/** Rows held out to decide when to stop, with their prediction input (see `predictionInput`). */
+/**
+ * Rows held out to decide when to stop, binned with the training rows' bins
+ * (see `binRows`), so that each new tree is walked on them as on the training
+ * rows.
+ */
 export interface Validation {
-  readonly x: Float64Array;
+  /** Feature f's bin for held-out row i is `columns[f * rows + i]`. */
+  readonly columns: Uint8Array;
   readonly rows: number;
   readonly y: Float64Array;
   readonly w: Float64Array | null;
@@ -60,7 +65,9 @@ export interface Boosted {
  * The boosting loop: start from the best constant, then each iteration fit one
  * tree per output to the loss's gradients and add it, shrunk by the learning
  * rate. Training scores are updated through the grown trees' row ranges (no
- * re-walking), validation scores by predicting the new trees.
+ * re-walking), held-out scores by walking each new tree on their bins: the
+ * work early stopping adds per iteration is one walk of the held-out rows per
+ * tree and the two losses, and it allocates nothing.
  */
 export function boost(job: BoostJob): Boosted {
   const { data, y, w, loss } = job;
@@ -108,8 +115,12 @@ function boostWith(
   const unitHessian = loss.unitHessian && w === null;
   const collector = new TreeCollector(job.bins);
   const validation = job.validation;
+  // Class-major like `raw`: output k's scores of the held-out rows are one block.
   const validRaw = validation === null ? null : new Float64Array(validation.rows * outputs);
-  if (validRaw !== null) for (let i = 0; i < validRaw.length; i++) validRaw[i] = baseline[i % outputs]!;
+  if (validation !== null && validRaw !== null) {
+    const m = validation.rows;
+    for (let k = 0; k < outputs; k++) validRaw.fill(baseline[k]!, k * m, (k + 1) * m);
+  }
   const trainLoss: number[] = [];
   const validationLoss: number[] = [];
   let iteration = 0;
@@ -118,7 +129,6 @@ function boostWith(
     const size = sampleRows(partition, n, job.subsample, job.rng);
     const sampled = size < n ? partition.slice(0, size) : null;
     const features = sampleFeatures(data.cols, job.colsample, job.rng);
-    const latest = new TreeCollector(job.bins);
     for (let k = 0; k < outputs; k++) {
       if (sampled !== null) partition.set(sampled);
       else for (let i = 0; i < n; i++) partition[i] = i;
@@ -138,13 +148,13 @@ function boostWith(
       const values = leafValues(tree, job, partition, raw.subarray(k * n, (k + 1) * n));
       addToTraining(tree, values, partition, raw.subarray(k * n, (k + 1) * n), data, sampled !== null);
       collector.add(tree, values);
-      latest.add(tree, values);
+      if (validation !== null && validRaw !== null)
+        addToHeldOut(tree, values, validation, data.binCount, validRaw, k * validation.rows);
     }
     iteration++;
     if (validation !== null && validRaw !== null) {
       trainLoss.push(loss.value(y, raw, w));
-      addTreeScores(latest.finish(), validation.x, validation.rows, data.cols, outputs, validRaw);
-      validationLoss.push(loss.value(validation.y, classMajor(validRaw, outputs), validation.w));
+      validationLoss.push(loss.value(validation.y, validRaw, validation.w));
       if (shouldStop(validationLoss, job.patience, job.tol)) break;
     }
     job.onProgress?.(iteration, job.iterations);
@@ -244,17 +254,46 @@ function addToTraining(
     }
     return;
   }
-  for (let row = 0; row < data.rows; row++) raw[row]! += values[binnedLeaf(tree, data, row)]!;
+  const { columns, rows, binCount } = data;
+  for (let row = 0; row < rows; row++) raw[row]! += values[binnedLeaf(tree, columns, rows, binCount, row)]!;
 }
 
-/** The leaf a training row reaches, reading its bins. */
-function binnedLeaf(tree: GrownTree, data: GrowData, row: number): number {
+/**
+ * Adds the tree to its output's scores of the held-out rows, `raw[offset..offset
+ * + rows)`. A held-out row's bin is on the same side of a split as its value is
+ * of the split's raw threshold (bin b holds (edges[b-1], edges[b]]), so each row
+ * reaches the leaf the saved model sends it to.
+ */
+function addToHeldOut(
+  tree: GrownTree,
+  values: Float64Array,
+  heldOut: Validation,
+  binCount: Int32Array,
+  raw: Float64Array,
+  offset: number,
+): void {
+  const { columns, rows } = heldOut;
+  for (let row = 0; row < rows; row++)
+    raw[offset + row]! += values[binnedLeaf(tree, columns, rows, binCount, row)]!;
+}
+
+/**
+ * The leaf a binned row reaches (training or held out): `columns` column-major,
+ * `rows` per feature, missing values in bin `binCount[f]`.
+ */
+function binnedLeaf(
+  tree: GrownTree,
+  columns: Uint8Array,
+  rows: number,
+  binCount: Int32Array,
+  row: number,
+): number {
   let node = 0;
   for (let f = tree.feature[node]!; f >= 0; f = tree.feature[node]!) {
-    const b = data.columns[f * data.rows + row]!;
+    const b = columns[f * rows + row]!;
     const categories = tree.categories[node];
     const goLeft =
-      b === data.binCount[f]
+      b === binCount[f]
         ? tree.missingLeft[node]!
         : categories !== null && categories !== undefined
           ? inLeftSet(categories, b)
@@ -264,15 +303,6 @@ function binnedLeaf(tree: GrownTree, data: GrowData, row: number): number {
   return node;
 }
 
-function classMajor(rowMajor: Float64Array, outputs: number): Float64Array {
-  if (outputs === 1) return rowMajor;
-  const rows = rowMajor.length / outputs;
-  const out = new Float64Array(rowMajor.length);
-  for (let i = 0; i < rows; i++)
-    for (let k = 0; k < outputs; k++) out[k * rows + i] = rowMajor[i * outputs + k]!;
-  return out;
-}
-
 /**
  * scikit-learn's rule: stop when none of the last `patience` scores beats the
  * one before them by more than `tol`.
@@ -280,5 +310,7 @@ function classMajor(rowMajor: Float64Array, outputs: number): Float64Array {
 function shouldStop(losses: readonly number[], patience: number, tol: number): boolean {
   if (losses.length <= patience) return false;
   const reference = losses[losses.length - patience - 1]!;
-  return losses.slice(-patience).every((l) => !(l < reference - tol));
+  for (let i = losses.length - patience; i < losses.length; i++)
+    if (losses[i]! < reference - tol) return false;
+  return true;
 }

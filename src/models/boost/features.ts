@@ -120,20 +120,6 @@ function kindChanged(kind: string, name: string, trained: string, source?: strin
   );
 }
 
-/** Training rows (by index) as the trees read them: numbers as they are, category codes as their bin. */
-export function treeInputRows(raw: readonly RawFeature[], bins: BinMapper, rows: Int32Array): Float64Array {
-  const cols = raw.length;
-  const out = new Float64Array(rows.length * cols);
-  raw.forEach((feature, f) => {
-    const levelBins = feature.categorical ? bins.levelBins[f]! : null;
-    rows.forEach((row, i) => {
-      const v = feature.values[row]!;
-      out[i * cols + f] = levelBins === null || Number.isNaN(v) ? v : levelBins[v]!;
-    });
-  });
-  return out;
-}
-
 /** Per feature, training level name → bin (null for numeric features). */
 export function categoryBinMaps(
   specs: readonly FeatureSpec[],

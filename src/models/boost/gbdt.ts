@@ -8,9 +8,9 @@ import { registerKind } from '../../estimator/kinds.js';
 import { checkRows, earlyStoppingHoldOut, requireTarget, trainingNames } from '../input.js';
 import { leafCap, seedParam, threadsParam } from '../tree/tree-params.js';
 import { fitArena } from './arena.js';
-import { binGroups, fitBins, type RawFeature } from './bins.js';
+import { binGroups, binRows, fitBins, type RawFeature } from './bins.js';
 import { boost, type Validation } from './booster.js';
-import { trainingFeatures, treeInputRows } from './features.js';
+import { trainingFeatures } from './features.js';
 import { GbdtModel, gbdtLoader } from './gbdt-model.js';
 import { groupCount, growData, histogramOffsets } from './histogram.js';
 import { type LossName, makeLoss } from './loss.js';
@@ -269,7 +269,7 @@ function fitGbdt(
     valid === null
       ? null
       : {
-          x: treeInputRows(raw, bins, valid),
+          columns: binRows(bins, raw, valid),
           rows: valid.length,
           y: pickValues(target.values, valid),
           w: weights === null ? null : pickValues(weights, valid),
@@ -341,7 +341,11 @@ function pick(feature: RawFeature, rows: Int32Array): RawFeature {
 }
 
 function pickValues(values: Float64Array, rows: Int32Array): Float64Array {
-  return Float64Array.from(rows, (i) => values[i]!);
+  // A loop, not Float64Array.from(rows, map) (a call per value): that took 2 s
+  // of a 200,000-row fit's hold-out split in a CPU profile on a loaded machine.
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
 }
 
 registerKind({

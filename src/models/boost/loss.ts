@@ -38,7 +38,11 @@ export interface Loss {
     g: Float64Array,
     h: Float64Array,
   ): void;
-  /** The (weighted) mean loss: what early stopping watches. */
+  /**
+   * The (weighted) mean loss: what early stopping watches, after every
+   * iteration on the training and held-out rows. One pass, nothing allocated:
+   * Σ wᵢ·lossᵢ / Σ wᵢ, summed in row order.
+   */
   value(y: Float64Array, raw: Float64Array, w: Float64Array | null): number;
 }
 
@@ -116,8 +120,14 @@ const squaredError: Loss = {
     }
   },
   value(y, raw, w) {
-    const half = Float64Array.from(y, (v, i) => 0.5 * (v - raw[i]!) ** 2);
-    return weightedMean(half, w);
+    let sum = 0;
+    let total = 0;
+    for (let i = 0; i < y.length; i++) {
+      const wi = weightOf(w, i);
+      sum += wi * (0.5 * (y[i]! - raw[i]!) ** 2);
+      total += wi;
+    }
+    return sum / total;
   },
 };
 
@@ -137,11 +147,15 @@ function pinball(name: 'absolute-error' | 'quantile', q: number): Loss {
       }
     },
     value(y, raw, w) {
-      const losses = Float64Array.from(y, (v, i) => {
-        const r = v - raw[i]!;
-        return r >= 0 ? q * r : (q - 1) * r;
-      });
-      return weightedMean(losses, w);
+      let sum = 0;
+      let total = 0;
+      for (let i = 0; i < y.length; i++) {
+        const wi = weightOf(w, i);
+        const r = y[i]! - raw[i]!;
+        sum += wi * (r >= 0 ? q * r : (q - 1) * r);
+        total += wi;
+      }
+      return sum / total;
     },
   };
 }
@@ -161,11 +175,15 @@ function huber(delta: number): Loss {
       }
     },
     value(y, raw, w) {
-      const losses = Float64Array.from(y, (v, i) => {
-        const r = Math.abs(v - raw[i]!);
-        return r <= delta ? 0.5 * r * r : delta * (r - 0.5 * delta);
-      });
-      return weightedMean(losses, w);
+      let sum = 0;
+      let total = 0;
+      for (let i = 0; i < y.length; i++) {
+        const wi = weightOf(w, i);
+        const r = Math.abs(y[i]! - raw[i]!);
+        sum += wi * (r <= delta ? 0.5 * r * r : delta * (r - 0.5 * delta));
+        total += wi;
+      }
+      return sum / total;
     },
   };
 }
@@ -185,10 +203,14 @@ const poisson: Loss = {
     }
   },
   value(y, raw, w) {
-    return weightedMean(
-      Float64Array.from(y, (v, i) => Math.exp(raw[i]!) - v * raw[i]!),
-      w,
-    );
+    let sum = 0;
+    let total = 0;
+    for (let i = 0; i < y.length; i++) {
+      const wi = weightOf(w, i);
+      sum += wi * (Math.exp(raw[i]!) - y[i]! * raw[i]!);
+      total += wi;
+    }
+    return sum / total;
   },
 };
 
@@ -210,10 +232,14 @@ const binomial: Loss = {
     }
   },
   value(y, raw, w) {
-    return weightedMean(
-      Float64Array.from(y, (v, i) => softplus(raw[i]!) - v * raw[i]!),
-      w,
-    );
+    let sum = 0;
+    let total = 0;
+    for (let i = 0; i < y.length; i++) {
+      const wi = weightOf(w, i);
+      sum += wi * (softplus(raw[i]!) - y[i]! * raw[i]!);
+      total += wi;
+    }
+    return sum / total;
   },
 };
 
@@ -243,14 +269,18 @@ function multinomial(classes: number): Loss {
     },
     value(y, raw, w) {
       const n = y.length;
-      const losses = Float64Array.from(y, (label, i) => {
+      let sum = 0;
+      let total = 0;
+      for (let i = 0; i < n; i++) {
         let max = Number.NEGATIVE_INFINITY;
         for (let k = 0; k < classes; k++) max = Math.max(max, raw[k * n + i]!);
-        let sum = 0;
-        for (let k = 0; k < classes; k++) sum += Math.exp(raw[k * n + i]! - max);
-        return max + Math.log(sum) - raw[label * n + i]!;
-      });
-      return weightedMean(losses, w);
+        let exps = 0;
+        for (let k = 0; k < classes; k++) exps += Math.exp(raw[k * n + i]! - max);
+        const wi = weightOf(w, i);
+        sum += wi * (max + Math.log(exps) - raw[y[i]! * n + i]!);
+        total += wi;
+      }
+      return sum / total;
     },
   };
 }
