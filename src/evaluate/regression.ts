@@ -3,6 +3,7 @@
  * With `sampleWeight`, means are weighted means Σ w_i x_i / Σ w_i.
  */
 import { UsageError } from '../core/errors.js';
+import { overflowUnit, squaredDeviations } from '../numeric/moments.js';
 import { checkPairedRows, checkWeights, type WeightOptions, weightAt } from './inputs.js';
 
 /** Mean absolute error. */
@@ -95,26 +96,30 @@ export function medianAbsoluteError(
 /**
  * Coefficient of determination 1 − Σw(y − ŷ)² / Σw(y − ȳ)². As scikit-learn
  * (force_finite=True): 1 when the residuals are all 0, 0 when y is constant
- * but the residuals are not. Fewer than two rows is an error here, where
- * scikit-learn warns and returns NaN.
+ * but the residuals are not. "Constant" is decided from the values (every
+ * row of weight > 0 holds the same y), not from a rounded sum: ten rows of
+ * 0.1 have spread 0 although their mean, summed in order, is not exactly
+ * 0.1. Fewer than two rows is an error here, where scikit-learn warns and
+ * returns NaN.
  */
 export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: WeightOptions = {}): number {
   const weights = checkRegressionInput(yTrue, yPred, options);
   requireTwoRows(yTrue, 'R²');
-  const mean = weightedAverage(yTrue, weights);
   let residual = 0;
-  let spread = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    const w = weightAt(weights, i);
-    residual += w * (yTrue[i]! - yPred[i]!) ** 2;
-    spread += w * (yTrue[i]! - mean) ** 2;
-  }
-  return finiteRatioScore(residual, spread);
+  for (let i = 0; i < yTrue.length; i++) residual += weightAt(weights, i) * (yTrue[i]! - yPred[i]!) ** 2;
+  const spread = squaredDeviations(yTrue, weights);
+  if (Number.isFinite(residual) && spread.unit === 1) return finiteRatioScore(residual, spread.sum);
+  // Values near the largest double: the same ratio from both sides divided by one power of two.
+  const [t, p] = rescaled(yTrue, yPred);
+  let scaledResidual = 0;
+  for (let i = 0; i < t.length; i++) scaledResidual += weightAt(weights, i) * (t[i]! - p[i]!) ** 2;
+  return finiteRatioScore(scaledResidual, squaredDeviations(t, weights).sum);
 }
 
 /**
  * 1 − Var(y − ŷ) / Var(y) (`explained_variance_score`): like R² but blind to
- * a constant bias in the predictions. Same finite conventions as `r2`.
+ * a constant bias in the predictions. Same finite conventions as `r2`, with
+ * "constant" decided from the values for both the residuals and y.
  */
 export function explainedVariance(
   yTrue: ArrayLike<number>,
@@ -123,7 +128,23 @@ export function explainedVariance(
 ): number {
   const weights = checkRegressionInput(yTrue, yPred, options);
   const residuals = Float64Array.from({ length: yTrue.length }, (_, i) => yTrue[i]! - yPred[i]!);
-  return finiteRatioScore(weightedVariance(residuals, weights), weightedVariance(yTrue, weights));
+  const numerator = squaredDeviations(residuals, weights);
+  const denominator = squaredDeviations(yTrue, weights);
+  if (numerator.unit === 1 && denominator.unit === 1 && residuals.every(Number.isFinite)) {
+    return finiteRatioScore(numerator.sum / numerator.total, denominator.sum / denominator.total);
+  }
+  // Values near the largest double: the same ratio from both sides divided by one power of two.
+  const [t, p] = rescaled(yTrue, yPred);
+  const difference = t.map((v, i) => v - p[i]!);
+  const scaled = squaredDeviations(difference, weights);
+  const spread = squaredDeviations(t, weights);
+  return finiteRatioScore(scaled.sum / scaled.total, spread.sum / spread.total);
+}
+
+/** Both arrays divided by the power of two that brings the larger magnitudes of either to at most 1 (exact). */
+function rescaled(a: ArrayLike<number>, b: ArrayLike<number>): [Float64Array, Float64Array] {
+  const unit = Math.max(overflowUnit(a), overflowUnit(b));
+  return [Float64Array.from(a, (v) => v / unit), Float64Array.from(b, (v) => v / unit)];
 }
 
 function checkRegressionInput(
@@ -150,24 +171,6 @@ function weightedMean(
     total += w;
   }
   return sum / total;
-}
-
-function weightedAverage(values: ArrayLike<number>, weights: ArrayLike<number> | undefined): number {
-  let sum = 0;
-  let total = 0;
-  for (let i = 0; i < values.length; i++) {
-    const w = weightAt(weights, i);
-    sum += w * values[i]!;
-    total += w;
-  }
-  return sum / total;
-}
-
-/** Weighted population variance (ddof = 0), two-pass. */
-function weightedVariance(values: ArrayLike<number>, weights: ArrayLike<number> | undefined): number {
-  const mean = weightedAverage(values, weights);
-  const deviations = Float64Array.from(values as ArrayLike<number>, (v) => (v - mean) ** 2);
-  return weightedAverage(deviations, weights);
 }
 
 /** 1 − numerator/denominator, with scikit-learn's force_finite conventions for zeros. */

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { explainedVariance, r2 } from '../../src/evaluate/regression.js';
+
+/** Numbers at the edges (issue 24): a metric never gives a confident wrong number. */
+
+const tenth = (n: number) => Array<number>(n).fill(0.1);
+const zeros = (n: number) => Array<number>(n).fill(0);
+
+describe('R² and explained variance on a constant target', () => {
+  it('decide "constant" from the values, not a rounded mean (scikit-learn: 0 and 1)', () => {
+    for (let n = 2; n <= 40; n++) {
+      // The residuals are not all 0, and y has no spread: R² is 0 by convention.
+      expect(r2(tenth(n), zeros(n)), `R², n = ${n}`).toBe(0);
+      // The residuals are all 0.1, so their variance is 0: explained variance 1.
+      expect(explainedVariance(tenth(n), zeros(n)), `explained variance, n = ${n}`).toBe(1);
+      expect(r2(tenth(n), tenth(n))).toBe(1);
+    }
+  });
+
+  it('count only rows of weight > 0 when deciding that y is constant', () => {
+    const yTrue = [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 5];
+    const weights = [1, 1, 1, 1, 1, 1, 1, 1, 1, 0];
+    expect(r2(yTrue, zeros(10), { sampleWeight: weights })).toBe(0);
+    expect(explainedVariance(yTrue, zeros(10), { sampleWeight: weights })).toBe(1);
+  });
+
+  it('keep a genuine spread of the last bits, measured without the rounding of the mean', () => {
+    const a = 0.1;
+    const b = 0.1 + 2 ** -56; // the next double above 0.1
+    const yTrue = [...tenth(9), b];
+    // Exactly: mean = a + (b − a)/10, Σ(y − ȳ)² = 0.9 (b − a)², and ŷ = y except one row off by (b − a).
+    const yPred = [...tenth(8), b, b];
+    const expected = 1 - (b - a) ** 2 / (0.9 * (b - a) ** 2);
+    expect(r2(yTrue, yPred)).toBeCloseTo(expected, 12);
+  });
+
+  it('stay finite on values whose squares overflow', () => {
+    expect(r2([1e300, -1e300, 0], [1e300, -1e300, 1e299])).toBeCloseTo(1 - 1e-2 / 2, 12);
+    expect(explainedVariance([1e300, -1e300, 0], [1e300, -1e300, 0])).toBe(1);
+    expect(explainedVariance([1e300, -1e300, 0], [0, 0, 0])).toBe(0);
+  });
+});
