@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
+import { accuracy } from '../../src/evaluate/classification.js';
+import { logLoss, rocAuc } from '../../src/evaluate/probabilistic.js';
 import { explainedVariance, r2 } from '../../src/evaluate/regression.js';
+import { expectUsageError } from './oracle.js';
 
 /** Numbers at the edges (issue 24): a metric never gives a confident wrong number. */
 
@@ -38,5 +42,40 @@ describe('R² and explained variance on a constant target', () => {
     expect(r2([1e300, -1e300, 0], [1e300, -1e300, 1e299])).toBeCloseTo(1 - 1e-2 / 2, 12);
     expect(explainedVariance([1e300, -1e300, 0], [1e300, -1e300, 0])).toBe(1);
     expect(explainedVariance([1e300, -1e300, 0], [0, 0, 0])).toBe(0);
+  });
+});
+
+describe('messages name what is wrong with the input', () => {
+  it('calls raw text text, not a missing value', () => {
+    const text = ['a', 'b'] as unknown as number[];
+    for (const act of [
+      () => accuracy(text, [0, 1]),
+      () => r2(text, [0, 1]),
+      () => logLoss(text, [0.2, 0.8]),
+    ]) {
+      const error = expectUsageError(act, UsageError, 'yTrue', /yTrue\[0\] is the text "a", not a number/);
+      expect(error.code).toBe('metric.not-number');
+      expect(error.hint).not.toMatch(/missing/);
+      expect(error.hint).toMatch(/0\.\.k-1/);
+    }
+    expectUsageError(() => accuracy([0, 1], [0, null] as unknown as number[]), UsageError, 'yPred', /null/);
+  });
+
+  it('names the class a zero weight leaves without rows in a one-vs-rest ROC AUC', () => {
+    const yTrue = [0, 1, 2, 0, 1, 2];
+    const yScore = Array.from({ length: 6 }, () => [0.2, 0.3, 0.5]).flat();
+    const error = expectUsageError(
+      () => rocAuc(yTrue, yScore, { sampleWeight: [0, 1, 1, 0, 1, 1] }),
+      UsageError,
+      'sampleWeight',
+      /ROC AUC of class 0 is undefined: every row of class 0 has sampleWeight 0/,
+    );
+    expect(error.message).not.toMatch(/class 1/);
+    expectUsageError(
+      () => rocAuc(yTrue, yScore, { sampleWeight: [1, 0, 0, 1, 0, 0] }),
+      UsageError,
+      'yTrue',
+      /class 0 is undefined: every row with sampleWeight > 0 is of class 0/,
+    );
   });
 });
