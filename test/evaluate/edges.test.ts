@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import { accuracy } from '../../src/evaluate/classification.js';
+import { accuracy, f1, precision, precisionRecallF1, recall } from '../../src/evaluate/classification.js';
 import { logLoss, rocAuc } from '../../src/evaluate/probabilistic.js';
 import { explainedVariance, r2 } from '../../src/evaluate/regression.js';
 import { expectUsageError } from './oracle.js';
@@ -77,5 +77,53 @@ describe('messages name what is wrong with the input', () => {
       'yTrue',
       /class 0 is undefined: every row with sampleWeight > 0 is of class 0/,
     );
+  });
+});
+
+describe('zeroDivision: the score of a 0/0 in precision, recall and F1', () => {
+  it('is 0 by default, as before, and 1 or NaN when asked', () => {
+    // Class 1 occurs but is never predicted: precision is 0/0, recall 0/1.
+    const [yTrue, yPred] = [
+      [0, 0, 1],
+      [0, 0, 0],
+    ];
+    expect(precision(yTrue, yPred)).toBe(0);
+    expect(precision(yTrue, yPred, { zeroDivision: 1 })).toBe(1);
+    expect(precision(yTrue, yPred, { zeroDivision: Number.NaN })).toBeNaN();
+    for (const zeroDivision of [0, 1, Number.NaN]) {
+      expect(recall(yTrue, yPred, { zeroDivision })).toBe(0);
+      expect(f1(yTrue, yPred, { zeroDivision })).toBe(0);
+    }
+    // Class 1 never occurs but is predicted: recall is 0/0.
+    expect(recall([0, 0], [0, 1], { zeroDivision: 1 })).toBe(1);
+    expect(f1([0, 0], [0, 1], { zeroDivision: 1 })).toBe(0);
+    // Class 1 neither occurs nor is predicted: all three are 0/0.
+    expect(precisionRecallF1([0, 0], [0, 0], { zeroDivision: 1 })).toEqual({
+      precision: 1,
+      recall: 1,
+      f1: 1,
+    });
+  });
+
+  it('leaves undefined classes out of a macro mean when NaN (scikit-learn 1.3+)', () => {
+    const [yTrue, yPred] = [
+      [0, 1, 2],
+      [0, 1, 1],
+    ];
+    expect(precision(yTrue, yPred, { average: 'macro' })).toBeCloseTo(0.5, 15);
+    expect(precision(yTrue, yPred, { average: 'macro', zeroDivision: 1 })).toBeCloseTo(2.5 / 3, 15);
+    expect(precision(yTrue, yPred, { average: 'macro', zeroDivision: Number.NaN })).toBeCloseTo(0.75, 15);
+    expect(f1(yTrue, yPred, { average: 'weighted', zeroDivision: Number.NaN })).toBeCloseTo(5 / 9, 15);
+  });
+
+  it('refuses anything but 0, 1 and NaN, naming the option', () => {
+    for (const bad of [2, 0.5, 'warn']) {
+      expectUsageError(
+        () => f1([0, 1], [0, 1], { zeroDivision: bad as number }),
+        UsageError,
+        'zeroDivision',
+        /must be 0, 1 or NaN/,
+      );
+    }
   });
 });
