@@ -3,7 +3,7 @@
  * With `sampleWeight`, means are weighted means Σ w_i x_i / Σ w_i.
  */
 import { UsageError } from '../core/errors.js';
-import { overflowUnit, squaredDeviations } from '../numeric/moments.js';
+import { largestMagnitude, squaredDeviations, unitFor } from '../numeric/moments.js';
 import { checkPairedRows, checkWeights, type WeightOptions, weightAt } from './inputs.js';
 
 /** Mean absolute error. */
@@ -105,15 +105,11 @@ export function medianAbsoluteError(
 export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: WeightOptions = {}): number {
   const weights = checkRegressionInput(yTrue, yPred, options);
   requireTwoRows(yTrue, 'R²');
+  const [t, p] = inSafeUnits(yTrue, yPred);
   let residual = 0;
-  for (let i = 0; i < yTrue.length; i++) residual += weightAt(weights, i) * (yTrue[i]! - yPred[i]!) ** 2;
-  const spread = squaredDeviations(yTrue, weights);
-  if (Number.isFinite(residual) && spread.unit === 1) return finiteRatioScore(residual, spread.sum);
-  // Values near the largest double: the same ratio from both sides divided by one power of two.
-  const [t, p] = rescaled(yTrue, yPred);
-  let scaledResidual = 0;
-  for (let i = 0; i < t.length; i++) scaledResidual += weightAt(weights, i) * (t[i]! - p[i]!) ** 2;
-  return finiteRatioScore(scaledResidual, squaredDeviations(t, weights).sum);
+  for (let i = 0; i < t.length; i++) residual += weightAt(weights, i) * (t[i]! - p[i]!) ** 2;
+  const spread = squaredDeviations(t, weights);
+  return finiteRatioScore(residual, spread.sum * spread.unit ** 2);
 }
 
 /**
@@ -127,24 +123,29 @@ export function explainedVariance(
   options: WeightOptions = {},
 ): number {
   const weights = checkRegressionInput(yTrue, yPred, options);
-  const residuals = Float64Array.from({ length: yTrue.length }, (_, i) => yTrue[i]! - yPred[i]!);
-  const numerator = squaredDeviations(residuals, weights);
-  const denominator = squaredDeviations(yTrue, weights);
-  if (numerator.unit === 1 && denominator.unit === 1 && residuals.every(Number.isFinite)) {
-    return finiteRatioScore(numerator.sum / numerator.total, denominator.sum / denominator.total);
-  }
-  // Values near the largest double: the same ratio from both sides divided by one power of two.
-  const [t, p] = rescaled(yTrue, yPred);
-  const difference = t.map((v, i) => v - p[i]!);
-  const scaled = squaredDeviations(difference, weights);
-  const spread = squaredDeviations(t, weights);
-  return finiteRatioScore(scaled.sum / scaled.total, spread.sum / spread.total);
+  const [t, p] = inSafeUnits(yTrue, yPred);
+  const residuals = Float64Array.from({ length: t.length }, (_, i) => t[i]! - p[i]!);
+  return finiteRatioScore(weightedVariance(residuals, weights), weightedVariance(t, weights));
 }
 
-/** Both arrays divided by the power of two that brings the larger magnitudes of either to at most 1 (exact). */
-function rescaled(a: ArrayLike<number>, b: ArrayLike<number>): [Float64Array, Float64Array] {
-  const unit = Math.max(overflowUnit(a), overflowUnit(b));
-  return [Float64Array.from(a, (v) => v / unit), Float64Array.from(b, (v) => v / unit)];
+/**
+ * Both arrays as they are, or — when their largest magnitude is so large
+ * or small that squares overflow or underflow (1e300, 1e-300) — both
+ * divided by one power of two (exact), which leaves every ratio as it is.
+ */
+function inSafeUnits(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+): [ArrayLike<number>, ArrayLike<number>] {
+  const unit = unitFor(Math.max(largestMagnitude(yTrue), largestMagnitude(yPred)));
+  if (unit === 1) return [yTrue, yPred];
+  return [Float64Array.from(yTrue, (v) => v / unit), Float64Array.from(yPred, (v) => v / unit)];
+}
+
+/** Weighted population variance (ddof = 0), two-pass; exactly 0 when the values are all equal. */
+function weightedVariance(values: ArrayLike<number>, weights: ArrayLike<number> | undefined): number {
+  const { sum, total, unit } = squaredDeviations(values, weights);
+  return (sum / total) * unit ** 2;
 }
 
 function checkRegressionInput(

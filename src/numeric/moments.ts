@@ -10,8 +10,9 @@
  *   1e-17 behind (the mean of ten 0.1s summed in order is 0.09999999999999999);
  * - a spread so small that the rounding of the mean could have made it is
  *   recomputed from a compensated mean with the two-pass correction term;
- * - sums that overflow (values near 1e300) are recomputed on the values
- *   divided by a power of two, which is exact, so the answer is finite
+ * - values so large or so small that their squares overflow or underflow
+ *   (beyond 2^±500, such as 1e300 or 1e-300) are summed divided by a power
+ *   of two near their magnitude, which is exact, so the answer is right
  *   whenever it can be represented.
  */
 
@@ -56,9 +57,10 @@ export interface SquaredDeviations {
   /** Σ w (x − mean)², in units of `unit`². */
   readonly sum: number;
   /**
-   * 1, or the power of two the values were divided by because a sum
-   * overflowed: the mean is `mean · unit` and the sum `sum · unit²` (which
-   * may itself be beyond a double while its square root is not).
+   * 1, or the power of two the values were divided by because their
+   * squares would overflow or underflow: the mean is `mean · unit` and the
+   * sum `sum · unit²` (which may itself be beyond a double while its square
+   * root is not).
    */
   readonly unit: number;
 }
@@ -72,16 +74,15 @@ export function squaredDeviations(
   values: ArrayLike<number>,
   weights?: ArrayLike<number> | undefined,
 ): SquaredDeviations {
-  const plain = twoPass(values, weights, 1);
+  const unit = unitFor(largestMagnitude(values));
+  const plain = twoPass(values, weights, unit);
   const common = commonValue(values, weights);
   if (common !== undefined && Number.isFinite(common)) {
-    return { total: plain.total, mean: common, sum: 0, unit: 1 };
+    return { total: plain.total, mean: common / unit, sum: 0, unit };
   }
-  if (!(Number.isFinite(plain.mean) && Number.isFinite(plain.sum))) {
-    const unit = overflowUnit(values);
-    return unit === 1 ? plain : twoPass(values, weights, unit);
+  if (unit === 1 && plain.sum <= roundingBound(plain, values.length)) {
+    return corrected(values, weights, plain.total);
   }
-  if (plain.sum <= roundingBound(plain, values.length)) return corrected(values, weights, plain.total);
   return plain;
 }
 
@@ -126,18 +127,29 @@ function twoPass(
   return { total, mean, sum: squares, unit };
 }
 
-/**
- * 1 for values below 1 in magnitude, else the power of two at or above the
- * largest finite magnitude: dividing by it is exact and leaves quotients of
- * at most 1, whose squares and sums cannot overflow.
- */
-export function overflowUnit(values: ArrayLike<number>): number {
+/** Magnitudes between these square and sum without overflow or underflow. */
+const SAFE_LOW = 2 ** -500;
+const SAFE_HIGH = 2 ** 500;
+
+/** The largest finite |value| (0 when there is none). */
+export function largestMagnitude(values: ArrayLike<number>): number {
   let largest = 0;
   for (let i = 0; i < values.length; i++) {
     const v = Math.abs(values[i]!);
     if (v > largest && Number.isFinite(v)) largest = v;
   }
-  return largest < 1 ? 1 : 2 ** Math.ceil(Math.log2(largest));
+  return largest;
+}
+
+/**
+ * 1 for a largest magnitude between 2^−500 and 2^500 (or 0), else the power
+ * of two at or above it (between 2^−1074 and 2^1023, the powers of two a
+ * double holds): dividing by it is exact and leaves quotients of at most 2,
+ * whose squares neither overflow nor underflow.
+ */
+export function unitFor(largest: number): number {
+  if (largest === 0 || (largest >= SAFE_LOW && largest <= SAFE_HIGH)) return 1;
+  return 2 ** Math.max(-1074, Math.min(1023, Math.ceil(Math.log2(largest))));
 }
 
 /**

@@ -127,3 +127,10 @@ describe('zeroDivision: the score of a 0/0 in precision, recall and F1', () => {
     }
   });
 });
+
+describe('R² on values whose squares underflow', () => {
+  it('compares the spreads, not two zeros', () => {
+    expect(r2([0, 1e-300], [0, 2e-300])).toBeCloseTo(-1, 12);
+    expect(explainedVariance([0, 1e-300, 2e-300], [0, 1e-300, 1e-300])).toBeCloseTo(2 / 3, 12);
+  });
+});
