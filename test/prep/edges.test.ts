@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { DataError } from '../../src/core/errors.js';
+import { Frame } from '../../src/data/frame.js';
+import type { Transformer } from '../../src/estimator/contract.js';
+import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
+import { minMaxScaler, robustScaler, standardScaler } from '../../src/prep/scale.js';
+
+/** Numbers at the edges (issue 24): a transformer never turns an edge into a confident wrong column. */
+
+function numbers(values: readonly number[], name = 'x'): Frame {
+  return new Frame(
+    [{ storage: 'number', name, kind: 'numeric', values: Float64Array.from(values) }],
+    'edges.csv',
+  );
+}
+
+/** Fits on the values and transforms them, checking that the saved and loaded transformer agrees. */
+function fitTransform(transformer: Transformer, values: readonly number[]): number[] {
+  const frame = numbers(values);
+  const fitted = transformer.fit(frame);
+  const out = valuesOf(fitted.transform(frame));
+  expect(valuesOf(loadTransformer(saveModel(fitted)).transform(frame))).toEqual(out);
+  return out;
+}
+
+function valuesOf(frame: Frame, name = 'x'): number[] {
+  const column = frame.column(name);
+  if (column.storage !== 'number') throw new Error(`${name} is not numeric`);
+  return Array.from(column.values);
+}
+
+const tenth = (n: number) => Array<number>(n).fill(0.1);
+
+describe('scaling a constant or nearly constant column', () => {
+  it('standard scaling maps a constant column to 0s even when its mean is inexact (scikit-learn)', () => {
+    for (let n = 2; n <= 40; n++) expect(fitTransform(standardScaler(), tenth(n))).toEqual(Array(n).fill(0));
+    expect(fitTransform(standardScaler(), [0.1, 0.1, 0.1, 7])).not.toContain(Number.NaN);
+    const weighted = standardScaler().fit(numbers([0.1, 0.1, 0.1, 5]), undefined, {
+      sampleWeight: Float64Array.of(1, 1, 1, 0),
+    });
+    expect(Array.from(weighted.centre)).toEqual([0.1]);
+    expect(Array.from(weighted.scale)).toEqual([1]);
+  });
+
+  it('min-max and robust scaling leave a range of rounding noise unstretched', () => {
+    expect(fitTransform(minMaxScaler(), [0, 1e-16, 2e-16])).toEqual([0, 1e-16, 2e-16]);
+    expect(fitTransform(robustScaler(), [0, 1e-16, 2e-16])).toEqual([-1e-16, 0, 1e-16]);
+    // Relative to the magnitude too: two doubles a few ulps apart around 1e6.
+    const ulp = 2 ** -33; // the spacing of doubles near 1e6
+    const [low, high] = fitTransform(minMaxScaler(), [1e6, 1e6 + 4 * ulp]);
+    expect([low, high]).toEqual([0, 4 * ulp]);
+    // A small range that is not noise is still scaled.
+    expect(fitTransform(minMaxScaler(), [0, 1e-10, 2e-10])).toEqual([0, 0.5, 1]);
+  });
+});
+
+describe('scaling when the variance overflows', () => {
+  it('uses the true standard deviation of [1e300, −1e300, 0], not scale 1', () => {
+    const fitted = standardScaler().fit(numbers([1e300, -1e300, 0]));
+    expect(fitted.scale[0]).toBeCloseTo(Math.sqrt(2 / 3) * 1e300, -288);
+    const out = fitTransform(standardScaler(), [1e300, -1e300, 0]);
+    out.forEach((v, i) => {
+      expect(v).toBeCloseTo([Math.sqrt(1.5), -Math.sqrt(1.5), 0][i]!, 12);
+    });
+    const wide = fitTransform(standardScaler(), [1.7e308, -1.7e308, -1.7e308]);
+    expect(wide.every(Number.isFinite)).toBe(true);
+    expect(wide[0]).toBeCloseTo(Math.SQRT2, 12);
+    // Squares that underflow: [0, 1e-300] has standard deviation 5e-301, not 0.
+    expect(fitTransform(standardScaler(), [0, 1e-300])).toEqual([-1, 1]);
+  });
+
+  it('refuses a range beyond the largest double, and a value that scales beyond it, naming the column', () => {
+    expect(() => minMaxScaler().fit(numbers([1.7e308, -1.7e308]))).toThrow(DataError);
+    expect(() => minMaxScaler().fit(numbers([1.7e308, -1.7e308]))).toThrow(
+      /column "x" spans -1\.7e\+308 to 1\.7e\+308/,
+    );
+    const fitted = standardScaler().fit(numbers([0, 1e-300]));
+    expect(() => fitted.transform(numbers([0, 1e10]))).toThrow(/row 2 has 10000000000 in column "x"/);
+    expect(() => standardScaler().fit(numbers([1, Number.POSITIVE_INFINITY]))).toThrow(
+      /row 2 of column "x" is Infinity/,
+    );
+  });
+});
