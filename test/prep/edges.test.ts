@@ -3,6 +3,7 @@ import { DataError } from '../../src/core/errors.js';
 import { Frame } from '../../src/data/frame.js';
 import type { Transformer } from '../../src/estimator/contract.js';
 import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
+import { quantileTransformer } from '../../src/prep/quantile.js';
 import { minMaxScaler, robustScaler, standardScaler } from '../../src/prep/scale.js';
 
 /** Numbers at the edges (issue 24): a transformer never turns an edge into a confident wrong column. */
@@ -79,5 +80,16 @@ describe('scaling when the variance overflows', () => {
     expect(() => standardScaler().fit(numbers([1, Number.POSITIVE_INFINITY]))).toThrow(
       /row 2 of column "x" is Infinity/,
     );
+  });
+});
+
+describe('quantile transform (uniform output) near the ends', () => {
+  it('snaps only the ends themselves, not values within 1e-7 of them (scikit-learn)', () => {
+    expect(fitTransform(quantileTransformer(), [0, 1e-8, 2e-8])).toEqual([0, 0.5, 1]);
+    const [, , , last] = fitTransform(quantileTransformer(), [0, 0.5, 1, 0.99999995]);
+    expect(last).toBeCloseTo(2 / 3, 6);
+    // Beyond the training range still lands on the ends.
+    const fitted = quantileTransformer().fit(numbers([0, 1e-8, 2e-8]));
+    expect(valuesOf(fitted.transform(numbers([-1, 3e-8])))).toEqual([0, 1]);
   });
 });
