@@ -3,6 +3,7 @@ import { DataError } from '../../src/core/errors.js';
 import { Frame } from '../../src/data/frame.js';
 import type { Transformer } from '../../src/estimator/contract.js';
 import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
+import { powerTransformer } from '../../src/prep/power.js';
 import { quantileTransformer } from '../../src/prep/quantile.js';
 import { minMaxScaler, robustScaler, standardScaler } from '../../src/prep/scale.js';
 
@@ -91,5 +92,36 @@ describe('quantile transform (uniform output) near the ends', () => {
     // Beyond the training range still lands on the ends.
     const fitted = quantileTransformer().fit(numbers([0, 1e-8, 2e-8]));
     expect(valuesOf(fitted.transform(numbers([-1, 3e-8])))).toEqual([0, 1]);
+  });
+});
+
+describe('Yeo–Johnson at the edges', () => {
+  it('leaves a constant column with λ = 1 and finite output, standardised to 0s', () => {
+    for (const n of [3, 100, 1500]) {
+      const column = Array<number>(n).fill(7);
+      const fitted = powerTransformer({ standardize: false }).fit(numbers(column));
+      expect(fitted.lambdas[0]).toBe(1);
+      expect(fitTransform(powerTransformer({ standardize: false }), column)).toEqual(column);
+      expect(fitTransform(powerTransformer(), column)).toEqual(Array(n).fill(0));
+    }
+    expect(fitTransform(powerTransformer(), tenth(12))).toEqual(Array(12).fill(0));
+  });
+
+  it('fits a column holding 1e300 without turning its ordinary values to NaN', () => {
+    for (const standardize of [true, false]) {
+      const out = fitTransform(powerTransformer({ standardize }), [1e300, 1, 2]);
+      expect(out.every(Number.isFinite), `standardize ${standardize}: ${out}`).toBe(true);
+      expect(out[1]).toBeLessThan(out[2]!);
+    }
+    const both = fitTransform(powerTransformer(), [1e300, -1e300, 1, 2]);
+    expect(both.every(Number.isFinite)).toBe(true);
+  });
+
+  it('refuses a value that overflows the fitted transform, naming the column, row and value', () => {
+    const fitted = powerTransformer().fit(numbers([1, 8, 9, 10]));
+    expect(fitted.lambdas[0]).toBeGreaterThan(1);
+    const act = () => fitted.transform(numbers([5, 1e300]));
+    expect(act).toThrow(DataError);
+    expect(act).toThrow(/row 2 has 1e\+300 in column "x"/);
   });
 });
