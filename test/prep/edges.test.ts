@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
 import { DataError } from '../../src/core/errors.js';
 import { Frame } from '../../src/data/frame.js';
 import type { Transformer } from '../../src/estimator/contract.js';
 import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
+import { type FittedImputer, simpleImputer } from '../../src/prep/impute.js';
 import { powerTransformer } from '../../src/prep/power.js';
 import { quantileTransformer } from '../../src/prep/quantile.js';
 import { minMaxScaler, robustScaler, standardScaler } from '../../src/prep/scale.js';
@@ -123,5 +125,91 @@ describe('Yeo–Johnson at the edges', () => {
     const act = () => fitted.transform(numbers([5, 1e300]));
     expect(act).toThrow(DataError);
     expect(act).toThrow(/row 2 has 1e\+300 in column "x"/);
+  });
+});
+
+describe('imputing a column with no value in training', () => {
+  const train = new Frame(
+    [
+      {
+        storage: 'number',
+        name: 'empty',
+        kind: 'numeric',
+        values: Float64Array.of(Number.NaN, Number.NaN, Number.NaN),
+      },
+      { storage: 'number', name: 'x', kind: 'numeric', values: Float64Array.of(1, Number.NaN, 3) },
+      {
+        storage: 'categorical',
+        name: 'none',
+        kind: 'categorical',
+        codes: Int32Array.of(-1, -1, -1),
+        levels: [],
+      },
+    ],
+    'edges.csv',
+  );
+
+  it('drops it for mean, median and most_frequent (scikit-learn), and says so in the fitted model', () => {
+    for (const strategy of ['mean', 'median'] as const) {
+      const fitted = simpleImputer({ strategy }).fit(train.select(['empty', 'x']));
+      expect(fitted.outputNames).toEqual(['x']);
+      expect(fitted.dropped).toEqual(['empty']);
+      expect(fitted.notes).toEqual([
+        `"empty" had no value in the training rows, so the ${strategy} imputer leaves it out.`,
+      ]);
+      const out = fitted.transform(train.select(['empty', 'x']));
+      expect(out.names).toEqual(['x']);
+      expect(valuesOf(out)).toEqual([1, 2, 3]);
+    }
+    // A categorical column used to be filled with an empty label.
+    const categories = simpleImputer({ strategy: 'most_frequent' }).fit(train);
+    expect(categories.outputNames).toEqual(['x']);
+    expect(categories.dropped).toEqual(['empty', 'none']);
+  });
+
+  it('keeps its missing-value indicator, and the constant strategy fills it', () => {
+    const indicated = simpleImputer({ strategy: 'median', addIndicator: true }).fit(
+      train.select(['empty', 'x']),
+    );
+    expect(indicated.outputNames).toEqual(['x', 'empty__missing', 'x__missing']);
+    expect(indicated.notes[0]).toMatch(/its missing-value indicator stays/);
+    const constant = simpleImputer({ strategy: 'constant', fillValue: -1 }).fit(train.select(['empty', 'x']));
+    expect(constant.outputNames).toEqual(['empty', 'x']);
+    expect(valuesOf(constant.transform(train.select(['empty', 'x'])), 'empty')).toEqual([-1, -1, -1]);
+  });
+
+  it('saves as layout 2 only when it drops a column, and still loads layout 1 as before', () => {
+    const numeric = train.select(['empty', 'x']);
+    const dropping = simpleImputer().fit(numeric);
+    expect(dropping.toArtifact().version).toBe(2);
+    const reloaded = loadTransformer(saveModel(dropping)) as FittedImputer;
+    expect(reloaded.dropped).toEqual(['empty']);
+    expect(reloaded.transform(numeric).names).toEqual(['x']);
+    const ordinary = simpleImputer().fit(train.select(['x']));
+    expect(ordinary.toArtifact()).toMatchObject({ version: 1 });
+    expect(Object.keys(ordinary.toArtifact().meta)).toEqual(['params', 'inputNames', 'fills', 'indicated']);
+    // An imputer saved before this change, with a NaN fill (null in JSON), leaves the column missing.
+    const old = encodeArtifact({
+      kind: 'imputer',
+      version: 1,
+      meta: { params: dropping.params, inputNames: ['empty', 'x'], fills: [null, 2], indicated: [] },
+      arrays: {},
+    });
+    const loaded = loadTransformer(old);
+    expect(loaded.outputNames).toEqual(['empty', 'x']);
+    expect(valuesOf(loaded.transform(numeric), 'empty').every(Number.isNaN)).toBe(true);
+    // The two layouts are told apart by the field, in both directions.
+    const v2 = decodeArtifact(saveModel(dropping));
+    const withoutField = { ...v2, meta: { ...(v2.meta as object), dropped: undefined } };
+    expect(() => loadTransformer(encodeArtifact(JSON.parse(JSON.stringify(withoutField))))).toThrow(
+      /"meta.dropped" is missing/,
+    );
+    expect(() => loadTransformer(encodeArtifact({ ...v2, version: 1 }))).toThrow(
+      /"meta.dropped" is not stored in layout 1/,
+    );
+    const unknown = { ...v2, meta: { ...(v2.meta as object), dropped: ['nope'] } };
+    expect(() => loadTransformer(encodeArtifact(unknown))).toThrow(
+      /"meta.dropped\[0\]" is "nope", not an input column/,
+    );
   });
 });
