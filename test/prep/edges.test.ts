@@ -1,10 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
 import { DataError } from '../../src/core/errors.js';
+import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
+import { readTable } from '../../src/data/read.js';
 import type { Transformer } from '../../src/estimator/contract.js';
 import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
 import { type FittedImputer, simpleImputer } from '../../src/prep/impute.js';
+import { oneHotEncoder } from '../../src/prep/one-hot.js';
+import { ordinalEncoder } from '../../src/prep/ordinal.js';
 import { powerTransformer } from '../../src/prep/power.js';
 import { quantileTransformer } from '../../src/prep/quantile.js';
 import { minMaxScaler, robustScaler, standardScaler } from '../../src/prep/scale.js';
@@ -211,5 +218,46 @@ describe('imputing a column with no value in training', () => {
     expect(() => loadTransformer(encodeArtifact(unknown))).toThrow(
       /"meta.dropped\[0\]" is "nope", not an input column/,
     );
+  });
+});
+
+describe('the order of category levels', () => {
+  // U+1F600 is stored as the surrogate pair D83D DE00, which UTF-16 order puts before U+E000.
+  const [emoji, privateUse, accented] = ['\u{1F600}', '\uE000', 'é'];
+  const labels = [emoji, privateUse, 'b', emoji, accented, 'B', privateUse];
+  const frame = new Frame([categoricalFromLabels('c', labels)], 'edges.csv');
+  const pythonOrder = ['B', 'b', accented, privateUse, emoji];
+
+  it('is Unicode code point order, as Python sorts them, in one-hot and ordinal encoding', () => {
+    const oneHot = oneHotEncoder().fit(frame);
+    expect(oneHot.outputNames).toEqual(pythonOrder.map((level) => `c=${level}`));
+    const ordinal = ordinalEncoder().fit(frame);
+    expect(ordinal.categories).toEqual([pythonOrder]);
+    expect(valuesOf(ordinal.transform(frame), 'c')).toEqual([4, 3, 1, 4, 2, 0, 3]);
+  });
+
+  it('is code point order for the levels a table is read with, so for class labels too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-levels-'));
+    const path = join(dir, 'levels.csv');
+    writeFileSync(path, `c,x\n${labels.map((l, i) => `${l},${i}`).join('\n')}\n`);
+    const column = (await readTable(path)).column('c');
+    rmSync(dir, { recursive: true });
+    expect(column.storage === 'categorical' && column.levels).toEqual(pythonOrder);
+  });
+
+  it('is the stored order when loading: an encoder saved in UTF-16 order predicts as it did', () => {
+    const old = encodeArtifact({
+      kind: 'one-hot',
+      version: 1,
+      meta: {
+        params: oneHotEncoder().params,
+        inputNames: ['c'],
+        categories: [{ kept: ['B', 'b', accented, emoji, privateUse], infrequent: [] }],
+      },
+      arrays: {},
+    });
+    const loaded = loadTransformer(old);
+    expect(loaded.outputNames).toEqual(['c=B', 'c=b', `c=${accented}`, `c=${emoji}`, `c=${privateUse}`]);
+    expect(valuesOf(loaded.transform(frame), `c=${emoji}`)).toEqual([1, 0, 0, 1, 0, 0, 0]);
   });
 });
