@@ -36,12 +36,14 @@ interface NumberRule {
 }
 
 function numberOk(value: unknown, rule: NumberRule): value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  if (typeof value !== 'number') return false;
+  if (!Number.isFinite(value)) return rule.finite === false;
   if (rule.integer === true && !Number.isSafeInteger(value)) return false;
   return value >= (rule.min ?? Number.NEGATIVE_INFINITY) && value <= (rule.max ?? Number.POSITIVE_INFINITY);
 }
 
 function ruleText(rule: NumberRule): string {
+  if (rule.finite === false) return 'a number or null';
   const what = rule.integer === true ? 'a whole number' : 'a finite number';
   if (rule.min !== undefined && rule.max !== undefined) return `${what} from ${rule.min} to ${rule.max}`;
   if (rule.min !== undefined) return `${what} ≥ ${rule.min}`;
@@ -60,8 +62,10 @@ export const field = {
   }),
   strings: (length?: number): Field<string[]> => field.list(field.string(), length),
   number: (rule: NumberRule = {}): Field<number> => ({
-    read: (v, path, fail) =>
-      numberOk(v, rule) ? v : fail(path, `must be ${ruleText(rule)}, not ${shown(v)}`),
+    read: (v, path, fail) => {
+      if (v === null && rule.finite === false) return Number.NaN;
+      return numberOk(v, rule) ? v : fail(path, `must be ${ruleText(rule)}, not ${shown(v)}`);
+    },
   }),
   int: (rule: Omit<NumberRule, 'integer'> = {}): Field<number> => field.number({ ...rule, integer: true }),
   bool: (): Field<boolean> => ({

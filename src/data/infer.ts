@@ -1,4 +1,5 @@
 import { SchemaError } from '../core/errors.js';
+import { compareCodePoints } from './code-point-order.js';
 import type { CategoricalColumn, Column, ColumnKind, NumberColumn, StringColumn } from './column.js';
 import type { RawColumn, ReadNote } from './raw.js';
 
@@ -102,11 +103,14 @@ function textKindOf(name: string, values: (string | null)[], present: string[]):
   return categorical(name, values);
 }
 
-/** Levels sorted (numerically when every label is a number), so row order never changes the codes. */
+/**
+ * Levels sorted (numerically when every label is a number, else by Unicode
+ * code point as Python sorts them), so row order never changes the codes.
+ */
 function categorical(name: string, labels: readonly (string | null)[]): CategoricalColumn {
   const levels = [...new Set(labels.filter((v): v is string => v !== null))];
   if (levels.every(isNumberText)) levels.sort((a, b) => Number(a) - Number(b));
-  else levels.sort();
+  else levels.sort(compareCodePoints);
   const index = new Map(levels.map((level, i) => [level, i]));
   const codes = new Int32Array(labels.length);
   labels.forEach((label, i) => {

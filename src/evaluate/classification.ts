@@ -21,6 +21,14 @@ export interface AverageOptions extends WeightOptions {
   readonly average?: Average;
   /** The class scored when average is 'binary'. Default 1. */
   readonly posLabel?: number;
+  /**
+   * The score where a ratio is 0/0 (scikit-learn's `zero_division`):
+   * precision of a class never predicted, recall of a class that never
+   * occurs, and F1 of a class in neither. 0 (default), 1, or NaN — NaN
+   * marks the score undefined, and a macro or weighted mean leaves such
+   * classes out (NaN when every class is undefined), as scikit-learn 1.3+.
+   */
+  readonly zeroDivision?: number;
 }
 
 export interface ConfusionMatrixOptions extends WeightOptions {
@@ -124,8 +132,10 @@ export function f1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: 
 
 /**
  * Precision tp/(tp+fp), recall tp/(tp+fn) and F1 = 2pr/(p+r) per class,
- * then averaged. A 0/0 is 0, as scikit-learn's default `zero_division="warn"`
- * returns (without the warning).
+ * then averaged. A 0/0 is `zeroDivision`: by default 0, as scikit-learn's
+ * default `zero_division="warn"` returns (without the warning). F1 is 0
+ * whenever tp = 0 and the class was predicted or occurs, and `zeroDivision`
+ * only when it did neither.
  */
 export function precisionRecallF1(
   yTrue: ArrayLike<number>,
@@ -133,13 +143,14 @@ export function precisionRecallF1(
   options: AverageOptions = {},
 ): { precision: number; recall: number; f1: number } {
   const average = options.average ?? 'binary';
+  const zero = checkZeroDivision(options.zeroDivision ?? 0);
   const matrix = confusionMatrix(yTrue, yPred, options);
   const totals = classTotals(matrix);
   if (average === 'binary') {
     const positive = checkBinaryAverage(matrix, options.posLabel ?? 1);
     // With one class present the matrix is 1×1, and class 1 simply has no rows.
     const at = (counts: Float64Array): number => counts[positive] ?? 0;
-    return scoresFrom(at(totals.truePositives), at(totals.predictedTotals), at(totals.trueTotals));
+    return scoresFrom(at(totals.truePositives), at(totals.predictedTotals), at(totals.trueTotals), zero);
   }
   const classes = [...matrix.present.keys()].filter((c) => matrix.present[c] === 1);
   if (average === 'micro') {
@@ -148,16 +159,26 @@ export function precisionRecallF1(
       pooled(totals.truePositives),
       pooled(totals.predictedTotals),
       pooled(totals.trueTotals),
+      zero,
     );
   }
   if (average !== 'macro' && average !== 'weighted') throw unknownAverage(average);
   const perClass = classes.map((c) =>
-    scoresFrom(totals.truePositives[c]!, totals.predictedTotals[c]!, totals.trueTotals[c]!),
+    scoresFrom(totals.truePositives[c]!, totals.predictedTotals[c]!, totals.trueTotals[c]!, zero),
   );
   const classWeights = classes.map((c) => (average === 'macro' ? 1 : totals.trueTotals[c]!));
-  const totalWeight = classWeights.reduce((a, b) => a + b, 0);
-  const mean = (key: 'precision' | 'recall' | 'f1'): number =>
-    totalWeight === 0 ? 0 : perClass.reduce((sum, s, i) => sum + s[key] * classWeights[i]!, 0) / totalWeight;
+  const mean = (key: 'precision' | 'recall' | 'f1'): number => {
+    // Undefined (NaN) per-class scores are left out of the mean, as scikit-learn's _nanaverage.
+    let sum = 0;
+    let totalWeight = 0;
+    perClass.forEach((s, i) => {
+      if (Number.isNaN(s[key])) return;
+      sum += s[key] * classWeights[i]!;
+      totalWeight += classWeights[i]!;
+    });
+    if (totalWeight > 0) return sum / totalWeight;
+    return perClass.some((s) => !Number.isNaN(s[key])) ? 0 : Number.NaN;
+  };
   return { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') };
 }
 
@@ -220,10 +241,21 @@ function scoresFrom(
   truePositives: number,
   predicted: number,
   actual: number,
+  zeroDivision: number,
 ): { precision: number; recall: number; f1: number } {
-  const p = predicted === 0 ? 0 : truePositives / predicted;
-  const r = actual === 0 ? 0 : truePositives / actual;
-  return { precision: p, recall: r, f1: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
+  const p = predicted === 0 ? zeroDivision : truePositives / predicted;
+  const r = actual === 0 ? zeroDivision : truePositives / actual;
+  // F1 = 2tp / (2tp + fp + fn): 0/0 only for a class neither predicted nor present.
+  const f1 = predicted === 0 && actual === 0 ? zeroDivision : truePositives === 0 ? 0 : (2 * p * r) / (p + r);
+  return { precision: p, recall: r, f1 };
+}
+
+function checkZeroDivision(value: number): number {
+  if (value === 0 || value === 1 || Number.isNaN(value)) return value;
+  throw new UsageError('metric.zero-division', `zeroDivision must be 0, 1 or NaN, not ${String(value)}`, {
+    location: { field: 'zeroDivision' },
+    hint: 'zeroDivision is the score where a ratio is 0/0: 0 (the default), 1, or NaN to mark it undefined',
+  });
 }
 
 /** average 'binary' scores one class of two; anything else is a user mistake worth naming. */

@@ -36,16 +36,40 @@ export function checkNotEmpty(values: ArrayLike<number>, name: string): void {
   });
 }
 
-/** Refuses NaN and ±Infinity, as scikit-learn's `assert_all_finite` does. */
+/** Refuses NaN and ±Infinity, as scikit-learn's `assert_all_finite` does, and anything that is not a number. */
 export function checkFinite(values: ArrayLike<number>, name: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (Number.isFinite(v)) continue;
+    if (typeof v !== 'number') throw notANumber(v, name, i);
     throw new UsageError('metric.not-finite', `${name}[${i}] is ${v}`, {
       location: { field: name },
-      hint: 'drop or impute rows with missing values before evaluating',
+      hint: Number.isNaN(v)
+        ? 'drop or impute rows with missing values before evaluating'
+        : 'a metric needs finite numbers; an infinite prediction usually means the model overflowed',
     });
   }
+}
+
+/**
+ * A value of another type where a metric needs numbers: text labels, null,
+ * booleans. JavaScript callers can pass them despite the types, and the
+ * message says what arrived rather than blaming missing values.
+ */
+function notANumber(value: unknown, name: string, i: number): UsageError {
+  const what =
+    typeof value === 'string'
+      ? `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value)}`
+      : value === null || value === undefined
+        ? `${value}, not a number (a missing value?)`
+        : `${String(value)} (${typeof value})`;
+  const missing = value === null || value === undefined;
+  return new UsageError('metric.not-number', `${name}[${i}] is ${what}${missing ? '' : ', not a number'}`, {
+    location: { field: name },
+    hint: missing
+      ? 'drop or impute rows with missing values before evaluating'
+      : 'metrics take numbers: class labels as indices 0..k-1 (targetFromFrame gives them, with the labels in its classes), predictions as numbers',
+  });
 }
 
 /**
@@ -56,6 +80,7 @@ export function checkClassIndices(labels: ArrayLike<number>, name: string): numb
   let classCount = 0;
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
+    if (typeof label !== 'number') throw notANumber(label, name, i);
     if (!(Number.isInteger(label) && label >= 0)) {
       throw new UsageError('metric.not-class-index', `${name}[${i}] is ${label}, not a class index`, {
         location: { field: name },

@@ -17,12 +17,12 @@ import {
 } from './curves.js';
 import {
   checkBinaryLabels,
-  checkClassesPresent,
   checkClassIndices,
   checkFinite,
   checkNotEmpty,
   checkUnitInterval,
   checkWeights,
+  classWeights,
   positiveClassScores,
   probabilityWidth,
   type WeightOptions,
@@ -99,7 +99,7 @@ function oneVsRestAuc(
     const isClass = Float64Array.from(yTrue as ArrayLike<number>, (y) => (y === c ? 1 : 0));
     checkClassPresent(isClass, c);
     const column = Float64Array.from({ length: yTrue.length }, (_, i) => yScore[i * width + c]!);
-    checkClassesPresent(isClass, weights, `one-vs-rest ROC AUC of class ${c}`, 'both');
+    checkWeightedOneVsRest(isClass, weights, c);
     const classWeight = average === 'macro' ? 1 : weightedCount(isClass, weights);
     sum += classWeight * binaryAuc(isClass, column, weights);
     totalWeight += classWeight;
@@ -214,6 +214,33 @@ function checkClassPresent(isClass: Float64Array, c: number): void {
     {
       location: { field: 'yTrue' },
       hint: 'evaluate on rows that hold every class (a stratified split does), or drop that probability column',
+    },
+  );
+}
+
+/**
+ * Class c against the rest needs weight on both sides. The binary check
+ * would name the 0/1 indicator's classes ("no rows of class 1") rather
+ * than the class itself, so this one says which class and which side.
+ */
+function checkWeightedOneVsRest(
+  isClass: Float64Array,
+  weights: ArrayLike<number> | undefined,
+  c: number,
+): void {
+  const [rest, own] = classWeights(isClass, weights);
+  if (own > 0 && rest > 0) return;
+  throw new UsageError(
+    'metric.one-class',
+    own === 0
+      ? `the one-vs-rest ROC AUC of class ${c} is undefined: every row of class ${c} has sampleWeight 0`
+      : `the one-vs-rest ROC AUC of class ${c} is undefined: every row${weights === undefined ? '' : ' with sampleWeight > 0'} is of class ${c}`,
+    {
+      location: { field: own === 0 ? 'sampleWeight' : 'yTrue' },
+      hint:
+        own === 0
+          ? `give some rows of class ${c} a positive weight, or leave its probability column out`
+          : 'evaluate on rows of several classes with positive weight (a stratified split keeps every class in each fold)',
     },
   );
 }

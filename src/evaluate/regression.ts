@@ -3,6 +3,7 @@
  * With `sampleWeight`, means are weighted means Σ w_i x_i / Σ w_i.
  */
 import { UsageError } from '../core/errors.js';
+import { largestMagnitude, squaredDeviations, unitFor } from '../numeric/moments.js';
 import { checkPairedRows, checkWeights, type WeightOptions, weightAt } from './inputs.js';
 
 /** Mean absolute error. */
@@ -95,26 +96,26 @@ export function medianAbsoluteError(
 /**
  * Coefficient of determination 1 − Σw(y − ŷ)² / Σw(y − ȳ)². As scikit-learn
  * (force_finite=True): 1 when the residuals are all 0, 0 when y is constant
- * but the residuals are not. Fewer than two rows is an error here, where
- * scikit-learn warns and returns NaN.
+ * but the residuals are not. "Constant" is decided from the values (every
+ * row of weight > 0 holds the same y), not from a rounded sum: ten rows of
+ * 0.1 have spread 0 although their mean, summed in order, is not exactly
+ * 0.1. Fewer than two rows is an error here, where scikit-learn warns and
+ * returns NaN.
  */
 export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: WeightOptions = {}): number {
   const weights = checkRegressionInput(yTrue, yPred, options);
   requireTwoRows(yTrue, 'R²');
-  const mean = weightedAverage(yTrue, weights);
+  const [t, p] = inSafeUnits(yTrue, yPred);
   let residual = 0;
-  let spread = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    const w = weightAt(weights, i);
-    residual += w * (yTrue[i]! - yPred[i]!) ** 2;
-    spread += w * (yTrue[i]! - mean) ** 2;
-  }
-  return finiteRatioScore(residual, spread);
+  for (let i = 0; i < t.length; i++) residual += weightAt(weights, i) * (t[i]! - p[i]!) ** 2;
+  const spread = squaredDeviations(t, weights);
+  return finiteRatioScore(residual, spread.sum * spread.unit ** 2);
 }
 
 /**
  * 1 − Var(y − ŷ) / Var(y) (`explained_variance_score`): like R² but blind to
- * a constant bias in the predictions. Same finite conventions as `r2`.
+ * a constant bias in the predictions. Same finite conventions as `r2`, with
+ * "constant" decided from the values for both the residuals and y.
  */
 export function explainedVariance(
   yTrue: ArrayLike<number>,
@@ -122,8 +123,29 @@ export function explainedVariance(
   options: WeightOptions = {},
 ): number {
   const weights = checkRegressionInput(yTrue, yPred, options);
-  const residuals = Float64Array.from({ length: yTrue.length }, (_, i) => yTrue[i]! - yPred[i]!);
-  return finiteRatioScore(weightedVariance(residuals, weights), weightedVariance(yTrue, weights));
+  const [t, p] = inSafeUnits(yTrue, yPred);
+  const residuals = Float64Array.from({ length: t.length }, (_, i) => t[i]! - p[i]!);
+  return finiteRatioScore(weightedVariance(residuals, weights), weightedVariance(t, weights));
+}
+
+/**
+ * Both arrays as they are, or — when their largest magnitude is so large
+ * or small that squares overflow or underflow (1e300, 1e-300) — both
+ * divided by one power of two (exact), which leaves every ratio as it is.
+ */
+function inSafeUnits(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+): [ArrayLike<number>, ArrayLike<number>] {
+  const unit = unitFor(Math.max(largestMagnitude(yTrue), largestMagnitude(yPred)));
+  if (unit === 1) return [yTrue, yPred];
+  return [Float64Array.from(yTrue, (v) => v / unit), Float64Array.from(yPred, (v) => v / unit)];
+}
+
+/** Weighted population variance (ddof = 0), two-pass; exactly 0 when the values are all equal. */
+function weightedVariance(values: ArrayLike<number>, weights: ArrayLike<number> | undefined): number {
+  const { sum, total, unit } = squaredDeviations(values, weights);
+  return (sum / total) * unit ** 2;
 }
 
 function checkRegressionInput(
@@ -150,24 +172,6 @@ function weightedMean(
     total += w;
   }
   return sum / total;
-}
-
-function weightedAverage(values: ArrayLike<number>, weights: ArrayLike<number> | undefined): number {
-  let sum = 0;
-  let total = 0;
-  for (let i = 0; i < values.length; i++) {
-    const w = weightAt(weights, i);
-    sum += w * values[i]!;
-    total += w;
-  }
-  return sum / total;
-}
-
-/** Weighted population variance (ddof = 0), two-pass. */
-function weightedVariance(values: ArrayLike<number>, weights: ArrayLike<number> | undefined): number {
-  const mean = weightedAverage(values, weights);
-  const deviations = Float64Array.from(values as ArrayLike<number>, (v) => (v - mean) ** 2);
-  return weightedAverage(deviations, weights);
 }
 
 /** 1 − numerator/denominator, with scikit-learn's force_finite conventions for zeros. */

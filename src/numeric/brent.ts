@@ -11,6 +11,14 @@ export function minimizeScalar(f: (x: number) => number, start: [number, number]
   return brent(f, Math.min(a, c), Math.max(a, c), b, tol);
 }
 
+/**
+ * A local minimum of f within [low, high], by Brent's method started at the
+ * golden-section point, as scipy.optimize.fminbound starts.
+ */
+export function minimizeBounded(f: (x: number) => number, low: number, high: number, tol = 1.48e-8): number {
+  return brent(f, low, high, low + SHRINK * (high - low), tol);
+}
+
 /** Points a, b, c with f(b) below f(a) and f(c), by walking downhill in growing golden steps. */
 function bracket(f: (x: number) => number, x0: number, x1: number): [number, number, number] {
   let [a, b] = [x0, x1];

@@ -16,6 +16,15 @@ import { sortedPresent } from '../profile/stats.js';
  * `NAME__missing` follows every column that had missing values in training,
  * so a model can still learn from missingness itself (scikit-learn's
  * `add_indicator`).
+ *
+ * A column with no value at all in training has no mean, median or most
+ * frequent value. The imputer leaves it out of its output — as scikit-learn
+ * does — and says so in `dropped` and `notes`; its indicator column, if
+ * asked for, stays (all 1s in training). Refusing instead would make a
+ * cross-validation fail whenever one fold's training rows happen to miss a
+ * sparse column entirely, and a column of nothing but NaN would only pass
+ * the problem on to the model. The constant strategy fills such a column
+ * like any other.
  */
 export const IMPUTER = declare({
   kind: 'imputer',
@@ -48,7 +57,9 @@ export function simpleImputer(params: Partial<ImputerParams> = {}): Transformer<
     fit(frame: Frame) {
       const fills = frame.columns.map((column) => fillFor(column, p, frame.source));
       const indicated = p.addIndicator ? frame.columns.filter(hasMissing).map((c) => c.name) : [];
-      return new FittedImputer(p, frame.names, fills, indicated);
+      const dropped =
+        p.strategy === 'constant' ? [] : frame.columns.filter((c) => !hasValue(c)).map((c) => c.name);
+      return new FittedImputer(p, frame.names, fills, indicated, dropped);
     },
   };
 }
@@ -79,6 +90,7 @@ function fillFor(column: Column, p: ImputerParams, source?: string): Fill {
         },
       );
     }
+    // A column without labels has no most frequent one: it is dropped, and its fill never used.
     return column.levels[mostFrequent(column.codes.filter((c) => c >= 0))] ?? '';
   }
   const present = sortedPresent(column.values);
@@ -103,6 +115,12 @@ function mostFrequent(values: ArrayLike<number>): number {
   return best;
 }
 
+function hasValue(column: Column): boolean {
+  if (column.storage === 'number') return column.values.some((v) => !Number.isNaN(v));
+  if (column.storage === 'categorical') return column.codes.some((c) => c >= 0);
+  return column.values.some((v) => v !== null);
+}
+
 function hasMissing(column: Column): boolean {
   if (column.storage === 'number') return column.values.some(Number.isNaN);
   if (column.storage === 'categorical') return column.codes.some((c) => c < 0);
@@ -118,30 +136,51 @@ export class FittedImputer implements FittedTransformer {
     readonly fills: readonly Fill[],
     /** Columns that get a missing-indicator column. */
     readonly indicated: readonly string[],
+    /** Columns with no value in training, left out of the output (their indicators stay). */
+    readonly dropped: readonly string[] = [],
   ) {}
 
   get outputNames(): readonly string[] {
-    return [...this.inputNames, ...this.indicated.map(indicatorName)];
+    return [...this.kept(), ...this.indicated.map(indicatorName)];
+  }
+
+  /** What fitting decided that a report should mention: the columns left out, and why. */
+  get notes(): readonly string[] {
+    return this.dropped.map(
+      (name) =>
+        `"${name}" had no value in the training rows, so the ${this.params.strategy} imputer leaves it out` +
+        (this.indicated.includes(name) ? ' (its missing-value indicator stays).' : '.'),
+    );
   }
 
   transform(frame: Frame): Frame {
-    const filled = this.inputNames.map((name, j) => fillColumn(frame.column(name), this.fills[j]!));
+    const filled = this.inputNames.flatMap((name, j) =>
+      this.dropped.includes(name) ? [] : [fillColumn(frame.column(name), this.fills[j]!)],
+    );
     const indicators = this.indicated.map((name) => indicatorColumn(frame.column(name)));
     return new Frame([...filled, ...indicators], frame.source);
   }
 
+  private kept(): readonly string[] {
+    return this.dropped.length === 0
+      ? this.inputNames
+      : this.inputNames.filter((n) => !this.dropped.includes(n));
+  }
+
+  /**
+   * Layout 1 when no column is dropped — the bytes an imputer has always
+   * written — and layout 2, which adds `dropped`, when one is; a keel that
+   * reads only layout 1 then says to upgrade rather than fill nothing.
+   */
   toArtifact(): Artifact {
-    return {
-      kind: this.kind,
-      version: 1,
-      meta: {
-        params: this.params,
-        inputNames: this.inputNames,
-        fills: this.fills.map(fillToJson),
-        indicated: this.indicated,
-      },
-      arrays: {},
+    const meta = {
+      params: this.params,
+      inputNames: this.inputNames,
+      fills: this.fills.map(fillToJson),
+      indicated: this.indicated,
     };
+    if (this.dropped.length === 0) return { kind: this.kind, version: 1, meta, arrays: {} };
+    return { kind: this.kind, version: 2, meta: { ...meta, dropped: this.dropped }, arrays: {} };
   }
 }
 
@@ -191,17 +230,23 @@ function loadImputer(artifact: Artifact, source: string): FittedImputer {
     inputNames: field.strings(),
     fills: field.list(storedFill),
     indicated: field.strings(),
+    dropped: field.optional(field.strings()),
   });
   stored.arrays({});
   stored.length('meta.fills', meta.fills.length, meta.inputNames.length, 'one per input column');
-  meta.indicated.forEach((name, k) => {
-    stored.require(
-      meta.inputNames.includes(name),
-      `meta.indicated[${k}]`,
-      `is "${name}", not an input column`,
-    );
-  });
-  return new FittedImputer(meta.params, meta.inputNames, meta.fills, meta.indicated);
+  const listed = (list: readonly string[], path: string) =>
+    list.forEach((name, k) => {
+      stored.require(meta.inputNames.includes(name), `${path}[${k}]`, `is "${name}", not an input column`);
+    });
+  listed(meta.indicated, 'meta.indicated');
+  // Layout 1 (before columns were dropped) has no such field; layout 2 always has it.
+  stored.require(
+    artifact.version >= 2 === (meta.dropped !== undefined),
+    'meta.dropped',
+    artifact.version >= 2 ? 'is missing' : 'is not stored in layout 1',
+  );
+  listed(meta.dropped ?? [], 'meta.dropped');
+  return new FittedImputer(meta.params, meta.inputNames, meta.fills, meta.indicated, meta.dropped ?? []);
 }
 
 /** A stored fill: a number, a label, or null for NaN (a column with no value in training). */
@@ -215,5 +260,6 @@ registerKind({
   declaration: IMPUTER,
   role: 'transformer',
   build: (spec) => simpleImputer(IMPUTER.resolve(spec.params)),
+  artifactVersion: 2,
   load: loadImputer,
 });

@@ -2,6 +2,7 @@ import type { Artifact } from '../core/artifact.js';
 import { declare, type ParamsOf, param } from '../core/declare.js';
 import { SchemaError } from '../core/errors.js';
 import { field, storedArtifact } from '../core/stored.js';
+import { compareCodePoints } from '../data/code-point-order.js';
 import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
@@ -72,7 +73,7 @@ function categoriesOf(labels: readonly (string | null)[], minFrequency: number):
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const threshold = minFrequency >= 1 ? minFrequency : minFrequency * labels.length;
-  const levels = [...counts.keys()].filter((l) => l !== MISSING).sort();
+  const levels = [...counts.keys()].filter((l) => l !== MISSING).sort(compareCodePoints);
   if (counts.has(MISSING)) levels.push(MISSING);
   const kept = levels.filter((level) => counts.get(level)! >= threshold);
   return { kept, infrequent: levels.filter((level) => counts.get(level)! < threshold) };

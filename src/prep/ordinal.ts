@@ -2,6 +2,7 @@ import type { Artifact } from '../core/artifact.js';
 import { declare, type ParamsOf, param } from '../core/declare.js';
 import { SchemaError } from '../core/errors.js';
 import { field, storedArtifact } from '../core/stored.js';
+import { compareCodePoints } from '../data/code-point-order.js';
 import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
@@ -43,7 +44,7 @@ export function ordinalEncoder(params: Partial<OrdinalParams> = {}): Transformer
     fit(frame: Frame) {
       const categories = frame.names.map((name) => {
         const present = labelsOf(frame, name, 'ordinal').filter((l): l is string => l !== null);
-        return [...new Set(present)].sort();
+        return [...new Set(present)].sort(compareCodePoints);
       });
       return new FittedOrdinal(p, frame.names, categories);
     },

@@ -53,7 +53,7 @@ export const QUANTILE_TRANSFORMER = declare({
 
 export type QuantileParams = ParamsOf<typeof QUANTILE_TRANSFORMER.params>;
 
-/** scikit-learn's margin for "at the edge of the training range" and for clipping Φ⁻¹. */
+/** scikit-learn's margin, for normal output, for "at the edge of the training range" and for clipping Φ⁻¹. */
 const BOUNDS_THRESHOLD = 1e-7;
 const CLIP_MIN = normalQuantile(BOUNDS_THRESHOLD - Number.EPSILON);
 const CLIP_MAX = normalQuantile(1 - (BOUNDS_THRESHOLD - Number.EPSILON));
@@ -150,9 +150,15 @@ export class FittedQuantile implements FittedTransformer {
     return Float64Array.from(values, (x) => {
       if (Number.isNaN(x)) return x;
       let u = 0.5 * (interp(x, q, refs) - interp(-x, qBack, refsBack));
+      if (!normal) {
+        // Uniform output: only the ends themselves snap to 0 and 1, as scikit-learn; a
+        // 1e-7 margin would flatten a column whose whole range is below it ([0, 1e-8, 2e-8]).
+        if (x === high) u = 1;
+        if (x === low) u = 0;
+        return u;
+      }
       if (x + BOUNDS_THRESHOLD > high) u = 1;
       if (x - BOUNDS_THRESHOLD < low) u = 0;
-      if (!normal) return u;
       return Math.min(CLIP_MAX, Math.max(CLIP_MIN, normalQuantile(u)));
     });
   }

@@ -2,11 +2,12 @@ import type { Artifact, TypedArray } from '../core/artifact.js';
 import { declare, domain, type ParamsOf, param } from '../core/declare.js';
 import { SchemaError, UsageError } from '../core/errors.js';
 import { type ArraySpec, array, field, storedArtifact } from '../core/stored.js';
+import { compareCodePoints } from '../data/code-point-order.js';
 import { Frame } from '../data/frame.js';
 import type { FittedTransformer, Transformer } from '../estimator/contract.js';
 import { registerKind } from '../estimator/kinds.js';
 import { numberColumn } from './columns.js';
-import { type Analyzer, compareCodePoints, wordAnalyzer } from './tokenize.js';
+import { type Analyzer, wordAnalyzer } from './tokenize.js';
 
 /**
  * TF-IDF weights of the words in free-text columns (scikit-learn's

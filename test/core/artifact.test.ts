@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Artifact, decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
 import { DataError } from '../../src/core/errors.js';
+import { field } from '../../src/core/stored.js';
 
 const artifact: Artifact = {
   kind: 'pipeline',
@@ -63,5 +64,19 @@ describe('artifacts', () => {
     const decoded = decodeArtifact(bytes);
     bytes.fill(0);
     expect(decoded.children!['model']!.arrays['coef']).toEqual(Float64Array.of(1, 2));
+  });
+});
+
+describe('stored numbers', () => {
+  const read = (value: unknown, finite?: boolean) =>
+    field.number(finite === undefined ? {} : { finite }).read(value, 'meta.x', (path, message) => {
+      throw new Error(`${path} ${message}`);
+    });
+
+  it('read null as NaN where a field allows non-finite numbers, since JSON writes NaN as null', () => {
+    expect(read(null, false)).toBeNaN();
+    expect(read(2.5, false)).toBe(2.5);
+    expect(() => read('a', false)).toThrow(/meta.x must be a number or null, not "a"/);
+    expect(() => read(null)).toThrow(/meta.x must be a finite number, not null/);
   });
 });

@@ -126,6 +126,28 @@ describe('ONNX export of preprocessing', () => {
     );
   });
 
+  it('leaves out a column the imputer dropped (no value in training), keeping its indicator', async () => {
+    const withEmpty = (frame: Frame, fill: (i: number) => number) => {
+      const values = Float64Array.from({ length: frame.rowCount }, (_, i) => fill(i));
+      return new Frame([...frame.columns, { storage: 'number', name: 'empty', kind: 'numeric', values }]);
+    };
+    const numbers = chainTransformers([
+      simpleImputer({ strategy: 'mean', addIndicator: true }),
+      standardScaler(),
+    ]);
+    const steps = columnTransformer([
+      { name: 'numbers', transformer: numbers, columns: ['x', 'flat', 'empty'] },
+    ]);
+    const fitFrame = withEmpty(train, () => Number.NaN);
+    const model = pipeline([steps], linearRegression()).fit(fitFrame, regressionTarget(train));
+    // Scoring rows may carry values in the column; neither keel nor the graph reads them.
+    const parity = await onnxParity(
+      model,
+      withEmpty(score, (i) => (i % 3 === 0 ? Number.NaN : i)),
+    );
+    expect(parity.maxRel).toBeLessThanOrEqual(1e-9);
+  });
+
   it('gradient boosting splits raw categories, sending missing and unseen ones where keel does', async () => {
     const passthrough = columnTransformer([], { remainder: 'passthrough' });
     await expectParity(

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SchemaError, UsageError } from '../../src/core/errors.js';
+import { compareCodePoints } from '../../src/data/code-point-order.js';
 import type { Column } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
 import { readTable } from '../../src/data/read.js';
 import { loadTransformer, saveModel } from '../../src/estimator/persist.js';
 import { DATE_PARTS, type DatePart, dateParts } from '../../src/prep/date-parts.js';
 import { type TfidfParams, tfidfVectorizer } from '../../src/prep/tfidf.js';
-import { compareCodePoints } from '../../src/prep/tokenize.js';
 import { expectOracleMatrix, oracleCase } from './more-fixture.js';
 
 /** test/fixtures/prep/text_dates.json, written by make_text_dates.py. */

@@ -111,12 +111,13 @@ function readCategory(columns: GraphColumns, name: string, kind: string) {
 function imputer(g: GraphBuilder, t: FittedImputer, columns: GraphColumns): GraphColumns {
   const out = new Map<string, GraphColumn>();
   t.inputNames.forEach((name, j) => {
+    if (t.dropped.includes(name)) return; // no value in training: the imputer leaves it out
     const column = read(columns, name, t.kind);
     const fill = t.fills[j]!;
     if (column.type === 'category') {
       out.set(name, { ...column, missingAs: column.missingAs ?? String(fill) });
     } else if (typeof fill === 'number' && Number.isNaN(fill)) {
-      out.set(name, column); // no value at all in training: keel leaves NaN in place
+      out.set(name, column); // an imputer saved before columns were dropped leaves NaN in place
     } else {
       const missing = g.op('IsNaN', [column.value]);
       out.set(name, {
