@@ -162,10 +162,6 @@ function boostWith(
   return { trees: collector.finish(), baseline, iterations: iteration, trainLoss, validationLoss };
 }
 
-/**
- * This iteration's rows: all n when subsample is 1 (each tree then starts from
- * the identity partition), else a sample put in partition[0..size), ascending.
- */
 /** Output `offset`'s gradients (and hessians, unless all 1) of the rows in `partition[0..size)`, as pairs. */
 function gatherGradients(
   gh: Float64Array,
@@ -186,6 +182,10 @@ function gatherGradients(
   }
 }
 
+/**
+ * This iteration's rows: all n when subsample is 1 (each tree then starts from
+ * the identity partition), else a sample put in partition[0..size), ascending.
+ */
 function sampleRows(partition: Uint32Array, n: number, share: number, rng: Rng): number {
   if (share >= 1) return n;
   for (let i = 0; i < n; i++) partition[i] = i;
