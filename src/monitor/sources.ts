@@ -1,5 +1,5 @@
 import { KeelError, UsageError } from '../core/errors.js';
-import { plainValues } from '../data/column.js';
+import { labelValues, plainValues } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import { type ReadOptions, readTable } from '../data/read.js';
 import { type DriftOptions, minDriftRows } from '../drift/drift.js';
@@ -234,7 +234,9 @@ function labelsOf(
   classes: readonly string[] | undefined,
 ): Pick<CurrentData, 'labelled' | 'unusableLabels'> {
   if (target === undefined) return labelsFrom([], classes);
-  return labelsFrom(plainValues(frame.column(target)), classes);
+  const column = frame.column(target);
+  // A classifier's labels as the file writes them (yes/no stays yes/no); a regression's numbers as numbers.
+  return labelsFrom(classes === undefined ? plainValues(column) : labelValues(column), classes);
 }
 
 /**
