@@ -103,6 +103,21 @@ describe.each(CASES)('a $name target keeps its labels', ({ name, spell, classes 
       });
       expect(JSON.parse(await stored.text())).toEqual({ stored: 1, unknown: [] });
     });
+
+    it('refuses feedback with a label that is not a class, naming the classes', async () => {
+      const labels = Array.from({ length: 300 }, (_, i) => (i === 5 ? 'maybe' : spell.yes));
+      const refused = await fetch(`${server.url}/v1/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ requestId, labels }),
+      });
+      expect(refused.status).toBe(400);
+      const body = JSON.parse(await refused.text());
+      expect(body.message).toContain('row 5 of the feedback');
+      expect(body.hint).toContain(classes.map((c) => `"${c}"`).join(', '));
+      const logged = await store.listPredictions({ model: name });
+      expect(logged[0]!.feedback?.labels).not.toContain('maybe'); // the first feedback stands
+    });
   });
 
   it('in keel monitor: the file labels and the feedback labels are all usable', () => {
@@ -123,6 +138,17 @@ describe.each(CASES)('a $name target keeps its labels', ({ name, spell, classes 
     );
     const logReport = JSON.parse(fromLog.stdout);
     expect(logReport.windows.at(-1)).toMatchObject({ labelled: 300, performance: { rows: 300 } });
+  });
+
+  it('in keel monitor: a file label that is not a class is refused, naming the classes', () => {
+    const lines = readFileSync(data, 'utf8').split('\n');
+    lines[4] = `maybe${lines[4]!.slice(lines[4]!.indexOf(','))}`;
+    const odd = join(home, `${name}-odd.csv`);
+    writeFileSync(odd, lines.join('\n'));
+    const refused = keel('monitor', name, '--current', odd, '--min-rows', '10');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('row 4: "maybe" is not a class of the model');
+    expect(refused.stderr).toContain(classes.map((c) => `"${c}"`).join(', '));
   });
 
   it('in the ONNX export: string labels, and the classes in the metadata', async () => {
