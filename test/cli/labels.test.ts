@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/read.js';
+import { importOnnx } from '../../src/export/onnx/onnx-import.js';
 import { openStore } from '../../src/registry/open.js';
 import type { SqlStore } from '../../src/registry/sql-store.js';
 import { PredictionLog } from '../../src/serve/prediction-log.js';
@@ -159,5 +160,13 @@ describe.each(CASES)('a $name target keeps its labels', ({ name, spell, classes 
     const out = await session.run(feeds(session.inputNames, frame));
     expect(new Set(out['label']!.data as string[])).toEqual(new Set(written));
     expect(readFileSync(file).toString('utf8')).toContain(JSON.stringify(classes)); // keel.classes
+
+    // Imported back without --classes, it answers in the same words.
+    const store = await openStore({ home });
+    const version = await store.getVersion(name, 1).finally(() => store.close());
+    const imported = await importOnnx(readFileSync(file), { name: `${name}-onnx`, schema: version!.schema });
+    expect(imported.classes).toEqual(classes);
+    const predicted = imported.predict(frame);
+    expect(new Set(Array.from(predicted, (p) => classes[p]))).toEqual(new Set(written));
   });
 });
