@@ -11,8 +11,10 @@
 // Prints a markdown table (mean ± standard error over the folds, keel's rank,
 // best or tied), keel's winning models, and the seconds each system took.
 // Usage: node bench/automl.mjs [--datasets iris,wine] [--time-per-fold 12] [--threads 2]
+//        [--manifest test/fixtures/labels/manifest.json]  (another set of tables, in its folder)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -20,10 +22,12 @@ const { values } = parseArgs({
     datasets: { type: 'string' },
     'time-per-fold': { type: 'string', default: '12' },
     threads: { type: 'string', default: '2' },
+    manifest: { type: 'string' },
   },
 });
 const root = new URL('..', import.meta.url).pathname;
-const datasetDir = `${root}datasets`;
+const manifestPath = resolve(values.manifest ?? `${root}datasets/manifest.json`);
+const datasetDir = dirname(manifestPath);
 const python = '/usr/bin/python3';
 const work = '/tmp/keel-bench/automl';
 const BASELINES = [
@@ -205,7 +209,7 @@ function secondsRow(result) {
   return `| ${result.key} | ${winners(result.keel)} | ${result.keelWall.toFixed(1)} (${keelSearch.toFixed(1)}, ${keelRefit.toFixed(1)}) | ${base} |`;
 }
 
-const manifest = JSON.parse(readFileSync(`${datasetDir}/manifest.json`, 'utf8'));
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 const chosen = chooseDatasets(manifest);
 const started = performance.now();
 const results = [];

@@ -51,6 +51,10 @@ def label_text(value):
 def read(path, target):
     frame = pd.read_csv(path)
     y = frame.pop(target)
+    if y.dtype == bool or y.dtype == object:
+        # Words as the file writes them (yes/no, TRUE/false): keel's classes keep them, where
+        # pandas would turn TRUE into True.
+        y = pd.read_csv(path, usecols=[target], dtype=str, keep_default_na=False)[target]
     return frame, y
 
 
@@ -83,8 +87,10 @@ def hgb(task, frame, categorical):
         [
             (
                 "categories",
+                # NaN, not -1, for a missing or unseen category: HistGradientBoosting takes NaN as
+                # missing, and a negative code fails in scikit-learn 1.2 (OverflowError).
                 OrdinalEncoder(
-                    handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1
+                    handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan
                 ),
                 categorical,
             ),

@@ -44,7 +44,7 @@ output when it has no probabilities.`,
     }),
     classes: list({
       help: 'class labels, in probability-column order; needed when the graph answers only labels',
-      defaultHelp: '0 … k-1',
+      defaultHelp: "the file's keel.classes metadata (keel export writes it), else 0 … k-1",
     }),
     description: text({ placeholder: 'TEXT', help: 'stored with the version' }),
     json: flag({ help: 'print the registered version as JSON' }),

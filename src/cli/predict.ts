@@ -14,7 +14,9 @@ export const predictCommand = defineCommand({
   about: `Scores a CSV, TSV or Parquet file with a registered model and writes its rows
 with the model's predictions appended: a "prediction" column and, for a
 classifier, one "proba_<class>" column per class (the prediction is the most
-probable class). The file is read in chunks through a scratch database kept
+probable class). A CSV or TSV output repeats the input's cells as they were
+written (yes stays yes, 3 stays 3, NA stays NA); only the appended columns
+are keel's. The file is read in chunks through a scratch database kept
 beside the output, so a file larger than memory scores in flat memory; the
 output appears only once complete, and a failed run leaves no half file.
 

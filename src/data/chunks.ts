@@ -13,6 +13,11 @@
  * values happen to be all whole, or that lacks a category, reads exactly as
  * the training data did. Other columns keep the types DuckDB gives them and
  * pass through to the output untouched by JavaScript.
+ *
+ * A text file written back as text keeps its cells as they were written: a
+ * second, all-text staging of the file is what the output copies, so `yes`
+ * stays `yes` (not `true`), `3` stays `3` (not `3.0`), a date keeps its
+ * spelling and `NA` stays `NA`. Only the appended columns are keel's.
  */
 import { randomUUID } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
@@ -54,6 +59,11 @@ export interface ChunkedReadOptions {
   readonly scratchDir: string;
   /** DuckDB's buffer pool; default 256 (it spills to the scratch folder beyond). */
   readonly memoryLimitMb?: number;
+  /**
+   * Text files: also stage every cell as the text it was written, for a text
+   * output that must pass the file's columns through unchanged.
+   */
+  readonly keepText?: boolean;
 }
 
 /** Rows `firstRow … firstRow + frame.rowCount - 1` of the file (0-based), schema columns only. */
@@ -110,6 +120,8 @@ interface Staged {
   readonly rowCount: number;
   readonly names: readonly string[];
   readonly firstDataLine: number | undefined;
+  /** Whether `keel_text` holds the file's cells as written (text files staged with keepText). */
+  readonly asWritten: boolean;
 }
 
 // ─── Staging ────────────────────────────────────────────────────────────────
@@ -121,6 +133,7 @@ async function stage(
   options: ChunkedReadOptions,
 ): Promise<Staged> {
   let firstDataLine: number | undefined;
+  let asWritten = false;
   try {
     if (format === 'parquet') {
       const relation = `read_parquet(${sqlString(source)})`;
@@ -140,6 +153,10 @@ async function stage(
         if (keel.code !== 'data.bad-value' || csvSchemaColumn(keel, options.schema)) throw keel;
         await connection.run(`CREATE OR REPLACE TABLE keel_in AS SELECT * FROM ${csv.relation(-1)}`);
       }
+      if (options.keepText === true) {
+        await connection.run(`CREATE TABLE keel_text AS SELECT * FROM ${csv.asWritten}`);
+        asWritten = true;
+      }
     }
   } catch (error) {
     throw error instanceof KeelError ? error : fromDuckDBError(error, source);
@@ -151,7 +168,7 @@ async function stage(
   if (rowCount === 0) {
     throw new DataError('data.no-rows', 'the file has column names but no rows', { location: { source } });
   }
-  return { rowCount, names: described.map((c) => c.name), firstDataLine };
+  return { rowCount, names: described.map((c) => c.name), firstDataLine, asWritten };
 }
 
 function csvSchemaColumn(error: KeelError, schema: Schema): boolean {
@@ -191,6 +208,12 @@ interface CsvRelation {
   readonly names: readonly string[];
   readonly header: boolean;
   relation(sampleSize: number): string;
+  /**
+   * Every cell as the text it was written. Only an unquoted empty field is
+   * NULL (DuckDB writes NULL back as an empty field, and an empty string as
+   * `""`), so missing-value markers such as `NA` stay text.
+   */
+  readonly asWritten: string;
 }
 
 async function csvRelation(
@@ -208,21 +231,31 @@ async function csvRelation(
   const names = dialect.header ? dialect.firstRecord : dialect.firstRecord.map((_, j) => `column${j + 1}`);
   const missing = options.missing ?? DEFAULT_MISSING_MARKERS;
   const types = options.schema.columns.map((c) => `${sqlString(c.name)}: '${stagedType(c)}'`);
-  const settings = [
+  const dialectSettings = [
     `delim = ${sqlString(dialect.delimiter)}`,
     `quote = ${sqlString(dialect.quote)}`,
     `escape = ${sqlString(dialect.quote)}`,
     `header = ${dialect.header}`,
     'strict_mode = true',
-    `nullstr = [${missing.map(sqlString).join(', ')}]`,
     `names = [${names.map(sqlString).join(', ')}]`,
+  ];
+  const settings = [
+    ...dialectSettings,
+    `nullstr = [${missing.map(sqlString).join(', ')}]`,
     ...(types.length === 0 ? [] : [`types = {${types.join(', ')}}`]),
+  ];
+  const textSettings = [
+    ...dialectSettings,
+    'all_varchar = true',
+    "nullstr = ['']",
+    'allow_quoted_nulls = false',
   ];
   return {
     names,
     header: dialect.header,
     relation: (sampleSize) =>
       `read_csv(${sqlString(source)}, ${settings.join(', ')}, sample_size = ${sampleSize})`,
+    asWritten: `read_csv(${sqlString(source)}, ${textSettings.join(', ')})`,
   };
 }
 
@@ -274,6 +307,7 @@ class StagedTable implements ChunkedTable {
   readonly rowCount: number;
   readonly names: readonly string[];
   readonly firstDataLine: number | undefined;
+  private readonly asWritten: boolean;
   private appended:
     | { readonly appender: DuckDBAppender; readonly columns: AppendedColumn[]; readonly names: string[] }
     | undefined;
@@ -289,6 +323,7 @@ class StagedTable implements ChunkedTable {
     this.rowCount = staged.rowCount;
     this.names = staged.names;
     this.firstDataLine = staged.firstDataLine;
+    this.asWritten = staged.asWritten;
   }
 
   async *chunks(rowsPerChunk: number): AsyncGenerator<TableChunk> {
@@ -358,9 +393,11 @@ class StagedTable implements ChunkedTable {
       format === 'parquet'
         ? '(FORMAT parquet)'
         : `(FORMAT csv, HEADER true, DELIMITER ${sqlString(format === 'tsv' ? '\t' : ',')})`;
+    // Text out of a text file copies the cells as written; Parquet keeps the types the file was read in.
+    const input = format !== 'parquet' && this.asWritten ? 'keel_text' : 'keel_in';
     await writeAtomically(path, async (tempPath) => {
       await this.connection.run(
-        `COPY (SELECT keel_in.*, ${extra.join(', ')} FROM keel_in POSITIONAL JOIN keel_extra) TO ${sqlString(tempPath)} ${options}`,
+        `COPY (SELECT ${input}.*, ${extra.join(', ')} FROM ${input} POSITIONAL JOIN keel_extra) TO ${sqlString(tempPath)} ${options}`,
       );
     });
   }

@@ -31,6 +31,17 @@ export interface NumberColumn {
   readonly name: string;
   readonly kind: 'numeric' | 'integer' | 'boolean' | 'datetime' | 'id';
   readonly values: Float64Array;
+  /**
+   * A boolean column read from words: how its false (0) and true (1) were
+   * written (the commonest spelling of each). A model uses 0/1; a target
+   * keeps the words as its class labels (`yes`/`no`, not `1`/`0`).
+   */
+  readonly words?: BooleanWords;
+}
+
+export interface BooleanWords {
+  readonly false?: string;
+  readonly true?: string;
 }
 
 export interface CategoricalColumn {
@@ -91,6 +102,23 @@ export function valueAt(column: Column, row: number): number | string | null {
 /** Every value as a plain JS value (`valueAt` row by row): for JSON, validation, printing. */
 export function plainValues(column: Column): (number | string | null)[] {
   return Array.from({ length: columnLength(column) }, (_, i) => valueAt(column, i));
+}
+
+/**
+ * How a number of this column reads as a class label: a boolean read from
+ * words by its word (`yes`, not `1`), any other number as printed.
+ */
+export function numberLabel(column: NumberColumn): (value: number) => string {
+  const words = column.kind === 'boolean' ? column.words : undefined;
+  if (words === undefined) return String;
+  return (value) => (value === 0 ? words.false : value === 1 ? words.true : undefined) ?? String(value);
+}
+
+/** Every value as a class label (null when missing): categories, words and numbers as a target names them. */
+export function labelValues(column: Column): (string | null)[] {
+  if (column.storage !== 'number') return plainValues(column) as (string | null)[];
+  const label = numberLabel(column);
+  return Array.from(column.values, (v) => (Number.isNaN(v) ? null : label(v)));
 }
 
 /** A compact copy holding the given rows, in the given order. */

@@ -1,6 +1,13 @@
 import { SchemaError } from '../core/errors.js';
 import { compareCodePoints } from './code-point-order.js';
-import type { CategoricalColumn, Column, ColumnKind, NumberColumn, StringColumn } from './column.js';
+import type {
+  BooleanWords,
+  CategoricalColumn,
+  Column,
+  ColumnKind,
+  NumberColumn,
+  StringColumn,
+} from './column.js';
 import type { RawColumn, ReadNote } from './raw.js';
 
 export interface InferOptions {
@@ -47,8 +54,14 @@ function inferFromNumbers(column: Extract<RawColumn, { values: Float64Array }>):
   if (kind === 'integer' && looksLikeNumericId(column.name, column.values)) {
     return { storage: 'number', name: column.name, kind: 'id', values: column.values };
   }
+  if (kind === 'boolean') {
+    // A typed boolean (Parquet, a database) has no spelling of its own; these are SQL's words for it.
+    return { storage: 'number', name: column.name, kind, values: column.values, words: SQL_WORDS };
+  }
   return { storage: 'number', name: column.name, kind, values: column.values };
 }
+
+const SQL_WORDS: BooleanWords = { false: 'false', true: 'true' };
 
 /** Integers, all distinct, and either named like a key or forming a run (1..n, in any order). */
 function looksLikeNumericId(name: string, values: Float64Array): boolean {
@@ -144,7 +157,13 @@ function convert(column: RawColumn, kind: ColumnKind, options: InferOptions): Co
           column,
           options,
         );
-        return { storage: 'number', name, kind, values: column.values };
+        return {
+          storage: 'number',
+          name,
+          kind,
+          values: column.values,
+          ...(column.type === 'boolean' ? { words: SQL_WORDS } : {}),
+        };
       case 'integer':
         checkEach(
           column.values,
@@ -166,13 +185,10 @@ function convert(column: RawColumn, kind: ColumnKind, options: InferOptions): Co
     case 'text':
     case 'id':
       return { storage: 'string', name, kind, values: texts };
-    case 'boolean':
-      return {
-        storage: 'number',
-        name,
-        kind,
-        values: parseEach(texts, parseBoolean, 'true/false', column, options),
-      };
+    case 'boolean': {
+      const values = parseEach(texts, parseBoolean, 'true/false', column, options);
+      return { storage: 'number', name, kind, values, words: commonestWords(texts, values) };
+    }
     case 'datetime':
       return {
         storage: 'number',
@@ -255,8 +271,26 @@ function isBooleanWords(present: readonly string[]): boolean {
   return seen.size <= 2 && [...seen].every((v) => TRUE_WORDS.has(v) || FALSE_WORDS.has(v));
 }
 
-function parseBoolean(text: string): number {
-  const word = text.toLowerCase();
+/** The commonest spelling of false and of true among `texts` (the first on a tie). */
+function commonestWords(texts: readonly (string | null)[], values: Float64Array): BooleanWords {
+  const counts = [new Map<string, number>(), new Map<string, number>()];
+  texts.forEach((text, row) => {
+    if (text === null || Number.isNaN(values[row]!)) return;
+    const spelled = counts[values[row]!]!;
+    spelled.set(text.trim(), (spelled.get(text.trim()) ?? 0) + 1);
+  });
+  const commonest = (spelled: Map<string, number>): string | undefined => {
+    let best: string | undefined;
+    for (const [word, count] of spelled) if (best === undefined || count > spelled.get(best)!) best = word;
+    return best;
+  };
+  const [no, yes] = counts.map(commonest);
+  return { ...(no === undefined ? {} : { false: no }), ...(yes === undefined ? {} : { true: yes }) };
+}
+
+/** 1 for a word of truth (true, t, yes, y, 1; any case), 0 for its opposite, NaN for anything else. */
+export function parseBoolean(text: string): number {
+  const word = text.trim().toLowerCase();
   if (TRUE_WORDS.has(word) || word === '1') return 1;
   if (FALSE_WORDS.has(word) || word === '0') return 0;
   return Number.NaN;

@@ -196,6 +196,9 @@ async function readDelimited(
     `header = ${dialect.header}`,
     'strict_mode = true',
     `nullstr = [${missing.map(sqlString).join(', ')}]`,
+    // DuckDB's candidates less BOOLEAN: keel reads yes/no and true/false words itself, keeping their
+    // spelling for a target's labels (DuckDB would hand back 0/1 with the words gone).
+    "auto_type_candidates = ['NULL', 'BIGINT', 'DOUBLE', 'TIME', 'DATE', 'TIMESTAMP', 'VARCHAR']",
   ];
   if (!dialect.header) {
     const names = dialect.firstRecord.map((_, j) => sqlString(`column${j + 1}`));

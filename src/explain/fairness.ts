@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { checkNumber } from '../core/params.js';
-import type { Column } from '../data/column.js';
+import { type Column, numberLabel } from '../data/column.js';
 import type { SupervisedTask } from '../estimator/contract.js';
 
 /**
@@ -311,7 +311,9 @@ function groupsOf(sensitive: FairnessInput['sensitive']): { labels: string[]; co
       ? column.levels.filter((level) => present.has(level))
       : [...present].sort(compareValues);
   const index = new Map<unknown, number>(ordered.map((v, g) => [v, g]));
-  const labels = ordered.map(String);
+  // A yes/no column's groups are named by its words, not 0/1.
+  const named = column?.storage === 'number' ? numberLabel(column) : String;
+  const labels = ordered.map((v) => (typeof v === 'number' ? named(v) : String(v)));
   if (values.some(isMissingValue)) labels.push(MISSING_GROUP);
   const codes = Int32Array.from(values, (v) => (isMissingValue(v) ? labels.length - 1 : index.get(v)!));
   return { labels, codes };

@@ -1,6 +1,8 @@
 import { SchemaError } from '../core/errors.js';
-import type { Column } from '../data/column.js';
+import { compareCodePoints } from '../data/code-point-order.js';
+import { type Column, numberLabel } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
+import { parseBoolean } from '../data/infer.js';
 import type { SupervisedTask, Target } from '../estimator/contract.js';
 
 /** An integer target with at most this many distinct values is taken as classes. */
@@ -69,22 +71,40 @@ function regressionTarget(column: Exclude<Column, { storage: 'string' }>, name: 
   return { name, task: 'regression', values: column.values, classes: [] };
 }
 
-/** Classes are the labels that occur, in the column's level order (sorted numerically for numbers). */
+/**
+ * Classes are the labels that occur, sorted as scikit-learn sorts them
+ * (`np.unique`): numbers numerically, words by code point. A boolean read
+ * from words keeps them (`no`/`yes`); other numbers are labelled as printed.
+ */
 function classTarget(column: Exclude<Column, { storage: 'string' }>, name: string): Target {
+  const labelOf =
+    column.storage === 'categorical' ? (code: number) => column.levels[code]! : numberLabel(column);
+  const keys = column.storage === 'categorical' ? column.codes : column.values;
+  const present = [...new Set(keys)];
   const labels =
     column.storage === 'categorical'
-      ? column.levels.filter((_, code) => column.codes.includes(code))
-      : [...new Set(column.values)].sort((a, b) => a - b).map(String);
+      ? column.levels.filter((_, code) => present.includes(code))
+      : column.kind === 'boolean' && column.words !== undefined
+        ? present.map(labelOf).sort(compareCodePoints)
+        : present.sort((a, b) => a - b).map(labelOf);
   const index = new Map(labels.map((label, i) => [label, i]));
-  const values = new Float64Array(
-    column.storage === 'categorical' ? column.codes.length : column.values.length,
-  );
-  for (let i = 0; i < values.length; i++) {
-    const label =
-      column.storage === 'categorical' ? column.levels[column.codes[i]!]! : String(column.values[i]);
-    values[i] = index.get(label)!;
-  }
+  const values = new Float64Array(keys.length);
+  for (let i = 0; i < values.length; i++) values[i] = index.get(labelOf(keys[i]!))!;
   return { name, task: labels.length === 2 ? 'binary' : 'multiclass', values, classes: labels };
+}
+
+/**
+ * The index of `label` among a model's `classes`, or undefined. Models
+ * trained before targets kept their words learned a yes/no or true/false
+ * target as the classes "0" and "1"; a word finds its class there by its
+ * truth (yes → "1"), so their test files, feedback and holdouts still match.
+ */
+export function classIndexOf(label: string, classes: readonly string[]): number | undefined {
+  const at = classes.indexOf(label);
+  if (at >= 0) return at;
+  if (classes.length !== 2 || classes[0] !== '0' || classes[1] !== '1') return undefined;
+  const truth = parseBoolean(label);
+  return Number.isNaN(truth) ? undefined : truth;
 }
 
 function countMissingTarget(column: Column): number {

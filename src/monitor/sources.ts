@@ -1,10 +1,11 @@
-import { KeelError, UsageError } from '../core/errors.js';
-import { plainValues } from '../data/column.js';
+import { DataError, KeelError, UsageError } from '../core/errors.js';
+import { labelValues, plainValues } from '../data/column.js';
 import type { Frame } from '../data/frame.js';
 import { type ReadOptions, readTable } from '../data/read.js';
 import { type DriftOptions, minDriftRows } from '../drift/drift.js';
 import { type ReferenceProfile, referenceProfile, storedReference } from '../drift/reference.js';
 import type { Model, SupervisedTask } from '../estimator/contract.js';
+import { classIndexOf } from '../models/target.js';
 import { loadModel } from '../registry/model-registry.js';
 import type { ModelVersionRecord, PredictionRecord, Store } from '../registry/types.js';
 import { type CurrentWindow, monitorReport } from './monitor.js';
@@ -234,7 +235,22 @@ function labelsOf(
   classes: readonly string[] | undefined,
 ): Pick<CurrentData, 'labelled' | 'unusableLabels'> {
   if (target === undefined) return labelsFrom([], classes);
-  return labelsFrom(plainValues(frame.column(target)), classes);
+  const column = frame.column(target);
+  if (classes === undefined) return labelsFrom(plainValues(column), classes);
+  // A classifier's labels as the file writes them (yes/no stays yes/no), each one a class of the model.
+  const labels = labelValues(column);
+  const row = labels.findIndex((label) => label !== null && classIndexOf(label, classes) === undefined);
+  if (row >= 0) {
+    throw new DataError(
+      'monitor.unknown-label',
+      `row ${row + 1}: "${labels[row]}" is not a class of the model`,
+      {
+        location: { source: frame.source, column: target },
+        hint: `the model's classes are ${classes.map((c) => JSON.stringify(c)).join(', ')}; fix the label or leave it empty`,
+      },
+    );
+  }
+  return labelsFrom(labels, classes);
 }
 
 /**

@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import type { Column } from '../data/column.js';
 import { Frame } from '../data/frame.js';
 import type { FeatureReference, ReferenceProfile } from '../drift/reference.js';
+import { classIndexOf } from '../models/target.js';
 import type { PredictionRecord } from '../registry/types.js';
 
 /**
@@ -229,10 +230,9 @@ export function labelsFrom(
 
 /** A class label (or a number spelled as one, as JSON feedback often sends) to its index; NaN when unknown. */
 function classIndex(classes: readonly string[]): (v: Json | undefined) => number {
-  const index = new Map(classes.map((c, i) => [c, i]));
   return (v) => {
     if (v === null || v === undefined) return Number.NaN;
-    return index.get(typeof v === 'string' ? v : String(v)) ?? Number.NaN;
+    return classIndexOf(typeof v === 'string' ? v : String(v), classes) ?? Number.NaN;
   };
 }
 

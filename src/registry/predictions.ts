@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import type { SqlValue } from './db.js';
 import type { StoreContext } from './runs.js';
 import type {
+  FeedbackCheck,
   FeedbackInput,
   JsonObject,
   PredictionQuery,
@@ -109,6 +110,7 @@ function predictionRow(project: string, r: PredictionRecord, index: number): Sql
 export async function recordFeedback(
   ctx: StoreContext,
   items: readonly FeedbackInput[],
+  check?: FeedbackCheck,
 ): Promise<{ stored: number; unknown: string[] }> {
   // One entry per request, the last one winning: PostgreSQL refuses an upsert that hits a row twice.
   const latest = new Map<string, readonly Json[]>();
@@ -128,14 +130,18 @@ export async function recordFeedback(
   const at = Date.now();
   return ctx.db.transaction(async (tx) => {
     const rows = new Map<string, number>();
+    const served = new Map<string, { model: string; version: number }>();
     for (let i = 0; i < ids.length; i += ID_BATCH) {
       const chunk = ids.slice(i, i + ID_BATCH);
-      const found = await tx.query<{ request_id: string; row_count: number }>(
-        `SELECT request_id, row_count FROM keel_predictions
+      const found = await tx.query<{ request_id: string; row_count: number; model: string; version: number }>(
+        `SELECT request_id, row_count, model, version FROM keel_predictions
          WHERE project = ? AND request_id IN (${chunk.map(() => '?').join(', ')})`,
         [ctx.project, ...chunk],
       );
-      for (const f of found) rows.set(f.request_id, f.row_count);
+      for (const f of found) {
+        rows.set(f.request_id, f.row_count);
+        served.set(f.request_id, { model: f.model, version: Number(f.version) });
+      }
     }
     const unknown = ids.filter((id) => !rows.has(id));
     let stored = 0;
@@ -148,6 +154,7 @@ export async function recordFeedback(
           `request "${id}" scored ${expected} row(s) but its feedback has ${labels.length} label(s)`,
         );
       }
+      check?.({ requestId: id, ...served.get(id)! }, labels);
       await tx.run(
         `INSERT INTO keel_feedback (request_id, labels_json, at) VALUES (?, ?, ?)
          ON CONFLICT (request_id) DO UPDATE SET labels_json = excluded.labels_json, at = excluded.at`,

@@ -18,6 +18,7 @@ import type {
   ArtifactStore,
   DatasetInput,
   ExperimentRecord,
+  FeedbackCheck,
   FeedbackInput,
   JsonObject,
   MetricPoint,
@@ -191,8 +192,8 @@ export class SqlStore implements Store {
   logPredictions(records: readonly PredictionRecord[]) {
     return predictions.logPredictions(this.ctx, records);
   }
-  recordFeedback(items: readonly FeedbackInput[]) {
-    return predictions.recordFeedback(this.ctx, items);
+  recordFeedback(items: readonly FeedbackInput[], check?: FeedbackCheck) {
+    return predictions.recordFeedback(this.ctx, items, check);
   }
   listPredictions(query?: PredictionQuery) {
     return predictions.listPredictions(this.ctx, query);

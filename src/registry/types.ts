@@ -272,6 +272,7 @@ export interface ServingRecords {
   /** Attaches ground truth to logged requests; returns the request ids it found no prediction for. */
   recordFeedback(
     items: readonly FeedbackInput[],
+    check?: FeedbackCheck,
   ): Promise<{ readonly stored: number; readonly unknown: readonly string[] }>;
   /** Logged predictions, oldest first, each with its feedback when there is some. */
   listPredictions(query?: PredictionQuery): Promise<readonly PredictionRecord[]>;
@@ -314,6 +315,15 @@ export interface FeedbackInput {
   /** One label per row of the request (a class label or a number). */
   readonly labels: readonly Json[];
 }
+
+/**
+ * Checks the labels of one logged request against the model that answered
+ * it (throw to refuse them: nothing of the call is stored).
+ */
+export type FeedbackCheck = (
+  request: { readonly requestId: string; readonly model: string; readonly version: number },
+  labels: readonly Json[],
+) => void;
 
 export interface PredictionQuery {
   readonly model?: string;

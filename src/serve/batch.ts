@@ -74,6 +74,7 @@ export async function scoreFile(
   const readOptions = {
     schema,
     scratchDir: dirname(resolve(output)),
+    keepText: format !== 'parquet',
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(options.missing === undefined ? {} : { missing: options.missing }),

@@ -2,11 +2,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { UsageError } from '../core/errors.js';
-import type { FeedbackInput, ServingRecords, Store } from '../registry/types.js';
+import type { FeedbackCheck, FeedbackInput, ServingRecords, Store } from '../registry/types.js';
 import { apiKeyCheck } from './auth.js';
 import { parseJsonBody } from './body.js';
 import { DriftWindows } from './drift-window.js';
 import { errorHandler } from './errors.js';
+import { feedbackLabelCheck } from './feedback-labels.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelSet } from './model-set.js';
 import { openApiDocument } from './openapi.js';
@@ -128,7 +129,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   app.post(PREDICT_ROUTE, predictHandler({ models, settings, metrics, afterAnswer, drift }));
   app.get('/v1/models', async () => ({ models: await describeModels(settings.store, models) }));
-  app.post('/v1/feedback', feedbackHandler(settings.store));
+  app.post('/v1/feedback', feedbackHandler(settings.store, feedbackLabelCheck(models)));
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) =>
     closing
@@ -208,7 +209,7 @@ async function describeModels(store: Store, models: ModelSet) {
   );
 }
 
-function feedbackHandler(store: Store) {
+function feedbackHandler(store: Store, check: FeedbackCheck) {
   return async (request: FastifyRequest) => {
     const items = feedbackItems(request.body);
     const records = store as Store & Partial<ServingRecords>;
@@ -217,7 +218,7 @@ function feedbackHandler(store: Store) {
         hint: 'upgrade keel',
       });
     }
-    return records.recordFeedback(items);
+    return records.recordFeedback(items, check);
   };
 }
 

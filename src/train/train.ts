@@ -3,7 +3,7 @@ import type { Frame } from '../data/frame.js';
 import type { Estimator, ModelTask, Params, SupervisedTask, Target } from '../estimator/contract.js';
 import { specOf } from '../estimator/kinds.js';
 import { type CatalogEntry, catalogEntry, isSupervised } from '../models/catalog.js';
-import { targetFromFrame } from '../models/target.js';
+import { classIndexOf, targetFromFrame } from '../models/target.js';
 import { defaultPreprocessing } from '../prep/defaults.js';
 import { type PipelineModel, pipeline } from '../prep/pipeline.js';
 import type { RecipeReadOptions, RecipeValidation, TrainingRecipe } from '../registry/recipe.js';
@@ -351,10 +351,9 @@ function tested(
 /** The test table's classes must be the training classes, by label. */
 function alignedTarget(test: Target, train: Target, file: string): Target {
   if (train.task === 'regression') return test;
-  const index = new Map(train.classes.map((label, i) => [label, i]));
   const values = Float64Array.from(test.values, (v) => {
     const label = test.classes[v]!;
-    const mapped = index.get(label);
+    const mapped = classIndexOf(label, train.classes);
     if (mapped === undefined) {
       throw new UsageError(
         'usage.unseen-class',

@@ -214,6 +214,28 @@ describe('fairness audit of other inputs', () => {
     ]);
   });
 
+  it('names the groups of a yes/no column by its words, in 0/1 order', () => {
+    const owner: NumberColumn = {
+      storage: 'number',
+      name: 'owner',
+      kind: 'boolean',
+      values: Float64Array.from([1, 0, Number.NaN, 1]),
+      words: { false: 'no', true: 'yes' },
+    };
+    const audit = fairnessAudit({
+      sensitive: owner,
+      yTrue: [1, 0, 1, 0],
+      yPred: [1, 0, 0, 0],
+      task: 'binary',
+      minGroupSize: 1,
+    });
+    expect(audit.groups.map((g) => [g.group, g.count])).toEqual([
+      ['no', 1],
+      ['yes', 2],
+      ['(missing)', 1],
+    ]);
+  });
+
   it('refuses predictions of another length and labels that are not class indices', () => {
     expect(() => fairnessAudit({ sensitive, yTrue, yPred: yPred.slice(1), task: 'binary' })).toThrow(
       UsageError,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { onnxMetadata } from '../../src/export/onnx/metadata.js';
 import { ProtoWriter } from '../../src/export/onnx/protobuf.js';
 
 /** Expected bytes from the encoding guide's own examples (protobuf.dev/programming-guides/encoding). */
@@ -49,5 +50,21 @@ describe('protobuf writer', () => {
 
   it('refuses a number no varint holds exactly', () => {
     expect(() => new ProtoWriter().int(1, 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('onnxMetadata', () => {
+  it('reads metadata entries past fields of every wire type, and nothing from bytes that do not parse', () => {
+    const bytes = new ProtoWriter()
+      .int(1, 8)
+      .double(5, 1.5)
+      .float(9, 2.5)
+      .string(2, 'keel')
+      .message(14, (e) => e.string(1, 'keel.classes').string(2, '["no","yes"]'))
+      .message(14, (e) => e.string(1, 'model').string(2, 'cc@1'))
+      .finish();
+    expect(onnxMetadata(bytes)).toEqual({ 'keel.classes': '["no","yes"]', model: 'cc@1' });
+    expect(onnxMetadata(Uint8Array.from([0x72, 0x05, 0x01]))).toEqual({});
+    expect(onnxMetadata(new TextEncoder().encode('not an onnx file'))).toEqual({});
   });
 });

@@ -3,6 +3,7 @@ import type { ColumnSchema, Schema } from '../../data/schema.js';
 import type { SupervisedTask } from '../../estimator/contract.js';
 import { saveModel } from '../../estimator/persist.js';
 import type { ModelVersionRecord, Store } from '../../registry/types.js';
+import { onnxMetadata } from './metadata.js';
 import { type InputLayout, OnnxModel, type OnnxValue, type OutputPlan } from './onnx-model.js';
 import type { TensorType } from './onnx-session.js';
 
@@ -20,7 +21,10 @@ export interface OnnxImportOptions {
   readonly schema: Schema;
   /** Default: classification when an output can be read as probabilities or labels, else regression. */
   readonly task?: SupervisedTask;
-  /** Class labels in probability-column order (default "0" … "k−1"); required for a label-only graph. */
+  /**
+   * Class labels in probability-column order; required for a label-only graph. Default: the
+   * `keel.classes` that `keel export` writes in the file's metadata, else "0" … "k−1".
+   */
   readonly classes?: readonly string[];
 }
 
@@ -30,9 +34,25 @@ const TENSOR_TYPES: readonly TensorType[] = ['float32', 'float64', 'int32', 'int
 export async function importOnnx(bytes: Uint8Array, options: OnnxImportOptions): Promise<OnnxModel> {
   const { inputs, outputs } = await describeGraph(bytes, options.name);
   const { layout, columns } = planInputs(inputs, options.schema, options.name);
-  const { task, classes, plan } = planOutputs(outputs, options);
+  const classes = options.classes ?? exportedClasses(bytes);
+  const {
+    task,
+    classes: named,
+    plan,
+  } = planOutputs(outputs, {
+    ...options,
+    ...(classes === undefined ? {} : { classes }),
+  });
   return new OnnxModel(
-    { name: options.name, task, layout, columns, inputs, outputs: plan, ...(classes ? { classes } : {}) },
+    {
+      name: options.name,
+      task,
+      layout,
+      columns,
+      inputs,
+      outputs: plan,
+      ...(named ? { classes: named } : {}),
+    },
     bytes,
   );
 }
@@ -54,6 +74,18 @@ export async function registerOnnx(
     ...(options.description === undefined ? {} : { description: options.description }),
   });
   return { model, version };
+}
+
+/** The classes a keel export kept in the file's metadata (a JSON array of strings), if any. */
+function exportedClasses(bytes: Uint8Array): readonly string[] | undefined {
+  const text = onnxMetadata(bytes)['keel.classes'];
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.every((c) => typeof c === 'string') ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type GraphValue = OnnxValue | { readonly name: string; readonly type: null; readonly detail: string };

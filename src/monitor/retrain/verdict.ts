@@ -6,7 +6,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { detectDrift } from '../../drift/drift.js';
 import type { Model, Target } from '../../estimator/contract.js';
-import { targetFromFrame } from '../../models/target.js';
+import { classIndexOf, targetFromFrame } from '../../models/target.js';
 import { holdoutScores } from '../../tune/cross-validate.js';
 import type { Plan } from './plan.js';
 
@@ -25,10 +25,9 @@ export function scoreOn(model: Model, plan: Plan, who: string): number {
 
 function inModelClasses(target: Target, model: Model, who: string): Target {
   if (target.task === 'regression') return target;
-  const index = new Map((model.classes ?? []).map((label, i) => [label, i]));
   const values = Float64Array.from(target.values, (code) => {
     const label = target.classes[code]!;
-    const mapped = index.get(label);
+    const mapped = classIndexOf(label, model.classes ?? []);
     if (mapped !== undefined) return mapped;
     throw new UsageError(
       'retrain.unseen-class',
