@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { decodeArtifact, encodeArtifact } from '../../src/core/artifact.js';
 import { Rng } from '../../src/core/random.js';
 import { categoricalFromLabels } from '../../src/data/column.js';
 import { Frame } from '../../src/data/frame.js';
@@ -226,4 +227,86 @@ describe('gbdt with early stopping: the same models, byte for byte', () => {
       });
     });
   }
+});
+
+/**
+ * Above 10,000 training rows the training-loss curve is measured on 10,000 of
+ * them, spread evenly (as scikit-learn's HistGradientBoosting scores its
+ * training curve): the curve changes, nothing else does. These SHA-256s are of
+ * the saved bytes with the training curve emptied, as the code gave them when
+ * the curve was measured on every row.
+ */
+const BIG = table(14_000, 31);
+const bigBinary: Target = { ...binary, values: BIG.signal.map((s) => (s > 0.8 ? 1 : 0)) };
+const bigMulticlass: Target = {
+  ...multiclass,
+  values: BIG.signal.map((s) => (s < -1 ? 0 : s < 0.5 ? 1 : s < 2 ? 2 : 3)),
+};
+const bigRegression: Target = { ...regression, values: BIG.signal };
+const BIG_CASES: readonly PinnedCase[] = [
+  {
+    name: 'binary log-loss',
+    fit: () => gbdtClassifier({ ...on, trees: 60, learningRate: 0.3, seed: 2 }).fit(BIG.frame, bigBinary),
+    iterations: 60,
+    sha256: '230f8ecf4b70554c9e5cad83fab315bb41d21c6bfa16fd97651c7b0b9bf7aea3',
+  },
+  {
+    name: 'multiclass, subsample',
+    fit: () =>
+      gbdtClassifier({ ...on, trees: 40, learningRate: 0.3, subsample: 0.7, seed: 3 }).fit(
+        BIG.frame,
+        bigMulticlass,
+      ),
+    iterations: 38,
+    sha256: '06c1990ccc50a93d28d7a08a7919868e994a8097b02bbd3072b47992b2740491',
+  },
+  {
+    name: 'squared error, sample weights',
+    fit: () =>
+      gbdtRegressor({ ...on, trees: 60, learningRate: 0.3, seed: 4 }).fit(BIG.frame, bigRegression, {
+        sampleWeight: Float64Array.from({ length: 14_000 }, (_, i) => 0.5 + (i % 7) / 7),
+      }),
+    iterations: 60,
+    sha256: 'f41c25ed9612d210e2ee25c4940d49f323212127b4281c162b293670fbfb806e',
+  },
+];
+
+function withoutTrainingCurve(model: GbdtModel): string {
+  const artifact = decodeArtifact(saveModel(model));
+  const bytes = encodeArtifact({ ...artifact, meta: { ...artifact.meta, trainLoss: [] } });
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+describe('gbdt with early stopping above 10,000 training rows: the curve on 10,000 of them', () => {
+  for (const c of BIG_CASES) {
+    it(c.name, () => {
+      const model = c.fit();
+      const { trainLoss, validationLoss, iterations } = model.ensemble;
+      expect({ iterations, sha256: withoutTrainingCurve(model) }).toEqual({
+        iterations: c.iterations,
+        sha256: c.sha256,
+      });
+      expect(trainLoss).toHaveLength(iterations);
+      expect(trainLoss.every(Number.isFinite)).toBe(true);
+      // An even tenth-and-more of the training rows: its loss follows the held-out loss's scale.
+      expect(trainLoss.at(-1)!).toBeLessThan(trainLoss[0]!);
+      expect(validationLoss).toHaveLength(iterations);
+    });
+  }
+
+  it('measures the loss of the training rows it names: 10,000 evenly spread', () => {
+    // Squared error, unweighted: the curve's last value against the loss over every row of
+    // the table (training and held-out): close, as the 10,000 are most of the 12,600 trained on.
+    const model = gbdtRegressor({ ...on, trees: 30, learningRate: 0.3, seed: 4 }).fit(
+      BIG.frame,
+      bigRegression,
+    );
+    const predicted = model.predict(BIG.frame);
+    let sum = 0;
+    for (let i = 0; i < predicted.length; i++) sum += 0.5 * (BIG.signal[i]! - predicted[i]!) ** 2;
+    const everyRow = sum / predicted.length;
+    const curve = model.ensemble.trainLoss.at(-1)!;
+    expect(Math.abs(curve / everyRow - 1)).toBeLessThan(0.05);
+    expect(curve).not.toBe(everyRow);
+  });
 });

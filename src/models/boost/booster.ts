@@ -67,7 +67,8 @@ export interface Boosted {
  * rate. Training scores are updated through the grown trees' row ranges (no
  * re-walking), held-out scores by walking each new tree on their bins: the
  * work early stopping adds per iteration is one walk of the held-out rows per
- * tree and the two losses, and it allocates nothing.
+ * tree, their loss, and the training curve's loss on at most 10,000 training
+ * rows (`CURVE_ROWS`); it allocates nothing.
  */
 export function boost(job: BoostJob): Boosted {
   const { data, y, w, loss } = job;
@@ -121,6 +122,7 @@ function boostWith(
     const m = validation.rows;
     for (let k = 0; k < outputs; k++) validRaw.fill(baseline[k]!, k * m, (k + 1) * m);
   }
+  const curve = validation === null ? null : curveRows(y, w, n, outputs);
   const trainLoss: number[] = [];
   const validationLoss: number[] = [];
   let iteration = 0;
@@ -153,13 +155,50 @@ function boostWith(
     }
     iteration++;
     if (validation !== null && validRaw !== null) {
-      trainLoss.push(loss.value(y, raw, w));
+      if (curve !== null) trainLoss.push(curveLoss(curve, loss, raw, n));
       validationLoss.push(loss.value(validation.y, validRaw, validation.w));
       if (shouldStop(validationLoss, job.patience, job.tol)) break;
     }
     job.onProgress?.(iteration, job.iterations);
   }
   return { trees: collector.finish(), baseline, iterations: iteration, trainLoss, validationLoss };
+}
+
+/**
+ * The training-loss curve is measured on at most this many training rows,
+ * spread evenly through them, as scikit-learn's HistGradientBoosting scores
+ * its training curve on 10,000: measured on every row it cost as much per
+ * iteration as everything else early stopping does (a softplus per row for
+ * log-loss: 0.34 s of a 3.1 s fit of 144,000 rows), and the curve is only
+ * for looking at — stopping watches the held-out rows.
+ */
+const CURVE_ROWS = 10_000;
+
+/** The rows the training curve is measured on, with their targets, weights and a buffer for their scores. */
+interface CurveRows {
+  /** null: every training row (the scores are read in place). */
+  readonly rows: Int32Array | null;
+  readonly y: Float64Array;
+  readonly w: Float64Array | null;
+  /** Class-major scores of `rows`, refilled each iteration. */
+  readonly raw: Float64Array;
+}
+
+function curveRows(y: Float64Array, w: Float64Array | null, n: number, outputs: number): CurveRows {
+  if (n <= CURVE_ROWS) return { rows: null, y, w, raw: new Float64Array(0) };
+  const rows = Int32Array.from({ length: CURVE_ROWS }, (_, j) => Math.floor((j * n) / CURVE_ROWS));
+  const pick = (values: Float64Array) => Float64Array.from(rows, (row) => values[row]!);
+  return { rows, y: pick(y), w: w === null ? null : pick(w), raw: new Float64Array(CURVE_ROWS * outputs) };
+}
+
+/** The mean training loss on the curve's rows (all of them: the loss as it always was). */
+function curveLoss(curve: CurveRows, loss: Loss, raw: Float64Array, n: number): number {
+  const { rows } = curve;
+  if (rows === null) return loss.value(curve.y, raw, curve.w);
+  const m = rows.length;
+  for (let k = 0; k < loss.outputs; k++)
+    for (let j = 0; j < m; j++) curve.raw[k * m + j] = raw[k * n + rows[j]!]!;
+  return loss.value(curve.y, curve.raw, curve.w);
 }
 
 /** Output `offset`'s gradients (and hessians, unless all 1) of the rows in `partition[0..size)`, as pairs. */

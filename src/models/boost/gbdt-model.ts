@@ -15,7 +15,9 @@ export interface BoostedEnsemble {
   readonly trees: BoostedTrees;
   readonly baseline: Float64Array;
   readonly iterations: number;
+  /** With early stopping: the training loss after each iteration, on at most 10,000 training rows spread evenly. */
   readonly trainLoss: readonly number[];
+  /** With early stopping: the held-out loss after each iteration (what stopping watches). */
   readonly validationLoss: readonly number[];
 }
 
