@@ -2,7 +2,7 @@ import type { Json } from '../core/artifact.js';
 import { UsageError } from '../core/errors.js';
 import type { Column } from '../data/column.js';
 import { Frame } from '../data/frame.js';
-import type { FeatureReference, ReferenceProfile } from '../drift/reference.js';
+import type { FeatureReference, ReferenceProfile, SkippedColumn } from '../drift/reference.js';
 import { classIndexOf } from '../models/target.js';
 import type { PredictionRecord } from '../registry/types.js';
 
@@ -104,8 +104,13 @@ export function currentData(records: readonly PredictionRecord[], reference: Ref
     );
   }
   const rows = records.reduce((n, r) => n + r.rows, 0);
+  // The columns drift does not compare (datetimes, text, ids) still go to the model, which
+  // reads them when monitoring weighs drift by how much the predictions move.
   const frame = new Frame(
-    reference.features.map((ref) => columnFrom(ref, records, rows)),
+    [
+      ...reference.features.map((ref) => columnFrom(ref, records, rows)),
+      ...reference.skipped.map((skipped) => asLogged(skipped, records, rows)),
+    ],
     'prediction log',
   );
   const classes = reference.classes;
@@ -139,6 +144,19 @@ function columnFrom(ref: FeatureReference, records: readonly PredictionRecord[],
     return code;
   });
   return { storage: 'categorical', name: ref.name, kind: 'categorical', codes, levels };
+}
+
+/** A column drift skips, as the log holds it: datetimes as epoch milliseconds, text and ids as text. */
+function asLogged(skipped: SkippedColumn, records: readonly PredictionRecord[], rows: number): Column {
+  const { name } = skipped;
+  const values = gather(records, rows, (r) => r.inputs![name]);
+  if (skipped.columnKind === 'datetime') {
+    return { storage: 'number', name, kind: 'datetime', values: Float64Array.from(values, toNumber) };
+  }
+  const texts = values.map((v) =>
+    v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v),
+  );
+  return { storage: 'string', name, kind: skipped.columnKind === 'id' ? 'id' : 'text', values: texts };
 }
 
 /** One value per row across the records; a record missing the column gives undefined for its rows. */

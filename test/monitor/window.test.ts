@@ -109,6 +109,32 @@ describe('currentData', () => {
     expect(data.unusableLabels).toBe(1);
   });
 
+  it('passes the columns drift skips (datetimes, text) on to the model, as the log holds them', () => {
+    // Without them a model with a date feature could not be monitored from its log at all
+    // ("the model cannot read the current data: missing column (datetime)").
+    const withDates = new Frame([
+      ...training.columns,
+      { storage: 'number', name: 'when', kind: 'datetime', values: Float64Array.from([0, 1, 2, 3]) },
+      { storage: 'string', name: 'note', kind: 'text', values: ['a b', 'c d', null, 'e f'] },
+    ]);
+    const reference = referenceProfile(withDates);
+    expect(reference.skipped.map((s) => s.name)).toEqual(['when', 'note']);
+    const records: PredictionRecord[] = [
+      {
+        ...record(1, 2),
+        inputs: { x: [1, 2], cut: ['Good', 'Good'], when: [1710201600000, null], note: ['x y', null] },
+      },
+    ];
+    const frame = currentData(records, reference).frame;
+    expect(frame.names).toEqual(['x', 'cut', 'when', 'note']);
+    expect(frame.column('when')).toMatchObject({ kind: 'datetime' });
+    expect(Array.from((frame.column('when') as { values: Float64Array }).values)).toEqual([
+      1710201600000,
+      Number.NaN,
+    ]);
+    expect(frame.column('note')).toMatchObject({ storage: 'string', values: ['x y', null] });
+  });
+
   it('refuses a log written without inputs, pointing at --current', () => {
     const reference = referenceProfile(training);
     expect(() => currentData([{ ...record(1, 1), inputs: null }], reference)).toThrow(/--log-inputs=false/);
