@@ -22,7 +22,7 @@ export function feedbackLabelCheck(models: ModelSet): FeedbackCheck {
       if (label === null || classIndexOf(labelText(label), classes) !== undefined) return;
       throw new UsageError(
         'serve.unknown-label',
-        `row ${row} of the feedback for "${request.requestId}" is ${JSON.stringify(label)}, which is not a class of ${request.model} version ${request.version}`,
+        `labels[${row}] of the feedback for "${request.requestId}" is ${JSON.stringify(label)}, which is not a class of ${request.model} version ${request.version}`,
         {
           location: { field: `labels.${row}` },
           hint: `send one of ${classes.map((c) => JSON.stringify(c)).join(', ')} (or null for a row without a label)`,

@@ -114,7 +114,7 @@ describe.each(CASES)('a $name target keeps its labels', ({ name, spell, classes 
       });
       expect(refused.status).toBe(400);
       const body = JSON.parse(await refused.text());
-      expect(body.message).toContain('row 5 of the feedback');
+      expect(body.message).toContain('labels[5] of the feedback');
       expect(body.hint).toContain(classes.map((c) => `"${c}"`).join(', '));
       const logged = await store.listPredictions({ model: name });
       expect(logged[0]!.feedback?.labels).not.toContain('maybe'); // the first feedback stands
