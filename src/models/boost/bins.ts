@@ -140,6 +140,15 @@ export function binOf(mapper: BinMapper, f: number, value: number): number {
   return lo;
 }
 
+/** The values at some rows (by index), in their order. */
+export function pickValues(values: Float64Array, rows: ArrayLike<number>): Float64Array {
+  // A loop, not Float64Array.from(rows, map) (a call per value): that took 2 s
+  // of a 200,000-row fit's hold-out split in a CPU profile on a loaded machine.
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
+}
+
 /**
  * The bins of some rows (by index) of the features, column-major: feature f's
  * bin for `rows[i]` is at `f * rows.length + i`. Early stopping's held-out rows

@@ -1,6 +1,6 @@
 import type { Rng } from '../../core/random.js';
 import { type FitArena, histogramViews } from './arena.js';
-import type { BinMapper } from './bins.js';
+import { type BinMapper, pickValues } from './bins.js';
 import { type GrownTree, type GrowSettings, growTree } from './grow.js';
 import {
   type GrowData,
@@ -187,8 +187,12 @@ interface CurveRows {
 function curveRows(y: Float64Array, w: Float64Array | null, n: number, outputs: number): CurveRows {
   if (n <= CURVE_ROWS) return { rows: null, y, w, raw: new Float64Array(0) };
   const rows = Int32Array.from({ length: CURVE_ROWS }, (_, j) => Math.floor((j * n) / CURVE_ROWS));
-  const pick = (values: Float64Array) => Float64Array.from(rows, (row) => values[row]!);
-  return { rows, y: pick(y), w: w === null ? null : pick(w), raw: new Float64Array(CURVE_ROWS * outputs) };
+  return {
+    rows,
+    y: pickValues(y, rows),
+    w: w === null ? null : pickValues(w, rows),
+    raw: new Float64Array(CURVE_ROWS * outputs),
+  };
 }
 
 /** The mean training loss on the curve's rows (all of them: the loss as it always was). */

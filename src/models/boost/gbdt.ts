@@ -8,7 +8,7 @@ import { registerKind } from '../../estimator/kinds.js';
 import { checkRows, earlyStoppingHoldOut, requireTarget, trainingNames } from '../input.js';
 import { leafCap, seedParam, threadsParam } from '../tree/tree-params.js';
 import { fitArena } from './arena.js';
-import { binGroups, binRows, fitBins, type RawFeature } from './bins.js';
+import { binGroups, binRows, fitBins, pickValues, type RawFeature } from './bins.js';
 import { boost, type Validation } from './booster.js';
 import { trainingFeatures } from './features.js';
 import { GbdtModel, gbdtLoader } from './gbdt-model.js';
@@ -338,14 +338,6 @@ function rowWeights(
 
 function pick(feature: RawFeature, rows: Int32Array): RawFeature {
   return { ...feature, values: pickValues(feature.values, rows) };
-}
-
-function pickValues(values: Float64Array, rows: Int32Array): Float64Array {
-  // A loop, not Float64Array.from(rows, map) (a call per value): that took 2 s
-  // of a 200,000-row fit's hold-out split in a CPU profile on a loaded machine.
-  const out = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
-  return out;
 }
 
 registerKind({
