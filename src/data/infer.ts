@@ -277,7 +277,8 @@ function commonestWords(texts: readonly (string | null)[], values: Float64Array)
   texts.forEach((text, row) => {
     if (text === null || Number.isNaN(values[row]!)) return;
     const spelled = counts[values[row]!]!;
-    spelled.set(text.trim(), (spelled.get(text.trim()) ?? 0) + 1);
+    const word = text.trim();
+    spelled.set(word, (spelled.get(word) ?? 0) + 1);
   });
   const commonest = (spelled: Map<string, number>): string | undefined => {
     let best: string | undefined;
